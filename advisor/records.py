@@ -1,0 +1,46 @@
+"""The typed rows that flow from catalog readers into classification and out to writers.
+
+Readers never hand dictionaries to the rest of the advisor: every row read becomes either a
+`SkuRecord` (good enough to decide) or a `RejectedRow` (with the reason a catalog manager can fix).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SkuRecord:
+    """One sellable SKU as read from a catalog, before classification.
+
+    `price` is in `currency` as written in the file (already parsed to a number); conversion to
+    the rulebook's base currency happens in classification, where the rates live.
+    `row` is the 1-based data-row number in the source (header excluded) so every decision and
+    every error can point back at the file.
+    """
+
+    row: int
+    sku: str
+    title: str = ""
+    category: str = ""
+    brand: str = ""
+    price: float | None = None
+    currency: str = ""
+    hsn: str = ""
+    gtin: str = ""
+    product_category: str = ""  # Shopify "Product Category" / Google product category path
+    product_type: str = ""  # Shopify "Type"
+    tags: tuple[str, ...] = ()
+    customised: bool | None = None  # explicit column; None = unknown, derive from title
+    warranty_months: int | None = None
+    extra: tuple[tuple[str, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedRow:
+    """A row that could not be decided, with enough to find and fix it in the source file."""
+
+    row: int
+    reason: str
+    sku: str = ""
+    raw: str = ""
