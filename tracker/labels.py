@@ -1,0 +1,65 @@
+"""Identifiers the tracker mints: LPN labels and generated serials, with the GS1 check digit.
+
+LPN format: ``LPN`` followed by a 12-digit zero-padded sequence and one GS1 mod-10 check digit
+(GS1 General Specifications §7.9.1), e.g. ``LPN0000000000017`` for sequence 1. The check digit lets
+the returns desk reject a mistyped or misread label before anything is looked up.
+
+Generated serials are ``<SKU>-<7-digit sequence>``; the sequence is store-wide, so a serial is never
+minted twice even for different SKUs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import BadIdentifierError
+
+LPN_PREFIX = "LPN"
+_LPN_RE = re.compile(r"^LPN(\d{12})(\d)$")
+_ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
+
+
+def gs1_check_digit(payload: str) -> int:
+    """The GS1 mod-10 check digit for a digit string (weights 3,1,3,1… from the right)."""
+    if not payload.isdigit():
+        raise ValueError(f"check digits are computed over digits only, got {payload!r}")
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(payload)))
+    return (10 - total % 10) % 10
+
+
+def make_lpn(sequence: int) -> str:
+    """The LPN label for a store sequence number."""
+    body = f"{sequence:012d}"
+    return f"{LPN_PREFIX}{body}{gs1_check_digit(body)}"
+
+
+def is_lpn(identifier: str) -> bool:
+    """True when the identifier has the shape of an LPN label (check digit not yet verified)."""
+    return _LPN_RE.match(identifier) is not None
+
+
+def check_lpn(identifier: str) -> None:
+    """Refuse an LPN-shaped identifier whose check digit is wrong (a misread or mistyped label)."""
+    m = _LPN_RE.match(identifier)
+    if m and gs1_check_digit(m.group(1)) != int(m.group(2)):
+        raise BadIdentifierError(
+            f"LPN label {identifier} has a wrong check digit "
+            f"(expected {gs1_check_digit(m.group(1))}, got {m.group(2)})",
+            hint="rescan the label or type it again",
+        )
+
+
+def make_serial(sku: str, sequence: int) -> str:
+    """A generated serial for a SKU."""
+    return f"{sku}-{sequence:07d}"
+
+
+def check_identifier(identifier: str, what: str = "identifier") -> str:
+    """Refuse identifiers that are empty, too long, or carry spaces or control characters."""
+    if not _ID_RE.match(identifier):
+        shown = identifier if len(identifier) <= 70 else identifier[:67] + "..."
+        raise BadIdentifierError(
+            f"{what} {shown!r} cannot be used: expected 1 to 64 printable characters without spaces",
+        )
+    check_lpn(identifier)
+    return identifier
