@@ -6,7 +6,7 @@ merged with it before rules run. The file is plain YAML so a founder can read an
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 

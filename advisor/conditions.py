@@ -1,0 +1,531 @@
+"""Rule conditions: parsing from YAML, compiling to durable-rules, exact profile keys, overlap.
+
+A condition block is a mapping of fact name → test, all of which must hold, plus an optional
+`any:` list of such mappings of which at least one must hold. A test is a scalar (equality), a
+list (one of), or a mapping of operators (`gte`, `lt`, `in`, `matches`, …) that must all hold.
+
+Because every test compares one fact with constants, the set of constants per fact partitions
+each fact's values into classes that every rule treats alike. `ProfileKeyer` computes that class
+tuple for a set of facts; two fact sets with the same key get the same matches from every rule,
+so a decision can be cached per key and the cache is exact by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
+from typing import Any
+
+from advisor.errors import Problem
+
+NUMBER_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "between")
+ENUM_OPS = ("eq", "ne", "in", "not_in")
+TEXT_OPS = ("eq", "ne", "in", "not_in", "matches")
+BOOL_OPS = ("eq",)
+SET_OPS = ("includes", "excludes")
+OPS_BY_TYPE = {
+    "number": NUMBER_OPS,
+    "enum": ENUM_OPS,
+    "text": TEXT_OPS,
+    "bool": BOOL_OPS,
+    "set": SET_OPS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    """A fact rules may test: its type, allowed values (enum/set) and what it means."""
+
+    name: str
+    type: str  # number | enum | text | bool | set
+    doc: str = ""
+    values: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Test:
+    """One operator applied to one fact, e.g. unit_value gte 5000."""
+
+    fact: str
+    op: str
+    value: Any
+    line: int
+
+
+Branch = tuple[Test, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """All of `all_of` and at least one branch of `any_of` (when present) must hold."""
+
+    all_of: Branch
+    any_of: tuple[Branch, ...] = ()
+
+    def branches(self) -> tuple[Branch, ...]:
+        """Disjunctive normal form: each branch is a conjunction of tests."""
+        if not self.any_of:
+            return (self.all_of,)
+        return tuple(self.all_of + b for b in self.any_of)
+
+    def tests(self) -> Iterable[Test]:
+        yield from self.all_of
+        for b in self.any_of:
+            yield from b
+
+
+def _did_you_mean(word: str, options: Iterable[str]) -> str:
+    near = get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+class ConditionParser:
+    """Turns a YAML `when:` block into a Condition, collecting Problems instead of raising."""
+
+    def __init__(self, facts: Mapping[str, FactSpec], file: str) -> None:
+        self.facts = facts
+        self.file = file
+
+    def parse(self, block: Any, line: int, rule: str, problems: list[Problem]) -> Condition | None:
+        if not isinstance(block, Mapping) or not block:
+            problems.append(
+                Problem(
+                    self.file,
+                    line,
+                    "empty conditions: `when:` needs at least one test "
+                    "(a rule that matches every SKU belongs in `fallback:`)",
+                    rule,
+                )
+            )
+            return None
+        all_of = self._branch(block, line, rule, problems, allow_any=True)
+        any_of: list[Branch] = []
+        if "any" in block:
+            alts = block["any"]
+            alt_line = block.line_of("any") if hasattr(block, "line_of") else line
+            if not isinstance(alts, list) or not alts:
+                problems.append(
+                    Problem(
+                        self.file,
+                        alt_line,
+                        "`any:` expects a list of condition blocks, one of which must hold",
+                        rule,
+                    )
+                )
+            else:
+                for i, alt in enumerate(alts):
+                    item_line = alts.line_of(i) if hasattr(alts, "line_of") else alt_line
+                    if not isinstance(alt, Mapping) or not alt:
+                        problems.append(
+                            Problem(
+                                self.file,
+                                item_line,
+                                "each `any:` entry must be a non-empty block of tests",
+                                rule,
+                            )
+                        )
+                        continue
+                    any_of.append(self._branch(alt, item_line, rule, problems, allow_any=False))
+        if not all_of and not any_of:
+            return None
+        return Condition(all_of=all_of, any_of=tuple(any_of))
+
+    def _branch(
+        self, block: Mapping, line: int, rule: str, problems: list[Problem], allow_any: bool
+    ) -> Branch:
+        tests: list[Test] = []
+        for key, raw in block.items():
+            kline = block.line_of(key) if hasattr(block, "line_of") else line
+            if key == "any":
+                if not allow_any:
+                    problems.append(
+                        Problem(
+                            self.file, kline, "`any:` cannot be nested inside another `any:`", rule
+                        )
+                    )
+                continue
+            spec = self.facts.get(key)
+            if spec is None:
+                problems.append(
+                    Problem(
+                        self.file,
+                        kline,
+                        f"unknown field '{key}'{_did_you_mean(key, self.facts)}; "
+                        f"known fields: {', '.join(sorted(self.facts))}",
+                        rule,
+                    )
+                )
+                continue
+            tests.extend(self._tests(spec, raw, kline, rule, problems))
+        return tuple(tests)
+
+    def _tests(
+        self, spec: FactSpec, raw: Any, line: int, rule: str, problems: list[Problem]
+    ) -> list[Test]:
+        if isinstance(raw, Mapping):
+            if not raw:
+                problems.append(
+                    Problem(
+                        self.file,
+                        line,
+                        f"{spec.name}: empty test; give a value or an operator like "
+                        f"{{{OPS_BY_TYPE[spec.type][0]}: ...}}",
+                        rule,
+                    )
+                )
+                return []
+            out = []
+            for op, value in raw.items():
+                oline = raw.line_of(op) if hasattr(raw, "line_of") else line
+                test = self._test(spec, str(op), value, oline, rule, problems)
+                if test:
+                    out.append(test)
+            return out
+        if isinstance(raw, list):
+            op = "includes" if spec.type == "set" else "in"
+            test = self._test(spec, op, raw, line, rule, problems)
+            return [test] if test else []
+        op = "includes" if spec.type == "set" else "eq"
+        test = self._test(spec, op, raw, line, rule, problems)
+        return [test] if test else []
+
+    def _test(
+        self, spec: FactSpec, op: str, value: Any, line: int, rule: str, problems: list[Problem]
+    ) -> Test | None:
+        allowed = OPS_BY_TYPE[spec.type]
+        name = spec.name
+
+        def bad(msg: str) -> None:
+            problems.append(Problem(self.file, line, f"when.{name}.{op}: {msg}", rule))
+
+        if op not in allowed:
+            problems.append(
+                Problem(
+                    self.file,
+                    line,
+                    f"when.{name}: unknown operator '{op}'{_did_you_mean(op, allowed)}; "
+                    f"a {spec.type} field takes {', '.join(allowed)}",
+                    rule,
+                )
+            )
+            return None
+        if spec.type == "number":
+            if op == "between":
+                if not (
+                    isinstance(value, list)
+                    and len(value) == 2
+                    and all(_is_number(v) for v in value)
+                ):
+                    bad(f"expects two numbers [from, below], got {value!r}")
+                    return None
+                if value[0] >= value[1]:
+                    bad(f"the first number must be below the second, got {value!r}")
+                    return None
+                return Test(name, op, (float(value[0]), float(value[1])), line)
+            if not _is_number(value):
+                bad(f"expects a number, got {value!r}")
+                return None
+            return Test(name, op, float(value), line)
+        if spec.type == "bool":
+            if not isinstance(value, bool):
+                bad(f"expects true or false, got {value!r}")
+                return None
+            return Test(name, op, value, line)
+        if spec.type in ("enum", "set"):
+            values = value if op in ("in", "not_in") else [value]
+            if op in ("in", "not_in") and (not isinstance(value, list) or not value):
+                bad(f"expects a list of values, got {value!r}")
+                return None
+            if op in ("includes", "excludes") and isinstance(value, list):
+                values = value
+            ok = True
+            for v in values:
+                if not isinstance(v, str) or v not in spec.values:
+                    ok = False
+                    bad(
+                        f"unknown {name} {v!r}{_did_you_mean(str(v), spec.values)}; "
+                        f"known: {', '.join(spec.values)}"
+                    )
+            if not ok:
+                return None
+            if op in ("includes", "excludes") and isinstance(value, list):
+                if len(value) == 1:
+                    return Test(name, op, value[0], line)
+                bad("give one value per test; use `any:` for alternatives")
+                return None
+            return Test(name, op, tuple(values) if op in ("in", "not_in") else value, line)
+        # text
+        if op == "matches":
+            if not isinstance(value, str) or not value:
+                bad(f"expects a regular expression, got {value!r}")
+                return None
+            try:
+                re.compile(value)
+            except re.error as exc:
+                bad(f"bad regular expression {value!r}: {exc}")
+                return None
+            return Test(name, op, value, line)
+        if op in ("in", "not_in"):
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(v, str) for v in value)
+            ):
+                bad(f"expects a list of text values, got {value!r}")
+                return None
+            return Test(name, op, tuple(v.lower() for v in value), line)
+        if not isinstance(value, str):
+            bad(f"expects text, got {value!r}")
+            return None
+        return Test(name, op, value.lower(), line)
+
+
+# ---------------------------------------------------------------- compiling to durable-rules
+
+
+def _regex_key(fact: str, index: int) -> str:
+    return f"{fact}__re{index}"
+
+
+def _member_key(fact: str, value: str) -> str:
+    return f"{fact}__has__{value}"
+
+
+class Compiler:
+    """Compiles Conditions into durable-rules JSON expressions over a flattened fact.
+
+    Regular expressions are evaluated in Python (durable's `$mt` is a different dialect) and
+    set membership is flattened into booleans, so durable only ever sees equality and
+    comparisons on plain scalar fields, joined with `$and` / `$or` inside one `m` expression.
+    """
+
+    def __init__(self) -> None:
+        self.regexes: dict[tuple[str, str], int] = {}
+
+    def expression(self, cond: Condition) -> dict[str, Any]:
+        branches = [self._branch(b) for b in cond.branches()]
+        return branches[0] if len(branches) == 1 else {"$or": branches}
+
+    def _branch(self, branch: Branch) -> dict[str, Any]:
+        parts = [self._test(t) for t in branch]
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+    def _test(self, t: Test) -> dict[str, Any]:
+        f, v = t.fact, t.value
+        match t.op:
+            case "eq":
+                return {f: v}
+            case "ne":
+                return {"$neq": {f: v}}
+            case "gt":
+                return {"$gt": {f: v}}
+            case "gte":
+                return {"$gte": {f: v}}
+            case "lt":
+                return {"$lt": {f: v}}
+            case "lte":
+                return {"$lte": {f: v}}
+            case "between":
+                return {"$and": [{"$gte": {f: v[0]}}, {"$lt": {f: v[1]}}]}
+            case "in":
+                alts = [{f: x} for x in v]
+                return alts[0] if len(alts) == 1 else {"$or": alts}
+            case "not_in":
+                alts = [{"$neq": {f: x}} for x in v]
+                return alts[0] if len(alts) == 1 else {"$and": alts}
+            case "matches":
+                idx = self.regexes.setdefault((f, v), len(self.regexes))
+                return {_regex_key(f, idx): True}
+            case "includes":
+                return {_member_key(f, v): True}
+            case "excludes":
+                return {_member_key(f, v): False}
+        raise AssertionError(f"operator {t.op} passed validation but has no compilation")
+
+
+# ---------------------------------------------------------------- exact profile keys
+
+
+class ProfileKeyer:
+    """Maps a fact set to the equivalence class every compiled rule sees, and flattens facts.
+
+    For a number, the class is its position among all thresholds any rule uses plus whether it
+    equals one; for text or enum, the value itself if some rule names it, else one shared
+    "anything else" class; for regexes and set membership, the booleans the rules test.
+    """
+
+    _OTHER = "\x00other"
+
+    def __init__(
+        self, facts: Mapping[str, FactSpec], conditions: Iterable[Condition], compiler: Compiler
+    ) -> None:
+        thresholds: dict[str, set[float]] = {}
+        constants: dict[str, set[Any]] = {}
+        members: dict[str, set[str]] = {}
+        used: set[str] = set()
+        for cond in conditions:
+            for t in cond.tests():
+                used.add(t.fact)
+                spec = facts[t.fact]
+                if spec.type == "number":
+                    vals = t.value if t.op == "between" else (t.value,)
+                    thresholds.setdefault(t.fact, set()).update(vals)
+                elif spec.type == "set":
+                    members.setdefault(t.fact, set()).add(t.value)
+                elif t.op == "matches":
+                    pass
+                elif t.op in ("in", "not_in"):
+                    constants.setdefault(t.fact, set()).update(t.value)
+                else:
+                    constants.setdefault(t.fact, set()).add(t.value)
+        self.fields = sorted(used)
+        self._thresholds = {f: sorted(v) for f, v in thresholds.items()}
+        self._threshold_sets = {f: frozenset(v) for f, v in thresholds.items()}
+        self._constants = {f: frozenset(v) for f, v in constants.items()}
+        self._members = {f: sorted(v) for f, v in members.items()}
+        regex_by_fact: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
+        for (fact, pattern), idx in compiler.regexes.items():
+            regex_by_fact.setdefault(fact, []).append((idx, re.compile(pattern, re.IGNORECASE)))
+        self._regexes = regex_by_fact
+        self._types = {f: facts[f].type for f in self.fields}
+
+    def key(self, facts: Mapping[str, Any]) -> tuple:
+        parts: list[Any] = []
+        for f in self.fields:
+            v = facts.get(f)
+            t = self._types[f]
+            if v is None:
+                parts.append(None)
+            elif t == "number":
+                thr = self._thresholds[f]
+                parts.append((bisect_left(thr, v), v in self._threshold_sets[f]))
+            elif t == "set":
+                parts.append(tuple(m in v for m in self._members[f]))
+            else:
+                if t == "text":
+                    v = v.lower()
+                consts = self._constants.get(f)
+                part = v if consts is not None and v in consts else self._OTHER
+                rx = self._regexes.get(f)
+                if rx:
+                    part = (part, tuple(bool(p.search(v)) for _, p in rx))
+                parts.append(part)
+        return tuple(parts)
+
+    def flatten(self, facts: Mapping[str, Any]) -> dict[str, Any]:
+        """The message durable sees: scalars only, regex results and memberships as booleans."""
+        out: dict[str, Any] = {}
+        for f in self.fields:
+            v = facts.get(f)
+            if v is None:
+                continue
+            t = self._types[f]
+            if t == "set":
+                for m in self._members[f]:
+                    out[_member_key(f, m)] = m in v
+                continue
+            if t == "text":
+                v = v.lower()
+            elif t == "number":
+                v = float(v)
+            out[f] = v
+            for idx, p in self._regexes.get(f, ()):
+                out[_regex_key(f, idx)] = bool(p.search(v))
+        return out
+
+
+# ---------------------------------------------------------------- overlap analysis
+
+
+def _branch_satisfiable(tests: Iterable[Test], facts: Mapping[str, FactSpec]) -> bool:
+    """Whether some fact set passes every test (conservative: regexes are assumed satisfiable)."""
+    lo: dict[str, tuple[float, bool]] = {}
+    hi: dict[str, tuple[float, bool]] = {}
+    ne: dict[str, set[Any]] = {}
+    allowed: dict[str, set[Any]] = {}
+    excluded: dict[str, set[Any]] = {}
+    req_true: dict[str, set[str]] = {}
+    req_false: dict[str, set[str]] = {}
+    for t in tests:
+        spec = facts[t.fact]
+        f = t.fact
+        if spec.type == "number":
+            bounds = []
+            if t.op == "eq":
+                bounds = [("lo", t.value, True), ("hi", t.value, True)]
+            elif t.op in ("gt", "gte"):
+                bounds = [("lo", t.value, t.op == "gte")]
+            elif t.op in ("lt", "lte"):
+                bounds = [("hi", t.value, t.op == "lte")]
+            elif t.op == "between":
+                bounds = [("lo", t.value[0], True), ("hi", t.value[1], False)]
+            elif t.op == "ne":
+                ne.setdefault(f, set()).add(t.value)
+            for side, val, incl in bounds:
+                if side == "lo":
+                    cur = lo.get(f)
+                    if cur is None or val > cur[0] or (val == cur[0] and not incl):
+                        lo[f] = (val, incl)
+                else:
+                    cur = hi.get(f)
+                    if cur is None or val < cur[0] or (val == cur[0] and not incl):
+                        hi[f] = (val, incl)
+        elif spec.type == "set":
+            (req_true if t.op == "includes" else req_false).setdefault(f, set()).add(t.value)
+        elif t.op == "matches":
+            continue
+        elif t.op in ("eq", "in"):
+            vals = {t.value} if t.op == "eq" else set(t.value)
+            allowed[f] = allowed[f] & vals if f in allowed else vals
+        elif t.op in ("ne", "not_in"):
+            vals = {t.value} if t.op == "ne" else set(t.value)
+            excluded.setdefault(f, set()).update(vals)
+    for f in set(lo) | set(hi):
+        a, b = lo.get(f, (-math.inf, False)), hi.get(f, (math.inf, False))
+        if a[0] > b[0] or (a[0] == b[0] and not (a[1] and b[1])):
+            return False
+        if a[0] == b[0] and a[0] in ne.get(f, ()):
+            return False
+    for f in set(allowed) | set(excluded):
+        spec = facts[f]
+        domain = allowed.get(f)
+        if domain is None:
+            if spec.type in ("enum", "bool"):
+                domain = set(spec.values) if spec.type == "enum" else {True, False}
+            else:
+                continue  # open text domain: some other value always exists
+        if not (domain - excluded.get(f, set())):
+            return False
+    for f, vals in req_true.items():
+        if vals & req_false.get(f, set()):
+            return False
+    return True
+
+
+def may_overlap(
+    a: Condition, b: Condition, facts: Mapping[str, FactSpec], extra: Iterable[Test] = ()
+) -> bool:
+    """Whether one fact set can satisfy both conditions (plus `extra` implied tests)."""
+    extra = tuple(extra)
+    return any(
+        _branch_satisfiable(ba + bb + extra, facts) for ba in a.branches() for bb in b.branches()
+    )
+
+
+__all__ = [
+    "Compiler",
+    "Condition",
+    "ConditionParser",
+    "FactSpec",
+    "ProfileKeyer",
+    "Test",
+    "may_overlap",
+]
