@@ -1,0 +1,87 @@
+"""trackright's tracking engine: receive, ship, return, recall and trace stock per SKU method.
+
+    >>> from tracker import PolicySnapshot, open_tracker
+    >>> t = open_tracker("/tmp/demo/store.json", verdict=my_rules)      # doctest: +SKIP
+    >>> t.set_policies([PolicySnapshot("PHONE-X", "serial")])           # doctest: +SKIP
+    >>> t.receive("PHONE-X", serials=["IMEI-1", "IMEI-2"])             # doctest: +SKIP
+    >>> t.ship("SO-1", lines=[("PHONE-X", 1)], scans=["IMEI-1"])       # doctest: +SKIP
+    >>> t.process_return("SO-1", "IMEI-1", reason="fit").verdict        # doctest: +SKIP
+
+`verdict` is any callable taking the return facts dict and giving a `Verdict`; the CLI passes the
+returns rulebook (`advisor.returns`). Everything but returns works without it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+from .errors import (
+    BadIdentifierError,
+    DuplicateIdError,
+    ForeignStoreError,
+    InputError,
+    NoPolicyError,
+    NotAllowedError,
+    NotEnoughStockError,
+    RefusedError,
+    StoreBusyError,
+    StoreCorruptError,
+    StoreError,
+    TrackerError,
+    UnknownIdError,
+    VerdictUnavailableError,
+)
+from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Unit, Verdict
+from .operations import Tracker, VerdictFn
+from .policies import read_policy_file
+from .queries import stats, trace_lot, trace_order, trace_unit
+from .reports import write_recall_report
+from .store import Store, default_store_path
+
+__all__ = [
+    "BadIdentifierError",
+    "DuplicateIdError",
+    "Event",
+    "ForeignStoreError",
+    "InputError",
+    "Lot",
+    "NoPolicyError",
+    "NotAllowedError",
+    "NotEnoughStockError",
+    "Order",
+    "PolicySnapshot",
+    "RefusedError",
+    "ReturnFacts",
+    "Store",
+    "StoreBusyError",
+    "StoreCorruptError",
+    "StoreError",
+    "Tracker",
+    "TrackerError",
+    "Unit",
+    "UnknownIdError",
+    "Verdict",
+    "VerdictFn",
+    "VerdictUnavailableError",
+    "default_store_path",
+    "open_tracker",
+    "read_policy_file",
+    "stats",
+    "trace_lot",
+    "trace_order",
+    "trace_unit",
+    "write_recall_report",
+]
+
+
+def open_tracker(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    verdict: VerdictFn | None = None,
+    clock: Callable[[], datetime] | None = None,
+    timeout: float = 10.0,
+) -> Tracker:
+    """Open (or create) the store at `path` ($TRACKRIGHT_STORE, else ./.trackright/store.json)."""
+    return Tracker(Store(path, timeout=timeout), verdict=verdict, clock=clock)

@@ -260,6 +260,7 @@ class Store:
         self.keys: dict[str, dict[object, str]] = {name: {} for name in _KEYS}
         self.units_by_lot: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.lots_by_sku: dict[str, set[str]] = defaultdict(set)
+        self.units_per_sku: dict[str, int] = defaultdict(int)
         self.events_by_id: dict[str, list[str]] = defaultdict(list)
         self.events_by_lot: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.events_by_order: dict[str, list[str]] = defaultdict(list)
@@ -296,8 +297,10 @@ class Store:
         if name not in _KEYS:
             return
         self.keys[name][_KEYS[name](doc)] = doc_id
-        if name == "units" and doc.get("lot"):
-            self.units_by_lot[(doc["sku"], doc["lot"])].add(doc_id)
+        if name == "units":
+            self.units_per_sku[doc["sku"]] += 1
+            if doc.get("lot"):
+                self.units_by_lot[(doc["sku"], doc["lot"])].add(doc_id)
         elif name == "lots":
             self.lots_by_sku[doc["sku"]].add(doc_id)
 
