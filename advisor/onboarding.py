@@ -184,7 +184,7 @@ class Question:
         if self.kind == "integer":
             return f"{value:,}"
         if self.kind == "number":
-            return f"{value:,g}"
+            return f"{value:,}"
         if self.kind == "percent":
             return f"{round(value * 100, 4):g}%"
         if self.kind == "range":
@@ -266,8 +266,9 @@ class OnboardingFlow:
     def with_options(self, source: str, options: Iterable[Any]) -> OnboardingFlow:
         """The same flow with the options of every `options_from: source` question replaced.
 
-        `options` may hold values, `(value, label)` pairs or `Option`s, or be a value→label
-        mapping; a bare value keeps the label the YAML gives it, if any.
+        `options` may hold values, `(value, label)` pairs, `Option`s or objects with `id` (or
+        `value`) and `label` such as the rulebook's verticals, or be a value→label mapping; a bare
+        value keeps the label the YAML gives it, if any.
         """
         items = list(options.items()) if isinstance(options, Mapping) else list(options)
         if not items:
@@ -391,8 +392,8 @@ class Conversation:
         """Re-open an answered (or the current) question; it becomes `current()`."""
         plan = self.plan()
         q = next((q for q in plan if q.id == question_id), None)
-        current = self.current()
-        if q is None or (question_id not in self._answers and current and current.id != q.id):
+        first_open = next((q.id for q in plan if q.id not in self._answers), None)
+        if q is None or (question_id not in self._answers and question_id != first_open):
             known = [q.id for q in plan if q.id in self._answers]
             raise OnboardingError(
                 f"'{question_id}' has not been answered yet, so there is nothing to edit"
@@ -518,23 +519,9 @@ def _read(path: str | Path | None) -> tuple[str, str]:
 # --- loading and checking the YAML ------------------------------------------------------------
 
 _TOP_KEYS = ("version", "questions")
-_QUESTION_KEYS = (
-    "id",
-    "kind",
-    "prompt",
-    "why",
-    "options",
-    "options_from",
-    "ask_if",
-    "depends_on",
-    "for_each",
-    "default",
-    "suggestions",
-    "profile_field",
-    "min",
-    "max",
-    "unit",
-    "optional",
+_QUESTION_KEYS = tuple(
+    "id kind prompt why options options_from ask_if depends_on for_each default suggestions"
+    " profile_field min max unit optional".split()
 )
 _OPTION_KEYS = ("value", "label", "exclusive")
 _TESTS = ("equals", "not_equals", "one_of", "includes_any", "includes_all")
@@ -551,7 +538,10 @@ _KINDS_FOR_TYPE = {
     "tuple[str, ...]": {"multi_choice"},
     "tuple[tuple[str, float, float], ...]": {"range"},
 }
-_PROFILE_FIELDS = {f.name: str(f.type) for f in fields(BrandProfile)}
+_PROFILE_FIELDS = {
+    f.name: f.type if isinstance(f.type, str) else getattr(f.type, "__name__", str(f.type))
+    for f in fields(BrandProfile)
+}
 
 
 @dataclass
@@ -591,7 +581,7 @@ class _Loader:
             if isinstance(qnode, yaml.MappingNode):
                 for k, v in qnode.value:
                     if k.value == "id" and isinstance(v, yaml.ScalarNode):
-                        self.lines.setdefault(v.value, qnode.start_mark.line + 1)
+                        self.lines.setdefault(str(v.value).strip(), qnode.start_mark.line + 1)
         out = []
         for qnode in node.value:
             q = self.question(qnode)
@@ -602,7 +592,8 @@ class _Loader:
 
     def mapping(
         self, node: yaml.MappingNode, allowed: tuple[str, ...], qid: str, what: str = "key"
-    ):
+    ) -> dict[str, yaml.Node]:
+        """The entries by key; unknown keys (with a did-you-mean) and repeats are reported."""
         items: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             key = str(key_node.value)
@@ -673,12 +664,9 @@ class _Loader:
         )
         q = self.bounds(items, q)
         for_each = self.reference(items.get("for_each"), q, "for_each")
-        if for_each and self.done[for_each].kind != "multi_choice":
-            self.problem(
-                items["for_each"],
-                f"for_each needs a multi_choice question, and '{for_each}' is a {self.done[for_each].kind}",
-                qid,
-            )
+        if for_each and (source_kind := self.done[for_each].kind) != "multi_choice":
+            message = f"for_each needs a multi_choice question; '{for_each}' is a {source_kind}"
+            self.problem(items["for_each"], message, qid)
             for_each = ""
         if for_each:
             self.template(items.get("prompt"), q)
@@ -852,7 +840,8 @@ class _Loader:
                 self.problem(inner, f"'{name}' takes a non-empty list of conditions", q.id)
                 return None
             parts = [self.condition(n, q) for n in inner.value]
-            return Condition(name, parts=tuple(parts)) if all(parts) else None  # type: ignore[arg-type]
+            good = tuple(p for p in parts if p is not None)
+            return Condition(name, parts=good) if len(good) == len(parts) else None
         if "answer" not in items or len(tests) != 1:
             self.problem(
                 node,
@@ -971,6 +960,8 @@ _AMOUNT = re.compile(
     r"(\d+(?:\.\d+)?|\.\d+)\s*(k|thousand|l|lakhs?|lacs?|cr|crores?|m|mn|million)?", re.IGNORECASE
 )
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
+_MULTIPLIERS |= dict.fromkeys(("l", "lakh", "lakhs", "lac", "lacs"), 1e5)
+_MULTIPLIERS |= dict.fromkeys(("cr", "crore", "crores"), 1e7)
 
 
 def _clean(text: str) -> str:
@@ -983,14 +974,7 @@ def _amount(text: str) -> tuple[float, float] | None:
     m = _AMOUNT.fullmatch(t)
     if not m:
         return None
-    suffix = (m.group(2) or "").lower()
-    if suffix.startswith(("l", "lac")):
-        mult = 1e5
-    elif suffix.startswith("cr"):
-        mult = 1e7
-    else:
-        mult = _MULTIPLIERS.get(suffix, 1.0)
-    return float(m.group(1)), mult
+    return float(m.group(1)), _MULTIPLIERS.get((m.group(2) or "").lower(), 1.0)
 
 
 def _number_text(q: Question, raw: str) -> float | None:
@@ -1066,6 +1050,7 @@ def _parse_number(q: Question, raw: str) -> int | float:
 
 
 def _parse_percent(q: Question, raw: str) -> float:
+    """A share from '8%', '8 percent' or '8'; a bare number below 1 ('0.08') is already a share."""
     t = _HEDGES.sub("", raw.lower()).strip()
     sign = re.search(r"\s*(%|percent|per cent|pct)$", t)
     if sign:
@@ -1114,6 +1099,7 @@ _CONNECTIVES = re.compile(r"^\s*(?:and|or|&|\+)(?:\s+|$)|\s+(?:and|or|&|\+)\s*$"
 
 
 def _parse_multi_choice(q: Question, raw: str) -> list[str]:
+    """Chosen values, in option order, from labels, values or numbers separated by , ; and /."""
     chosen: set[str] = set()
     rest = raw
     for option in sorted(q.options, key=lambda o: -len(o.label)):  # labels may hold commas
@@ -1141,6 +1127,7 @@ def _parse_multi_choice(q: Question, raw: str) -> list[str]:
 
 
 def _parse_range(q: Question, raw: str) -> list[float]:
+    """[low, high] from '500-3000', '₹500 to ₹3,000', '1.5k-4k', 'under 500' or one price."""
     t = _HEDGES.sub("", raw.lower().replace("/-", "")).strip()
     upper = re.match(r"^(?:under|below|up to|upto|less than|<)\s*(.+)$", t)
     lower = re.match(r"^(?:over|above|more than|>)\s*(.+)$|^(.+?)\s*\+$", t)
@@ -1150,15 +1137,13 @@ def _parse_range(q: Question, raw: str) -> list[float]:
         parts = [lower.group(1) or lower.group(2)]
     else:
         parts = [p for p in re.split(r"\s*(?:-|–|—|\bto\b|\band\b)\s*", t) if p]
-    amounts = [_amount(p) for p in parts]
-    if not 1 <= len(parts) <= 2 or None in amounts:
+    amounts = [a for a in map(_amount, parts) if a is not None]
+    if len(amounts) != len(parts) or not 1 <= len(amounts) <= 2:
         raise InvalidAnswer(_expectation(q))
-    if len(amounts) == 1:
-        amounts *= 2
-    (lo, lo_mult), (hi, hi_mult) = amounts  # type: ignore[misc]
+    (lo, lo_mult), (hi, hi_mult) = amounts[0], amounts[-1]
     if lo_mult == 1 and hi_mult > 1 and 0 < lo < 100 and lo <= hi:
         lo_mult = hi_mult  # "1.5-4k" means 1.5k to 4k, while "500-3k" stays 500 to 3,000
-    low, high = sorted((lo * lo_mult, hi * hi_mult))
+    low, high = sorted((round(lo * lo_mult, 2), round(hi * hi_mult, 2)))
     if high <= 0:
         raise InvalidAnswer(_expectation(q))
     return [low, high]
@@ -1210,6 +1195,11 @@ def _label(value: str) -> str:
 def _option(item: Any, known: Mapping[str, str]) -> Option:
     if isinstance(item, Option):
         return item
+    for key in ("id", "value"):  # a rulebook Vertical (id, label) or any look-alike
+        if isinstance(getattr(item, key, None), str) and isinstance(
+            getattr(item, "label", None), str
+        ):
+            return Option(getattr(item, key), item.label)
     if isinstance(item, tuple | list) and len(item) == 2:
         return Option(str(item[0]), str(item[1]))
     value = str(item)
