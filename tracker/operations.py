@@ -734,9 +734,11 @@ class Tracker:
         returned_qty = sum(
             i["qty"] for i in order.get("returned", []) if i["sku"] == sku and i["lot"] == lot_no
         )
-        if shipped and returned_qty == 0 and qty > shipped_qty:
+        remaining = shipped_qty - returned_qty
+        if shipped and 0 < remaining < qty:
             raise RefusedError(
-                f"order {oid} shipped {shipped_qty} of lot {lot_no}; {qty} cannot come back"
+                f"order {oid} shipped {shipped_qty} of lot {lot_no} ({returned_qty} already "
+                f"returned); {qty} cannot come back"
             )
         lot = Lot.from_doc(doc) if doc else None
         policy_doc = tx.get("policies", sku)
