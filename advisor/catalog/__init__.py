@@ -19,4 +19,4 @@ from advisor.catalog.columns import ALIASES
 from advisor.catalog.prices import PriceError, parse_price
 from advisor.catalog.readers import FORMATS, CatalogReader, open_catalog
 
-__all__ = ["ALIASES", "FORMATS", "CatalogReader", "PriceError", "open_catalog", "parse_price"]
+__all__ = ["ALIASES", "CatalogReader", "FORMATS", "PriceError", "open_catalog", "parse_price"]
