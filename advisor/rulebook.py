@@ -290,7 +290,11 @@ SCHEMAS: dict[str, Obj] = {
                         "lots_per_sku_month": Field(
                             Num(minimum=0), True, "lot lines received per SKU per month"
                         ),
-                        "units_per_order": Field(Num(minimum=0), False),
+                        "lpn_catch_share": Field(
+                            Num(minimum=0, maximum=1),
+                            True,
+                            "share of bad returns an LPN catches (swaps, not fakes)",
+                        ),
                     }
                 ),
                 True,
@@ -492,6 +496,7 @@ class Costs:
     repeat_return_share: float
     return_loop_cost: float
     lots_per_sku_month: float
+    lpn_catch_share: float
     return_rates: Mapping[str, float]
     default_return_rate: float
 
@@ -852,6 +857,7 @@ def _costs(doc, ok) -> Costs | None:
         float(a["repeat_return_share"]),
         float(a["return_loop_cost"]),
         float(a["lots_per_sku_month"]),
+        float(a["lpn_catch_share"]),
         {k: float(v) for k, v in doc["return_rates"].items()},
         float(doc["default_return_rate"]),
     )

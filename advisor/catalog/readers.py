@@ -99,24 +99,7 @@ class CsvReader(CatalogReader):
         )
 
     def _items(self) -> Iterator[Item]:
-        start = 0
-        while True:
-            last = start
-            try:
-                for last, item in self._rows(start):  # noqa: B007 — read after a csv.Error
-                    if item is None:
-                        self.skipped_rows += 1
-                    else:
-                        self.rows_read += 1
-                        yield item
-                return
-            except csv.Error as exc:  # the csv module gives up on one record, then goes on
-                start = last + 1
-                self.rows_read += 1
-                yield RejectedRow(start, f"row cannot be read as CSV ({exc})")
-
-    def _rows(self, row: int) -> Iterator[tuple[int, Item | None]]:
-        """Yield (row number, item or None for a blank row); the hot loop of a big import."""
+        """The hot loop of a big import: clean rows are built here, anything else by `_slow`."""
         cols = self._columns
         ncols = len(self.header)
         absent = ncols  # a missing column reads the "" appended to each clean row
@@ -134,52 +117,63 @@ class CsvReader(CatalogReader):
         currencies = {"": builder.default_currency}
         extra_values = self._extra_values if self._extra else None
         slow = self._slow
-        for fields in self._reader:
-            row += 1
-            if fast and len(fields) == ncols:
-                fields.append("")
-                sku = fields[i_sku].strip()  # type: ignore[index]
-                try:
-                    price = float(fields[i_price])  # type: ignore[index]
-                except ValueError:
-                    price = -1.0
-                currency = currencies.get(fields[i_cur])
-                hsn, gtin = fields[i_hsn], fields[i_gtin]
-                if (
-                    sku
-                    and price >= 0
-                    and price - price == 0
-                    and currency is not None
-                    and (hsn.isdigit() or not hsn)
-                    and (gtin.isdigit() or not gtin)
-                    and not seen(sku, row)
-                ):
-                    yield (
-                        row,
-                        new_record(
-                            row,
-                            sku,
-                            fields[i_title].strip(),
-                            fields[i_cat].strip(),
-                            fields[i_brand].strip(),
-                            price,
-                            currency,
-                            hsn,
-                            gtin,
-                            fields[i_pcat].strip(),
-                            "",
-                            (),
-                            None,
-                            None,
-                            extra_values(fields) if extra_values else (),
-                        ),
-                    )
-                    continue
-                fields.pop()
-            item = slow(row, fields)
-            if isinstance(item, SkuRecord) and i_cur != absent and item.currency:
-                currencies.setdefault(fields[i_cur], item.currency)
-            yield row, item
+        reader = self._reader
+        row = 0
+        while True:
+            try:
+                for fields in reader:
+                    row += 1
+                    if fast and len(fields) == ncols:
+                        fields.append("")
+                        sku = fields[i_sku].strip()  # type: ignore[index]
+                        try:
+                            price = float(fields[i_price])  # type: ignore[index]
+                        except ValueError:
+                            price = -1.0
+                        currency = currencies.get(fields[i_cur])
+                        hsn, gtin = fields[i_hsn], fields[i_gtin]
+                        if (
+                            sku
+                            and price >= 0
+                            and price - price == 0
+                            and currency is not None
+                            and (hsn.isdigit() or not hsn)
+                            and (gtin.isdigit() or not gtin)
+                            and not seen(sku, row)
+                        ):
+                            self.rows_read += 1
+                            yield new_record(
+                                row,
+                                sku,
+                                fields[i_title].strip(),
+                                fields[i_cat].strip(),
+                                fields[i_brand].strip(),
+                                price,
+                                currency,
+                                hsn,
+                                gtin,
+                                fields[i_pcat].strip(),
+                                "",
+                                (),
+                                None,
+                                None,
+                                extra_values(fields) if extra_values else (),
+                            )
+                            continue
+                        fields.pop()
+                    item = slow(row, fields)
+                    if item is None:
+                        self.skipped_rows += 1
+                        continue
+                    if isinstance(item, SkuRecord) and i_cur != absent and item.currency:
+                        currencies.setdefault(fields[i_cur], item.currency)
+                    self.rows_read += 1
+                    yield item
+                return
+            except csv.Error as exc:  # the csv module gives up on one record, then goes on
+                row += 1
+                self.rows_read += 1
+                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
 
 
 def _read_header(reader: Iterator[list[str]], path: Path) -> list[str]:
