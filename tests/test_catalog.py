@@ -475,3 +475,14 @@ def test_records_plus_rejections_equal_rows_written(
         if good and row[0] not in seen:
             assert isinstance(item, SkuRecord) and item.sku == row[0]
         seen.add(row[0])
+
+
+def test_unparseable_csv_record_is_rejected_and_reading_goes_on(tmp_path: Path) -> None:
+    """A record the csv module cannot read (a field over its size limit) is one rejection."""
+    good = b"".join(b"A%d,1\n" % i for i in range(12000))
+    path = write(tmp_path, "huge.csv", b"sku,price\n" + good + b"B," + b"9" * 200_000 + b"\nC,3\n")
+    records, rejected, reader = read(path)
+    assert [(r.row, r.reason.split(" (")[0]) for r in rejected] == [
+        (12001, "row cannot be read as CSV")
+    ]
+    assert records[-1].sku == "C" and records[-1].row == 12002 and reader.rows_read == 12002
