@@ -39,6 +39,8 @@ def _host() -> _QuietHost:
 
 
 _NAMES = itertools.count(1)
+_SENTINEL = "__trackright_sentinel__"
+_ALWAYS = "__trackright_always__"
 
 
 class DurableRuleset:
@@ -59,6 +61,14 @@ class DurableRuleset:
                 "pri": priorities[rule_name],
                 "run": self._recorder(rule_name),
             }
+        # Every fact must match something: durable keeps a state for an unmatched fact (leaking
+        # towards its 1,024-state limit) and segfaults when that state is deleted. A sentinel
+        # rule that always matches, fired last, keeps every evaluation on the normal path.
+        definition[_SENTINEL] = {
+            "all": [{"m": {_ALWAYS: True}}],
+            "pri": 65535,
+            "run": self._recorder(_SENTINEL),
+        }
         self._host.register_rulesets({self.name: definition})
         self._released = False
 
@@ -78,19 +88,18 @@ class DurableRuleset:
             sid = str(next(self._sids))
             message = dict(fact)
             message["sid"] = sid
+            message[_ALWAYS] = True
             self._fired.clear()
             try:
                 state = self._host.assert_fact(self.name, message)
-            except MessageNotHandledException:
-                return []
-            finally:
-                try:
-                    self._host.delete_state(self.name, sid)
-                except Exception:  # state never created when nothing matched
-                    pass
+            except MessageNotHandledException:  # cannot happen with the sentinel; keep it honest
+                raise RuntimeError(
+                    "durable-rules did not handle a fact the sentinel rule matches"
+                ) from None
+            self._host.delete_state(self.name, sid)
             if isinstance(state, dict) and "exception" in state:
                 raise RuntimeError(f"durable-rules action failed: {state['exception']}")
-            return list(self._fired)
+            return [name for name in self._fired if name != _SENTINEL]
 
     def release(self) -> None:
         """Free the C-side ruleset; durable offers no public way to do this."""

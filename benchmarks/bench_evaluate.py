@@ -1,0 +1,171 @@
+"""Benchmark `trackright evaluate` on a generated 1,000,000-row catalog.
+
+Generates a realistic generic CSV with a fixed seed (unique SKUs and titles, a few hundred
+category paths, HSN codes, GTINs, prices across every value band), then measures in the same run:
+
+  io-only   read every row with the catalog reader and write one CSV line per row (no rules)
+  full      classification + durable-rules decisions (cached per profile) + CSV writing
+
+Each pass runs in its own child process so its peak RSS is its own. Prints rows/second, the
+full/io ratio and peak memory against the targets (>= 250,000 rows/s, >= 0.5 x io-only,
+<= 150 MB). Usage:
+
+    python benchmarks/bench_evaluate.py [--rows 1000000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CATEGORIES = [
+    ("Electronics > Mobile Phones", "851713", (6000, 90000)),
+    ("Electronics > Laptops", "847130", (20000, 150000)),
+    ("Electronics > Audio > Earbuds", "851830", (500, 15000)),
+    ("Electronics > Accessories > Cables", "854442", (99, 999)),
+    ("Electronics > Accessories > Phone Cases", "392690", (149, 1299)),
+    ("Home > Kitchen > Appliances", "850940", (1500, 45000)),
+    ("Fashion > Women > Dresses", "620442", (299, 8999)),
+    ("Fashion > Men > T-Shirts", "610910", (199, 2499)),
+    ("Footwear > Sneakers", "640411", (699, 12999)),
+    ("Jewellery > Necklaces", "711319", (2500, 350000)),
+    ("Watches", "910211", (1500, 90000)),
+    ("Health > Supplements > Protein", "210690", (499, 7999)),
+    ("Health > OTC Medicines", "300490", (29, 899)),
+    ("Grocery > Tea", "090230", (99, 1999)),
+    ("Grocery > Snacks", "190590", (20, 699)),
+    ("Medical Devices > BP Monitors", "901890", (899, 6999)),
+    ("Medical Supplies > Test Strips", "382200", (299, 1999)),
+    ("Books > Fiction", "490199", (99, 1499)),
+    ("Home > Furniture", "940360", (2999, 120000)),
+    ("Home > Decor", "691390", (99, 4999)),
+    ("Toys > Puzzles", "950390", (199, 2999)),
+    ("Collectibles > Figures", "970600", (999, 80000)),
+    ("Beauty > Makeup > Lipstick", "330410", (149, 3999)),
+    ("Beauty > Fragrance", "330300", (299, 25000)),
+    ("Gifts > Stationery", "960810", (49, 4999)),
+]
+WORDS = ["Classic", "Pro", "Max", "Lite", "Ultra", "Neo", "Prime", "Eco", "Air", "Plus", "Mini", "Royal",
+         "Urban", "Zen", "Nova", "Aura", "Vibe", "Bold", "Pure", "Swift"]
+COLOURS = ["Black", "White", "Blue", "Red", "Green", "Gold", "Silver", "Rose", "Grey", "Teal"]
+
+
+def gtin13(n: int) -> str:
+    body = f"890{n:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+def generate(path: Path, rows: int, seed: int = 20261127) -> None:
+    rng = random.Random(seed)
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sku", "title", "category", "brand", "price", "currency", "hsn", "gtin"])
+        for i in range(rows):
+            cat, hsn, (lo, hi) = CATEGORIES[rng.randrange(len(CATEGORIES))]
+            leaf = cat.split(" > ")[-1]
+            personalised = rng.random() < 0.01
+            title = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {leaf} {rng.choice(COLOURS)} {i}"
+            if personalised:
+                title = "Personalised " + title
+            price = round(rng.uniform(lo, hi), 2)
+            w.writerow([f"SKU-{i:07d}", title, cat, f"Brand{rng.randrange(300)}", f"{price:.2f}", "INR",
+                        hsn, gtin13(i) if rng.random() < 0.7 else ""])
+
+
+def _child(mode: str, src: str, dst: str) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from advisor.catalog import open_catalog
+    from advisor.records import SkuRecord
+
+    t0 = time.perf_counter()
+    n = 0
+    if mode == "io":
+        with open(dst, "w", newline="", encoding="utf-8") as out, open_catalog(src) as reader:
+            w = csv.writer(out, lineterminator="\n")
+            w.writerow(("row", "sku", "title", "category", "price", "currency", "hsn", "gtin"))
+            for item in reader:
+                n += 1
+                if isinstance(item, SkuRecord):
+                    w.writerow((item.row, item.sku, item.title, item.category, item.price, item.currency,
+                                item.hsn, item.gtin))
+                else:
+                    w.writerow((item.row, item.sku, item.reason, "", "", "", "", ""))
+        extra = {}
+    else:
+        from advisor.evaluate import Evaluator, Summary
+        from advisor.rulebook import load_rulebook
+        from advisor.writers import CsvWriter
+
+        book = load_rulebook()
+        ev = Evaluator(book)
+        summary = Summary()
+        with open(dst, "w", newline="", encoding="utf-8") as out, open_catalog(src) as reader:
+            writer = CsvWriter(out, book.classification.base_currency, book.version)
+            for item in ev.run(reader, summary):
+                writer.write(item)
+                n += 1
+            writer.close()
+        extra = {"durable_evaluations": ev.engine.evaluations, "decided": summary.decided,
+                 "rejected": summary.rejected, "profiles": ev.engine.cache_size}
+        ev.close()
+    elapsed = time.perf_counter() - t0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"rows": n, "seconds": elapsed, "rss_mb": rss_mb, **extra}))
+
+
+def run_pass(mode: str, src: Path, dst: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(src), str(dst)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--keep", type=Path, help="keep the generated catalog and outputs in this folder")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trackright-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    src = tmp / "catalog.csv"
+    t0 = time.perf_counter()
+    generate(src, args.rows)
+    print(f"generated {args.rows:,} rows ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s; "
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    io = run_pass("io", src, tmp / "io.csv")
+    full = run_pass("full", src, tmp / "decisions.csv")
+    io_rate, full_rate = io["rows"] / io["seconds"], full["rows"] / full["seconds"]
+    ratio = full_rate / io_rate
+    print(f"{'pass':<10}{'rows':>12}{'seconds':>10}{'rows/s':>12}{'peak RSS':>12}")
+    print(f"{'io-only':<10}{io['rows']:>12,}{io['seconds']:>10.2f}{io_rate:>12,.0f}{io['rss_mb']:>10.0f} MB")
+    print(f"{'full':<10}{full['rows']:>12,}{full['seconds']:>10.2f}{full_rate:>12,.0f}{full['rss_mb']:>10.0f} MB")
+    print(f"durable-rules round trips: {full['durable_evaluations']:,} for {full['profiles']:,} distinct profiles; "
+          f"decided {full['decided']:,}, rejected {full['rejected']:,}")
+    checks = [
+        ("full evaluation >= 250,000 rows/s", full_rate >= 250_000, f"{full_rate:,.0f}"),
+        ("full >= 0.5 x io-only", ratio >= 0.5, f"{ratio:.2f}"),
+        ("peak RSS <= 150 MB", full["rss_mb"] <= 150, f"{full['rss_mb']:.0f} MB"),
+    ]
+    for name, ok, value in checks:
+        print(f"  [{'PASS' if ok else 'MISS'}] {name}: {value}")
+    if not args.keep:
+        for f in tmp.iterdir():
+            f.unlink()
+        tmp.rmdir()
+
+
+if __name__ == "__main__":
+    main()
