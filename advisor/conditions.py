@@ -397,6 +397,10 @@ class ProfileKeyer:
         self._regexes = regex_by_fact
         self._types = {f: facts[f].type for f in self.fields}
 
+    def thresholds(self, fact: str) -> tuple[float, ...]:
+        """Every constant some rule compares the number `fact` with."""
+        return tuple(self._thresholds.get(fact, ()))
+
     def key(self, facts: Mapping[str, Any]) -> tuple:
         parts: list[Any] = []
         for f in self.fields:

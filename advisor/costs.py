@@ -68,7 +68,11 @@ class CostReport:
 class CostAccumulator:
     """Collects decided SKUs (streaming, memory per vertical) and prices the plans at the end."""
 
-    def __init__(self, costs: Costs) -> None:
+    def __init__(self, costs: Costs, bad_return_share: float | None = None) -> None:
+        if bad_return_share is not None:  # the brand's own experience beats the rulebook's assumption
+            from dataclasses import replace
+
+            costs = replace(costs, bad_return_share=bad_return_share)
         self.costs = costs
         self._groups: dict[str, _Group] = {}
 
@@ -80,6 +84,18 @@ class CostAccumulator:
         g.value_sum += unit_value or 0.0
         g.return_rate_sum += return_rate
         g.methods[method] += 1
+
+    def add_many(
+        self, vertical: str, n: int, value_sum: float, return_rate_sum: float, method: str
+    ) -> None:
+        """Add `n` SKUs at once (the evaluator tallies per distinct decision, not per row)."""
+        g = self._groups.get(vertical)
+        if g is None:
+            g = self._groups[vertical] = _Group()
+        g.skus += n
+        g.value_sum += value_sum
+        g.return_rate_sum += return_rate_sum
+        g.methods[method] += n
 
     def _method_cost(self, method: str, units: float, skus: float) -> float:
         c = self.costs

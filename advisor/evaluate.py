@@ -1,9 +1,11 @@
 """Batch evaluation: every catalog row decided or rejected, streamed, with a running summary.
 
-This is the hot path of `trackright evaluate`. Classification results that depend only on a
-row's category fields, and decisions that depend only on the rule-relevant profile, are
-memoised, so a million-row catalog costs one durable-rules round trip per distinct profile
-(a few thousand) and a few dictionary lookups per row.
+This is the hot path of `trackright evaluate`. A row's decision depends only on its category
+fields, HSN, currency, flags and which rule threshold or band bound its unit value falls
+between — so rows are memoised on exactly those inputs (`_row_key`) and a million-row catalog
+costs one classification and one durable-rules round trip per distinct key (a few thousand),
+plus a tuple and a dictionary lookup per row. Counting for the summary and the cost report is
+done per distinct decision, not per row.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import datetime as dt
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from advisor.classify import Classifier, SkuFacts, UnknownCurrencyError
 from advisor.costs import CostAccumulator, CostReport
@@ -22,18 +25,47 @@ from advisor.records import RejectedRow, SkuRecord
 from advisor.rulebook import Rulebook
 
 
-@dataclass(frozen=True, slots=True)
+class Shared:
+    """What every row with the same decision inputs shares: facts, decision, tallies, renderings.
+
+    `render` lets writers keep pre-formatted text for the parts of a row that never change
+    between the rows sharing it.
+    """
+
+    __slots__ = ("facts", "decision", "count", "value_sum", "render")
+
+    def __init__(self, facts: SkuFacts, decision: Decision) -> None:
+        self.facts = facts
+        self.decision = decision
+        self.count = 0
+        self.value_sum = 0.0
+        self.render: dict[str, Any] = {}
+
+
+@dataclass(slots=True)
 class EvaluatedRow:
-    """One decided SKU: the row it came from, the classification facts and the decision."""
+    """One decided SKU: its row, the unit value in the base currency and the shared decision.
+
+    `facts.unit_value` and `facts.title` belong to the first row that produced `shared`; use
+    `unit_value` and `record.title` for this row.
+    """
 
     record: SkuRecord
-    facts: SkuFacts
-    decision: Decision
+    unit_value: float | None
+    shared: Shared
+
+    @property
+    def facts(self) -> SkuFacts:
+        return self.shared.facts
+
+    @property
+    def decision(self) -> Decision:
+        return self.shared.decision
 
 
 @dataclass(slots=True)
 class Summary:
-    """Counts kept while rows stream past; rows_read == decided + rejected, always."""
+    """Counts for the whole run; rows_read == decided + rejected, always."""
 
     decided: int = 0
     rejected: int = 0
@@ -51,6 +83,9 @@ class Summary:
         return self.decided + self.rejected
 
 
+_TITLE = object()  # memo marker: the category fields did not decide the vertical; the title does
+
+
 class Evaluator:
     """Decides SkuRecords under one rulebook and brand profile."""
 
@@ -65,139 +100,166 @@ class Evaluator:
         self.profile = profile or BrandProfile()
         self.classifier = Classifier(rulebook, self.profile, as_of)
         self.engine = PolicyEngine(rulebook.policy, rulebook.version)
-        self.default_currency = (default_currency or self.profile.currency or "").upper()
-        self._profile_facts = self.classifier.profile_facts()
-        # Memo of whole-row results keyed by every input a decision can depend on; values of a
-        # number fact only matter up to which rule threshold or band bound they fall between.
-        bounds = set()
+        self.default_currency = (
+            default_currency or self.profile.currency or rulebook.classification.base_currency
+        ).upper()
+        bounds: set[float] = set()
         for v in rulebook.classification.verticals.values():
             bounds.update(b for _, b in v.bands)
-        self._uses_title = "title" in self.engine.keyer.fields
-        self._memo: dict[tuple, tuple[SkuFacts, Decision]] = {}
-        self._value_bounds = sorted(
-            bounds | set(self.engine.keyer._thresholds.get("unit_value", ()))
-        )
-        self._value_bound_set = frozenset(self._value_bounds)
+        bounds.update(self.engine.keyer.thresholds("unit_value"))
+        self._bounds = sorted(bounds)
+        self._bound_set = frozenset(bounds)
+        used = set(self.engine.keyer.fields)
+        # Facts read straight from text the memo key does not hold force the exact path.
+        self._exact_only = bool({"title", "brand"} & used)
+        self._memo: dict[tuple, Shared | object] = {}
+        self._shared: list[Shared] = []
+        self._by_decision: dict[tuple, Shared] = {}
+        self._acc: CostAccumulator | None = None
 
     def close(self) -> None:
         self.engine.close()
 
+    # ------------------------------------------------------------------ one row
+
     def decide(self, rec: SkuRecord) -> EvaluatedRow:
-        """Classify and decide one record (raises UnknownCurrencyError for an unknown currency)."""
+        """Classify and decide one record exactly (no row memo); raises UnknownCurrencyError."""
+        if not rec.currency:
+            rec = replace(rec, currency=self.default_currency)
         facts = self.classifier.classify(rec)
-        mapping = self.classifier.facts(facts)
-        return EvaluatedRow(rec, facts, self.engine.decide(mapping))
+        decision = self.engine.decide(self.classifier.facts(facts))
+        # Rows differing only in value, title or brand share one Shared, so tallies stay small.
+        key = (
+            id(decision),
+            facts.vertical,
+            facts.vertical_source,
+            facts.value_band,
+            facts.regulations,
+            facts.customised,
+            facts.warranty,
+            facts.has_gtin,
+            facts.category,
+            facts.return_rate,
+        )
+        shared = self._by_decision.get(key)
+        if shared is None:
+            shared = self._by_decision[key] = Shared(facts, decision)
+            self._shared.append(shared)
+        return EvaluatedRow(rec, facts.unit_value, shared)
 
     def evaluate(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
-        if not rec.currency and self.default_currency:
-            currency = self.default_currency
-        else:
-            currency = rec.currency
-        try:
-            rate = self.classifier.rate(currency)
-        except UnknownCurrencyError as exc:
-            return RejectedRow(rec.row, str(exc), rec.sku)
-        if self._uses_title:
-            return self._slow(rec, currency)
-        value = rec.price * rate if rec.price is not None else None
-        vertical, _source = self.classifier.vertical_from_category(rec)
-        if vertical is None:  # decided by title words: the title's vertical joins the key
-            vertical, _source = self.classifier.vertical(rec)
-        cat_key = (rec.product_category, rec.category, rec.product_type, rec.tags, vertical)
-        pos = (
-            None
-            if value is None
-            else (bisect_left(self._value_bounds, value), value in self._value_bound_set)
-        )
-        key = (
-            cat_key,
-            pos,
-            rec.hsn,
-            self.classifier.is_customised(rec),
-            rec.warranty_months,
-            bool(rec.gtin),
-            rec.brand if "brand" in self.engine.keyer.fields else None,
-        )
+        """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
+        currency = rec.currency or self.default_currency
+        rate = self.classifier._rates.get(currency)
+        if rate is None or rec.price is None or self._exact_only:
+            try:
+                return self.decide(rec)
+            except UnknownCurrencyError as exc:
+                return RejectedRow(rec.row, str(exc), rec.sku)
+        value = rec.price * rate
+        key = self._row_key(rec, value)
         hit = self._memo.get(key)
+        if hit is _TITLE:
+            key = (*key, self.classifier.vertical(rec)[0])
+            hit = self._memo.get(key)
         if hit is None:
-            row = self._slow(rec, currency)
-            if isinstance(row, EvaluatedRow) and len(self._memo) < 500_000:
-                self._memo[key] = (row.facts, row.decision)
+            row = self.decide(rec)
+            if self.classifier.vertical_from_category(rec)[0] is None:
+                self._memo[key] = _TITLE
+                key = (*key, row.facts.vertical)
+            if len(self._memo) < 1_000_000:
+                self._memo[key] = row.shared
             return row
-        facts, decision = hit
-        if facts.unit_value != value or facts.title != rec.title:
-            facts = _with(facts, value, rec)
-        return EvaluatedRow(rec, facts, decision)
+        return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
 
-    def _slow(self, rec: SkuRecord, currency: str) -> EvaluatedRow | RejectedRow:
-        if currency != rec.currency:
-            rec = _recurrency(rec, currency)
-        try:
-            return self.decide(rec)
-        except UnknownCurrencyError as exc:
-            return RejectedRow(rec.row, str(exc), rec.sku)
+    def _row_key(self, rec: SkuRecord, value: float) -> tuple:
+        customised = (
+            rec.customised if rec.customised is not None else self.classifier.is_customised(rec)
+        )
+        return (
+            rec.product_category,
+            rec.category,
+            rec.product_type,
+            rec.tags,
+            rec.hsn,
+            rec.currency,
+            bisect_left(self._bounds, value),
+            value in self._bound_set,
+            customised,
+            rec.warranty_months,
+            not rec.gtin,
+        )
+
+    # ------------------------------------------------------------------ a stream
 
     def run(
         self, items: Iterable[SkuRecord | RejectedRow], summary: Summary | None = None
     ) -> Iterator[EvaluatedRow | RejectedRow]:
-        """Evaluate a stream, updating `summary` as rows pass (including cost inputs)."""
+        """Evaluate a stream in order; `summary` is complete once the stream is exhausted."""
         s = summary if summary is not None else Summary()
-        acc = CostAccumulator(self.rulebook.costs)
-        self._acc = acc
+        evaluate = self.evaluate
+        reasons = s.rejection_reasons
         for item in items:
-            out = self.evaluate(item) if isinstance(item, SkuRecord) else item
-            if isinstance(out, EvaluatedRow):
-                d = out.decision
-                s.decided += 1
-                method = d.outcome["method"]
-                vertical = out.facts.vertical
-                s.by_method[method] += 1
-                s.by_vertical[vertical] += 1
-                s.by_vertical_method[vertical, method] += 1
-                s.by_rule[d.rule] += 1
-                if d.fallback:
-                    s.fallback += 1
-                acc.add(vertical, out.facts.unit_value, out.facts.return_rate, method)
+            out = evaluate(item) if item.__class__ is SkuRecord else item
+            if out.__class__ is EvaluatedRow:
+                sh = out.shared
+                sh.count += 1
+                if out.unit_value is not None:
+                    sh.value_sum += out.unit_value
             else:
                 s.rejected += 1
-                s.rejection_reasons[_reason_kind(out.reason)] += 1
+                reasons[_reason_kind(out.reason)] += 1
             yield out
+        self._tally(s)
+
+    def _tally(self, s: Summary) -> None:
+        acc = CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        for sh in self._shared:
+            n = sh.count
+            if not n:
+                continue
+            d, f = sh.decision, sh.facts
+            method = d.outcome["method"]
+            s.decided += n
+            s.by_method[method] += n
+            s.by_vertical[f.vertical] += n
+            s.by_vertical_method[f.vertical, method] += n
+            s.by_rule[d.rule] += n
+            if d.fallback:
+                s.fallback += n
+            acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+            sh.count, sh.value_sum = 0, 0.0
+        self._acc = acc
 
     def cost_report(self, monthly_units: float | None = None) -> CostReport:
+        """Monthly costs of the last `run`; the profile's volume unless `monthly_units` is given."""
         units = self.profile.monthly_units if monthly_units is None else monthly_units
         note = (
             "units a month from the brand profile, spread evenly over the decided SKUs"
             if monthly_units is None
             else "units a month as given, spread evenly over the decided SKUs"
         )
-        return self._acc.report(units, note)
+        acc = self._acc or CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        return acc.report(units, note)
+
+
+_REASON_KINDS = (
+    "duplicate SKU",
+    "unknown currency",
+    "missing SKU",
+    "no price",
+    "negative",
+    "price",
+    "currency",
+)
 
 
 def _reason_kind(reason: str) -> str:
-    head = reason.split(":")[0].split("(")[0].strip()
-    for word in (
-        "duplicate SKU",
-        "unknown currency",
-        "price",
-        "missing SKU",
-        "no price",
-        "negative",
-    ):
-        if word.lower() in reason.lower():
+    low = reason.lower()
+    for word in _REASON_KINDS:
+        if word.lower() in low:
             return word
-    return head[:40]
+    return reason.split(":")[0][:40]
 
 
-def _recurrency(rec: SkuRecord, currency: str) -> SkuRecord:
-    from dataclasses import replace
-
-    return replace(rec, currency=currency)
-
-
-def _with(facts: SkuFacts, value: float | None, rec: SkuRecord) -> SkuFacts:
-    from dataclasses import replace
-
-    return replace(facts, unit_value=value, title=rec.title, brand=rec.brand)
-
-
-__all__ = ["EvaluatedRow", "Evaluator", "Summary"]
+__all__ = ["EvaluatedRow", "Evaluator", "Shared", "Summary"]

@@ -76,7 +76,7 @@ def decisions_table(
             )
             continue
         f, d = item.facts, item.decision
-        value = "" if f.unit_value is None else f"{f.unit_value:,.0f}"
+        value = "" if item.unit_value is None else f"{item.unit_value:,.0f}"
         table.add_row(
             str(item.record.row),
             item.record.sku,
