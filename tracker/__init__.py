@@ -38,6 +38,7 @@ from .operations import Tracker, VerdictFn
 from .policies import read_policy_file
 from .queries import stats, trace_lot, trace_order, trace_unit
 from .reports import write_recall_report
+from .settings import get_setting, set_setting
 from .store import Store, default_store_path
 
 __all__ = [
@@ -66,8 +67,10 @@ __all__ = [
     "VerdictFn",
     "VerdictUnavailableError",
     "default_store_path",
+    "get_setting",
     "open_tracker",
     "read_policy_file",
+    "set_setting",
     "stats",
     "trace_lot",
     "trace_order",

@@ -55,6 +55,7 @@ _KEYS: dict[str, Callable[[dict], object]] = {
     "lots": lambda d: (d["sku"], d["lot"]),
     "orders": lambda d: d["order_id"],
     "policies": lambda d: d["sku"],
+    "settings": lambda d: d["key"],
 }
 
 
