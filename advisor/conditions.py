@@ -44,6 +44,8 @@ class FactSpec:
     type: str  # number | enum | text | bool | set
     doc: str = ""
     values: tuple[str, ...] = ()
+    minimum: float | None = None  # numbers: the smallest value the fact can take (for lint)
+    maximum: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,11 @@ class Condition:
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
     near = get_close_matches(str(word), list(options), n=1, cutoff=0.6)
     return f" (did you mean '{near[0]}'?)" if near else ""
+
+
+def _plain(v: float) -> bool:
+    """Whether a number prints without an exponent (the only form durable-rules can parse)."""
+    return v == 0 or 1e-4 <= abs(v) < 1e12
 
 
 def _is_number(v: Any) -> bool:
@@ -226,12 +233,20 @@ class ConditionParser:
                 ):
                     bad(f"expects two numbers [from, below], got {value!r}")
                     return None
+                if not all(_plain(v) for v in value):
+                    bad(f"{value!r}: use numbers between 0.0001 and 1,000,000,000,000 (or 0)")
+                    return None
                 if value[0] >= value[1]:
                     bad(f"the first number must be below the second, got {value!r}")
                     return None
                 return Test(name, op, (float(value[0]), float(value[1])), line)
             if not _is_number(value):
                 bad(f"expects a number, got {value!r}")
+                return None
+            if not _plain(value):
+                bad(
+                    f"{value!r} is too small or too large to compare: use a number between 0.0001 and 1,000,000,000,000 (or 0)"
+                )
                 return None
             return Test(name, op, float(value), line)
         if spec.type == "bool":
@@ -424,6 +439,24 @@ class ProfileKeyer:
                 parts.append(part)
         return tuple(parts)
 
+    def _representative(self, fact: str, v: float) -> float:
+        """A plainly written number in the same class as `v` (durable-rules cannot parse 1e-05).
+
+        Rules only compare a number with thresholds, so the threshold itself, or a point strictly
+        between two neighbours, decides exactly as `v` would.
+        """
+        thr = self._thresholds.get(fact)
+        if not thr:
+            return 0.0
+        if v in self._threshold_sets[fact]:
+            return v
+        i = bisect_left(thr, v)
+        if i == 0:
+            return thr[0] - 1.0
+        if i == len(thr):
+            return thr[-1] + 1.0
+        return (thr[i - 1] + thr[i]) / 2
+
     def flatten(self, facts: Mapping[str, Any]) -> dict[str, Any]:
         """The message durable sees: scalars only, regex results and memberships as booleans."""
         out: dict[str, Any] = {}
@@ -439,7 +472,7 @@ class ProfileKeyer:
             if t == "text":
                 v = v.lower()
             elif t == "number":
-                v = float(v)
+                v = self._representative(f, float(v))
             out[f] = v
             for idx, p in self._regexes.get(f, ()):
                 out[_regex_key(f, idx)] = bool(p.search(v))

@@ -37,6 +37,8 @@ from advisor.schema import (
     Num,
     Obj,
     Str,
+    conditions_schema,
+    to_json_schema,
 )
 from advisor.yamlsrc import load_located
 
@@ -357,7 +359,7 @@ def policy_facts(
     specs = [
         FactSpec("vertical", "enum", "the SKU's vertical (classification.yaml)", verticals),
         FactSpec("value_band", "enum", "the SKU's value band within its vertical", bands),
-        FactSpec("unit_value", "number", "unit price in the base currency"),
+        FactSpec("unit_value", "number", "unit price in the base currency", minimum=0),
         FactSpec("regulated", "bool", "at least one regulation applies"),
         FactSpec("regulation", "set", "ids of the regulations that apply", regulations),
         FactSpec("customised", "bool", "made to order / personalised unit"),
@@ -366,23 +368,26 @@ def policy_facts(
         FactSpec("category", "text", "the catalog's category path, lower case"),
         FactSpec("title", "text", "the product title (use `matches`)"),
         FactSpec("brand", "text", "brand or vendor"),
-        FactSpec("monthly_orders", "number", "brand profile: orders a month"),
-        FactSpec("monthly_units", "number", "brand profile: units shipped a month"),
+        FactSpec("monthly_orders", "number", "brand profile: orders a month", minimum=0),
+        FactSpec("monthly_units", "number", "brand profile: units shipped a month", minimum=0),
         FactSpec(
             "return_rate",
             "number",
             "brand profile return rate, else the vertical's assumption (0-1)",
+            minimum=0,
+            maximum=1,
         ),
         FactSpec(
             "counterfeit_incidents",
             "number",
             "brand profile: fake or wrong-item returns seen a month",
+            minimum=0,
         ),
         FactSpec("warranty_offered", "bool", "brand profile: the brand offers warranties"),
         FactSpec("customised_goods", "bool", "brand profile: the brand sells customised goods"),
         FactSpec("multi_channel", "bool", "brand profile: sells on more than one channel"),
         FactSpec("multi_warehouse", "bool", "brand profile: stock sits in more than one warehouse"),
-        FactSpec("warehouses", "number", "brand profile: number of warehouses"),
+        FactSpec("warehouses", "number", "brand profile: number of warehouses", minimum=0),
     ]
     return {s.name: s for s in specs}
 
@@ -404,7 +409,10 @@ RETURN_FACTS: dict[str, FactSpec] = {
         FactSpec("lot_expired", "bool", "its lot is past expiry"),
         FactSpec("return_requires_qc", "bool", "the SKU's policy sends returns to QC"),
         FactSpec(
-            "return_count", "number", "times this unit has been returned, this return included"
+            "return_count",
+            "number",
+            "times this unit has been returned, this return included",
+            minimum=0,
         ),
         FactSpec("reason", "enum", "the customer's return reason", RETURN_REASONS),
         FactSpec("method", "enum", "tracking method of the SKU", (*METHODS, "unknown")),
@@ -612,9 +620,10 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         "returns", docs.get("returns.yaml"), names["returns.yaml"], RETURN_FACTS, problems, ()
     )
     costs = _costs(docs.get("costs.yaml"), checked.get("costs.yaml", False))
-    if policy is not None:
+    # Conflicts are only meaningful between rules whose every part is valid.
+    if policy is not None and checked.get("policy.yaml") and checked.get("regulations.yaml"):
         problems.extend(_hit_policy_conflicts(policy, regulations))
-    if returns is not None:
+    if returns is not None and checked.get("returns.yaml"):
         problems.extend(_hit_policy_conflicts(returns, ()))
     if problems or not (classification and policy and returns and costs):
         raise RulebookError(problems or [Problem(str(root), 1, "the rulebook could not be loaded")])
@@ -640,6 +649,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
 def _classification(docs, names, checked, problems) -> Classification | None:
     doc = docs.get("classification.yaml")
     if not checked.get("classification.yaml"):
+        _band_order(doc, names["classification.yaml"], problems)
         return None
     file = names["classification.yaml"]
     bands = tuple(doc["value_bands"])
@@ -708,6 +718,27 @@ def _classification(docs, names, checked, problems) -> Classification | None:
         k.lower() for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
     )
     return Classification(base, rates, bands, verticals, doc["fallback_vertical"], keywords)
+
+
+def _band_order(doc, file, problems) -> None:
+    """Band bounds must ascend; checked even when other parts of the file are broken."""
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("verticals"), Mapping):
+        return
+    bands = doc.get("value_bands") if isinstance(doc.get("value_bands"), list) else []
+    for vid, v in doc["verticals"].items():
+        raw = v.get("value_bands") if isinstance(v, Mapping) else None
+        if not isinstance(raw, Mapping):
+            continue
+        ordered = [(b, raw[b]) for b in bands if b in raw and isinstance(raw[b], int | float)]
+        for (b1, x1), (b2, x2) in zip(ordered, ordered[1:], strict=False):
+            if x2 <= x1:
+                problems.append(
+                    Problem(
+                        file,
+                        raw.line_of(b2),
+                        f"verticals.{vid}.value_bands.{b2}: must be above {b1} ({x1:g}), got {x2:g}",
+                    )
+                )
 
 
 def _regulations(docs, names, problems) -> list[Regulation]:
@@ -918,6 +949,32 @@ def _hit_policy_conflicts(rs: RuleSet, regulations) -> list[Problem]:
     return problems
 
 
+JSON_SCHEMA_DIALECT = "http://json-schema.org/draft-07/schema#"
+
+
+def rule_file_schemas(book: Rulebook) -> dict[str, dict[str, Any]]:
+    """The JSON Schema of each rules file (by file name), enums and `when:` facts from `book`.
+
+    Generated from `SCHEMAS`, the definitions the validator checks, so an editor flags exactly
+    what `trackright rules check` would (apart from cross-file rules such as floor undercuts).
+    """
+    cls = book.classification
+    enums = {"verticals": tuple(cls.verticals), "value_bands": cls.value_bands}
+    when = {
+        "policy.yaml": conditions_schema(book.policy.facts),
+        "returns.yaml": conditions_schema(book.returns.facts),
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for fname in FILES:
+        body = to_json_schema(SCHEMAS[fname], enums, when.get(fname))
+        out[fname] = {
+            "$schema": JSON_SCHEMA_DIALECT,
+            "title": f"trackright rules/{fname}",
+            **body,
+        }
+    return out
+
+
 __all__ = [
     "CAPTURES",
     "METHODS",
@@ -935,4 +992,5 @@ __all__ = [
     "load_rulebook",
     "policy_facts",
     "resolve_rules_dir",
+    "rule_file_schemas",
 ]

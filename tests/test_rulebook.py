@@ -1,0 +1,236 @@
+"""Rulebook validation: every mistake a rule author can make is reported with file and line."""
+
+from __future__ import annotations
+
+import pytest
+
+from advisor.errors import RulebookError
+from advisor.rulebook import load_rulebook
+
+
+def problems_for(rules_copy) -> list[str]:
+    with pytest.raises(RulebookError) as info:
+        load_rulebook(rules_copy.root)
+    return [str(p) for p in info.value.problems]
+
+
+def one(problems: list[str], *needles: str) -> str:
+    hits = [p for p in problems if all(n in p for n in needles)]
+    assert hits, f"no problem mentions {needles}; got:\n" + "\n".join(problems)
+    return hits[0]
+
+
+def test_bundled_rulebook_is_valid(book):
+    """The rules shipped with trackright load without a single problem."""
+    assert book.policy.rules and book.returns.rules
+    assert book.version and len(book.version) == 12
+    assert book.human_version == "policy-2026.11"
+
+
+def test_tab_indentation_is_reported_with_its_line(rules_copy):
+    """A tab used for indentation names the line and says to use spaces."""
+    line = rules_copy.edit(
+        "policy.yaml",
+        "    priority: 100\n    when: {vertical: books}",
+        "    priority: 100\n\twhen: {vertical: books}",
+    )
+    p = one(problems_for(rules_copy), "policy.yaml", "tab")
+    assert f"policy.yaml:{line + 1}:" in p
+
+
+def test_bad_indentation_is_reported_with_its_line(rules_copy):
+    """A key indented out of line with its siblings is a located syntax problem."""
+    line = rules_copy.edit(
+        "policy.yaml", "  - id: books\n    priority: 100", "  - id: books\n      priority: 100"
+    )
+    p = one(problems_for(rules_copy), "policy.yaml")
+    assert f"policy.yaml:{line + 1}:" in p
+    assert "indent" in p or "':'" in p
+
+
+def test_unknown_key_suggests_the_right_one(rules_copy):
+    """A misspelt key gets a did-you-mean with the key's own line."""
+    line = rules_copy.edit(
+        "policy.yaml", "  - id: books\n    priority: 100", "  - id: books\n    prority: 100"
+    )
+    p = one(problems_for(rules_copy), "unknown key 'prority'")
+    assert "did you mean 'priority'" in p
+    assert (
+        p.startswith(f"rules/policy.yaml:{line + 1}: rule books:")
+        or f"policy.yaml:{line + 1}: rule books:" in p
+    )
+
+
+def test_unknown_operator_is_named(rules_copy):
+    """An operator durable-rules would reject as 'error code 202' is caught here, located."""
+    line = rules_copy.edit(
+        "policy.yaml", "return_rate: {gte: 0.15}", "return_rate: {greater: 0.15}"
+    )
+    p = one(problems_for(rules_copy), "unknown operator 'greater'")
+    assert f"policy.yaml:{line}:" in p and "rule fashion-fit-returns" in p
+
+
+def test_unknown_vertical_suggests_a_known_one(rules_copy):
+    """A misspelt vertical is reported with the closest real one."""
+    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    p = one(problems_for(rules_copy), "unknown vertical 'bookz'")
+    assert "did you mean 'books'" in p and f"policy.yaml:{line}:" in p
+
+
+def test_unknown_method_is_reported(rules_copy):
+    """A method outside serial / batch / lpn is refused with a suggestion."""
+    line = rules_copy.edit(
+        "policy.yaml",
+        "    when: {vertical: books}\n    then: {method: batch}",
+        "    when: {vertical: books}\n    then: {method: serialise}",
+    )
+    p = one(problems_for(rules_copy), "serialise")
+    assert f"policy.yaml:{line + 1}:" in p and "did you mean 'serial'" in p
+
+
+def test_unknown_field_is_reported(rules_copy):
+    """A condition on a fact that does not exist lists the facts that do."""
+    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {verticle: books}")
+    p = one(problems_for(rules_copy), "unknown field 'verticle'")
+    assert "did you mean 'vertical'" in p and f"policy.yaml:{line}:" in p
+
+
+def test_wrong_type_names_what_was_expected(rules_copy):
+    """`gte: "ten thousand"` is a type error, not a string comparison."""
+    line = rules_copy.edit(
+        "policy.yaml", "return_rate: {gte: 0.15}", 'return_rate: {gte: "ten thousand"}'
+    )
+    p = one(problems_for(rules_copy), "expects a number")
+    assert "ten thousand" in p and f"policy.yaml:{line}:" in p
+
+
+def test_duplicate_rule_ids_are_reported(rules_copy):
+    """Two rules with one id: the second is reported, pointing at the first."""
+    line = rules_copy.edit("policy.yaml", "  - id: home-high\n", "  - id: books\n")
+    p = one(problems_for(rules_copy), "duplicate id")
+    assert f"policy.yaml:{line}:" in p and "rule books" in p
+
+
+def test_bad_regular_expression_is_reported(rules_copy):
+    """A regex that does not compile is caught with the compiler's reason."""
+    line = rules_copy.edit(
+        "policy.yaml",
+        "when: {vertical: books}",
+        'when: {vertical: books, title: {matches: "(unclosed"}}',
+    )
+    p = one(problems_for(rules_copy), "bad regular expression")
+    assert f"policy.yaml:{line}:" in p
+
+
+def test_empty_conditions_are_refused(rules_copy):
+    """`when: {}` would match everything: the author is pointed to the fallback."""
+    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {}")
+    p = one(problems_for(rules_copy), "empty conditions")
+    assert f"policy.yaml:{line}:" in p and "fallback" in p
+
+
+def test_equal_priority_conflict_is_an_error(rules_copy):
+    """Two rules of equal priority that can match one SKU but decide differently are refused."""
+    line = rules_copy.append(
+        "policy.yaml",
+        (
+            "  - id: books-lpn\n    priority: 100\n    when: {vertical: books, value_band: mid}\n"
+            "    then: {method: lpn}\n    reason: test\n"
+        ),
+    )
+    p = one(problems_for(rules_copy), "same priority 100")
+    assert f"policy.yaml:{line}:" in p and "rule books-lpn" in p and "books" in p
+
+
+def test_equal_priority_without_overlap_or_with_same_outcome_is_fine(rules_copy):
+    """Equal priority is allowed when the conditions cannot both hold, or the outcomes agree."""
+    rules_copy.append(
+        "policy.yaml",
+        (
+            "  - id: books-impossible\n    priority: 100\n    when: {vertical: books, unit_value: {gte: 10, lt: 5}}\n"
+            "    then: {method: lpn}\n    reason: never holds\n"
+            "  - id: toys-premium-again\n    priority: 100\n    when: {vertical: toys, value_band: premium}\n"
+            "    then: {method: serial, capture: [lot]}\n    reason: same as toys-collectible-value\n"
+        ),
+    )
+    book = load_rulebook(rules_copy.root)
+    assert {"books-impossible", "toys-premium-again"} <= {r.id for r in book.policy.rules}
+
+
+def test_business_rule_cannot_undercut_a_regulation(rules_copy):
+    """A cost rule choosing batch for phones is a validation error, not a tie-break."""
+    line = rules_copy.append(
+        "policy.yaml",
+        (
+            "  - id: cheap-phones-batch\n    priority: 500\n    when: {vertical: mobile_phones, value_band: low}\n"
+            "    then: {method: batch}\n    reason: save money\n"
+        ),
+    )
+    p = one(problems_for(rules_copy), "in-imei-registration", "cannot undercut")
+    assert f"policy.yaml:{line}:" in p and "rule cheap-phones-batch" in p
+
+
+def test_duplicate_yaml_key_is_reported(rules_copy):
+    """A key given twice in one block (the second silently winning in plain YAML) is an error."""
+    line = rules_copy.edit(
+        "policy.yaml",
+        "    when: {vertical: books}\n    then: {method: batch}",
+        "    when: {vertical: books}\n    then: {method: batch}\n    then: {method: lpn}",
+    )
+    p = one(problems_for(rules_copy), "appears twice")
+    assert f"policy.yaml:{line + 2}:" in p
+
+
+def test_missing_file_is_reported(rules_copy):
+    """A rulebook without costs.yaml names the missing file."""
+    (rules_copy.root / "costs.yaml").unlink()
+    one(problems_for(rules_copy), "costs.yaml", "missing rules file")
+
+
+def test_unknown_currency_rate_type_and_band_order(rules_copy):
+    """Classification data is checked too: rates are numbers and bands ascend."""
+    l1 = rules_copy.edit("classification.yaml", "  USD: 84.0", "  USD: eighty")
+    l2 = rules_copy.edit(
+        "classification.yaml",
+        "value_bands: {low: 0, mid: 500, high: 2000, premium: 10000}",
+        "value_bands: {low: 0, mid: 500, high: 400, premium: 10000}",
+    )
+    problems = problems_for(rules_copy)
+    assert f"classification.yaml:{l1}:" in one(problems, "expects a number", "eighty")
+    assert f"classification.yaml:{l2}:" in one(problems, "must be above mid")
+
+
+def test_every_problem_is_reported_at_once(rules_copy):
+    """Several mistakes in several files all come back in one run, sorted by file and line."""
+    rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    rules_copy.edit(
+        "returns.yaml", "when: {return_count: {gte: 3}}", "when: {return_count: {gte: three}}"
+    )
+    rules_copy.edit("regulations.yaml", "    floor: serial", "    floor: serialise")
+    problems = problems_for(rules_copy)
+    files = {p.split(":")[0].rsplit("/", 1)[-1] for p in problems}
+    assert {"policy.yaml", "returns.yaml", "regulations.yaml"} <= files
+
+
+def test_check_command_exits_non_zero_without_traceback(rules_copy, cli):
+    """`trackright rules check PATH` prints file:line problems and exits 1, never a traceback."""
+    rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    rules_copy.edit("policy.yaml", "return_rate: {gte: 0.15}", 'return_rate: {gte: "ten thousand"}')
+    result = cli("rules", "check", str(rules_copy.root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "policy.yaml:" in result.stderr and "2 problems" in result.stderr
+
+
+def test_check_command_is_green_on_bundled_rules(cli):
+    """`trackright rules check` passes on the rules that ship."""
+    result = cli("rules", "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("OK ")
+
+
+def test_missing_rules_folder_is_a_clear_error(cli, tmp_path):
+    """Pointing at a folder without rules says what was expected."""
+    result = cli("rules", "check", str(tmp_path / "nope"))
+    assert result.returncode == 1
+    assert "no rules folder here" in result.stderr
