@@ -69,7 +69,9 @@ class CostAccumulator:
     """Collects decided SKUs (streaming, memory per vertical) and prices the plans at the end."""
 
     def __init__(self, costs: Costs, bad_return_share: float | None = None) -> None:
-        if bad_return_share is not None:  # the brand's own experience beats the rulebook's assumption
+        if (
+            bad_return_share is not None
+        ):  # the brand's own experience beats the rulebook's assumption
             from dataclasses import replace
 
             costs = replace(costs, bad_return_share=bad_return_share)
