@@ -57,8 +57,8 @@ def check(path: Path | None, quiet: bool) -> None:
 
 
 def _sku_from_options(opts: dict[str, Any], json_text: str | None):
-    from advisor.catalog.prices import PriceError, parse_price
-    from advisor.records import SkuRecord
+    """The SKU given by `--json` and the field options (options win over JSON keys)."""
+    from advisor.explain import SKU_ALIASES, sku_from_fields
 
     fields: dict[str, Any] = {}
     if json_text:
@@ -70,67 +70,12 @@ def _sku_from_options(opts: dict[str, Any], json_text: str | None):
             raise TrackrightError(f"--json: not a JSON object ({exc})") from None
         if not isinstance(data, dict):
             raise TrackrightError("--json expects one JSON object with the SKU's fields")
-        aliases = {
-            "name": "title",
-            "mrp": "price",
-            "type": "product_type",
-            "vendor": "brand",
-            "ean": "gtin",
-            "barcode": "gtin",
-            "hsn_code": "hsn",
-        }
         for k, v in data.items():
-            fields[aliases.get(k.lower(), k.lower())] = v
+            fields[SKU_ALIASES.get(k.lower(), k.lower())] = v
     for k, v in opts.items():
         if v not in (None, ()):
             fields[k] = v
-    price = fields.get("price")
-    currency = str(fields.get("currency") or "")
-    if isinstance(price, str):
-        try:
-            price, found = parse_price(price)
-        except PriceError as exc:
-            raise TrackrightError(f"--price: {exc}") from None
-        currency = currency or (found or "")
-    tags = fields.get("tags") or ()
-    if isinstance(tags, str):
-        tags = tuple(t.strip().lower() for t in tags.split(",") if t.strip())
-    known = {
-        "sku",
-        "title",
-        "category",
-        "brand",
-        "price",
-        "currency",
-        "hsn",
-        "gtin",
-        "product_category",
-        "product_type",
-        "tags",
-        "customised",
-        "warranty_months",
-    }
-    unknown = set(fields) - known
-    if unknown:
-        raise TrackrightError(
-            f"unknown SKU field(s): {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}"
-        )
-    return SkuRecord(
-        row=1,
-        sku=str(fields.get("sku") or "SKU"),
-        title=str(fields.get("title") or ""),
-        category=str(fields.get("category") or ""),
-        brand=str(fields.get("brand") or ""),
-        price=None if price is None else float(price),
-        currency=currency.upper(),
-        hsn="".join(ch for ch in str(fields.get("hsn") or "") if ch.isdigit()),
-        gtin=str(fields.get("gtin") or ""),
-        product_category=str(fields.get("product_category") or ""),
-        product_type=str(fields.get("product_type") or ""),
-        tags=tuple(tags),
-        customised=fields.get("customised"),
-        warranty_months=fields.get("warranty_months"),
-    )
+    return sku_from_fields(fields, option_prefix="--")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -260,3 +205,125 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     if decision.matched:
         con.print(matches_table(decision))
     con.print(f"[dim]rulebook {book.label} at {book.root}[/dim]")
+
+
+# ------------------------------------------------------------------ rules test
+
+
+def _rules_and_tests(paths: tuple[Path, ...], rules_dir: Path | None) -> tuple[Path, list[Path]]:
+    """Which rulebook to test and which test files: see `rules test --help`."""
+    from advisor.rulebook import resolve_rules_dir
+
+    found_rules: Path | None = None
+    tests: list[Path] = []
+    for p in paths:
+        if p.is_dir() and (p / "policy.yaml").is_file():
+            found_rules = found_rules or p
+            tests.append(p / "tests")
+        else:
+            tests.append(p)
+            folder = p if p.is_dir() else p.parent
+            if (folder.parent / "policy.yaml").is_file() and found_rules is None:
+                found_rules = folder.parent
+    root = rules_dir or found_rules or resolve_rules_dir(None)
+    return root, tests or [root / "tests"]
+
+
+@rules.command("test")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@RULES_OPTION
+@click.option(
+    "--min-coverage",
+    type=click.FloatRange(0, 100),
+    metavar="PCT",
+    help="Fail unless at least PCT% of the rules won (or, for regulations, applied in) a case.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--junit", type=click.Path(dir_okay=False, path_type=Path), help="Also write JUnit XML here."
+)
+@click.option("-v", "--verbose", is_flag=True, help="List every case, not only failures.")
+def test_cmd(
+    paths: tuple[Path, ...],
+    rules_dir: Path | None,
+    min_coverage: float | None,
+    fmt: str,
+    junit: Path | None,
+    verbose: bool,
+) -> None:
+    """Run the rule tests (YAML cases beside the rules) and report failures and rule coverage.
+
+    PATHS are test files or folders of them, or a rules folder (its tests/ are run); default:
+    the tests/ folder of the rules. The rulebook tested is --rules if given, else the rules
+    folder a test folder sits in, else the bundled rules.
+
+    Exits 0 when every case passes (and coverage is at least --min-coverage), 1 when a case
+    fails or coverage is too low, 2 when the rulebook or a test file is broken.
+
+    \b
+    Examples:
+      trackright rules test
+      trackright rules test --min-coverage 100 --junit rule-tests.xml
+      trackright rules test my-rules/tests/phones.yaml --rules my-rules
+    """
+    from advisor.rulebook import load_rulebook
+    from advisor.ruletests import junit_xml, run_rule_tests
+
+    root, tests = _rules_and_tests(paths, rules_dir)
+    book = load_rulebook(root)
+    report = run_rule_tests(book, tests)
+    cov = report.coverage
+    low = min_coverage is not None and not cov.at_least(min_coverage)
+    if junit:
+        junit.write_text(junit_xml(report), encoding="utf-8")
+    if fmt == "json":
+        out = report.to_dict()
+        out["coverage"]["minimum"] = min_coverage
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _print_test_report(report, verbose, min_coverage, low)
+    if report.failed or low:
+        sys.exit(1)
+
+
+def _print_test_report(report, verbose: bool, min_coverage: float | None, low: bool) -> None:
+    from rich.markup import escape
+
+    from advisor.report import console
+
+    con = console()
+    con.soft_wrap = True
+    current = None
+    for r in report.results:
+        if not (verbose or not r.passed):
+            continue
+        if r.case.file != current:
+            current = r.case.file
+            con.print(f"[bold]{escape(current)}[/bold]")
+        if r.passed:
+            con.print(f"  [green]✓[/green] {escape(r.case.name)}")
+            continue
+        con.print(f"  [red]✗ {escape(r.case.name)}[/red]  [dim]{escape(r.case.where)}[/dim]")
+        for line in r.message().splitlines():
+            con.print(f"      {escape(line)}")
+    cov = report.coverage
+    n_fail = len(report.failed)
+    status = "[red]FAILED[/red]" if n_fail else "[green]OK[/green]"
+    con.print(
+        f"{status} {report.passed} passed, {n_fail} failed — rule coverage "
+        f"{cov.percent:.1f}% ({cov.count}/{cov.total} rules) — rulebook {escape(report.rulebook)}"
+    )
+    uncovered = cov.uncovered()
+    if uncovered and (verbose or low or min_coverage is not None):
+        con.print("[yellow]Rules no case exercised:[/yellow]")
+        for rule in uncovered:
+            what = "applied in" if rule.kind == "regulatory" else "won"
+            con.print(
+                f"  {escape(rule.file)}:{rule.line}: rule {escape(rule.id)}: never {what} a case"
+            )
+    elif uncovered:
+        con.print(f"[dim]{len(uncovered)} rules never won a case; -v lists them[/dim]")
+    if low:
+        con.print(f"[red]coverage {cov.percent:.1f}% is below the minimum {min_coverage:g}%[/red]")
