@@ -88,6 +88,8 @@ class Classifier:
         self._keyword_rx = _term_regex(list(self._keyword_terms))
         self._customised_words = tuple(_norm(k) for k in cls.customised_keywords)
         self._customised_rx = _term_regex(list(self._customised_words))
+        quick = "|".join(re.escape(w) for w in sorted(self._customised_words, key=len, reverse=True))
+        self._customised_quick = re.compile(quick).search if quick else None
         self._bands = {
             v.id: ([b for _, b in v.bands], [n for n, _ in v.bands]) for v in cls.verticals.values()
         }
@@ -194,9 +196,8 @@ class Classifier:
     def is_customised(self, rec: SkuRecord) -> bool:
         if rec.customised is not None:
             return rec.customised
-        title = rec.title.lower()
-        if not any(w in title for w in self._customised_words):
-            return False
+        if self._customised_quick is None or self._customised_quick(rec.title.lower()) is None:
+            return False  # the common case, answered by one C-level search
         return bool(self._customised_rx and self._customised_rx.search(_norm(rec.title)))
 
     # -------------------------------------------------------------- whole SKU

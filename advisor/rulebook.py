@@ -19,7 +19,6 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -532,14 +531,20 @@ class Rulebook:
 
 
 def bundled_rules_dir() -> Path:
-    """The rules shipped with the package (installed) or beside the source tree (checkout)."""
+    """The rules shipped with the package (installed) or beside the source tree (checkout).
+
+    `rules/` holds YAML only, so it installs as the namespace package `trackright_rules`.
+    """
+    import importlib.util
+
     try:
-        root = resources.files("trackright_rules")
-        path = Path(str(root))
+        spec = importlib.util.find_spec("trackright_rules")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(location)
         if (path / "policy.yaml").is_file():
             return path
-    except (ModuleNotFoundError, TypeError):
-        pass
     return Path(__file__).resolve().parent.parent / "rules"
 
 
