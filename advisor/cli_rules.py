@@ -327,3 +327,415 @@ def _print_test_report(report, verbose: bool, min_coverage: float | None, low: b
         con.print(f"[dim]{len(uncovered)} rules never won a case; -v lists them[/dim]")
     if low:
         con.print(f"[red]coverage {cov.percent:.1f}% is below the minimum {min_coverage:g}%[/red]")
+
+
+# ------------------------------------------------------------------ rules lint
+
+
+@rules.command("lint")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also report rules no SKU of this catalog triggers and SKUs only the fallback decides.",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Brand profile used to evaluate --catalog.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when a finding this severe (or worse) is found.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("-v", "--verbose", is_flag=True, help="Also list info findings (overlaps, unused).")
+def lint_cmd(
+    path: Path | None,
+    catalog: Path | None,
+    profile_path: Path | None,
+    fail_on: str,
+    fmt: str,
+    verbose: bool,
+) -> None:
+    """Find rules that never win, tests that never matter, gaps only the fallback decides.
+
+    Findings print as file:line: severity: rule <id>: message. Errors: a rule that can never
+    match. Warnings: a rule shadowed under the hit policy, an always-true or always-false test,
+    a vertical × value band × regulated combination only the fallback decides and, with
+    --catalog, SKUs only the fallback decides. Info (listed with -v): overlapping rules with
+    different outcomes at different priorities, and rules no catalog SKU triggers.
+
+    Exits 1 when a finding at or above --fail-on is found (default: any warning), 2 when the
+    rulebook is broken, else 0.
+
+    \b
+    Examples:
+      trackright rules lint
+      trackright rules lint my-rules --catalog shop.csv --profile brand.yaml -v
+    """
+    from advisor.lint import SEVERITIES, lint_rulebook
+    from advisor.profile import BrandProfile, load_profile
+    from advisor.rulebook import load_rulebook
+
+    book = load_rulebook(path)
+    profile = load_profile(profile_path) if profile_path else BrandProfile()
+    if catalog is not None:
+        from advisor.catalog import open_catalog
+
+        with open_catalog(catalog) as reader:
+            findings = lint_rulebook(book, reader, str(catalog), profile)
+    else:
+        findings = lint_rulebook(book)
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "rulebook_version": book.label,
+                    "counts": counts,
+                    "findings": [f.to_dict() for f in findings],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for f in findings:
+            if f.severity != "info" or verbose:
+                click.echo(str(f))
+        hidden = "" if verbose or not counts["info"] else " (-v lists the info findings)"
+        click.echo(
+            f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+            f"{hidden} — rulebook {book.label}"
+        )
+    if fail_on != "never":
+        worst = SEVERITIES.index(fail_on)
+        if any(SEVERITIES.index(f.severity) <= worst for f in findings):
+            sys.exit(1)
+
+
+# ------------------------------------------------------------------ rules diff
+
+
+@rules.command("diff")
+@click.argument("old", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Catalog to evaluate under both rulebooks (CSV, Shopify export, JSON, JSON Lines).",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Brand profile (markets, return rate, monthly orders, …).",
+)
+@click.option(
+    "--monthly-orders",
+    type=click.IntRange(min=0),
+    help="Orders a month for the cost change (overrides the profile).",
+)
+@click.option(
+    "--currency", help="Currency of prices that carry none (default: the profile's, else INR)."
+)
+@click.option(
+    "--max-flips",
+    type=click.IntRange(min=0),
+    help="Exit 1 when more than this many SKUs change method (a CI gate).",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Decide as on this date (regulations' effective_from).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff_cmd(
+    old: Path,
+    new: Path,
+    catalog: Path,
+    profile_path: Path | None,
+    monthly_orders: int | None,
+    currency: str | None,
+    max_flips: int | None,
+    as_of,
+    fmt: str,
+) -> None:
+    """What changing the rules from OLD to NEW does to a catalog, before the change is saved.
+
+    Shows the flip matrix (serial → batch: N SKUs …) with example SKUs and the rule change
+    behind each flip, SKUs whose captures changed, the rules that were added, removed or
+    changed, and the monthly cost of each rulebook's plan.
+
+    Exits 1 when more SKUs flip than --max-flips, 2 when a rulebook or the catalog is broken.
+
+    \b
+    Examples:
+      cp -r rules /tmp/rules-edit && $EDITOR /tmp/rules-edit/policy.yaml
+      trackright rules diff rules /tmp/rules-edit --catalog shop.csv --monthly-orders 5000
+      trackright rules diff main-rules pr-rules --catalog catalog.csv --max-flips 0
+    """
+    from dataclasses import replace
+
+    from advisor.catalog import open_catalog
+    from advisor.impact import diff_rulebooks
+    from advisor.profile import BrandProfile, load_profile
+    from advisor.rulebook import load_rulebook
+
+    book_old, book_new = load_rulebook(old), load_rulebook(new)
+    profile = load_profile(profile_path) if profile_path else BrandProfile()
+    if monthly_orders is not None:
+        profile = replace(profile, monthly_orders=monthly_orders)
+    with open_catalog(catalog) as reader:
+        impact = diff_rulebooks(
+            book_old,
+            book_new,
+            reader,
+            profile,
+            as_of.date() if as_of else None,
+            (currency or "").upper() or None,
+        )
+    if fmt == "json":
+        out = impact.to_dict()
+        out["max_flips"] = max_flips
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        _print_impact(impact, catalog, max_flips)
+    if max_flips is not None and impact.flip_count > max_flips:
+        sys.exit(1)
+
+
+def _print_impact(impact, catalog: Path, max_flips: int | None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from advisor.report import METHOD_STYLE, console
+
+    con = console()
+    con.soft_wrap = True
+    con.print(
+        f"[bold]{escape(impact.old_version)}[/bold] → [bold]{escape(impact.new_version)}[/bold] "
+        f"on {escape(str(catalog))}: {impact.rows:,} rows, {impact.flip_count:,} change method, "
+        f"{impact.capture_count:,} change captures, {impact.unchanged:,} unchanged"
+        + (f", {impact.rejected:,} rejected" if impact.rejected else "")
+    )
+    if impact.changes:
+        con.print("[bold]Rule changes[/bold]")
+        for c in impact.changes:
+            con.print(f"  {escape(c.file)}:{c.line}: {escape(c.text())}")
+    else:
+        con.print("[dim]No rule, fallback or band changed.[/dim]")
+    for title, groups in (
+        ("Method flips", impact.flips),
+        ("Capture changes", impact.capture_changes),
+    ):
+        if not groups:
+            continue
+        table = Table(title=title, title_justify="left", header_style="bold", show_lines=True)
+        table.add_column("Change", no_wrap=True)
+        table.add_column("SKUs", justify="right")
+        table.add_column("Because")
+        table.add_column("Examples")
+        for g in sorted(groups.values(), key=lambda g: -g.count):
+            style = METHOD_STYLE.get(g.new, "bold")
+            because = "\n".join(
+                f"{o} → {n}: {escape(w)} ({c})" for (o, n, w), c in g.causes.most_common(4)
+            )
+            examples = "\n".join(
+                f"{escape(e['sku'])} {escape(e['title'][:40])}" for e in g.examples
+            )
+            table.add_row(
+                f"[{style}]{escape(g.old)} → {escape(g.new)}[/{style}]",
+                f"{g.count:,}",
+                because,
+                examples,
+            )
+        con.print(table)
+    if impact.rule_only:
+        con.print(
+            f"{impact.rule_only:,} SKUs keep their outcome but are decided by a different rule."
+        )
+    cur = impact.currency
+    sign = "+" if impact.cost_change > 0 else ""
+    con.print(
+        f"Monthly cost ({impact.monthly_units:,.0f} units a month): {cur} {impact.cost_old:,.0f} → "
+        f"{cur} {impact.cost_new:,.0f} ({sign}{cur} {impact.cost_change:,.0f})"
+    )
+    if max_flips is not None and impact.flip_count > max_flips:
+        con.print(f"[red]{impact.flip_count:,} flips is more than --max-flips {max_flips}[/red]")
+
+
+# ------------------------------------------------------------------ rules explain
+
+
+def _sku_options(f):
+    """The SKU field options of `decide`, shared with `explain`."""
+    for decorator in reversed(
+        [
+            click.option("--sku", help="SKU code (with --catalog: the SKU to explain)."),
+            click.option("--title", help="Product title."),
+            click.option("--category", help="Category path, e.g. 'Electronics > Mobile Phones'."),
+            click.option("--product-category", help="Shopify / Google product category path."),
+            click.option("--type", "product_type", help="Shopify product type."),
+            click.option("--tags", help="Comma-separated tags."),
+            click.option("--brand", help="Brand or vendor."),
+            click.option("--price", help="Unit price, e.g. 1299, '₹1,299.00' or 'Rs. 399'."),
+            click.option("--currency", help="Price currency (default: the profile's)."),
+            click.option("--hsn", help="HSN code."),
+            click.option("--gtin", help="GTIN / EAN barcode."),
+            click.option(
+                "--customised/--not-customised", default=None, help="Made to order / personalised."
+            ),
+            click.option(
+                "--warranty-months", type=click.IntRange(min=0), help="Warranty length in months."
+            ),
+            click.option(
+                "--json", "json_text", metavar="JSON|@FILE", help="The SKU's fields as JSON."
+            ),
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
+def _sku_from_catalog(catalog: Path, sku: str | None):
+    from advisor.catalog import open_catalog
+    from advisor.records import SkuRecord
+
+    if not sku:
+        raise TrackrightError("--catalog needs --sku: which SKU of the catalog to explain")
+    with open_catalog(catalog) as reader:
+        for item in reader:
+            if isinstance(item, SkuRecord) and item.sku == sku:
+                return item
+            if not isinstance(item, SkuRecord) and item.sku == sku:
+                raise TrackrightError(
+                    f"{catalog}: row {item.row}: SKU {sku} was rejected: {item.reason}"
+                )
+    raise TrackrightError(f"{catalog}: no SKU {sku!r}")
+
+
+@rules.command("explain")
+@_sku_options
+@click.option(
+    "--catalog",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take the SKU (--sku) from this catalog file.",
+)
+@click.option(
+    "--profile",
+    "profile_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Brand profile YAML.",
+)
+@RULES_OPTION
+@click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Decide as on this date (regulations' effective_from).",
+)
+@click.option("--brief", is_flag=True, help="Only the rules that matched or nearly matched.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def explain_cmd(json_text, catalog, profile_path, rules_dir, as_of, brief, fmt, **opts) -> None:
+    """Why one SKU gets its method: every rule's tests with the SKU's values, and what would flip it.
+
+    For each rule (business rules, regulations as floors, the fallback): each test with the
+    SKU's actual value and whether it held; the winner and why the others lost; and the nearest
+    boundary, e.g. "would be serial if unit value ≥ INR 5,000 (now INR 4,800)".
+
+    \b
+    Examples:
+      trackright rules explain --title "Earbuds" --category "Electronics > Audio" --price 999
+      trackright rules explain --catalog sample_catalogs/electronics_brand.csv --sku VLT-PB-10K
+    """
+    from advisor.classify import UnknownCurrencyError
+    from advisor.explain import Explainer
+    from advisor.profile import BrandProfile, load_profile
+    from advisor.rulebook import load_rulebook
+
+    book = load_rulebook(rules_dir)
+    profile = load_profile(profile_path) if profile_path else BrandProfile()
+    if catalog is not None:
+        rec = _sku_from_catalog(catalog, opts.get("sku"))
+    else:
+        rec = _sku_from_options(opts, json_text)
+    with Explainer(book, profile, as_of.date() if as_of else None) as explainer:
+        try:
+            ex = explainer.explain(rec)
+        except UnknownCurrencyError as exc:
+            raise TrackrightError(str(exc)) from None
+    if fmt == "json":
+        click.echo(json.dumps(ex.to_dict(), indent=2, ensure_ascii=False))
+        return
+    _print_explanation(ex, brief)
+
+
+def _print_explanation(ex, brief: bool) -> None:
+    from rich.markup import escape
+
+    from advisor.report import METHOD_STYLE, console
+
+    con = console()
+    con.soft_wrap = True
+    f, d = ex.sku, ex.decision
+    value = "no price" if f.unit_value is None else f"{ex.currency} {f.unit_value:,.2f}"
+    con.print(
+        f"[bold]{escape(ex.record.title or ex.record.sku)}[/bold] — {f.vertical} "
+        f"({escape(f.vertical_source)}), band {f.value_band}, unit value {value}, "
+        f"regulations: {', '.join(f.regulations) or 'none'}"
+    )
+    style = METHOD_STYLE.get(d.method, "bold")
+    cap = f" capture {', '.join(d.capture)}" if d.capture else ""
+    qc = ", returns to QC" if d.return_qc else ""
+    con.print(
+        f"Decision: [{style}]{d.method.upper()}[/{style}]{cap}{qc} — by {escape(d.rule)}: "
+        f"{escape(d.reason)}"
+    )
+    con.print("[bold]Rules[/bold]")
+    for t in ex.traces:
+        failed = t.failed()
+        if brief and not t.matched and len(failed) > 1:
+            continue
+        mark = "[green]✓[/green]" if t.matched else "[red]✗[/red]"
+        kind = "floor" if t.rule.kind == "regulatory" else f"p{t.rule.priority}"
+        role = {"won": "[bold green]WON[/bold green]", "floor raised": "[bold]RAISED[/bold]"}.get(
+            t.role, t.role
+        )
+        con.print(
+            f" {mark} {escape(t.rule.id)} ({kind}, {escape(t.rule.file)}:{t.rule.line}) {role}: "
+            f"{escape(t.why)}"
+        )
+        if t.rule.kind == "regulatory":
+            continue
+        for r in t.all_of:
+            con.print(f"     {'✓' if r.held else '✗'} {escape(r.text)}")
+        for i, branch in enumerate(t.any_of):
+            con.print(
+                f"     any #{i + 1}: "
+                + "; ".join(f"{'✓' if r.held else '✗'} {escape(r.text)}" for r in branch)
+            )
+    if ex.fallback_used:
+        con.print(" [yellow]fallback[/yellow]: no business rule matched, so the fallback decided")
+    else:
+        con.print(" [dim]fallback: not used (a business rule matched)[/dim]")
+    if ex.boundaries:
+        con.print("[bold]Nearest boundary[/bold]")
+        for b in ex.boundaries[:4]:
+            con.print(f"  {escape(b.text)} (rule {escape(b.rule)})")
+    else:
+        con.print("[dim]No unit value or profile number changes the method.[/dim]")
+    for w in ex.what_ifs:
+        con.print(f"  would be {escape(w.method)} if {escape(w.change)} (rule {escape(w.rule)})")
+    con.print(f"[dim]rulebook {escape(ex.rulebook)}[/dim]")
