@@ -739,3 +739,155 @@ def _print_explanation(ex, brief: bool) -> None:
     for w in ex.what_ifs:
         con.print(f"  would be {escape(w.method)} if {escape(w.change)} (rule {escape(w.rule)})")
     con.print(f"[dim]rulebook {escape(ex.rulebook)}[/dim]")
+
+
+# ------------------------------------------------------------------ rules schema
+
+
+def _onboarding_schema() -> dict[str, Any]:
+    """JSON Schema of rules/onboarding.yaml, from the key lists its loader checks against."""
+    from advisor import onboarding as ob
+
+    condition: dict[str, Any] = {
+        "type": "object",
+        "minProperties": 1,
+        "additionalProperties": False,
+        "properties": {
+            "answer": {"type": "string", "description": "id of an earlier question"},
+            **{t: {} for t in ob._TESTS},
+            "all": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/condition"}},
+            "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/condition"}},
+            "not": {"$ref": "#/definitions/condition"},
+        },
+    }
+    ids = {"type": "string", "pattern": f"^(?:{ob._ID.pattern})$"}
+    question = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "kind", "prompt", "why"],
+        "properties": {
+            "id": ids,
+            "kind": {"enum": list(ob.KINDS)},
+            "prompt": {"type": "string"},
+            "why": {"type": "string", "description": "Markdown"},
+            "options": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {
+                        "value": {},
+                        "label": {"type": "string"},
+                        "exclusive": {"type": "boolean"},
+                    },
+                },
+            },
+            "options_from": {"enum": list(ob._OPTION_SOURCES)},
+            "ask_if": {"$ref": "#/definitions/condition"},
+            "depends_on": {"anyOf": [ids, {"type": "array", "items": ids}]},
+            "for_each": ids,
+            "default": {},
+            "suggestions": {"type": "array", "items": {"type": "string"}},
+            "profile_field": {"enum": [*ob._PROFILE_FIELDS, ob.CATALOG_PATH]},
+            "min": {"type": "number"},
+            "max": {"type": "number"},
+            "unit": {"type": "string"},
+            "optional": {"type": "boolean"},
+        },
+    }
+    assert set(question["properties"]) == set(ob._QUESTION_KEYS)
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "trackright rules/onboarding.yaml",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["questions"],
+        "properties": {
+            "version": {"type": "integer"},
+            "questions": {"type": "array", "minItems": 1, "items": question},
+        },
+        "definitions": {"condition": condition},
+    }
+
+
+def json_schemas(book) -> dict[str, dict[str, Any]]:
+    """Every schema `rules schema` writes, by name (`<name>.schema.json`)."""
+    from advisor.rulebook import rule_file_schemas
+    from advisor.ruletests import tests_json_schema
+
+    out = {name.removesuffix(".yaml"): s for name, s in rule_file_schemas(book).items()}
+    out["ruletests"] = tests_json_schema(book)
+    out["onboarding"] = _onboarding_schema()
+    return out
+
+
+def _schema_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+@rules.command("schema")
+@click.argument("name", required=False)
+@RULES_OPTION
+@click.option(
+    "--write",
+    "write_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write <name>.schema.json files into this folder (the repository keeps them in schemas/).",
+)
+@click.option(
+    "--check",
+    "check_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Exit 1 if the schemas in this folder differ from freshly generated ones.",
+)
+def schema_cmd(
+    name: str | None, rules_dir: Path | None, write_dir: Path | None, check_dir: Path | None
+) -> None:
+    """JSON Schema of the rules files, for editor autocompletion, generated from the validator.
+
+    NAME is one of classification, regulations, policy, costs, returns, ruletests (files in
+    rules/tests/), onboarding; without NAME every schema is printed as one JSON object. Enums
+    (verticals, value bands) and the facts a `when:` block may test come from the rulebook.
+    Each rules file points at its schema with a first-line comment editors read:
+
+      # yaml-language-server: $schema=../schemas/policy.schema.json
+
+    \b
+    Examples:
+      trackright rules schema policy
+      trackright rules schema --write schemas
+      trackright rules schema --check schemas     # in CI: fail when schemas/ is stale
+    """
+    from advisor.rulebook import load_rulebook
+
+    book = load_rulebook(rules_dir)
+    schemas = json_schemas(book)
+    if name is not None:
+        key = name.removesuffix(".yaml").removesuffix(".schema.json")
+        if key not in schemas:
+            raise TrackrightError(f"no schema named {name!r}; known: {', '.join(schemas)}")
+        schemas = {key: schemas[key]}
+    if check_dir is not None:
+        stale = [
+            k
+            for k, s in schemas.items()
+            if not (check_dir / f"{k}.schema.json").is_file()
+            or (check_dir / f"{k}.schema.json").read_text(encoding="utf-8") != _schema_text(s)
+        ]
+        for k in stale:
+            click.echo(f"{check_dir / f'{k}.schema.json'}: out of date", err=True)
+        if stale:
+            click.echo(f"run: trackright rules schema --write {check_dir}", err=True)
+            sys.exit(1)
+        click.echo(f"OK {len(schemas)} schemas in {check_dir} are up to date")
+        return
+    if write_dir is not None:
+        write_dir.mkdir(parents=True, exist_ok=True)
+        for k, s in schemas.items():
+            (write_dir / f"{k}.schema.json").write_text(_schema_text(s), encoding="utf-8")
+            click.echo(f"wrote {write_dir / f'{k}.schema.json'}")
+        return
+    if name is not None:
+        click.echo(_schema_text(next(iter(schemas.values()))), nl=False)
+    else:
+        click.echo(_schema_text(schemas), nl=False)

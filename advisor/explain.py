@@ -549,7 +549,7 @@ class Explainer:
             d = self._decide_at(facts, **{fact: flipped})
             if d.method != decision.method:
                 yield WhatIf(
-                    f"{fact.replace('_', ' ')} were {show_value(flipped)}", d.method, d.rule
+                    f"{fact.replace('_', ' ')} were {str(flipped).lower()}", d.method, d.rule
                 )
         for reg in sorted(facts.get("regulation") or ()):
             rest = frozenset(facts["regulation"]) - {reg}
