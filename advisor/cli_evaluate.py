@@ -81,6 +81,12 @@ TABLE_ROW_LIMIT = 500
 )
 @click.option("--no-summary", is_flag=True, help="Print only the decisions.")
 @click.option(
+    "--jobs",
+    type=click.IntRange(1, 2),
+    default=None,
+    help="Processes for a big CSV catalog (default: 2 when it is large enough to pay off, else 1).",
+)
+@click.option(
     "--progress/--no-progress",
     default=None,
     help="Progress bar on stderr [default: only on a terminal].",
@@ -99,6 +105,7 @@ def evaluate(
     units_per_order,
     as_of,
     no_summary,
+    jobs,
     progress,
 ) -> None:
     """Decide serial / batch / LPN for every row of a catalog (CSV, Shopify export, JSON, JSON Lines).
@@ -153,10 +160,45 @@ def evaluate(
         format=None if input_format == "auto" else input_format,
         default_currency=default_currency,
     )
-    evaluator = Evaluator(book, profile, as_of.date() if as_of else None, default_currency)
-    summary = Summary()
     base = book.classification.base_currency
     shown: list[EvaluatedRow | RejectedRow] = []
+    day = as_of.date() if as_of else None
+    done = None
+    if fmt != "table" and jobs != 1 and input_format in ("auto", "csv"):
+        from advisor import parallel
+
+        reader.close()
+        split = parallel.plan(Path(file), default_currency)
+        if split is not None:
+            done = parallel.evaluate_in_two(
+                Path(file),
+                split,
+                book=book,
+                profile=profile,
+                as_of=day,
+                currency=default_currency,
+                fmt=fmt,
+                output=output,
+                errors_path=errors_path,
+            )
+        if done is None:
+            reader = open_catalog(
+                file,
+                format=None if input_format == "auto" else input_format,
+                default_currency=default_currency,
+            )
+    if done is not None:
+        from advisor.evaluate import cost_report
+
+        summary, acc, info = done
+        summary.skipped = info["skipped"]
+        summary.costs = cost_report(acc, profile)
+        _finish(
+            summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book
+        )
+        return
+    evaluator = Evaluator(book, profile, day, default_currency)
+    summary = Summary()
     with ExitStack() as stack:
         stack.enter_context(reader)
         writer = None
@@ -175,19 +217,31 @@ def evaluate(
         stream = evaluator.run(reader, summary)
         if show_progress:
             stream = _with_progress(stream, file)
-        for item in stream:
-            if writer is not None:
-                writer.write(item)
-            elif len(shown) < TABLE_ROW_LIMIT:
-                shown.append(item)
-            if errors is not None and isinstance(item, RejectedRow):
-                errors.write(item)
+        if writer is not None and errors is None:
+            write = writer.write
+            for item in stream:  # the hot loop of a big catalog: nothing else per row
+                write(item)
+        else:
+            for item in stream:
+                if writer is not None:
+                    writer.write(item)
+                elif len(shown) < TABLE_ROW_LIMIT:
+                    shown.append(item)
+                if errors is not None and isinstance(item, RejectedRow):
+                    errors.write(item)
         if writer is not None:
             writer.close()
     summary.skipped = reader.skipped_rows
     summary.costs = evaluator.cost_report()
     evaluator.close()
+    _finish(summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book)
 
+
+def _finish(
+    summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book
+) -> None:
+    """Show what a person needs (table, summary, costs), write the summary file, and exit."""
+    from advisor.records import RejectedRow
     from advisor.report import console, cost_panel, decisions_table, summary_panel
 
     # People get the summary; a machine reading our stdout gets only the data it asked for.
@@ -279,15 +333,15 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
                     "methods": g.methods,
                     "monthly_units": g.monthly_units,
                     "avg_unit_value": round(g.avg_unit_value, 2),
-                    "return_rate": g.return_rate,
+                    "return_rate": round(g.return_rate, 4),
                     "cost_recommended": round(g.cost_recommended, 2),
                     "cost_serial": round(g.cost_serial, 2),
                     "cost_lpn": round(g.cost_lpn, 2),
                     "cost_batch": round(g.cost_batch, 2),
                     "benefit_serial": round(g.benefit_serial, 2),
                     "benefit_lpn": round(g.benefit_lpn, 2),
-                    "break_even_bad_share": g.break_even_bad_share,
-                    "break_even_unit_value": g.break_even_unit_value,
+                    "break_even_bad_share": None if g.break_even_bad_share is None else round(g.break_even_bad_share, 8),
+                    "break_even_unit_value": None if g.break_even_unit_value is None else round(g.break_even_unit_value, 2),
                 }
                 for g in c.groups
             ],

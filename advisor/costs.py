@@ -99,6 +99,20 @@ class CostAccumulator:
         g.return_rate_sum += return_rate_sum
         g.methods[method] += n
 
+    def merge(self, groups: dict[str, _Group]) -> None:
+        """Fold in another accumulator's groups (one per worker process)."""
+        for vertical, g in groups.items():
+            mine = self._groups.setdefault(vertical, _Group())
+            mine.skus += g.skus
+            mine.value_sum += g.value_sum
+            mine.return_rate_sum += g.return_rate_sum
+            for m, n in g.methods.items():
+                mine.methods[m] += n
+
+    @property
+    def groups(self) -> dict[str, _Group]:
+        return self._groups
+
     def _method_cost(self, method: str, units: float, skus: float) -> float:
         c = self.costs
         return units * c.per_unit[method] + skus * c.lots_per_sku_month * c.per_lot[method]

@@ -199,9 +199,54 @@ class Evaluator:
         s = summary if summary is not None else Summary()
         evaluate = self.evaluate
         reasons = s.rejection_reasons
+        # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
+        # catalog); anything else goes through `evaluate` itself, so both give the same answer.
+        memo_get = self._memo.get
+        rates_get = self.classifier._rates.get
+        default_currency = self.default_currency
+        bounds, bound_set = self._bounds, self._bound_set
+        quick = self.classifier._customised_quick
+        is_customised = self.classifier.is_customised
+        fast = not self._exact_only
+        title_marker = _TITLE
+        record_cls, row_cls = SkuRecord, EvaluatedRow
         for item in items:
-            out = evaluate(item) if item.__class__ is SkuRecord else item
-            if out.__class__ is EvaluatedRow:
+            if item.__class__ is record_cls:
+                price = item.price
+                rate = rates_get(item.currency or default_currency)
+                if fast and rate is not None and price is not None:
+                    value = price * rate
+                    cust = item.customised
+                    if cust is None:
+                        cust = (
+                            quick is not None
+                            and quick(item.title.lower()) is not None
+                            and is_customised(item)
+                        )
+                    hit = memo_get(
+                        (
+                            item.product_category,
+                            item.category,
+                            item.product_type,
+                            item.tags,
+                            item.hsn,
+                            item.currency,
+                            bisect_left(bounds, value),
+                            value in bound_set,
+                            cust,
+                            item.warranty_months,
+                            not item.gtin,
+                        )
+                    )
+                    if hit is not None and hit is not title_marker:
+                        hit.count += 1
+                        hit.value_sum += value
+                        yield row_cls(item, value, hit)
+                        continue
+                out = evaluate(item)
+            else:
+                out = item
+            if out.__class__ is row_cls:
                 sh = out.shared
                 sh.count += 1
                 if out.unit_value is not None:
@@ -233,14 +278,21 @@ class Evaluator:
 
     def cost_report(self, monthly_units: float | None = None) -> CostReport:
         """Monthly costs of the last `run`; the profile's volume unless `monthly_units` is given."""
-        units = self.profile.monthly_units if monthly_units is None else monthly_units
-        note = (
-            "units a month from the brand profile, spread evenly over the decided SKUs"
-            if monthly_units is None
-            else "units a month as given, spread evenly over the decided SKUs"
-        )
         acc = self._acc or CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
-        return acc.report(units, note)
+        return cost_report(acc, self.profile, monthly_units)
+
+
+def cost_report(
+    acc: CostAccumulator, profile: BrandProfile, monthly_units: float | None = None
+) -> CostReport:
+    """Price the collected SKUs at the profile's monthly volume (or `monthly_units`)."""
+    units = profile.monthly_units if monthly_units is None else monthly_units
+    note = (
+        "units a month from the brand profile, spread evenly over the decided SKUs"
+        if monthly_units is None
+        else "units a month as given, spread evenly over the decided SKUs"
+    )
+    return acc.report(units, note)
 
 
 _REASON_KINDS = (

@@ -115,10 +115,21 @@ class JsonLinesWriter(Writer):
 class JsonWriter(Writer):
     """A JSON array written element by element, so memory stays flat."""
 
-    def __init__(self, out: IO[str], base_currency: str, version: str) -> None:
+    def __init__(
+        self,
+        out: IO[str],
+        base_currency: str,
+        version: str,
+        *,
+        opening: bool = True,
+        closing: bool = True,
+    ) -> None:
         super().__init__(out, base_currency, version)
-        self._sep = "\n"
-        out.write("[")
+        # A part of a longer array (parallel evaluation) may lack its opening or closing bracket.
+        self._sep = "\n" if opening else ",\n"
+        self._closing = closing
+        if opening:
+            out.write("[")
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
         if item.__class__ is EvaluatedRow:
@@ -129,7 +140,8 @@ class JsonWriter(Writer):
         self._sep = ",\n"
 
     def close(self) -> None:
-        self.out.write("\n]\n")
+        if self._closing:
+            self.out.write("\n]\n")
         super().close()
 
 
@@ -149,11 +161,18 @@ def _csv_line(values: tuple) -> str:
 
 
 class CsvWriter(Writer):
-    def __init__(self, out: IO[str], base_currency: str, version: str) -> None:
+    """CSV with the shared columns pre-rendered per decision and lines written in blocks."""
+
+    _BLOCK = 2000
+
+    def __init__(
+        self, out: IO[str], base_currency: str, version: str, *, header: bool = True
+    ) -> None:
         super().__init__(out, base_currency, version)
         self._w = csv.writer(out, lineterminator="\n")
-        self._w.writerow(COLUMNS)
-        self._write = out.write
+        if header:
+            self._w.writerow(COLUMNS)
+        self._lines: list[str] = []
 
     def _parts(self, sh: Shared) -> tuple[str, str]:
         f, d = sh.facts, sh.decision
@@ -180,26 +199,42 @@ class CsvWriter(Writer):
         return parts
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
+        lines = self._lines
         if item.__class__ is not EvaluatedRow:
-            self._w.writerow((item.row, "rejected", item.sku, *[""] * 16, item.reason))
-            return
-        sh = item.shared
-        parts = sh.render.get("csv") or self._parts(sh)
-        r = item.record
-        v = item.unit_value
-        self._write(
-            f"{r.row},decided,{_csv_cell(r.sku)},{_csv_cell(r.title)},{parts[0]},"
-            f"{'' if v is None else f'{v:.2f}'},{parts[1]}\n"
-        )
+            lines.append(
+                _csv_line((item.row, "rejected", item.sku, *[""] * 16, item.reason)) + "\n"
+            )
+        else:
+            sh = item.shared
+            parts = sh.render.get("csv") or self._parts(sh)
+            r = item.record
+            v = item.unit_value
+            sku, title = r.sku, r.title
+            if _NEEDS_QUOTE(sku) is not None:
+                sku = _csv_cell(sku)
+            if _NEEDS_QUOTE(title) is not None:
+                title = _csv_cell(title)
+            lines.append(
+                f"{r.row},decided,{sku},{title},{parts[0]},{'' if v is None else f'{v:.2f}'},{parts[1]}\n"
+            )
+        if len(lines) >= self._BLOCK:
+            self.out.write("".join(lines))
+            lines.clear()
+
+    def close(self) -> None:
+        self.out.write("".join(self._lines))
+        self._lines.clear()
+        super().close()
 
 
 class ErrorsWriter:
     """Rejected rows only, as CSV: what to fix and where."""
 
-    def __init__(self, out: IO[str]) -> None:
+    def __init__(self, out: IO[str], *, header: bool = True) -> None:
         self.out = out
         self._w = csv.writer(out, lineterminator="\n")
-        self._w.writerow(("row", "sku", "reason"))
+        if header:
+            self._w.writerow(("row", "sku", "reason"))
 
     def write(self, item: RejectedRow) -> None:
         self._w.writerow((item.row, item.sku, item.reason))

@@ -74,6 +74,7 @@ class CsvReader(CatalogReader):
     """Any delimited text file whose header names columns from the alias table."""
 
     format = "csv"
+    first_row = 0  # rows before this reader's first record (a byte range of a bigger file)
 
     def __init__(self, path, stream, builder, encoding, delimiter: str) -> None:  # type: ignore[no-untyped-def]
         super().__init__(path, stream, builder, encoding)
@@ -118,7 +119,7 @@ class CsvReader(CatalogReader):
         extra_values = self._extra_values if self._extra else None
         slow = self._slow
         reader = self._reader
-        row = 0
+        row = self.first_row
         while True:
             try:
                 for fields in reader:
