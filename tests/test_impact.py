@@ -81,8 +81,7 @@ def test_capture_only_changes_are_counted_apart_from_flips(book, rules_copy):
     """Adding a capture keeps the method, so it is a capture change, not a flip."""
     rules_copy.edit(
         "policy.yaml",
-        "value_band: [mid, high, premium]}\n    then: {method: serial}\n"
-        "    reason: A warranty",
+        "value_band: [mid, high, premium]}\n    then: {method: serial}\n    reason: A warranty",
         "value_band: [mid, high, premium]}\n    then: {method: serial, capture: [lot]}\n"
         "    reason: A warranty",
     )
