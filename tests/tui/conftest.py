@@ -1,21 +1,17 @@
-"""Fixtures for the terminal app: a workspace in a temp folder with a fixed clock, and helpers
-that drive the app the way a person would (type, press enter, wait for workers)."""
+"""Fixtures for the terminal app: a workspace in a temp folder with a fixed clock."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tui_helpers import NOW
 
 from advisor.tui.app import TrackrightApp
 from advisor.tui.workspace import Workspace
-
-ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = ROOT / "sample_catalogs"
-NOW = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -27,28 +23,18 @@ def store(tmp_path) -> Path:
 def make_app(store) -> Callable[..., TrackrightApp]:
     """Build an app on the temp store (call again for a 'restart' on the same store)."""
 
-    def make(**kwargs) -> TrackrightApp:
-        rules = kwargs.pop("rules", None)
+    def make(rules=None, watch_rules: bool = False) -> TrackrightApp:
         ws = Workspace(store, rules, clock=lambda: NOW)
-        return TrackrightApp(ws, blink=False, watch_rules=kwargs.pop("watch_rules", False))
+        return TrackrightApp(ws, blink=False, watch_rules=watch_rules)
 
     return make
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds (workers finish in their own threads)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.02)
-    await pilot.pause()
-
-
-async def say(pilot, text: str) -> None:
-    """Type `text` into the focused widget and press enter."""
-    if text:
-        await pilot.press(*list(text))
-    await pilot.press("enter")
-    await pilot.pause()
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run `async def` tests on a fresh event loop (no async plugin is needed for Pilot tests)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+        return True
+    return None

@@ -1,0 +1,140 @@
+"""The onboarding chat driven by keys: typed answers, refusals, choice lists, edits, resume."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+from tui_helpers import SAMPLES, say, type_keys, wait_for
+
+from advisor.tui.widgets import ChoiceList
+
+ANSWERS_TO_CHANNELS = [
+    "Volta",  # brand
+    "electronics, fashion",  # verticals (typed while the choice list has focus)
+    "10k-60k",  # price_range.electronics
+    "500-3000",  # price_range.fashion
+    "5000",  # monthly_orders
+    "",  # units_per_order: enter keeps the default 1
+    "8%",  # return_rate
+    "yes",  # counterfeit_seen
+    "3",  # counterfeit_monthly
+    "yes",  # warranty
+    "no",  # customised
+    "no",  # regulated
+]
+
+
+async def answer_all(pilot, answers) -> None:
+    for text in answers:
+        await say(pilot, text)
+
+
+async def test_full_onboarding_reaches_the_recommendation(make_app):
+    """Typed answers, an invalid one, a ticked choice list and a catalog end on the per-SKU table."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await type_keys(pilot, "Volta")
+        assert screen.conv.current().id == "verticals"
+        assert isinstance(app.focused, ChoiceList)
+        await type_keys(pilot, "electronics, fashion")
+        assert screen.conv.current().id == "price_range.electronics"
+        await say(pilot, "10k-60k")
+        await say(pilot, "a lot")  # not a price range
+        assert screen.conv.current().id == "price_range.fashion"
+        said, reply = screen.attempts[-1]
+        assert said == "a lot" and "price range like 500-3000" in reply
+        assert "price range like 500-3000" in str(screen.query(".error").last().render())
+        await answer_all(pilot, ANSWERS_TO_CHANNELS[3:])
+        assert screen.attempts == []
+        assert screen.conv.current().id == "channels"
+        await pilot.press("space", "down", "space", "enter")  # tick Own website and Amazon
+        await pilot.pause()
+        assert (
+            dict((q.id, t) for q, t in screen.conv.answered())["channels"] == "Own website, Amazon"
+        )
+        await say(pilot, "2")
+        await say(pilot, str(SAMPLES / "electronics_brand.csv"))
+        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert app.current_mode == "advice"
+        profile = app.screen.rec.profile
+        assert profile.brand == "Volta" and profile.monthly_orders == 5000
+        assert profile.channels == ("website", "amazon") and profile.warehouses == 2
+        assert profile.price_ranges == (
+            ("electronics", 10000.0, 60000.0),
+            ("fashion", 500.0, 3000.0),
+        )
+
+
+async def test_regulated_verticals_get_a_typed_multiple_choice(make_app):
+    """A regulated vertical skips the yes/no and asks which regulated products, by typed number."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await answer_all(pilot, ["FitRoots", "supplements"])
+        await answer_all(pilot, ["300-2000", "1000", "", "skip", "no", "no", "no"])
+        assert screen.conv.current().id == "regulated_products"
+        assert screen.query_one("#multi", ChoiceList).display
+        await say(pilot, "2")
+        assert screen.conv.to_profile().regulated_products == ("supplements",)
+        assert screen.conv.current().id == "channels"
+
+
+async def test_enter_on_empty_tick_list_explains(make_app):
+    """Confirming a multiple-choice list with nothing ticked is refused with a hint."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "Volta")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.conv.current().id == "verticals"
+        assert "Tick at least one" in str(app.screen.query_one("#hint").render())
+
+
+async def test_editing_an_earlier_answer(make_app):
+    """Ctrl+b re-opens the previous answer pre-filled; a new value replaces it and moves on."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await answer_all(pilot, ANSWERS_TO_CHANNELS[:5])
+        assert screen.conv.current().id == "units_per_order"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        q = screen.conv.current()
+        assert q.id == "monthly_orders" and q.default == "5,000"
+        assert "Enter keeps: 5,000" in app.focused.placeholder
+        await say(pilot, "7k")
+        assert screen.conv.to_profile().monthly_orders == 7000
+        assert screen.conv.current().id == "units_per_order"
+
+
+async def test_clicking_an_answer_reopens_it_and_escape_keeps_it(make_app):
+    """Clicking a past answer re-opens that question; escape keeps the answer as it was."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await answer_all(pilot, ANSWERS_TO_CHANNELS[:3])
+        line = next(w for w in screen.query("AnswerLine") if w.question_id == "brand")
+        screen.edit(line.question_id)  # what AnswerLine.on_click does
+        await pilot.pause()
+        assert screen.conv.current().id == "brand"
+        assert "changing an answer" in str(screen.query_one("#title").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.conv.current().id == "price_range.fashion"
+        assert screen.conv.to_profile().brand == "Volta"
+
+
+async def test_resume_after_restart(make_app):
+    """Answers are saved per answer: a new app on the same store continues at the next question."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_all(pilot, ANSWERS_TO_CHANNELS[:4])
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = again.screen
+        assert screen.conv.current().id == "monthly_orders"
+        assert screen.conv.to_profile().brand == "Volta"
+        shown = [str(w.render()) for w in screen.query("AnswerLine")]
+        assert "Volta" in shown and "500 – 3,000" in shown
+        assert isinstance(again.focused, Input)
