@@ -88,7 +88,9 @@ class Classifier:
         self._keyword_rx = _term_regex(list(self._keyword_terms))
         self._customised_words = tuple(_norm(k) for k in cls.customised_keywords)
         self._customised_rx = _term_regex(list(self._customised_words))
-        quick = "|".join(re.escape(w) for w in sorted(self._customised_words, key=len, reverse=True))
+        quick = "|".join(
+            re.escape(w) for w in sorted(self._customised_words, key=len, reverse=True)
+        )
         self._customised_quick = re.compile(quick).search if quick else None
         self._bands = {
             v.id: ([b for _, b in v.bands], [n for n, _ in v.bands]) for v in cls.verticals.values()

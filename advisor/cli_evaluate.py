@@ -208,7 +208,7 @@ def evaluate(
                 if output
                 else sys.stdout
             )
-            writer = WRITERS[fmt](out, base, book.version)
+            writer = WRITERS[fmt](out, base, book.tag)
         errors = (
             ErrorsWriter(stack.enter_context(open(errors_path, "w", encoding="utf-8", newline="")))
             if errors_path
@@ -316,7 +316,7 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
         "by_vertical": dict(s.by_vertical),
         "by_rule": dict(s.by_rule.most_common()),
         "rejection_reasons": dict(s.rejection_reasons),
-        "rulebook_version": book.version,
+        "rulebook_version": book.tag,
         "costs": {
             "currency": c.currency,
             "monthly_units": c.monthly_units,
@@ -340,8 +340,12 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
                     "cost_batch": round(g.cost_batch, 2),
                     "benefit_serial": round(g.benefit_serial, 2),
                     "benefit_lpn": round(g.benefit_lpn, 2),
-                    "break_even_bad_share": None if g.break_even_bad_share is None else round(g.break_even_bad_share, 8),
-                    "break_even_unit_value": None if g.break_even_unit_value is None else round(g.break_even_unit_value, 2),
+                    "break_even_bad_share": None
+                    if g.break_even_bad_share is None
+                    else round(g.break_even_bad_share, 8),
+                    "break_even_unit_value": None
+                    if g.break_even_unit_value is None
+                    else round(g.break_even_unit_value, 2),
                 }
                 for g in c.groups
             ],

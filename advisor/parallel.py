@@ -283,7 +283,7 @@ def evaluate_in_two(
             "path": path,
             "plan": p,
             "base": book.classification.base_currency,
-            "version": book.version,
+            "version": book.tag,
         }
         parts = [tmp / "part1", tmp / "part2"]
         errs = [tmp / "err1", tmp / "err2"] if errors_path else [None, None]

@@ -523,6 +523,11 @@ class Rulebook:
     files: tuple[str, ...] = field(default=())
 
     @property
+    def tag(self) -> str:
+        """What every decision and policy snapshot records: `<human version>+<content hash>`."""
+        return f"{self.human_version}+{self.version}" if self.human_version else self.version
+
+    @property
     def label(self) -> str:
         return f"{self.human_version} ({self.version})" if self.human_version else self.version
 

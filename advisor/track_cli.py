@@ -105,6 +105,9 @@ def _return_rules() -> Callable[[dict[str, object]], Verdict]:
     return decide
 
 
+return_verdicts = _return_rules  # public name: the benchmark and the app use the same adapter
+
+
 @click.group(
     name="track",
     help=(

@@ -4,7 +4,7 @@ Run: `python benchmarks/bench_tracker.py` (about a minute). Prints our store bes
 (JSONStorage, Query scan + insert/update per operation) doing the same work. Stock TinyDB figures
 are measured on a few operations only (each takes seconds at this size); the 10k receive for stock
 TinyDB is extrapolated from its per-unit cost and marked "est.".
-Returns use a plain-Python verdict function so the figure measures the store, not the rules engine.
+Returns are decided by the real returns rulebook (rules/returns.yaml on durable-rules), as in the CLI.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ OPS = 200
 
 
 def restock(facts: dict[str, object]) -> Verdict:
+    """Stock TinyDB's stand-in verdict (it has no rules engine): restock what came back."""
     if not facts["shipped_on_this_order"]:
         return Verdict("quarantine", "swap_suspect", "bench/other", "not this order")
     return Verdict("restock", None, "bench/restock", "genuine")
@@ -38,7 +39,9 @@ def median_ms(samples: list[float]) -> float:
 
 def ours(folder: Path) -> dict[str, object]:
     path = folder / "store.json"
-    t = open_tracker(path, verdict=restock)
+    from advisor.track_cli import return_verdicts
+
+    t = open_tracker(path, verdict=return_verdicts())
     t.set_policies([PolicySnapshot("PHONE", "serial"), PolicySnapshot("CASE", "serial")])
     start = time.perf_counter()
     for batch in range(UNITS // 10_000):

@@ -63,8 +63,8 @@ def test_rule_changes_ignore_moves_and_equivalent_spellings(book, rules_copy):
     )
     rules_copy.edit(
         "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch}",
         "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
+        "    when: {vertical: books}\n    then: {method: batch, capture: [lot, expiry]}",
     )
     rules_copy.append(
         "policy.yaml",

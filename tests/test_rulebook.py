@@ -81,8 +81,8 @@ def test_unknown_method_is_reported(rules_copy):
     """A method outside serial / batch / lpn is refused with a suggestion."""
     line = rules_copy.edit(
         "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch}",
-        "    when: {vertical: books}\n    then: {method: serialise}",
+        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
+        "    when: {vertical: books}\n    then: {method: serialise, capture: [lot]}",
     )
     p = one(problems_for(rules_copy), "serialise")
     assert f"policy.yaml:{line + 1}:" in p and "did you mean 'serial'" in p
@@ -174,8 +174,8 @@ def test_duplicate_yaml_key_is_reported(rules_copy):
     """A key given twice in one block (the second silently winning in plain YAML) is an error."""
     line = rules_copy.edit(
         "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch}",
-        "    when: {vertical: books}\n    then: {method: batch}\n    then: {method: lpn}",
+        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
+        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}\n    then: {method: lpn}",
     )
     p = one(problems_for(rules_copy), "appears twice")
     assert f"policy.yaml:{line + 2}:" in p
