@@ -73,6 +73,8 @@ class TrackrightApp(App[None]):
             self.switch_mode("rules")
         elif self.workspace.accepted:
             self.switch_mode("desk")
+        elif self.workspace.load_conversation().is_complete():
+            self.switch_mode("advice")
         else:
             self.switch_mode("onboarding")
         if self.watch_rules:

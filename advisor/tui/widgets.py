@@ -8,6 +8,7 @@ from rich.console import RenderableType
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.color import Color, ColorParseError
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -18,7 +19,13 @@ METHOD_TONE = {"serial": "text-secondary", "lpn": "text-accent", "batch": "text-
 
 def tone(app: App, variable: str, bold: bool = True) -> str:
     """A rich style from a theme variable, for renderables textual does not style (table cells)."""
-    color = app.get_css_variables().get(variable, "")
+    value = app.get_css_variables().get(variable, "")
+    try:
+        color = Color.parse(value).hex if value and not value.startswith("auto") else ""
+    except ColorParseError:
+        color = ""
+    if not color and variable == "text-muted":
+        color = "dim"
     return f"{'bold ' if bold else ''}{color}".strip()
 
 

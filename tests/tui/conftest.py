@@ -38,3 +38,36 @@ def pytest_pyfunc_call(pyfuncitem):
         asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
         return True
     return None
+
+
+ANSWERS = {
+    "brand": "Volta",
+    "verticals": "electronics, fashion",
+    "price_range.electronics": "10k-60k",
+    "price_range.fashion": "500-3000",
+    "monthly_orders": "5000",
+    "units_per_order": "1",
+    "return_rate": "25%",
+    "counterfeit_seen": "no",
+    "warranty": "yes",
+    "customised": "no",
+    "regulated": "no",
+    "channels": "website",
+    "warehouses": "1",
+}
+
+
+@pytest.fixture
+def onboard(store) -> Callable[..., None]:
+    """Save a finished onboarding (optionally with a catalog) in the store, as the chat would."""
+
+    def seed(catalog: str | Path | None = None) -> None:
+        ws = Workspace(store, clock=lambda: NOW)
+        conv = ws.load_conversation()
+        while (q := conv.current()) is not None:
+            text = str(catalog) if q.id == "catalog" and catalog else ANSWERS.get(q.id, "skip")
+            result = conv.answer(text)
+            assert result.ok, (q.id, result.message)
+        ws.save_conversation(conv)
+
+    return seed

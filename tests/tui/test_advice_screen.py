@@ -1,0 +1,147 @@
+"""The recommendation screen: per-vertical and per-SKU tables, costs, why?, export, accept."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from rich.console import Console
+from textual.widgets import DataTable
+from tui_helpers import SAMPLES, say, wait_for
+
+from advisor.profile import load_profile
+from advisor.tui.widgets import RenderScreen
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def open_advice(app, pilot):
+    await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    return app.screen
+
+
+async def test_without_catalog_each_vertical_is_decided_across_its_price_range(make_app, onboard):
+    """Low, middle and high end of each vertical's range get a method, rule and a cost line."""
+    onboard()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert app.current_mode == "advice"
+        screen = await open_advice(app, pilot)
+        rows = cells(screen.query_one("#decisions", DataTable))
+        products = [r[0] for r in rows]
+        assert products[:3] == [
+            "Consumer electronics, low end of your range",
+            "Consumer electronics, middle of your range",
+            "Consumer electronics, high end of your range",
+        ]
+        by_product = {r[0]: (r[1], r[2], r[4]) for r in rows}
+        assert by_product["Consumer electronics, high end of your range"][:2] == (
+            "60,000",
+            "SERIAL",
+        )
+        assert by_product["Fashion and apparel, low end of your range"][1] == "BATCH"
+        assert by_product["Fashion and apparel, high end of your range"][1] == "LPN"
+        costs = str(screen.query_one("#costs").render())
+        assert "6 typical products" in costs
+        assert "this policy INR" in costs and "all serial INR 10,000" in costs
+        assert "all batch INR" in costs
+
+
+async def test_catalog_rows_show_method_rule_and_reason(make_app, onboard):
+    """With a catalog every SKU is a row; the highlighted row's reason is shown under the table."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_advice(app, pilot)
+        table = screen.query_one("#decisions", DataTable)
+        rows = {r[0]: r for r in cells(table)}
+        assert len(rows) == 30
+        assert (
+            rows["VLT-PH-A15-128"][2] == "SERIAL" and rows["VLT-PH-A15-128"][4] == "mobile-phones"
+        )
+        cheap = [r for r in rows.values() if r[2] == "BATCH"]
+        assert cheap and all(int(r[1].replace(",", "")) < 1000 for r in cheap)
+        assert "VLT-PH-A15-128:" in str(screen.query_one("#reason").render())
+        assert "30 SKUs" in str(screen.query_one("#costs").render())
+
+
+async def test_why_lists_every_matched_rule_and_the_winner(make_app, onboard):
+    """Enter on a row opens "why?": the deciding rule marked WON, the others with their fate."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RenderScreen)
+        console = Console(width=78, record=True, file=io.StringIO())
+        for part in app.screen.parts:
+            console.print(part)
+        text = console.export_text()
+        assert "mobile-phones  WON" in text
+        assert "floor, already met" in text  # the IMEI regulation matched as a floor
+        assert "rules/policy.yaml:" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, RenderScreen)
+
+
+async def test_export_decisions_and_profile(make_app, onboard, tmp_path):
+    """e writes every decision as CSV/JSON; p writes a profile that load_profile reads back."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    out_csv, out_json, out_profile = (
+        tmp_path / "d.csv",
+        tmp_path / "d.json",
+        tmp_path / "profile.yaml",
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        for key, target in (("e", out_csv), ("e", out_json), ("p", out_profile)):
+            await pilot.press(key)
+            await pilot.pause()
+            app.focused.value = ""
+            await say(pilot, str(target))
+    with out_csv.open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 30 and rows[0]["sku"] == "VLT-PH-A15-128" and rows[0]["method"] == "serial"
+    assert len(json.loads(out_json.read_text())) == 30
+    profile = load_profile(out_profile)
+    assert profile.brand == "Volta" and profile.verticals == ("electronics", "fashion")
+
+
+async def test_accept_stores_the_policy_and_opens_the_desk(make_app, onboard):
+    """a writes one policy per catalog SKU into the store and switches to the tracker desk."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.current_mode == "desk")
+        ws = app.workspace
+        policies = {p.sku: p for p in ws.tracker.policies()}
+        assert len(policies) == 30 and policies["VLT-PH-A15-128"].method == "serial"
+        assert policies["VLT-PH-A15-128"].rulebook_version == ws.rulebook.version
+        assert ws.accepted["skus"] == 30
+    again = make_app()
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert again.current_mode == "desk"
+
+
+async def test_accept_without_catalog_asks_for_one(make_app, onboard):
+    """Without a catalog, accepting asks for the catalog file and then decides every SKU in it."""
+    onboard()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "needs your SKUs" in app.screen.query_one("Vertical").border_title
+        await say(pilot, str(SAMPLES / "luxury_jewellery.csv"))
+        await wait_for(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
+        assert app.screen.rec.summary.decided == 25
+        assert app.workspace.load_conversation().catalog_path.endswith("luxury_jewellery.csv")
