@@ -66,6 +66,13 @@ order), RECALLED, INSPECT (returned again and again, or damaged), with the rule'
 VERDICT_TONES = ("success", "warning", "error")
 
 
+class DeskLog(RichLog):
+    """The desk's scrollback: every entry is wrapped to the log's current width."""
+
+    def write(self, content, width=None, expand=True, shrink=True, scroll_end=None, animate=False):
+        return super().write(content, width, expand, shrink, scroll_end, animate)
+
+
 class DeskScreen(Screen[None]):
     """Receive, ship, return, recall and trace, against the workspace store."""
 
@@ -91,7 +98,7 @@ class DeskScreen(Screen[None]):
         yield TitleBar("trackright · tracker desk", id="title")
         with TabbedContent(id="tabs", initial="desk"):
             with TabPane("Desk f2", id="desk"):
-                yield RichLog(id="log", wrap=True, markup=False, highlight=False, min_width=20)
+                yield DeskLog(id="log", wrap=True, markup=False, highlight=False, min_width=20)
                 yield Field(
                     id="command",
                     placeholder="Scan a barcode or type a command (help lists them)",
