@@ -127,9 +127,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     rec = _sku_from_options(opts, json_text)
     if not rec.currency:
-        from dataclasses import replace
-
-        rec = replace(rec, currency=profile.currency or book.classification.base_currency)
+        rec = rec._replace(currency=profile.currency or book.classification.base_currency)
     classifier = Classifier(book, profile, as_of.date() if as_of else None)
     try:
         facts = classifier.classify(rec)

@@ -14,7 +14,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.classify import Classifier, SkuFacts, UnknownCurrencyError
@@ -125,7 +125,7 @@ class Evaluator:
     def decide(self, rec: SkuRecord) -> EvaluatedRow:
         """Classify and decide one record exactly (no row memo); raises UnknownCurrencyError."""
         if not rec.currency:
-            rec = replace(rec, currency=self.default_currency)
+            rec = rec._replace(currency=self.default_currency)
         facts = self.classifier.classify(rec)
         decision = self.engine.decide(self.classifier.facts(facts))
         # Rows differing only in value, title or brand share one Shared, so tallies stay small.

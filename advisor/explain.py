@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from advisor.classify import Classifier, SkuFacts
@@ -385,8 +385,7 @@ class Explainer:
         """A record without a currency gets the profile's, else the base currency (as `decide`)."""
         if rec.currency:
             return rec
-        return replace(
-            rec,
+        return rec._replace(
             currency=self.profile.currency or self.rulebook.classification.base_currency,
         )
 

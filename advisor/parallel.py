@@ -39,6 +39,7 @@ from advisor.evaluate import Evaluator, Summary
 
 MIN_BYTES = 16 * 1024 * 1024  # below this, forking costs more than it saves
 _BLOCK = 8 * 1024 * 1024
+FIRST_SHARE = 0.56
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +139,9 @@ def plan(path: Path, default_currency: str) -> Plan | None:
         header_end = _boundary_after(fh, bom, size, False)
         if header_end is None:
             return None
-        middle = header_end + (size - header_end) // 2
+        # The second half starts only once this process has scanned the first, so the first
+        # half is made a little longer to finish at about the same time.
+        middle = header_end + int((size - header_end) * FIRST_SHARE)
         odd = _count_quotes(fh, header_end, middle) & 1 == 1
         split = _boundary_after(fh, middle, size, odd)
         if split is None or split >= size:
@@ -200,6 +203,20 @@ def _open_half(
     return reader
 
 
+class _stdout:
+    """Standard output as a context manager that flushes but never closes it."""
+
+    def __enter__(self) -> IO[str]:
+        import sys
+
+        return sys.stdout
+
+    def __exit__(self, *exc: object) -> None:
+        import sys
+
+        sys.stdout.flush()
+
+
 def _worker(conn: Any, args: dict[str, Any]) -> None:
     """Evaluate one half into its own output part; send back the tallies."""
     from advisor.writers import WRITERS, ErrorsWriter
@@ -216,7 +233,8 @@ def _worker(conn: Any, args: dict[str, Any]) -> None:
         )
         summary = Summary()
         first = args["first"]
-        with open(args["out"], "w", encoding="utf-8", newline="") as out:
+        target = args["out"]
+        with open(target, "w", encoding="utf-8", newline="") if target else _stdout() as out:
             kwargs: dict[str, Any] = {}
             if args["fmt"] == "csv":
                 kwargs = {"header": first}
@@ -285,8 +303,10 @@ def evaluate_in_two(
             "base": book.classification.base_currency,
             "version": book.tag,
         }
-        parts = [tmp / "part1", tmp / "part2"]
-        errs = [tmp / "err1", tmp / "err2"] if errors_path else [None, None]
+        # The first half writes straight to the output (and errors file); the second to parts
+        # appended once both are done.
+        parts = [output, tmp / "part2"]
+        errs = [errors_path, tmp / "err2"] if errors_path else [None, None]
         r1, w1 = ctx.Pipe(duplex=False)
         first = ctx.Process(
             target=_worker,
@@ -343,9 +363,9 @@ def evaluate_in_two(
         failed = [r[1] for r in results if r[0] != "ok"]
         if failed:
             raise RuntimeError("; ".join(failed))
-        _join(parts, output, closing="\n]\n" if fmt == "json" else "")
+        _append(parts[1], output, closing="\n]\n" if fmt == "json" else "")
         if errors_path:
-            _join(errs, errors_path, closing="")
+            _append(errs[1], errors_path, closing="")
         summary = Summary()
         acc = CostAccumulator(book.costs, profile.bad_return_share)
         info = {"skipped": 0, "durable_evaluations": 0, "workers": 2}
@@ -359,17 +379,15 @@ def evaluate_in_two(
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _join(parts: list[Path | None], target: Path | None, closing: str) -> None:
+def _append(part: Path, target: Path | None, closing: str) -> None:
     import sys
 
-    out = open(target, "wb") if target else sys.stdout.buffer  # noqa: SIM115
+    out = open(target, "ab") if target else sys.stdout.buffer  # noqa: SIM115
     try:
         if target is None:
             sys.stdout.flush()
-        for part in parts:
-            if part is not None and part.exists():
-                with open(part, "rb") as fh:
-                    shutil.copyfileobj(fh, out, 1024 * 1024)
+        with open(part, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1024 * 1024)
         if closing:
             out.write(closing.encode())
         out.flush()

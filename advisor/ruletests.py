@@ -676,14 +676,12 @@ class RuleTestRunner:
         return hit
 
     def _policy(self, case: Case, engine: PolicyEngine, covered: set[str]) -> CaseResult:
-        from dataclasses import replace
 
         classifier = self._classifier(case.profile, case.as_of)
         try:
             rec = sku_from_fields(case.sku)
             if not rec.currency:
-                rec = replace(
-                    rec,
+                rec = rec._replace(
                     currency=classifier.profile.currency or self.book.classification.base_currency,
                 )
             sku = classifier.classify(rec)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from advisor.catalog.columns import match_columns
-from advisor.catalog.rows import RowBuilder, new_record
+from advisor.catalog.rows import RowBuilder
 from advisor.errors import CatalogError
 from advisor.records import RejectedRow, SkuRecord
 
@@ -115,6 +115,7 @@ class CsvReader(CatalogReader):
         )
         builder = self._builder
         seen = builder.seen.first_row
+        new_tuple, record_cls = tuple.__new__, SkuRecord
         currencies = {"": builder.default_currency}
         extra_values = self._extra_values if self._extra else None
         slow = self._slow
@@ -143,22 +144,25 @@ class CsvReader(CatalogReader):
                             and not seen(sku, row)
                         ):
                             self.rows_read += 1
-                            yield new_record(
-                                row,
-                                sku,
-                                fields[i_title].strip(),
-                                fields[i_cat].strip(),
-                                fields[i_brand].strip(),
-                                price,
-                                currency,
-                                hsn,
-                                gtin,
-                                fields[i_pcat].strip(),
-                                "",
-                                (),
-                                None,
-                                None,
-                                extra_values(fields) if extra_values else (),
+                            yield new_tuple(
+                                record_cls,
+                                (
+                                    row,
+                                    sku,
+                                    fields[i_title].strip(),
+                                    fields[i_cat].strip(),
+                                    fields[i_brand].strip(),
+                                    price,
+                                    currency,
+                                    hsn,
+                                    gtin,
+                                    fields[i_pcat].strip(),
+                                    "",
+                                    (),
+                                    None,
+                                    None,
+                                    extra_values(fields) if extra_values else (),
+                                ),
                             )
                             continue
                         fields.pop()
