@@ -515,3 +515,30 @@ def test_decide_command_rejects_bad_price_clearly(cli):
     """An unreadable price is one clear sentence, exit 2, no traceback."""
     r = cli("decide", "--title", "x", "--price", "ninety thousand")
     assert r.returncode == 2 and "not a number" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_durable_host_runs_no_background_threads(book):
+    """The wrapped host never starts durable's timer threads, which race synchronous calls."""
+    import threading
+
+    before = {t.name for t in threading.enumerate()}
+    eng = PolicyEngine(book.policy, "threads")
+    try:
+        c = Classifier(book)
+        rec = SkuRecord(row=1, sku="A", title="Phone", category="Mobile Phones", price=9999.0, currency="INR")
+        eng.decide(c.facts(c.classify(rec)), cached=False)
+    finally:
+        eng.close()
+    assert {t.name for t in threading.enumerate()} == before
+
+
+def test_released_rulesets_can_be_reloaded_many_times(book):
+    """Hot reload registers a new ruleset each time and frees the old one: no name clash, no error."""
+    for _ in range(50):
+        eng = PolicyEngine(book.policy, "reload")
+        eng.close()
+    eng = PolicyEngine(book.policy, "reload")
+    try:
+        assert eng.matches({"vertical": "books", "value_band": "low", "unit_value": 100.0})[0].id == "books"
+    finally:
+        eng.close()
