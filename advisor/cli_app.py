@@ -26,9 +26,15 @@ def app(store: Path | None, rules_dir: Path | None) -> None:
     Answers are saved in the store as you go; quit with ctrl+q and run it again to carry on.
     """
     from advisor.tui.app import TrackrightApp
-    from tracker import default_store_path
+    from advisor.tui.workspace import Workspace
+    from tracker import TrackerError, default_store_path
 
-    TrackrightApp(store=store or default_store_path(), rules=rules_dir).run()
+    try:
+        workspace = Workspace(store or default_store_path(), rules_dir)
+    except TrackerError as err:  # a damaged, foreign or busy store: say so, never a traceback
+        click.echo(f"Error: {err}", err=True)
+        raise SystemExit(err.exit_code) from None
+    TrackrightApp(workspace).run()
 
 
 __all__ = ["app"]

@@ -84,10 +84,10 @@ class AdviceScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#decisions", DataTable)
-        table.add_column("Product", key="product", width=22)
+        table.add_column("Product", key="product", width=20)
         table.add_column("Value", key="value", width=8)
         table.add_column("Method", key="method", width=6)
-        table.add_column("Capture", key="capture", width=10)
+        table.add_column("Capture", key="capture", width=13)
         table.add_column("Rule", key="rule")
         costs = self.query_one("#verticals", DataTable)
         for name in ("Vertical", "SKUs", "This policy", "All serial", "All LPN", "All batch"):

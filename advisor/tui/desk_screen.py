@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import shlex
+from datetime import timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -241,7 +242,9 @@ class DeskScreen(Screen[None]):
                 )
             )
             return
-        examples = []
+        today = self.app.workspace.clock().date()
+        made, expires = today.isoformat(), (today + timedelta(days=365)).isoformat()
+        examples, follow = [], []
         for method in ("serial", "lpn", "batch"):
             p = next((p for p in policies if p.method == method), None)
             if p is None:
@@ -249,22 +252,27 @@ class DeskScreen(Screen[None]):
             args = ["receive", p.sku]
             if method == "serial":
                 args += ["--serial", "SN-0001", "--serial", "SN-0002"]
+                follow.append(
+                    "ship SO-1 --scan SN-0001 · return SO-1 SN-0001 --reason fit · trace SN-0001"
+                )
             elif method == "lpn":
                 args += ["--generate", "3"]
             if method == "batch" or "lot" in p.capture or "expiry" in p.capture:
                 args += ["--lot", "L1"] + (["--qty", "20"] if method == "batch" else [])
+            if "mfg_date" in p.capture:
+                args += ["--mfg", made]
             if "expiry" in p.capture:
-                args += ["--expiry", "2027-12-31"]
+                args += ["--expiry", expires]
+            if method == "batch":
+                follow.append(
+                    f"ship SO-2 --line {p.sku}:2 · return SO-2 {p.sku}:L1 --reason damaged"
+                    f" · trace --lot {p.sku}:L1"
+                )
             examples.append(f"  {shlex.join(args)}   ({method})")
         log.write(
             Text("Try receiving stock:\n" + "\n".join(examples), style=self._style("text-muted"))
         )
-        log.write(
-            Text(
-                "then: ship SO-1 --scan SN-0001 · return SO-1 SN-0001 --reason fit · trace SN-0001",
-                style=self._style("text-muted"),
-            )
-        )
+        log.write(Text("then: " + "\n      ".join(follow[:2]), style=self._style("text-muted")))
 
     @on(Input.Submitted, "#command")
     def _command(self, event: Input.Submitted) -> None:
@@ -475,6 +483,7 @@ class ReceiveForm(_Form):
         ("serials", "Serials (serial SKUs), separated by spaces", "IMEI-1 IMEI-2"),
         ("lot", "Lot (batch SKUs, or lot alongside serials)", "L2026-01"),
         ("qty", "Quantity (batch lot, or LPN labels to print)", "50"),
+        ("mfg", "Manufacture date, if the SKU captures it", "2026-01-31"),
         ("expiry", "Expiry date, if the SKU captures it", "2027-01-31"),
     )
 
@@ -490,6 +499,8 @@ class ReceiveForm(_Form):
             args += ["--lot", v["lot"]]
         if v["qty"]:
             args += ["--qty", v["qty"]]
+        if v["mfg"]:
+            args += ["--mfg", v["mfg"]]
         if v["expiry"]:
             args += ["--expiry", v["expiry"]]
         return shlex.join(args)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.onboarding import Conversation, Question
-from advisor.tui.widgets import ChoiceList, Field, SingleChoiceList, TitleBar, TypedAhead
+from advisor.tui.widgets import ChoiceList, Field, SingleChoiceList, TitleBar
 
 HELP = """\
 # Onboarding
@@ -217,18 +217,16 @@ class OnboardingScreen(Screen[None]):
 
     @on(ChoiceList.Done)
     def _ticked(self, event: ChoiceList.Done) -> None:
+        typed = self.query_one("#answer", Input).value
+        if typed.strip():  # keys typed into the list went to the box: that is the answer
+            self.submit(typed)
+            return
         if not event.values:
             self.query_one("#hint", Static).update(
                 "Tick at least one with space, then press enter (or type below)."
             )
             return
         self.submit(", ".join(event.values))
-
-    @on(TypedAhead)
-    def _typed_ahead(self, event: TypedAhead) -> None:
-        box = self.query_one("#answer", Input)
-        box.focus()
-        box.insert_text_at_cursor(event.character)
 
     @on(AnswerLine.Picked)
     def _clicked(self, event: AnswerLine.Picked) -> None:

@@ -69,15 +69,14 @@ def returned(r: ReturnResult, label: str, style: Style, tone: str) -> Renderable
 
 
 def recall(r: RecallReport, style: Style) -> RenderableType:
-    t = _table("", "SKU", "lot", "unit", "qty", "was", "now", "where", "order", "action")
+    t = _table("", "SKU:lot", "unit / qty", "status", "where", "order", "action")
     for row in r.rows:
+        status = Text(f"{row.status_before} → ")
+        status.append_text(status_text(row.status_after, style))
         t.add_row(
-            row.sku,
-            row.lot,
-            row.id or "",
-            str(row.qty),
-            row.status_before,
-            status_text(row.status_after, style),
+            f"{row.sku}:{row.lot}",
+            row.id or f"qty {row.qty}",
+            status,
             row.location,
             row.order or "",
             row.action,

@@ -55,21 +55,20 @@ class TitleBar(Static):
     """
 
 
-@dataclass
-class TypedAhead(Message):
-    """A printable key pressed on a choice list: the screen moves it to the answer box."""
-
-    character: str
-
-
 class TypeThrough:
-    """Mixin for lists beside an answer box: typing a letter sends it to the box instead."""
+    """Mixin for a list beside an answer box (`#answer`): typed text goes to the box.
+
+    Focus moves synchronously, so the rest of a fast burst of keys (a paste, a scanner, tmux
+    send-keys) and its final enter land in the box too.
+    """
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.is_printable and event.key != "space":
             event.stop()
             event.prevent_default()
-            self.post_message(TypedAhead(event.character))  # type: ignore[attr-defined]
+            box = self.screen.query_one("#answer", Input)  # type: ignore[attr-defined]
+            self.screen.set_focus(box)  # type: ignore[attr-defined]
+            box.insert_text_at_cursor(event.character)
 
 
 class SingleChoiceList(TypeThrough, OptionList):
