@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
+from rich.console import Console
 
 from advisor.cli_rules import RULES_OPTION
 from advisor.errors import TrackrightError
@@ -170,17 +171,19 @@ def evaluate(
         reader.close()
         split = parallel.plan(Path(file), default_currency)
         if split is not None:
-            done = parallel.evaluate_in_two(
-                Path(file),
-                split,
-                book=book,
-                profile=profile,
-                as_of=day,
-                currency=default_currency,
-                fmt=fmt,
-                output=output,
-                errors_path=errors_path,
-            )
+            with _progress_bar(file, show_progress) as tick:
+                done = parallel.evaluate_in_two(
+                    Path(file),
+                    split,
+                    book=book,
+                    profile=profile,
+                    as_of=day,
+                    currency=default_currency,
+                    fmt=fmt,
+                    output=output,
+                    errors_path=errors_path,
+                    progress=tick,
+                )
         if done is None:
             reader = open_catalog(
                 file,
@@ -280,6 +283,27 @@ def _finish(
 def _format_from_suffix(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
+
+
+@contextmanager
+def _progress_bar(file: Path, show: bool):
+    """A rows-done callback drawing a rich progress bar on stderr (or nothing when not shown)."""
+    if not show:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]Evaluating[/bold] {task.description} on 2 cores"),
+        BarColumn(bar_width=None),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task(file.name, total=None)
+        yield lambda n: bar.update(task, completed=n)
 
 
 def _with_progress(stream, file: Path):

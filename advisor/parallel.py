@@ -247,15 +247,19 @@ def _worker(conn: Any, args: dict[str, Any]) -> None:
                     open(args["errors"], "w", encoding="utf-8", newline=""), header=first
                 )  # noqa: SIM115
             write = writer.write
+            done = args["done"]
             with reader:
-                if errors is None:
-                    for item in ev.run(reader, summary):
-                        write(item)
-                else:
-                    for item in ev.run(reader, summary):
-                        write(item)
-                        if item.__class__.__name__ == "RejectedRow":
-                            errors.write(item)
+                n = 0
+                for item in ev.run(reader, summary):
+                    write(item)
+                    if errors is not None and item.__class__.__name__ == "RejectedRow":
+                        errors.write(item)
+                    n += 1
+                    if not n & 8191:
+                        with done.get_lock():
+                            done.value += 8192
+                with done.get_lock():
+                    done.value += n & 8191
             writer.close()
             if errors is not None:
                 errors.close()
@@ -287,12 +291,15 @@ def evaluate_in_two(
     fmt: str,
     output: Path | None,
     errors_path: Path | None,
+    progress: Any = None,
 ) -> tuple[Summary, CostAccumulator, dict] | None:
     """Run both halves; write the joined output; return the merged summary, or None to fall back."""
     ctx = mp.get_context("fork")
     tmp = Path(tempfile.mkdtemp(prefix="trackright-parts-"))
     try:
+        done = ctx.Value("q", 0)
         common = {
+            "done": done,
             "book": book,
             "profile": profile,
             "as_of": as_of,
@@ -355,6 +362,8 @@ def evaluate_in_two(
         w2.close()
         results = []
         for proc, conn in ((first, r1), (second, r2)):
+            while progress is not None and not conn.poll(0.2):
+                progress(done.value)
             try:
                 results.append(conn.recv())
             except EOFError:
