@@ -35,6 +35,15 @@ class ReturnRules:
         typed["return_count"] = float(typed["return_count"])
         return self._engine.decide(typed)
 
+    def verdict(self, facts: Mapping[str, Any]):
+        """The decision as the tracker's `Verdict`: what `open_tracker(verdict=...)` expects."""
+        from tracker import Verdict
+
+        d = self.decide(facts)
+        return Verdict(
+            str(d.outcome["verdict"]), d.outcome.get("flag"), d.rule, d.reason, self.version
+        )
+
     def close(self) -> None:
         self._engine.close()
 

@@ -85,7 +85,7 @@ def _tracker(ctx: click.Context, with_verdict: bool = False) -> Tracker:
     return open_tracker(path, verdict=_return_rules() if with_verdict else None)
 
 
-def _return_rules() -> Callable[[dict[str, object]], Verdict]:
+def _return_rules(rules_dir: str | Path | None = None) -> Callable[[dict[str, object]], Verdict]:
     """The returns rulebook (rules/returns.yaml through the advisor's engine) as a verdict function."""
     try:
         from advisor.returns import load_return_rules
@@ -94,18 +94,10 @@ def _return_rules() -> Callable[[dict[str, object]], Verdict]:
             "the returns rulebook is not available in this installation (advisor.returns)",
             hint="reinstall trackright; returns cannot be decided without rules/returns.yaml",
         ) from None
-    rules = load_return_rules()
-    version = str(getattr(rules, "version", "") or "")
-
-    def decide(facts: dict[str, object]) -> Verdict:
-        d = rules.decide(facts)
-        outcome = d.outcome
-        return Verdict(str(outcome["verdict"]), outcome.get("flag"), d.rule, d.reason, version)
-
-    return decide
+    return load_return_rules(rules_dir).verdict
 
 
-return_verdicts = _return_rules  # public name: the benchmark and the app use the same adapter
+return_verdicts = _return_rules  # public name: the benchmark uses the same adapter as the CLI
 
 
 @click.group(
@@ -254,7 +246,7 @@ def receive(
         con.print(f"  … and {len(result.ids) - 20} more")
 
 
-def _line(text: str) -> tuple[str, int]:
+def parse_line(text: str) -> tuple[str, int]:
     sku, sep, qty = text.rpartition(":")
     if not sep or not sku or not qty.strip().lstrip("-").isdigit():
         raise InputError(f"order line {text!r} must be written SKU:QTY, e.g. TEA-500G:2")
@@ -277,7 +269,7 @@ def ship(
 ) -> None:
     """Ship ORDER: scanned units, and batch lines picked first-expiry-first-out."""
     result = _tracker(ctx).ship(
-        order, lines=[_line(x) for x in lines], scans=scans, location=location
+        order, lines=[parse_line(x) for x in lines], scans=scans, location=location
     )
     table = Table("SKU", "unit", "lot", "qty", "from", title=f"Order {order} shipped")
     for i in result.items:

@@ -85,7 +85,8 @@ class Store:
         compact_bytes: int = 16 << 20,
     ) -> None:
         self.path = Path(path) if path is not None else default_store_path()
-        if self.path.is_dir():
+        # A folder, or a new path with no file extension, is a workspace folder.
+        if self.path.is_dir() or (not self.path.exists() and not self.path.suffix):
             self.path = self.path / "store.json"
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.timeout = timeout

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from advisor.track_cli import _line as order_line
+from advisor.track_cli import parse_line as order_line
 from advisor.track_cli import track
 from tracker import (
     InputError,

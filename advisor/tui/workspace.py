@@ -123,9 +123,7 @@ class Workspace:
                 from tracker import VerdictUnavailableError
 
                 raise VerdictUnavailableError("no valid returns rulebook is loaded")
-            d = rules.decide(facts)
-        o = d.outcome
-        return Verdict(str(o["verdict"]), o.get("flag"), d.rule, d.reason, rules.version)
+            return rules.verdict(facts)
 
     # -- onboarding ------------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ def test_recommendation_per_sku(snap_compare, make_app, onboard):
 
     async def run_before(pilot) -> None:
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
+        # the table and cost line are filled after `rec` is set; let every refresh land
+        await pilot.pause(0.3)
+        await pilot.wait_for_scheduled_animations()
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
 
