@@ -114,3 +114,11 @@ def test_failed_transaction_writes_nothing(store_path):
         raise RuntimeError("boom")
     assert "X" not in store.keys["units"]
     assert "X" not in Store(store_path).keys["units"]
+
+
+def test_new_path_without_extension_is_a_workspace_folder(tmp_path):
+    """`--store /tmp/shop` for a path that does not exist yet makes the folder, with store.json in it."""
+    from tracker import Store
+
+    store = Store(tmp_path / "shop")
+    assert store.path == tmp_path / "shop" / "store.json"
