@@ -64,7 +64,11 @@ def shipment(r: ShipResult) -> RenderableType:
 def returned(r: ReturnResult, label: str, style: Style, tone: str) -> RenderableType:
     v = r.verdict
     head = Text(f"  {label.upper()}", style=style(f"text-{tone}"))
-    now = f" → {r.sku} is now {r.status}" if r.status else " → refused, nothing changed"
+    now = (
+        f" → {r.identifier} ({r.sku}) is now {r.status}"
+        if r.status
+        else " → refused, nothing changed"
+    )
     return Group(head, Text(f"  rule {v.rule}: {v.reason}{now}"))
 
 

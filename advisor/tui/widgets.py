@@ -63,12 +63,17 @@ class TypeThrough:
     """
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.is_printable and event.key != "space":
-            event.stop()
-            event.prevent_default()
-            box = self.screen.query_one("#answer", Input)  # type: ignore[attr-defined]
-            self.screen.set_focus(box)  # type: ignore[attr-defined]
-            box.insert_text_at_cursor(event.character)
+        if not (event.character and event.is_printable):
+            return
+        box = self.screen.query_one("#answer", Input)  # type: ignore[attr-defined]
+        # Space ticks an option, unless the person is already typing an answer ("mobile phones"):
+        # keys of a fast burst can still arrive here after focus has moved to the box.
+        if event.key == "space" and not box.value:
+            return
+        event.stop()
+        event.prevent_default()
+        self.screen.set_focus(box)  # type: ignore[attr-defined]
+        box.insert_text_at_cursor(event.character)
 
 
 class SingleChoiceList(TypeThrough, OptionList):

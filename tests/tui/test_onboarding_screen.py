@@ -138,3 +138,21 @@ async def test_resume_after_restart(make_app):
         shown = [str(w.render()) for w in screen.query("AnswerLine")]
         assert "Volta" in shown and "500 – 3,000" in shown
         assert isinstance(again.focused, Input)
+
+
+async def test_space_reaching_the_list_mid_answer_is_typed_not_ticked(make_app):
+    """In a fast burst (paste, tmux) a space can reach the tick list after typing began: it is text."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_keys(pilot, "Volta")
+        choices = app.screen.query_one(ChoiceList)
+        box = app.screen.query_one("#answer", Input)
+        await pilot.press("m", "o", "b", "i", "l", "e")
+        app.set_focus(choices)  # as if the burst's next key were dispatched before focus moved
+        await pilot.press("space", "p", "h", "o", "n", "e", "s")
+        assert box.value == "mobile phones"
+        assert choices.selected == []
+        app.set_focus(choices)
+        box.value = ""
+        await pilot.press("space")  # with nothing typed, space still ticks
+        assert len(choices.selected) == 1
