@@ -73,6 +73,34 @@ class Decision:
         return self.outcome.get("flag")
 
 
+@dataclass(frozen=True, slots=True)
+class MatchRole:
+    """How one matched rule fared in a decision, for every view that explains it."""
+
+    match: Match
+    proposes: str  # "serial + lot", "quarantine"
+    role: str  # won | lost | floor-raised | floor-met
+    winner: Match | None  # the business rule that won (None when the fallback decided)
+
+
+def match_roles(d: Decision) -> list[MatchRole]:
+    """Every matched rule of `d`, winner first, with what it proposed and how it fared."""
+    business = [m for m in d.matched if m.kind == "business"]
+    winner = business[0] if business and not d.fallback else None
+    out = []
+    for m in d.matched:
+        outcome = dict(m.outcome)
+        proposes = str(outcome.get("method") or outcome.get("verdict", ""))
+        if outcome.get("capture"):
+            proposes += " + " + ", ".join(outcome["capture"])
+        if m.kind == "regulatory":
+            role = "floor-raised" if m.rule in d.raised_by else "floor-met"
+        else:
+            role = "won" if winner is not None and m.rule == winner.rule else "lost"
+        out.append(MatchRole(m, proposes, role, winner))
+    return out
+
+
 class RuleEngine:
     """Evaluates facts against one RuleSet under its hit policy ("priority")."""
 
@@ -163,4 +191,4 @@ class PolicyEngine(RuleEngine):
         return Decision(outcome, rule, reason, matches, fallback and not raised, tuple(raised))
 
 
-__all__ = ["Decision", "Match", "PolicyEngine", "RuleEngine"]
+__all__ = ["Decision", "Match", "MatchRole", "PolicyEngine", "RuleEngine", "match_roles"]

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.costs import CostReport
-from advisor.engine import Decision
+from advisor.engine import Decision, match_roles
 from advisor.evaluate import EvaluatedRow, Summary
 from advisor.records import RejectedRow
 
@@ -243,24 +243,25 @@ def matches_table(d: Decision) -> Table:
     t.add_column("Proposes")
     t.add_column("Where")
     t.add_column("Result")
-    business = [m for m in d.matched if m.kind == "business"]
-    winner = business[0].rule if business else None
-    for m in d.matched:
-        outcome = dict(m.outcome)
-        proposes = outcome.get("method") or outcome.get("verdict", "")
-        if outcome.get("capture"):
-            proposes += " + " + ", ".join(outcome["capture"])
-        if m.kind == "regulatory":
-            result = "floor (raised the method)" if m.rule in d.raised_by else "floor (met)"
-        elif m.rule == winner:
+    for r in match_roles(d):
+        m = r.match
+        if r.role == "floor-raised":
+            result: str | Text = "floor (raised the method)"
+        elif r.role == "floor-met":
+            result = "floor (met)"
+        elif r.role == "won":
             result = Text("WON", style="bold green")
         else:
-            result = f"lost to {winner} (priority {business[0].priority} > {m.priority})"
+            result = (
+                f"lost to {r.winner.rule} (priority {r.winner.priority} > {m.priority})"
+                if r.winner
+                else "lost"
+            )
         t.add_row(
             m.rule,
             m.kind,
             "—" if m.kind == "regulatory" else str(m.priority),
-            proposes,
+            r.proposes,
             f"{m.file}:{m.line}",
             result,
         )

@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from advisor.engine import Decision
+from advisor.engine import Decision, match_roles
 from tracker.model import (
     PolicySnapshot,
     RecallReport,
@@ -154,26 +154,22 @@ def why(decision: Decision, style: Style) -> RenderableType:
         head,
         Text("\nEvery rule that matched, winner first:", style="bold"),
     ]
-    business = [m for m in d.matched if m.kind == "business"]
-    winner = business[0] if business else None
-    for m in d.matched:
-        outcome = dict(m.outcome)
-        proposes = outcome.get("method") or outcome.get("verdict", "")
-        if outcome.get("capture"):
-            proposes += " + " + ", ".join(outcome["capture"])
-        if m.kind == "regulatory":
-            result = "floor, raised the method" if m.rule in d.raised_by else "floor, already met"
-            tag = style("text-warning")
-        elif winner is not None and m.rule == winner.rule:
+    for r in match_roles(d):
+        m = r.match
+        if r.role == "floor-raised":
+            result, tag = "floor, raised the method", style("text-warning")
+        elif r.role == "floor-met":
+            result, tag = "floor, already met", style("text-warning")
+        elif r.role == "won":
             result, tag = "WON", style("text-success")
         else:
-            result = f"lost (priority {m.priority} < {winner.priority if winner else '?'})"
+            result = f"lost (priority {m.priority} < {r.winner.priority if r.winner else '?'})"
             tag = style("text-muted")
         line = Text("  ● ", style=tag)
         line.append(m.rule, style="bold")
         line.append(f"  {result}", style=tag)
         prio = "" if m.kind == "regulatory" else f", priority {m.priority}"
-        line.append(f"\n    {m.kind}{prio} → {proposes} · {m.file}:{m.line}\n    {m.reason}")
+        line.append(f"\n    {m.kind}{prio} → {r.proposes} · {m.file}:{m.line}\n    {m.reason}")
         parts.append(line)
     if not d.matched:
         parts.append(Text("  no rule matched; the fallback decided"))
