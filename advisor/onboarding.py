@@ -18,7 +18,6 @@ answer and resume with `Conversation.from_state(flow, state)`.
 
 from __future__ import annotations
 
-import importlib.resources
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -499,14 +498,10 @@ def load_onboarding(
 
 
 def _read(path: str | Path | None) -> tuple[str, str]:
-    if path is None:
-        try:
-            bundled = importlib.resources.files("trackright_rules") / "onboarding.yaml"
-            if bundled.is_file():
-                return str(bundled), bundled.read_text(encoding="utf-8")
-        except ModuleNotFoundError:
-            pass
-        path = Path(__file__).parent.parent / "rules" / "onboarding.yaml"
+    if path is None:  # the questions beside the rules the running code uses
+        from advisor.rulebook import bundled_rules_dir
+
+        path = bundled_rules_dir() / "onboarding.yaml"
     p = Path(path)
     try:
         return str(p), p.read_text(encoding="utf-8-sig")

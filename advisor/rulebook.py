@@ -536,12 +536,16 @@ class Rulebook:
 
 
 def bundled_rules_dir() -> Path:
-    """The rules shipped with the package (installed) or beside the source tree (checkout).
+    """The rules beside the running code: the checkout's `rules/`, else the installed copy.
 
-    `rules/` holds YAML only, so it installs as the namespace package `trackright_rules`.
+    `rules/` holds YAML only, so it installs as the namespace package `trackright_rules`. A
+    source checkout wins over an installed copy, so that code and rules always come together.
     """
     import importlib.util
 
+    beside = Path(__file__).resolve().parent.parent / "rules"
+    if (beside / "policy.yaml").is_file():
+        return beside
     try:
         spec = importlib.util.find_spec("trackright_rules")
     except (ImportError, ValueError):
@@ -550,7 +554,7 @@ def bundled_rules_dir() -> Path:
         path = Path(location)
         if (path / "policy.yaml").is_file():
             return path
-    return Path(__file__).resolve().parent.parent / "rules"
+    return beside
 
 
 def resolve_rules_dir(path: str | Path | None = None) -> Path:
