@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -34,6 +35,14 @@ def app(store: Path | None, rules_dir: Path | None) -> None:
     except TrackerError as err:  # a damaged, foreign or busy store: say so, never a traceback
         click.echo(f"Error: {err}", err=True)
         raise SystemExit(err.exit_code) from None
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Drawn into a pipe or a CI log, the app would wait for keys that never come.
+        click.echo(
+            "Error: the trackright app needs an interactive terminal. For scripts use the "
+            "commands instead: trackright --help",
+            err=True,
+        )
+        raise SystemExit(2)
     TrackrightApp(workspace).run()
 
 

@@ -15,3 +15,25 @@ def test_foreign_store_is_a_clear_error(tmp_path):
     assert result.exit_code == 2
     assert result.output.startswith("Error: ") and "not a trackright store" in result.output
     assert "Traceback" not in result.output
+
+
+def test_without_a_terminal_the_app_says_so_instead_of_hanging(tmp_path):
+    """`trackright` in a pipe or CI log exits 2 with a pointer to the commands, not a frozen screen."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
+    for args in ([], ["app", "--store", str(tmp_path / "ws")]):
+        r = subprocess.run(
+            [sys.executable, "-m", "advisor.cli", *args],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            cwd=tmp_path,
+            env=env,
+            timeout=30,
+        )
+        assert r.returncode == 2, args
+        assert "needs an interactive terminal" in r.stderr and "Traceback" not in r.stderr
