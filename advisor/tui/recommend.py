@@ -131,7 +131,7 @@ def _evaluate(
         profile,
         rulebook.label,
         rulebook.classification.base_currency,
-        rulebook.version,
+        rulebook.tag,
         tuple(out),
         summary,
         costs,

@@ -124,7 +124,7 @@ async def test_accept_stores_the_policy_and_opens_the_desk(make_app, onboard):
         ws = app.workspace
         policies = {p.sku: p for p in ws.tracker.policies()}
         assert len(policies) == 30 and policies["VLT-PH-A15-128"].method == "serial"
-        assert policies["VLT-PH-A15-128"].rulebook_version == ws.rulebook.version
+        assert policies["VLT-PH-A15-128"].rulebook_version == ws.rulebook.tag
         assert ws.accepted["skus"] == 30
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:

@@ -107,7 +107,7 @@ def test_catalog_recommendation_reports_progress_and_snapshots(ws):
     assert len(rec.rejected) == 6 + 1  # the six bad rows, and the unknown currency XYZ
     snaps = policy_snapshots(rec)
     assert len(snaps) == len(rec.decided) == 6
-    assert all(s.rulebook_version == ws.rulebook.version for s in snaps)
+    assert all(s.rulebook_version == ws.rulebook.tag for s in snaps)
 
 
 def test_workspace_saves_and_resumes_the_conversation(ws, store):
