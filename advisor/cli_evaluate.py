@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from advisor.cli_rules import RULES_OPTION
+from advisor.cli_rules import AS_OF_OPTION, RULES_OPTION, profile_option
 from advisor.errors import TrackrightError
 
 TABLE_ROW_LIMIT = 500
@@ -23,12 +23,7 @@ TABLE_ROW_LIMIT = 500
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", type=click.Path(path_type=Path))
 @RULES_OPTION
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand profile YAML (monthly orders, return rate, markets, ...).",
-)
+@profile_option("Brand profile YAML (monthly orders, return rate, markets, ...).")
 @click.option(
     "--currency",
     help="Currency of prices that carry none (Shopify exports); default: the profile's, else INR.",
@@ -75,11 +70,7 @@ TABLE_ROW_LIMIT = 500
     type=click.FloatRange(min=0, min_open=True),
     help="Units per order (overrides the profile).",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
+@AS_OF_OPTION
 @click.option("--no-summary", is_flag=True, help="Print only the decisions.")
 @click.option(
     "--jobs",

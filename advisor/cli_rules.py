@@ -22,6 +22,20 @@ RULES_OPTION = click.option(
 )
 
 
+AS_OF_OPTION = click.option(
+    "--as-of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Decide as on this date (regulations' effective_from).",
+)
+
+
+def profile_option(help: str = "Brand profile YAML."):  # noqa: A002 - click's own word
+    """The --profile option every deciding command shares."""
+    return click.option(
+        "--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path), help=help
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def rules() -> None:
     """Check, test, lint, diff and explain the rulebook in rules/."""
@@ -95,18 +109,9 @@ def _sku_from_options(opts: dict[str, Any], json_text: str | None):
 @click.option(
     "--json", "json_text", metavar="JSON|@FILE", help="The SKU's fields as a JSON object."
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand profile YAML.",
-)
+@profile_option("Brand profile YAML.")
 @RULES_OPTION
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
+@AS_OF_OPTION
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -337,12 +342,7 @@ def _print_test_report(report, verbose: bool, min_coverage: float | None, low: b
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also report rules no SKU of this catalog triggers and SKUs only the fallback decides.",
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand profile used to evaluate --catalog.",
-)
+@profile_option("Brand profile used to evaluate --catalog.")
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
@@ -431,12 +431,7 @@ def lint_cmd(
     required=True,
     help="Catalog to evaluate under both rulebooks (CSV, Shopify export, JSON, JSON Lines).",
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand profile (markets, return rate, monthly orders, …).",
-)
+@profile_option("Brand profile (markets, return rate, monthly orders, …).")
 @click.option(
     "--monthly-orders",
     type=click.IntRange(min=0),
@@ -450,11 +445,7 @@ def lint_cmd(
     type=click.IntRange(min=0),
     help="Exit 1 when more than this many SKUs change method (a CI gate).",
 )
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
+@AS_OF_OPTION
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
@@ -630,18 +621,9 @@ def _sku_from_catalog(catalog: Path, sku: str | None):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Take the SKU (--sku) from this catalog file.",
 )
-@click.option(
-    "--profile",
-    "profile_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Brand profile YAML.",
-)
+@profile_option("Brand profile YAML.")
 @RULES_OPTION
-@click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
+@AS_OF_OPTION
 @click.option("--brief", is_flag=True, help="Only the rules that matched or nearly matched.")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

@@ -157,17 +157,21 @@ class Evaluator:
                 return RejectedRow(rec.row, str(exc), rec.sku)
         value = rec.price * rate
         key = self._row_key(rec, value)
-        hit = self._memo.get(key)
-        if hit is _TITLE:
+        memo = self._memo
+        hit = memo.get(key)
+        if hit is _TITLE:  # the category fields leave the vertical to the title: second level
             key = (*key, self.classifier.vertical(rec)[0])
-            hit = self._memo.get(key)
+            hit = memo.get(key)
+            titled = True
+        else:
+            titled = False
         if hit is None:
             row = self.decide(rec)
-            if self.classifier.vertical_from_category(rec)[0] is None:
-                self._memo[key] = _TITLE
-                key = (*key, row.facts.vertical)
-            if len(self._memo) < 1_000_000:
-                self._memo[key] = row.shared
+            if len(memo) < 1_000_000:
+                if not titled and self.classifier.vertical_from_category(rec)[0] is None:
+                    memo[key] = _TITLE
+                    key = (*key, row.facts.vertical)
+                memo[key] = row.shared
             return row
         return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
 
