@@ -525,7 +525,9 @@ def test_durable_host_runs_no_background_threads(book):
     eng = PolicyEngine(book.policy, "threads")
     try:
         c = Classifier(book)
-        rec = SkuRecord(row=1, sku="A", title="Phone", category="Mobile Phones", price=9999.0, currency="INR")
+        rec = SkuRecord(
+            row=1, sku="A", title="Phone", category="Mobile Phones", price=9999.0, currency="INR"
+        )
         eng.decide(c.facts(c.classify(rec)), cached=False)
     finally:
         eng.close()
@@ -539,6 +541,9 @@ def test_released_rulesets_can_be_reloaded_many_times(book):
         eng.close()
     eng = PolicyEngine(book.policy, "reload")
     try:
-        assert eng.matches({"vertical": "books", "value_band": "low", "unit_value": 100.0})[0].id == "books"
+        assert (
+            eng.matches({"vertical": "books", "value_band": "low", "unit_value": 100.0})[0].id
+            == "books"
+        )
     finally:
         eng.close()
