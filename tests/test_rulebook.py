@@ -234,3 +234,20 @@ def test_missing_rules_folder_is_a_clear_error(cli, tmp_path):
     result = cli("rules", "check", str(tmp_path / "nope"))
     assert result.returncode == 1
     assert "no rules folder here" in result.stderr
+
+
+def test_hsn_prefixes_exist_in_the_official_gst_list(book):
+    """Every HSN prefix the rules use is a real chapter, heading or code of the GST portal's list."""
+    import csv
+
+    from tests.conftest import SHARED
+
+    official = SHARED / "data" / "hsn" / "HSN_SAC.csv"
+    if not official.is_file():
+        pytest.skip("the official HSN list (shared/data/hsn) is not beside this checkout")
+    with official.open(encoding="utf-8-sig", newline="") as fh:
+        codes = {row[0].strip() for row in csv.reader(fh) if row and row[0].strip().isdigit()}
+    used = {(v.id, p) for v in book.classification.verticals.values() for p in v.hsn}
+    used |= {(r.id, p) for r in book.regulations for p in r.hsn}
+    missing = sorted((who, p) for who, p in used if p not in codes)
+    assert not missing, f"HSN prefixes not in the official list: {missing}"
