@@ -431,17 +431,7 @@ def _table_cases(
         return []
     profile = {**base_profile, **dict(table.get("profile") or {})}
     out: list[Case] = []
-    rows = table["rows"]
-    for i, row in enumerate(rows):
-        rline = rows.line_of(i)
-        if len(row) != len(columns):
-            checker.add(
-                rline,
-                f"rows[{i}]",
-                f"has {len(row)} value(s) but there are {len(columns)} columns ({', '.join(columns)})",
-            )
-            continue
-        values = dict(zip(columns, row, strict=True))
+    for i, rline, row, values in _table_rows(table, columns, checker):
         case_doc = {
             "name": str(values.pop("name", "")) or _row_name(table["name"], i, row, columns),
             "sku": {k: v for k, v in values.items() if k in SKU_FIELDS and v is not None},
@@ -467,6 +457,21 @@ def _table_cases(
     return out
 
 
+def _table_rows(table, columns: list[str], checker: Checker):
+    """Each row of a table of cases as (index, line, row, column → value); short rows reported."""
+    rows = table["rows"]
+    for i, row in enumerate(rows):
+        rline = rows.line_of(i)
+        if len(row) != len(columns):
+            checker.add(
+                rline,
+                f"rows[{i}]",
+                f"has {len(row)} value(s) but there are {len(columns)} columns ({', '.join(columns)})",
+            )
+            continue
+        yield i, rline, row, dict(zip(columns, row, strict=True))
+
+
 def _return_table_cases(file: str, table, line: int, checker: Checker) -> list[Case]:
     columns = list(table["columns"])
     bad = [
@@ -481,17 +486,7 @@ def _return_table_cases(file: str, table, line: int, checker: Checker) -> list[C
         )
         return []
     out: list[Case] = []
-    rows = table["rows"]
-    for i, row in enumerate(rows):
-        rline = rows.line_of(i)
-        if len(row) != len(columns):
-            checker.add(
-                rline,
-                f"rows[{i}]",
-                f"has {len(row)} value(s) but there are {len(columns)} columns ({', '.join(columns)})",
-            )
-            continue
-        values = dict(zip(columns, row, strict=True))
+    for i, rline, row, values in _table_rows(table, columns, checker):
         doc = {
             "name": str(values.pop("name", "")) or _row_name(table["name"], i, row, columns),
             "facts": {k: v for k, v in values.items() if k in RETURN_FACTS},
