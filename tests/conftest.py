@@ -9,11 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "rules"
-SAMPLES = ROOT / "sample_catalogs"
-SHARED = ROOT.parent / "shared"
+from advisor_helpers import ROOT, RULES
 
 
 @pytest.fixture(scope="session")

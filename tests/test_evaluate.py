@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
+from advisor_helpers import SAMPLES, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from tests.conftest import SAMPLES, SHARED
 
 PROFILE = str(SAMPLES / "brand_profile.yaml")
 

@@ -240,7 +240,7 @@ def test_hsn_prefixes_exist_in_the_official_gst_list(book):
     """Every HSN prefix the rules use is a real chapter, heading or code of the GST portal's list."""
     import csv
 
-    from tests.conftest import SHARED
+    from advisor_helpers import SHARED
 
     official = SHARED / "data" / "hsn" / "HSN_SAC.csv"
     if not official.is_file():

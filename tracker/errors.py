@@ -26,19 +26,14 @@ A caller shows them like this and never prints a traceback::
 
 from __future__ import annotations
 
+from advisor.errors import TrackrightError
 
-class TrackerError(Exception):
-    """Base of every tracker error meant for a person rather than a developer."""
 
-    exit_code = 2
+class TrackerError(TrackrightError):
+    """Base of every tracker error meant for a person rather than a developer.
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+    A `TrackrightError` like every user-facing error of the project, so one `except` shows any.
+    """
 
 
 class RefusedError(TrackerError, ValueError):

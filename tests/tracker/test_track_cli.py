@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import simple_verdict
+from tracker_helpers import simple_verdict
 
 from advisor import track_cli
 

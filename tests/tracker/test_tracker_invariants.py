@@ -7,9 +7,9 @@ import tempfile
 from collections import Counter
 
 import hypothesis.strategies as st
-from conftest import NOW, POLICIES, simple_verdict
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from tracker_helpers import NOW, POLICIES, simple_verdict
 
 from tracker import RefusedError, Store, open_tracker
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOW, simple_verdict
+from tracker_helpers import NOW, simple_verdict
 
 from tracker import (
     BadIdentifierError,

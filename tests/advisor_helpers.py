@@ -1,0 +1,10 @@
+"""Paths the advisor tests share (a module with its own name, importable whatever pytest's mode)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = ROOT / "rules"
+SAMPLES = ROOT / "sample_catalogs"
+SHARED = ROOT.parent / "shared"
