@@ -82,7 +82,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 def _tracker(ctx: click.Context, with_verdict: bool = False) -> Tracker:
     path = ctx.obj["store"]
-    return open_tracker(path, verdict=_return_rules() if with_verdict else None)
+    return open_tracker(path, verdict=_return_rules(ctx.obj.get("rules")) if with_verdict else None)
 
 
 def _return_rules(rules_dir: str | Path | None = None) -> Callable[[dict[str, object]], Verdict]:
@@ -120,10 +120,19 @@ return_verdicts = _return_rules  # public name: the benchmark uses the same adap
     show_default=True,
     help="Store file (env TRACKRIGHT_STORE).",
 )
+@click.option(
+    "--rules",
+    "rules_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="TRACKRIGHT_RULES",
+    help="Rules folder whose returns.yaml decides return verdicts (env TRACKRIGHT_RULES; default: bundled).",
+)
 @click.pass_context
-def track(ctx: click.Context, store: Path) -> None:
+def track(ctx: click.Context, store: Path, rules_dir: Path | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["store"] = store
+    ctx.obj["rules"] = rules_dir
 
 
 # -- policy ---------------------------------------------------------------------------------------

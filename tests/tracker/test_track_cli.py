@@ -25,7 +25,7 @@ DECISIONS = [
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.setattr(track_cli, "_return_rules", lambda: simple_verdict)
+    monkeypatch.setattr(track_cli, "_return_rules", lambda rules_dir=None: simple_verdict)
     runner = CliRunner()
     store = tmp_path / "ws"
 
@@ -137,3 +137,42 @@ def test_real_returns_rulebook_end_to_end(tmp_path):
     assert "restocked" in genuine.stdout
     fake = run("return", "SO-1", "NEVER-SOLD")
     assert fake.returncode == 0 and "quarantined" in fake.stdout
+
+
+def test_return_verdicts_follow_the_rules_folder_given(tmp_path):
+    """`track --rules DIR return …` decides with that folder's returns.yaml, not the bundled one."""
+    import shutil
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from advisor.cli import cli
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)
+    text = (rules / "returns.yaml").read_text(encoding="utf-8")
+    (rules / "returns.yaml").write_text(
+        text.replace(
+            "then: {verdict: quarantine, flag: counterfeit_suspect}",
+            "then: {verdict: inspect, flag: counterfeit_suspect}",
+        ),
+        encoding="utf-8",
+    )
+    store = tmp_path / "ws"
+    run = CliRunner().invoke
+    assert (
+        run(
+            cli, ["track", "--store", str(store), "policy", "set", "PHONE", "--method", "serial"]
+        ).exit_code
+        == 0
+    )
+    assert (
+        run(cli, ["track", "--store", str(store), "receive", "PHONE", "--serial", "S1"]).exit_code
+        == 0
+    )
+    assert run(cli, ["track", "--store", str(store), "ship", "SO-1", "--scan", "S1"]).exit_code == 0
+    result = run(
+        cli, ["track", "--store", str(store), "--rules", str(rules), "return", "SO-1", "FAKE-1"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "INSPECTING" in result.output and "unknown-id" in result.output
