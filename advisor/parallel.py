@@ -294,6 +294,10 @@ def evaluate_in_two(
     progress: Any = None,
 ) -> tuple[Summary, CostAccumulator, dict] | None:
     """Run both halves; write the joined output; return the merged summary, or None to fall back."""
+    import sys
+
+    sys.stdout.flush()  # a fork copies unflushed buffers: nothing may be written twice
+    sys.stderr.flush()
     ctx = mp.get_context("fork")
     tmp = Path(tempfile.mkdtemp(prefix="trackright-parts-"))
     try:
