@@ -35,6 +35,7 @@ from advisor.catalog import open_catalog
 from advisor.catalog.readers import CsvReader
 from advisor.catalog.rows import RowBuilder
 from advisor.costs import CostAccumulator
+from advisor.errors import TrackrightError
 from advisor.evaluate import Evaluator, Summary
 
 MIN_BYTES = 16 * 1024 * 1024  # below this, forking costs more than it saves
@@ -375,7 +376,10 @@ def evaluate_in_two(
             proc.join()
         failed = [r[1] for r in results if r[0] != "ok"]
         if failed:
-            raise RuntimeError("; ".join(failed))
+            raise TrackrightError(
+                "evaluating the catalog failed in a worker process: " + "; ".join(failed),
+                hint="run again with --jobs 1 to evaluate in one process",
+            )
         _append(parts[1], output, closing="\n]\n" if fmt == "json" else "")
         if errors_path:
             _append(errs[1], errors_path, closing="")
