@@ -46,6 +46,10 @@ class LazyGroup(click.Group):
         except TrackrightError as err:
             click.echo(f"Error: {err}", err=True)
             ctx.exit(err.exit_code)
+        except OSError as err:  # a path the user gave that cannot be read or written
+            where = f"{err.filename}: " if getattr(err, "filename", None) else ""
+            click.echo(f"Error: {where}{err.strerror or err}", err=True)
+            ctx.exit(2)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []

@@ -146,6 +146,13 @@ def evaluate(
             "--format table is for the terminal; write a file as csv, json or jsonl"
         )
     show_progress = progress if progress is not None else sys.stderr.isatty()
+    for path, what in (
+        (output, "decisions"),
+        (errors_path, "rejected rows"),
+        (summary_path, "the summary"),
+    ):
+        if path is not None:
+            _check_writable(path, what)
 
     reader = open_catalog(
         file,
@@ -269,6 +276,21 @@ def _finish(
     if summary_path:
         _write_summary(summary_path, summary, file, book)
     sys.exit(1 if summary.rejected else 0)
+
+
+def _check_writable(path: Path, what: str) -> None:
+    """Refuse an output path up front, before minutes of work are lost to it."""
+    import os
+
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise TrackrightError(f"{path}: is a folder; give a file name to write {what} to")
+    if not folder.is_dir():
+        raise TrackrightError(
+            f"{path}: the folder {folder} does not exist; create it or write {what} elsewhere"
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise TrackrightError(f"{path}: not allowed to write {what} here")
 
 
 def _format_from_suffix(path: Path) -> str:

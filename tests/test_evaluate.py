@@ -373,3 +373,18 @@ def test_large_file_streams_with_progress_off_when_piped(cli, tmp_path):
     r = cli("evaluate", str(f), "--format", "jsonl")
     assert r.returncode == 0 and r.stderr == ""
     assert len(r.stdout.splitlines()) == 5000
+
+
+def test_unwritable_output_is_refused_before_any_work(cli, tmp_path):
+    """-o into a folder that does not exist is exit 2 with the path named, not a traceback."""
+    r = cli("evaluate", str(SAMPLES / "food_brand.jsonl"), "-o", str(tmp_path / "nope" / "d.csv"))
+    assert r.returncode == 2 and "does not exist" in r.stderr and "Traceback" not in r.stderr
+    r = cli(
+        "evaluate",
+        str(SAMPLES / "food_brand.jsonl"),
+        "-o",
+        str(tmp_path / "d.csv"),
+        "--errors",
+        str(tmp_path / "nope" / "e.csv"),
+    )
+    assert r.returncode == 2 and "rejected rows" in r.stderr
