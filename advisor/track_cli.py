@@ -380,6 +380,9 @@ def recall(
     """Recall a lot (or a SKU's lots in a date range): pull stock, list orders to contact."""
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise InputError(f"recall report {report}: the file name must end in .csv or .json")
+    if report is not None and not report.resolve().parent.is_dir():
+        # checked before the recall is recorded: a recall must never happen without its report
+        raise InputError(f"recall report {report}: the folder {report.parent} does not exist")
     t = _tracker(ctx)
     if lot_ref:
         ref = split_lot_ref(lot_ref)
