@@ -106,6 +106,9 @@ def evaluate(
     counts per method and vertical, the rules that decided most SKUs, and the monthly cost of the
     policy beside serialising or batching everything.
 
+    Exit codes: 0 every row decided; 1 some rows rejected (the rest still decided and
+    written); 2 unusable input (file, rulebook, profile or option).
+
     \b
     Examples:
       trackright evaluate sample_catalogs/electronics_brand.csv --profile sample_catalogs/brand_profile.yaml
