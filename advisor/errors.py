@@ -1,6 +1,6 @@
-"""Errors a user can act on.
+"""The advisor's errors a user can act on (the shared base lives in `tracker.errors`).
 
-    TrackrightError                 base: knows its location, hint and exit code
+    TrackrightError                 base: knows its hint and exit code, and shows itself
     ├── RulebookError (ValueError)  one or more problems in rules/*.yaml (carries every Problem)
     ├── ProfileError (ValueError)   a brand profile that cannot be used
     └── CatalogError (ValueError)   a catalog file that cannot be read at all (exit 2)
@@ -10,7 +10,7 @@ A caller shows them like this and never prints a traceback::
     try:
         book = load_rulebook(path)
     except TrackrightError as err:
-        print(err, file=sys.stderr)
+        err.show()
         raise SystemExit(err.exit_code)
 """
 
@@ -18,19 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-class TrackrightError(Exception):
-    """Base of every error meant for a person rather than a developer."""
-
-    exit_code = 2
-
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-    def __str__(self) -> str:
-        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+from tracker.errors import TrackrightError
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +52,6 @@ class ProfileError(TrackrightError, ValueError):
 
 class CatalogError(TrackrightError, ValueError):
     """A catalog file that cannot be read at all (empty, binary, no recognisable columns)."""
+
+
+__all__ = ["CatalogError", "Problem", "ProfileError", "RulebookError", "TrackrightError"]

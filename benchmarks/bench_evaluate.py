@@ -117,7 +117,7 @@ def generate(path: Path, rows: int, seed: int = 20261127) -> None:
 def _child(mode: str, src: str, dst: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from advisor.catalog import open_catalog
-    from advisor.records import SkuRecord
+    from advisor.catalog.records import SkuRecord
 
     t0 = time.perf_counter()
     n = 0
@@ -144,9 +144,9 @@ def _child(mode: str, src: str, dst: str) -> None:
                     w.writerow((item.row, item.sku, item.reason, "", "", "", "", ""))
         extra = {}
     else:
-        from advisor.evaluate import Evaluator, Summary
-        from advisor.rulebook import load_rulebook
-        from advisor.writers import CsvWriter
+        from advisor.advice.evaluate import Evaluator, Summary
+        from advisor.advice.writers import CsvWriter
+        from advisor.rulebook.load import load_rulebook
 
         book = load_rulebook()
         ev = Evaluator(book)
@@ -186,7 +186,7 @@ def run_cli(src: Path, dst: Path, jobs: int | None) -> dict:
     cmd = [
         sys.executable,
         "-m",
-        "advisor.cli",
+        "advisor.cli.main",
         "evaluate",
         str(src),
         "--format",

@@ -39,7 +39,7 @@ def median_ms(samples: list[float]) -> float:
 
 def ours(folder: Path) -> dict[str, object]:
     path = folder / "store.json"
-    from advisor.track_cli import return_verdicts
+    from advisor.cli.track import return_verdicts
 
     t = open_tracker(path, verdict=return_verdicts())
     t.set_policies([PolicySnapshot("PHONE", "serial"), PolicySnapshot("CASE", "serial")])

@@ -15,7 +15,7 @@ from advisor_helpers import ROOT, RULES
 @pytest.fixture(scope="session")
 def book():
     """The bundled rulebook, loaded once."""
-    from advisor.rulebook import load_rulebook
+    from advisor.rulebook.load import load_rulebook
 
     return load_rulebook(RULES)
 
@@ -64,7 +64,7 @@ def run_cli(
     if env:
         full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-m", "advisor.cli", *args],
+        [sys.executable, "-m", "advisor.cli.main", *args],
         cwd=cwd or ROOT,
         env=full_env,
         capture_output=True,

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 import advisor.catalog
 from advisor.catalog import open_catalog, parse_price
+from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import new_record
 from advisor.errors import CatalogError
-from advisor.records import RejectedRow, SkuRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_catalogs"
@@ -417,7 +417,7 @@ def _gs1_ok(gtin: str) -> bool:
 
 def test_sample_brand_profile_loads() -> None:
     """The example brand profile loads with the profile loader."""
-    from advisor.profile import load_profile
+    from advisor.advice.profile import load_profile
 
     assert load_profile(SAMPLES / "brand_profile.yaml").brand == "Volta"
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.classify import Classifier
-from advisor.engine import PolicyEngine
-from advisor.evaluate import Evaluator
-from advisor.profile import BrandProfile
-from advisor.records import SkuRecord
-from advisor.rulebook import load_rulebook
+from advisor.advice.classify import Classifier
+from advisor.advice.evaluate import Evaluator
+from advisor.advice.profile import BrandProfile
+from advisor.catalog.records import SkuRecord
+from advisor.engine.decide import PolicyEngine
+from advisor.rulebook.load import load_rulebook
 
 
 @pytest.fixture(scope="module")
@@ -455,7 +455,7 @@ def test_row_memo_agrees_with_exact_decisions(book, rows):
 
 def test_unmatched_facts_do_not_exhaust_durable_states(book):
     """Thousands of decisions that match few rules keep durable-rules within its state limit."""
-    from advisor.engine import RuleEngine
+    from advisor.engine.decide import RuleEngine
 
     eng = RuleEngine(book.returns, "leak")
     base = {

@@ -338,10 +338,10 @@ def messy_file(draw):
 @given(data=messy_file())
 def test_decided_plus_rejected_equals_rows_read(book, tmp_path_factory, data):
     """For any messy file, every data row is decided or rejected — none lost, none invented."""
+    from advisor.advice.evaluate import Evaluator, Summary
     from advisor.catalog import open_catalog
+    from advisor.catalog.records import RejectedRow
     from advisor.errors import CatalogError
-    from advisor.evaluate import Evaluator, Summary
-    from advisor.records import RejectedRow
 
     text, n = data
     path = Path(tmp_path_factory.mktemp("messy")) / "messy.csv"

@@ -8,18 +8,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from advisor.catalog import open_catalog
-from advisor.cli import cli as root_cli
-from advisor.engine import PolicyEngine
-from advisor.explain import (
+from advisor.advice.profile import BrandProfile
+from advisor.authoring.explain import (
     Explainer,
     SkuFieldError,
     condition_holds,
     explain_sku,
     sku_from_fields,
 )
-from advisor.profile import BrandProfile
-from advisor.records import SkuRecord
+from advisor.catalog import open_catalog
+from advisor.catalog.records import SkuRecord
+from advisor.cli.main import cli as root_cli
+from advisor.engine.decide import PolicyEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_catalogs"

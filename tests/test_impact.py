@@ -7,11 +7,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from advisor.advice.profile import BrandProfile
+from advisor.authoring.diff import diff_rulebooks, rule_changes
 from advisor.catalog import open_catalog
-from advisor.cli import cli as root_cli
-from advisor.impact import diff_rulebooks, rule_changes
-from advisor.profile import BrandProfile
-from advisor.rulebook import load_rulebook
+from advisor.cli.main import cli as root_cli
+from advisor.rulebook.load import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "sample_catalogs" / "electronics_brand.csv"

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.cli import cli as root_cli
-from advisor.conditions import FactSpec
-from advisor.conditions import Test as RuleTest
-from advisor.lint import implies, lint_rulebook, negate
-from advisor.rulebook import load_rulebook
+from advisor.authoring.lint import implies, lint_rulebook, negate
+from advisor.cli.main import cli as root_cli
+from advisor.rulebook.conditions import FactSpec
+from advisor.rulebook.conditions import Test as RuleTest
+from advisor.rulebook.load import load_rulebook
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_catalogs"

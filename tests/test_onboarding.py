@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from advisor.errors import TrackrightError
-from advisor.onboarding import (
+from advisor.advice.onboarding import (
     Conversation,
     InvalidAnswer,
     OnboardingError,
     OnboardingFlow,
     load_onboarding,
 )
-from advisor.profile import BrandProfile
+from advisor.advice.profile import BrandProfile
+from advisor.errors import TrackrightError
 
 BUNDLED = Path(__file__).parent.parent / "rules" / "onboarding.yaml"
 RULEBOOK_VERTICALS = [
@@ -118,7 +118,7 @@ def test_bundled_file_opens_with_a_comment_and_asks_what_the_brief_lists(flow):
 
 def test_core_does_not_import_textual():
     """Importing the conversation never pulls in the UI toolkit."""
-    code = "import sys, advisor.onboarding; assert 'textual' not in sys.modules"
+    code = "import sys, advisor.advice.onboarding; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True, cwd=BUNDLED.parent.parent)
 
 
@@ -381,7 +381,7 @@ def test_catalog_path_is_checked_and_kept(conv, tmp_path):
 
 @dataclass(frozen=True)
 class RulebookVertical:
-    """Stands in for advisor.rulebook.Vertical: only `id` and `label` matter here."""
+    """Stands in for advisor.rulebook.load.Vertical: only `id` and `label` matter here."""
 
     id: str
     label: str

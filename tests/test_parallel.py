@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from advisor import parallel
+from advisor.advice import parallel
 
 
 def messy_big(path: Path, rows: int, seed: int = 5, stray_quotes: bool = False) -> None:

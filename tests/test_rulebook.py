@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from advisor.errors import RulebookError
-from advisor.rulebook import load_rulebook
+from advisor.rulebook.load import load_rulebook
 
 
 def problems_for(rules_copy) -> list[str]:

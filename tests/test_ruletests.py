@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from advisor.cli import cli as root_cli
-from advisor.ruletests import (
+from advisor.authoring.ruletests import (
     Coverage,
     RuleTestError,
     load_tests,
     run_rule_tests,
 )
+from advisor.cli.main import cli as root_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_TESTS = ROOT / "rules" / "tests"

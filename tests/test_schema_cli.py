@@ -11,8 +11,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from advisor.cli import cli as root_cli
-from advisor.cli_rules import json_schemas
+from advisor.cli.main import cli as root_cli
+from advisor.cli.rules import json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

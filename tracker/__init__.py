@@ -8,7 +8,7 @@
     >>> t.process_return("SO-1", "IMEI-1", reason="fit").verdict        # doctest: +SKIP
 
 `verdict` is any callable taking the return facts dict and giving a `Verdict`; the CLI passes the
-returns rulebook (`advisor.returns`). Everything but returns works without it.
+returns rulebook (`advisor.advice.returns`). Everything but returns works without it.
 """
 
 from __future__ import annotations

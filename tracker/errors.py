@@ -1,39 +1,61 @@
-"""Errors a warehouse manager can act on, raised by the tracker and shown without a traceback.
+"""Errors a person can act on — the base every trackright error shares, and the tracker's own.
 
-    TrackerError                          base: message, hint, exit code
-    ├── RefusedError (ValueError)         an operation was refused; nothing was written (exit 1)
-    │   ├── NoPolicyError (LookupError)   the SKU has no decided tracking method yet
-    │   ├── UnknownIdError (LookupError)  no unit, lot or order by that identifier
-    │   ├── DuplicateIdError              a serial/LPN is already known, or scanned twice
-    │   ├── BadIdentifierError            an identifier or barcode that cannot be used
-    │   ├── NotAllowedError               the item's state does not allow the operation
-    │   └── NotEnoughStockError           not enough sellable stock for an order line
-    ├── InputError (ValueError)           a file or option value that cannot be used (exit 2)
-    ├── VerdictUnavailableError           no returns rulebook to decide a return (exit 2)
-    └── StoreError (OSError)              the store cannot be used (exit 2)
-        ├── StoreBusyError (TimeoutError) another process kept the store locked too long
-        ├── StoreCorruptError             the store file or its journal is damaged
-        └── ForeignStoreError             the file is not a trackright store
+    TrackrightError                       base of every user-facing error (advisor and tracker)
+    └── TrackerError                      base of the tracker's errors: message, hint, exit code
+        ├── RefusedError (ValueError)         an operation was refused; nothing was written (exit 1)
+        │   ├── NoPolicyError (LookupError)   the SKU has no decided tracking method yet
+        │   ├── UnknownIdError (LookupError)  no unit, lot or order by that identifier
+        │   ├── DuplicateIdError              a serial/LPN is already known, or scanned twice
+        │   ├── BadIdentifierError            an identifier or barcode that cannot be used
+        │   ├── NotAllowedError               the item's state does not allow the operation
+        │   └── NotEnoughStockError           not enough sellable stock for an order line
+        ├── InputError (ValueError)           a file or option value that cannot be used (exit 2)
+        ├── VerdictUnavailableError           no returns rulebook to decide a return (exit 2)
+        └── StoreError (OSError)              the store cannot be used (exit 2)
+            ├── StoreBusyError (TimeoutError) another process kept the store locked too long
+            ├── StoreCorruptError             the store file or its journal is damaged
+            └── ForeignStoreError             the file is not a trackright store
 
-A caller shows them like this and never prints a traceback::
+The base lives here, in the lower layer, so the advisor's errors (`advisor.errors`) and the
+tracker's share one `show()`. A caller never prints a traceback::
 
     try:
         tracker.ship("SO-1001", lines=[("PHONE-X", 1)])
-    except TrackerError as err:
-        print(err, file=sys.stderr)
+    except TrackrightError as err:
+        err.show()                       # "Error: …" and the hint, on stderr
         raise SystemExit(err.exit_code)
 """
 
 from __future__ import annotations
 
-from advisor.errors import TrackrightError
+import sys
+from typing import TextIO
+
+
+class TrackrightError(Exception):
+    """Base of every error meant for a person rather than a developer.
+
+    It knows its exit code (2: unusable input, unless a subclass says otherwise), an optional
+    hint saying what to do, and how to show itself — the one place errors are displayed.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+    def show(self, file: TextIO | None = None) -> None:
+        """Write `Error: <message>` (and the hint) to `file`, standard error by default."""
+        print(f"Error: {self}", file=file if file is not None else sys.stderr)
 
 
 class TrackerError(TrackrightError):
-    """Base of every tracker error meant for a person rather than a developer.
-
-    A `TrackrightError` like every user-facing error of the project, so one `except` shows any.
-    """
+    """Base of every tracker error meant for a person rather than a developer."""
 
 
 class RefusedError(TrackerError, ValueError):

@@ -9,45 +9,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-METHODS = ("serial", "batch", "lpn")
-CAPTURES = ("lot", "expiry", "mfg_date")
-
-IN_STOCK = "IN_STOCK"
-SHIPPED = "SHIPPED"
-RETURNED = "RETURNED"
-INSPECTING = "INSPECTING"
-QUARANTINED = "QUARANTINED"
-RECALLED = "RECALLED"
-DESTROYED = "DESTROYED"
-STATUSES = (IN_STOCK, SHIPPED, RETURNED, INSPECTING, QUARANTINED, RECALLED, DESTROYED)
-
-#: CBV disposition that goes with each status (inventory-tracking.md §7(b)).
-DISPOSITION = {
-    IN_STOCK: "sellable_not_accessible",
-    SHIPPED: "in_transit",
-    RETURNED: "returned",
-    INSPECTING: "in_progress",
-    QUARANTINED: "non_sellable_other",
-    RECALLED: "recalled",
-    DESTROYED: "destroyed",
-}
-
-RETURN_REASONS = (
-    "damaged",
-    "defective",
-    "wrong_item",
-    "fit",
-    "not_as_described",
-    "changed_mind",
-    "other",
+from .vocabulary import (  # noqa: F401 - the model speaks the shared vocabulary
+    CAPTURES,
+    DESTROYED,
+    DISPOSITION,
+    IN_STOCK,
+    INSPECTING,
+    METHODS,
+    QUARANTINED,
+    RECALLED,
+    RETURN_REASONS,
+    RETURNED,
+    SHIPPED,
+    STATUSES,
+    VERDICT_STATUS,
+    VERDICTS,
 )
-VERDICTS = ("restock", "quarantine", "inspect", "recalled", "refuse")
-VERDICT_STATUS = {
-    "restock": IN_STOCK,
-    "quarantine": QUARANTINED,
-    "inspect": INSPECTING,
-    "recalled": RECALLED,
-}
 
 
 def _date(value: object) -> date | None:

@@ -50,9 +50,9 @@ from .model import (
 )
 from .scan import Scan, parse_scan
 from .store import Store, Transaction
+from .vocabulary import SUSPECT_FLAGS
 
 VerdictFn = Callable[[dict[str, object]], Verdict]
-SUSPECT_FLAGS = ("counterfeit_suspect", "swap_suspect", "not_shipped_suspect")
 EVALUATE_HINT = (
     "run `trackright evaluate CATALOG -o decisions.json` and "
     "`trackright track policy import decisions.json`, or set one with "

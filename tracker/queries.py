@@ -10,9 +10,10 @@ from collections import Counter
 
 from .errors import UnknownIdError
 from .model import Event, Lot, Order, SkuReturns, Stats, Trace, Unit
-from .operations import SUSPECT_FLAGS, split_lot_ref
+from .operations import split_lot_ref
 from .scan import parse_scan
 from .store import Store
+from .vocabulary import SUSPECT_FLAGS
 
 
 def _events(store: Store, doc_ids: list[str] | set[str]) -> tuple[Event, ...]:

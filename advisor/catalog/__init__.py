@@ -1,7 +1,7 @@
 """Catalog readers: stream a brand's catalog file as typed rows, whatever its format.
 
     >>> from advisor.catalog import open_catalog
-    >>> from advisor.records import SkuRecord
+    >>> from advisor.catalog.records import SkuRecord
     >>> with open_catalog("sample_catalogs/electronics_brand.csv") as reader:
     ...     records = [item for item in reader if isinstance(item, SkuRecord)]
     >>> reader.format, reader.rows_read, records[0].currency
@@ -10,7 +10,7 @@
 Formats: a generic CSV (any of ``,`` ``;`` tab ``|``; column names from the alias table in
 `advisor.catalog.columns`), a Shopify product export, a JSON list of objects, JSON Lines.
 `open_catalog` raises `advisor.errors.CatalogError` when the file as a whole cannot be read;
-each bad row is yielded as an `advisor.records.RejectedRow` saying why, never raised.
+each bad row is yielded as an `advisor.catalog.records.RejectedRow` saying why, never raised.
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from advisor.catalog.columns import match_columns
+from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import RowBuilder
 from advisor.errors import CatalogError
-from advisor.records import RejectedRow, SkuRecord
 
 __all__ = ["FORMATS", "CatalogReader", "open_catalog"]
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.catalog.prices import PriceError, parse_price
-from advisor.records import RejectedRow, SkuRecord
+from advisor.catalog.records import RejectedRow, SkuRecord
 
 __all__ = ["RowBuilder", "SeenSkus", "new_record"]
 

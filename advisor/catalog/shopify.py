@@ -20,8 +20,8 @@ from typing import IO
 
 from advisor.catalog.columns import normalise
 from advisor.catalog.readers import CatalogReader, Item, _read_header
+from advisor.catalog.records import RejectedRow
 from advisor.catalog.rows import RowBuilder
-from advisor.records import RejectedRow
 
 __all__ = ["ShopifyReader", "is_shopify_header"]
 

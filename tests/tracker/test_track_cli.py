@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from tracker_helpers import simple_verdict
 
-from advisor import track_cli
+from advisor.cli import track as track_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS = [
@@ -116,7 +116,8 @@ def test_env_var_chooses_the_store(tmp_path):
 
 
 @pytest.mark.skipif(
-    importlib.util.find_spec("advisor.returns") is None, reason="advisor.returns not written yet"
+    importlib.util.find_spec("advisor.advice.returns") is None,
+    reason="advisor.advice.returns not written yet",
 )
 def test_real_returns_rulebook_end_to_end(tmp_path):
     """With the real returns rulebook, a genuine return restocks and an unknown id is quarantined.
@@ -124,7 +125,7 @@ def test_real_returns_rulebook_end_to_end(tmp_path):
     Run in a subprocess so that a crash in the rules engine fails this test, not the whole run.
     """
     env = dict(os.environ, PYTHONPATH=str(ROOT), TRACKRIGHT_STORE=str(tmp_path / "s"))
-    cli = [sys.executable, "-m", "advisor.track_cli"]
+    cli = [sys.executable, "-m", "advisor.cli.track"]
 
     def run(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([*cli, *args], env=env, capture_output=True, text=True, timeout=60)
@@ -146,7 +147,7 @@ def test_return_verdicts_follow_the_rules_folder_given(tmp_path):
 
     from click.testing import CliRunner
 
-    from advisor.cli import cli
+    from advisor.cli.main import cli
 
     rules = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[2] / "rules", rules)

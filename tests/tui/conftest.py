@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from tui_helpers import NOW
 
-from advisor.tui.app import TrackrightApp
-from advisor.tui.workspace import Workspace
+from advisor.app.app import TrackrightApp
+from advisor.app.workspace import Workspace
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from rich.console import Console
 from textual.widgets import DataTable
 from tui_helpers import SAMPLES, say, wait_for
 
-from advisor.profile import load_profile
-from advisor.tui.widgets import RenderScreen
+from advisor.advice.profile import load_profile
+from advisor.app.widgets import RenderScreen
 
 
 def cells(table: DataTable) -> list[list[str]]:

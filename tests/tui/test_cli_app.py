@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from advisor.cli import cli
+from advisor.cli.main import cli
 
 
 def test_foreign_store_is_a_clear_error(tmp_path):
@@ -27,7 +27,7 @@ def test_without_a_terminal_the_app_says_so_instead_of_hanging(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2]))
     for args in ([], ["app", "--store", str(tmp_path / "ws")]):
         r = subprocess.run(
-            [sys.executable, "-m", "advisor.cli", *args],
+            [sys.executable, "-m", "advisor.cli.main", *args],
             capture_output=True,
             text=True,
             stdin=subprocess.DEVNULL,

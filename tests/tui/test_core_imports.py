@@ -1,4 +1,4 @@
-"""The core never imports the UI: advisor (outside advisor.tui) and tracker load without textual."""
+"""The core never imports the UI: advisor (outside advisor.app) and tracker load without textual."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ def core_modules() -> list[str]:
     names = ["advisor", "tracker"]
     for pkg in (advisor, tracker):
         for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
-            if not info.name.startswith("advisor.tui"):
+            if not info.name.startswith("advisor.app"):
                 names.append(info.name)
     return names
 
@@ -25,7 +25,9 @@ def test_importing_the_core_does_not_import_textual():
     """Every advisor and tracker module imports in a fresh interpreter with textual absent."""
     modules = core_modules()
     assert (
-        "advisor.engine" in modules and "tracker.store" in modules and "advisor.cli_app" in modules
+        "advisor.engine.decide" in modules
+        and "tracker.store" in modules
+        and "advisor.cli.app" in modules
     )
     code = (
         "import importlib, sys\n"
@@ -45,7 +47,7 @@ def test_the_app_loads_textual_only_when_opened():
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
-        "from advisor.cli import cli\n"
+        "from advisor.cli.main import cli\n"
         "r = CliRunner().invoke(cli, ['app', '--help'])\n"
         "print(r.exit_code, 'textual' in sys.modules, '--store' in r.output)\n"
     )

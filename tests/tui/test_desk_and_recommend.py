@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from tui_helpers import NOW, SAMPLES
 
-from advisor.profile import BrandProfile
-from advisor.tui import desk
-from advisor.tui.recommend import (
+from advisor.advice.profile import BrandProfile
+from advisor.advice.recommend import (
     policy_snapshots,
     recommend_from_catalog,
     recommend_from_profile,
     representative_records,
 )
-from advisor.tui.workspace import Workspace
+from advisor.app import desk
+from advisor.app.workspace import Workspace
 from tracker import NoPolicyError
 
 

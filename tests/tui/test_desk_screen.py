@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import DataTable, RichLog, Static
 from tui_helpers import SAMPLES, say, wait_for
 
-from advisor.tui.desk_screen import ReceiveForm
+from advisor.app.desk_screen import ReceiveForm
 
 
 def log_text(app) -> str:

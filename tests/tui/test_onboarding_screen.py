@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 from tui_helpers import SAMPLES, say, type_keys, wait_for
 
-from advisor.tui.widgets import ChoiceList
+from advisor.app.widgets import ChoiceList
 
 ANSWERS_TO_CHANNELS = [
     "Volta",  # brand

@@ -7,7 +7,7 @@ import shutil
 from textual.widgets import DataTable
 from tui_helpers import ROOT, wait_for
 
-from advisor.tui.workspace import Workspace
+from advisor.app.workspace import Workspace
 
 
 def copy_rules(tmp_path):

@@ -1,0 +1,321 @@
+"""Batch evaluation: every catalog row decided or rejected, streamed, with a running summary.
+
+This is the hot path of `trackright evaluate`. A row's decision depends only on its category
+fields, HSN, currency, flags and which rule threshold or band bound its unit value falls
+between — so rows are memoised on exactly those inputs (`_row_key`) and a million-row catalog
+costs one classification and one durable-rules round trip per distinct key (a few thousand),
+plus a tuple and a dictionary lookup per row. Counting for the summary and the cost report is
+done per distinct decision, not per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError
+from advisor.advice.costs import CostAccumulator, CostReport
+from advisor.advice.profile import BrandProfile
+from advisor.catalog.records import RejectedRow, SkuRecord
+from advisor.engine.decide import Decision, PolicyEngine
+from advisor.rulebook.load import Rulebook
+
+
+class Shared:
+    """What every row with the same decision inputs shares: facts, decision, tallies, renderings.
+
+    `render` lets writers keep pre-formatted text for the parts of a row that never change
+    between the rows sharing it.
+    """
+
+    __slots__ = ("facts", "decision", "count", "value_sum", "render")
+
+    def __init__(self, facts: SkuFacts, decision: Decision) -> None:
+        self.facts = facts
+        self.decision = decision
+        self.count = 0
+        self.value_sum = 0.0
+        self.render: dict[str, Any] = {}
+
+
+class EvaluatedRow(NamedTuple):
+    """One decided SKU: its row, the unit value in the base currency and the shared decision.
+
+    A NamedTuple (cheap to build a million of). `facts.unit_value` and `facts.title` belong to
+    the first row that produced `shared`; use `unit_value` and `record.title` for this row.
+    """
+
+    record: SkuRecord
+    unit_value: float | None
+    shared: Shared
+
+    @property
+    def facts(self) -> SkuFacts:
+        return self.shared.facts
+
+    @property
+    def decision(self) -> Decision:
+        return self.shared.decision
+
+
+@dataclass(slots=True)
+class Summary:
+    """Counts for the whole run; rows_read == decided + rejected, always."""
+
+    decided: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    by_method: Counter = field(default_factory=Counter)
+    by_vertical: Counter = field(default_factory=Counter)
+    by_rule: Counter = field(default_factory=Counter)
+    by_vertical_method: Counter = field(default_factory=Counter)
+    rejection_reasons: Counter = field(default_factory=Counter)
+    fallback: int = 0
+    costs: CostReport | None = None
+
+    @property
+    def rows_read(self) -> int:
+        return self.decided + self.rejected
+
+
+_TITLE = object()  # memo marker: the category fields did not decide the vertical; the title does
+
+
+class Evaluator:
+    """Decides SkuRecords under one rulebook and brand profile."""
+
+    def __init__(
+        self,
+        rulebook: Rulebook,
+        profile: BrandProfile | None = None,
+        as_of: dt.date | None = None,
+        default_currency: str | None = None,
+    ) -> None:
+        self.rulebook = rulebook
+        self.profile = profile or BrandProfile()
+        self.classifier = Classifier(rulebook, self.profile, as_of)
+        self.engine = PolicyEngine(rulebook.policy, rulebook.version)
+        self.default_currency = (
+            default_currency or self.profile.currency or rulebook.classification.base_currency
+        ).upper()
+        bounds: set[float] = set()
+        for v in rulebook.classification.verticals.values():
+            bounds.update(b for _, b in v.bands)
+        bounds.update(self.engine.keyer.thresholds("unit_value"))
+        self._bounds = sorted(bounds)
+        self._bound_set = frozenset(bounds)
+        used = set(self.engine.keyer.fields)
+        # Facts read straight from text the memo key does not hold force the exact path.
+        self._exact_only = bool({"title", "brand"} & used)
+        self._memo: dict[tuple, Shared | object] = {}
+        self._shared: list[Shared] = []
+        self._by_decision: dict[tuple, Shared] = {}
+        self._acc: CostAccumulator | None = None
+
+    def close(self) -> None:
+        self.engine.close()
+
+    # ------------------------------------------------------------------ one row
+
+    def decide(self, rec: SkuRecord) -> EvaluatedRow:
+        """Classify and decide one record exactly (no row memo); raises UnknownCurrencyError."""
+        if not rec.currency:
+            rec = rec._replace(currency=self.default_currency)
+        facts = self.classifier.classify(rec)
+        decision = self.engine.decide(self.classifier.facts(facts))
+        # Rows differing only in value, title or brand share one Shared, so tallies stay small.
+        key = (
+            id(decision),
+            facts.vertical,
+            facts.vertical_source,
+            facts.value_band,
+            facts.regulations,
+            facts.customised,
+            facts.warranty,
+            facts.has_gtin,
+            facts.category,
+            facts.return_rate,
+        )
+        shared = self._by_decision.get(key)
+        if shared is None:
+            shared = self._by_decision[key] = Shared(facts, decision)
+            self._shared.append(shared)
+        return EvaluatedRow(rec, facts.unit_value, shared)
+
+    def evaluate(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
+        """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
+        currency = rec.currency or self.default_currency
+        rate = self.classifier._rates.get(currency)
+        if rate is None or rec.price is None or self._exact_only:
+            try:
+                return self.decide(rec)
+            except UnknownCurrencyError as exc:
+                return RejectedRow(rec.row, str(exc), rec.sku)
+        value = rec.price * rate
+        key = self._row_key(rec, value)
+        memo = self._memo
+        hit = memo.get(key)
+        if hit is _TITLE:  # the category fields leave the vertical to the title: second level
+            key = (*key, self.classifier.vertical(rec)[0])
+            hit = memo.get(key)
+            titled = True
+        else:
+            titled = False
+        if hit is None:
+            row = self.decide(rec)
+            if len(memo) < 1_000_000:
+                if not titled and self.classifier.vertical_from_category(rec)[0] is None:
+                    memo[key] = _TITLE
+                    key = (*key, row.facts.vertical)
+                memo[key] = row.shared
+            return row
+        return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
+
+    def _row_key(self, rec: SkuRecord, value: float) -> tuple:
+        customised = (
+            rec.customised if rec.customised is not None else self.classifier.is_customised(rec)
+        )
+        return (
+            rec.product_category,
+            rec.category,
+            rec.product_type,
+            rec.tags,
+            rec.hsn,
+            rec.currency,
+            bisect_left(self._bounds, value),
+            value in self._bound_set,
+            customised,
+            rec.warranty_months,
+            not rec.gtin,
+        )
+
+    # ------------------------------------------------------------------ a stream
+
+    def run(
+        self, items: Iterable[SkuRecord | RejectedRow], summary: Summary | None = None
+    ) -> Iterator[EvaluatedRow | RejectedRow]:
+        """Evaluate a stream in order; `summary` is complete once the stream is exhausted."""
+        s = summary if summary is not None else Summary()
+        evaluate = self.evaluate
+        reasons = s.rejection_reasons
+        # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
+        # catalog); anything else goes through `evaluate` itself, so both give the same answer.
+        memo_get = self._memo.get
+        rates_get = self.classifier._rates.get
+        default_currency = self.default_currency
+        bounds, bound_set = self._bounds, self._bound_set
+        quick = self.classifier._customised_quick
+        is_customised = self.classifier.is_customised
+        fast = not self._exact_only
+        title_marker = _TITLE
+        record_cls, row_cls = SkuRecord, EvaluatedRow
+        new_tuple = tuple.__new__
+        for item in items:
+            if item.__class__ is record_cls:
+                price = item.price
+                rate = rates_get(item.currency or default_currency)
+                if fast and rate is not None and price is not None:
+                    value = price * rate
+                    cust = item.customised
+                    if cust is None:
+                        cust = (
+                            quick is not None
+                            and quick(item.title.lower()) is not None
+                            and is_customised(item)
+                        )
+                    hit = memo_get(
+                        (
+                            item.product_category,
+                            item.category,
+                            item.product_type,
+                            item.tags,
+                            item.hsn,
+                            item.currency,
+                            bisect_left(bounds, value),
+                            value in bound_set,
+                            cust,
+                            item.warranty_months,
+                            not item.gtin,
+                        )
+                    )
+                    if hit is not None and hit is not title_marker:
+                        hit.count += 1
+                        hit.value_sum += value
+                        yield new_tuple(row_cls, (item, value, hit))
+                        continue
+                out = evaluate(item)
+            else:
+                out = item
+            if out.__class__ is row_cls:
+                sh = out.shared
+                sh.count += 1
+                if out.unit_value is not None:
+                    sh.value_sum += out.unit_value
+            else:
+                s.rejected += 1
+                reasons[_reason_kind(out.reason)] += 1
+            yield out
+        self._tally(s)
+
+    def _tally(self, s: Summary) -> None:
+        acc = CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        for sh in self._shared:
+            n = sh.count
+            if not n:
+                continue
+            d, f = sh.decision, sh.facts
+            method = d.outcome["method"]
+            s.decided += n
+            s.by_method[method] += n
+            s.by_vertical[f.vertical] += n
+            s.by_vertical_method[f.vertical, method] += n
+            s.by_rule[d.rule] += n
+            if d.fallback:
+                s.fallback += n
+            acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+            sh.count, sh.value_sum = 0, 0.0
+        self._acc = acc
+
+    def cost_report(self, monthly_units: float | None = None) -> CostReport:
+        """Monthly costs of the last `run`; the profile's volume unless `monthly_units` is given."""
+        acc = self._acc or CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        return cost_report(acc, self.profile, monthly_units)
+
+
+def cost_report(
+    acc: CostAccumulator, profile: BrandProfile, monthly_units: float | None = None
+) -> CostReport:
+    """Price the collected SKUs at the profile's monthly volume (or `monthly_units`)."""
+    units = profile.monthly_units if monthly_units is None else monthly_units
+    note = (
+        "units a month from the brand profile, spread evenly over the decided SKUs"
+        if monthly_units is None
+        else "units a month as given, spread evenly over the decided SKUs"
+    )
+    return acc.report(units, note)
+
+
+_REASON_KINDS = (
+    "duplicate SKU",
+    "unknown currency",
+    "missing SKU",
+    "no price",
+    "negative",
+    "price",
+    "currency",
+)
+
+
+def _reason_kind(reason: str) -> str:
+    low = reason.lower()
+    for word in _REASON_KINDS:
+        if word.lower() in low:
+            return word
+    return reason.split(":")[0][:40]
+
+
+__all__ = ["EvaluatedRow", "Evaluator", "Shared", "Summary"]

@@ -1,0 +1,424 @@
+"""Evaluating a big CSV catalog on two cores, with exactly the sequential answer.
+
+Python runs one core at a time, so a large generic CSV is cut in two at a record boundary and
+each half is evaluated by its own forked process, writing its own part; the parts are joined in
+order. Three things keep the result identical to a sequential run:
+
+* The cut is a real record boundary. It is placed at a line end with an even number of quote
+  characters before it, then proved by parsing the first half with the csv module in strict
+  mode: a half that does not end cleanly (a quoted field left open) means "do it sequentially".
+* Row numbers. While the first worker runs, this process parses the first half once more
+  (C-speed csv only) to count its records, so the second worker numbers its rows on from there.
+* Duplicate SKUs across the cut. The same pass records every SKU the first half claims, in the
+  reader's own duplicate index, which the second worker inherits through fork; a SKU first seen
+  in the first half is a duplicate in the second, naming the right row.
+
+Anything this module cannot do exactly (not UTF-8, not a generic CSV, too small, no fork) returns
+None and the caller evaluates sequentially.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import multiprocessing as mp
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from advisor.advice.costs import CostAccumulator
+from advisor.advice.evaluate import Evaluator, Summary
+from advisor.catalog import open_catalog
+from advisor.catalog.readers import CsvReader
+from advisor.catalog.rows import RowBuilder
+from advisor.errors import TrackrightError
+
+MIN_BYTES = 16 * 1024 * 1024  # below this, forking costs more than it saves
+_BLOCK = 8 * 1024 * 1024
+FIRST_SHARE = 0.56
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Where the header ends and where the second half starts, in bytes."""
+
+    header_end: int
+    split: int
+    size: int
+    delimiter: str
+    header: list[str]
+    encoding: str
+
+
+class _RangeReader(io.RawIOBase):
+    """The header bytes followed by one byte range of the file: a stand-alone CSV for one half."""
+
+    def __init__(self, path: Path, header: bytes, start: int, end: int) -> None:
+        self._head = header
+        self._fh = open(path, "rb")  # noqa: SIM115 - closed with this reader
+        self._fh.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        if self._head:
+            n = min(len(view), len(self._head))
+            view[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        if self._left <= 0:
+            return 0
+        n = self._fh.readinto(view[: min(len(view), self._left)])
+        self._left -= n
+        return n
+
+    def close(self) -> None:
+        self._fh.close()
+        super().close()
+
+
+def _count_quotes(fh: IO[bytes], start: int, end: int) -> int:
+    fh.seek(start)
+    total, left = 0, end - start
+    while left > 0:
+        block = fh.read(min(_BLOCK, left))
+        if not block:
+            break
+        total += block.count(b'"')
+        left -= len(block)
+    return total
+
+
+def _boundary_after(fh: IO[bytes], pos: int, size: int, odd: bool) -> int | None:
+    """The first line end at or after `pos` with an even number of quotes before it."""
+    fh.seek(pos)
+    while pos < size:
+        block = fh.read(min(_BLOCK, size - pos))
+        if not block:
+            return None
+        start = 0
+        while True:
+            nl = block.find(b"\n", start)
+            if nl < 0:
+                odd ^= block.count(b'"', start) & 1 == 1
+                break
+            odd ^= block.count(b'"', start, nl) & 1 == 1
+            if not odd:
+                return pos + nl + 1
+            start = nl + 1
+        pos += len(block)
+    return None
+
+
+def plan(path: Path, default_currency: str) -> Plan | None:
+    """Decide whether `path` can be split, and where; None means evaluate it sequentially."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None
+    minimum = int(os.environ.get("TRACKRIGHT_PARALLEL_MIN_BYTES", MIN_BYTES))
+    if size < minimum or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
+        return None
+    with open_catalog(path, default_currency=default_currency) as reader:
+        if (
+            not isinstance(reader, CsvReader)
+            or reader.format != "csv"
+            or reader.encoding not in ("utf-8-sig", "utf-8")
+        ):
+            return None
+        delimiter, header = reader.delimiter, list(reader.header)
+    with open(path, "rb") as fh:
+        bom = 3 if fh.read(3) == codecs.BOM_UTF8 else 0
+        header_end = _boundary_after(fh, bom, size, False)
+        if header_end is None:
+            return None
+        # The second half starts only once this process has scanned the first, so the first
+        # half is made a little longer to finish at about the same time.
+        middle = header_end + int((size - header_end) * FIRST_SHARE)
+        odd = _count_quotes(fh, header_end, middle) & 1 == 1
+        split = _boundary_after(fh, middle, size, odd)
+        if split is None or split >= size:
+            return None
+    return Plan(header_end, split, size, delimiter, header, "utf-8-sig" if bom else "utf-8")
+
+
+def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
+    """Parse the first half (strictly) to count its records and claim its SKUs, as the reader would.
+
+    Returns the number of records, or None when the half does not end on a record boundary.
+    """
+    from advisor.catalog.columns import match_columns
+
+    i_sku = match_columns(p.header)[0].get("sku")
+    claim = builder.seen.first_row
+    with open(path, "rb") as fh:
+        fh.seek(p.header_end)
+        raw = _Limited(fh, p.split - p.header_end)
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
+        rows = 0
+        try:
+            for fields in csv.reader(text, delimiter=p.delimiter, strict=True):
+                rows += 1
+                if i_sku is not None and i_sku < len(fields):
+                    sku = fields[i_sku].strip()
+                    if sku:
+                        claim(sku, rows)
+        except csv.Error:
+            return None
+    return rows
+
+
+class _Limited(io.RawIOBase):
+    def __init__(self, fh: IO[bytes], left: int) -> None:
+        self._fh, self._left = fh, left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._left <= 0:
+            return 0
+        view = memoryview(buffer)
+        n = self._fh.readinto(view[: min(len(view), self._left)])
+        self._left -= n
+        return n
+
+
+def _open_half(
+    path: Path, p: Plan, builder: RowBuilder, start: int, end: int, first_row: int
+) -> CsvReader:
+    with open(path, "rb") as fh:
+        header = fh.read(p.header_end)
+    raw = _RangeReader(path, header, start, end)
+    stream = io.TextIOWrapper(raw, encoding=p.encoding, errors="replace", newline="")
+    reader = CsvReader(path, stream, builder, p.encoding, p.delimiter)
+    reader.first_row = first_row
+    return reader
+
+
+class _stdout:
+    """Standard output as a context manager that flushes but never closes it."""
+
+    def __enter__(self) -> IO[str]:
+        import sys
+
+        return sys.stdout
+
+    def __exit__(self, *exc: object) -> None:
+        import sys
+
+        sys.stdout.flush()
+
+
+def _worker(conn: Any, args: dict[str, Any]) -> None:
+    """Evaluate one half into its own output part; send back the tallies."""
+    from advisor.advice.writers import WRITERS, ErrorsWriter
+
+    try:
+        ev = Evaluator(args["book"], args["profile"], args["as_of"], args["currency"])
+        reader = _open_half(
+            args["path"],
+            args["plan"],
+            args["builder"],
+            args["start"],
+            args["end"],
+            args["first_row"],
+        )
+        summary = Summary()
+        first = args["first"]
+        target = args["out"]
+        with open(target, "w", encoding="utf-8", newline="") if target else _stdout() as out:
+            kwargs: dict[str, Any] = {}
+            if args["fmt"] == "csv":
+                kwargs = {"header": first}
+            elif args["fmt"] == "json":
+                kwargs = {"opening": first, "closing": False}
+            writer = WRITERS[args["fmt"]](out, args["base"], args["version"], **kwargs)
+            errors = None
+            if args["errors"]:
+                errors = ErrorsWriter(
+                    open(args["errors"], "w", encoding="utf-8", newline=""), header=first
+                )  # noqa: SIM115
+            write = writer.write
+            done = args["done"]
+            with reader:
+                n = 0
+                for item in ev.run(reader, summary):
+                    write(item)
+                    if errors is not None and item.__class__.__name__ == "RejectedRow":
+                        errors.write(item)
+                    n += 1
+                    if not n & 8191:
+                        with done.get_lock():
+                            done.value += 8192
+                with done.get_lock():
+                    done.value += n & 8191
+            writer.close()
+            if errors is not None:
+                errors.close()
+        acc = ev._acc
+        conn.send(
+            (
+                "ok",
+                summary,
+                dict(acc.groups) if acc else {},
+                reader.skipped_rows,
+                ev.engine.evaluations,
+            )
+        )
+        ev.close()
+    except BaseException as exc:  # reported to the parent, which falls back or shows it
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def evaluate_in_two(
+    path: Path,
+    p: Plan,
+    *,
+    book: Any,
+    profile: Any,
+    as_of: Any,
+    currency: str,
+    fmt: str,
+    output: Path | None,
+    errors_path: Path | None,
+    progress: Any = None,
+) -> tuple[Summary, CostAccumulator, dict] | None:
+    """Run both halves; write the joined output; return the merged summary, or None to fall back."""
+    import sys
+
+    sys.stdout.flush()  # a fork copies unflushed buffers: nothing may be written twice
+    sys.stderr.flush()
+    ctx = mp.get_context("fork")
+    tmp = Path(tempfile.mkdtemp(prefix="trackright-parts-"))
+    try:
+        done = ctx.Value("q", 0)
+        common = {
+            "done": done,
+            "book": book,
+            "profile": profile,
+            "as_of": as_of,
+            "currency": currency,
+            "fmt": fmt,
+            "path": path,
+            "plan": p,
+            "base": book.classification.base_currency,
+            "version": book.tag,
+        }
+        # The first half writes straight to the output (and errors file); the second to parts
+        # appended once both are done.
+        parts = [output, tmp / "part2"]
+        errs = [errors_path, tmp / "err2"] if errors_path else [None, None]
+        r1, w1 = ctx.Pipe(duplex=False)
+        first = ctx.Process(
+            target=_worker,
+            args=(
+                w1,
+                {
+                    **common,
+                    "builder": RowBuilder(currency),
+                    "start": p.header_end,
+                    "end": p.split,
+                    "first_row": 0,
+                    "first": True,
+                    "out": parts[0],
+                    "errors": errs[0],
+                },
+            ),
+            daemon=True,
+        )
+        first.start()
+        w1.close()
+        builder = RowBuilder(currency)
+        rows_before = _first_half_claims(path, p, builder)
+        if rows_before is None:
+            first.kill()
+            first.join()
+            return None
+        r2, w2 = ctx.Pipe(duplex=False)
+        second = ctx.Process(
+            target=_worker,
+            args=(
+                w2,
+                {
+                    **common,
+                    "builder": builder,
+                    "start": p.split,
+                    "end": p.size,
+                    "first_row": rows_before,
+                    "first": False,
+                    "out": parts[1],
+                    "errors": errs[1],
+                },
+            ),
+            daemon=True,
+        )
+        second.start()
+        w2.close()
+        results = []
+        for proc, conn in ((first, r1), (second, r2)):
+            while progress is not None and not conn.poll(0.2):
+                progress(done.value)
+            try:
+                results.append(conn.recv())
+            except EOFError:
+                results.append(("error", "a worker process ended without a result"))
+            proc.join()
+        failed = [r[1] for r in results if r[0] != "ok"]
+        if failed:
+            raise TrackrightError(
+                "evaluating the catalog failed in a worker process: " + "; ".join(failed),
+                hint="run again with --jobs 1 to evaluate in one process",
+            )
+        _append(parts[1], output, closing="\n]\n" if fmt == "json" else "")
+        if errors_path:
+            _append(errs[1], errors_path, closing="")
+        summary = Summary()
+        acc = CostAccumulator(book.costs, profile.bad_return_share)
+        info = {"skipped": 0, "durable_evaluations": 0, "workers": 2}
+        for _, s, groups, skipped, evaluations in results:
+            _merge(summary, s)
+            info["skipped"] += skipped
+            info["durable_evaluations"] += evaluations
+            acc.merge(groups)
+        return summary, acc, info
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _append(part: Path, target: Path | None, closing: str) -> None:
+    import sys
+
+    out = open(target, "ab") if target else sys.stdout.buffer  # noqa: SIM115
+    try:
+        if target is None:
+            sys.stdout.flush()
+        with open(part, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1024 * 1024)
+        if closing:
+            out.write(closing.encode())
+        out.flush()
+    finally:
+        if target:
+            out.close()
+
+
+def _merge(into: Summary, s: Summary) -> None:
+    into.decided += s.decided
+    into.rejected += s.rejected
+    into.fallback += s.fallback
+    for name in ("by_method", "by_vertical", "by_rule", "by_vertical_method", "rejection_reasons"):
+        getattr(into, name).update(getattr(s, name) or Counter())
+
+
+__all__ = ["MIN_BYTES", "Plan", "evaluate_in_two", "plan"]

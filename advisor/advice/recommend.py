@@ -1,0 +1,194 @@
+"""The recommendation behind the app's policy screen: decisions, costs, export and acceptance.
+
+With a catalog every row is decided (streamed through the same `Evaluator` as
+`trackright evaluate`); without one, each chosen vertical is decided at the low end, the middle
+and the high end of the founder's price range, so the founder sees where the method changes.
+No textual here: the screen calls these from a worker and draws the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from advisor.advice.costs import CostReport
+from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
+from advisor.advice.profile import BrandProfile
+from advisor.advice.writers import WRITERS
+from advisor.catalog import open_catalog
+from advisor.catalog.records import RejectedRow, SkuRecord
+from advisor.rulebook.load import Rulebook
+from tracker import PolicySnapshot
+
+Progress = Callable[[int, int], None]  # (done, total); total 0 while still counting
+_POINTS = (("low end", 0.0), ("middle", 0.5), ("high end", 1.0))
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """What the advisor proposes for one brand, and from what."""
+
+    profile: BrandProfile
+    rulebook_label: str
+    base_currency: str
+    rulebook_version: str
+    items: tuple[EvaluatedRow | RejectedRow, ...]  # in input order, as the writers take them
+    summary: Summary
+    costs: CostReport
+    catalog: str | None  # the catalog file, or None when decided from the answers alone
+    labels: dict[int, str]  # row → what a representative row stands for ("Fashion, low end")
+
+    @property
+    def decided(self) -> list[EvaluatedRow]:
+        return [i for i in self.items if isinstance(i, EvaluatedRow)]
+
+    @property
+    def rejected(self) -> list[RejectedRow]:
+        return [i for i in self.items if isinstance(i, RejectedRow)]
+
+    def label(self, row: EvaluatedRow) -> str:
+        return self.labels.get(row.record.row, row.record.sku)
+
+
+def representative_records(rulebook: Rulebook, profile: BrandProfile) -> dict[int, SkuRecord]:
+    """Stand-in SKUs for each chosen vertical at the ends and middle of its price range."""
+    verticals = rulebook.classification.verticals
+    ranges = {v: (lo, hi) for v, lo, hi in profile.price_ranges}
+    out: dict[int, SkuRecord] = {}
+    for vid in profile.verticals or (rulebook.classification.fallback_vertical,):
+        v = verticals.get(vid)
+        if v is None:
+            continue
+        low, high = ranges.get(vid) or _band_range(v.bands)
+        seen: set[float] = set()
+        for where, share in _POINTS:
+            price = round(low + (high - low) * share, 2)
+            if price in seen:
+                continue
+            seen.add(price)
+            row = len(out) + 1
+            out[row] = SkuRecord(
+                row=row,
+                sku=f"{vid}@{price:g}",
+                title=f"{v.label}, {where} of your range",
+                category=v.categories[0] if v.categories else v.label,
+                price=price,
+                currency=profile.currency,
+            )
+    return out
+
+
+def _band_range(bands: tuple[tuple[str, float], ...]) -> tuple[float, float]:
+    """Without a price answer: from the first band bound above zero to the top band's bound."""
+    bounds = [b for _, b in bands if b > 0] or [1000.0]
+    return bounds[0] / 2, bounds[-1]
+
+
+def recommend_from_profile(rulebook: Rulebook, profile: BrandProfile) -> Recommendation:
+    """Decide the representative SKUs of the profile's verticals."""
+    records = representative_records(rulebook, profile)
+    labels = {row: rec.title for row, rec in records.items()}
+    return _evaluate(rulebook, profile, list(records.values()), None, labels)
+
+
+def recommend_from_catalog(
+    rulebook: Rulebook, profile: BrandProfile, path: str | Path, progress: Progress | None = None
+) -> Recommendation:
+    """Decide every row of a catalog file; `progress` hears (done, total) as rows pass."""
+    report = progress or (lambda done, total: None)
+    with open_catalog(Path(path), default_currency=profile.currency) as reader:
+        items: list[SkuRecord | RejectedRow] = []
+        for item in reader:
+            items.append(item)
+            if len(items) % 500 == 0:
+                report(len(items), 0)
+    return _evaluate(rulebook, profile, items, str(path), {}, report)
+
+
+def _evaluate(
+    rulebook: Rulebook,
+    profile: BrandProfile,
+    items: list[SkuRecord | RejectedRow],
+    catalog: str | None,
+    labels: dict[int, str],
+    progress: Progress | None = None,
+) -> Recommendation:
+    evaluator = Evaluator(rulebook, profile)
+    summary = Summary()
+    out: list[EvaluatedRow | RejectedRow] = []
+    total = len(items)
+    step = max(total // 100, 1)
+    try:
+        for n, item in enumerate(evaluator.run(items, summary), 1):
+            out.append(item)
+            if progress is not None and (n % step == 0 or n == total):
+                progress(n, total)
+        costs = evaluator.cost_report()
+    finally:
+        evaluator.close()
+    return Recommendation(
+        profile,
+        rulebook.label,
+        rulebook.classification.base_currency,
+        rulebook.tag,
+        tuple(out),
+        summary,
+        costs,
+        catalog,
+        labels,
+    )
+
+
+def export_decisions(rec: Recommendation, path: str | Path, fmt: str | None = None) -> Path:
+    """Write every decision (and rejected row) as `trackright evaluate -o` would: csv/json/jsonl."""
+    target = Path(path).expanduser()
+    kind = (fmt or target.suffix.lstrip(".") or "csv").lower()
+    if kind not in WRITERS:
+        raise ValueError(f"export format must be one of {', '.join(WRITERS)}, got {kind!r}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        writer = WRITERS[kind](fh, rec.base_currency, rec.rulebook_version)
+        for item in rec.items:
+            writer.write(item)
+        writer.close()
+    return target
+
+
+def export_profile(rec: Recommendation, path: str | Path) -> Path:
+    """Save the brand profile as YAML that `trackright evaluate --profile` reads."""
+    target = Path(path).expanduser()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rec.profile.save(target)
+    return target
+
+
+def policy_snapshots(rec: Recommendation) -> list[PolicySnapshot]:
+    """The catalog's decisions as the tracker stores them (none without a catalog)."""
+    if rec.catalog is None:
+        return []
+    return [
+        PolicySnapshot(
+            sku=row.record.sku,
+            method=row.decision.method,
+            capture=row.decision.capture,
+            rule=row.decision.rule,
+            reason=row.decision.reason,
+            rulebook_version=rec.rulebook_version,
+            vertical=row.facts.vertical,
+            return_qc=row.decision.return_qc,
+            gtin=row.record.gtin,
+        )
+        for row in rec.decided
+    ]
+
+
+__all__ = [
+    "Recommendation",
+    "export_decisions",
+    "export_profile",
+    "policy_snapshots",
+    "recommend_from_catalog",
+    "recommend_from_profile",
+    "representative_records",
+]

@@ -1,0 +1,422 @@
+"""The recommendation: method per SKU (or per vertical), its reason and rule, and the monthly cost.
+
+Deciding runs in a worker with a progress bar; "why?" shows every matched rule and which won;
+the decisions and the brand profile can be exported; accepting stores the policy in the tracker.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, ProgressBar, Static
+
+from advisor.advice.evaluate import EvaluatedRow
+from advisor.advice.recommend import (
+    Recommendation,
+    export_decisions,
+    export_profile,
+    policy_snapshots,
+    recommend_from_catalog,
+    recommend_from_profile,
+)
+from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
+from advisor.catalog.records import RejectedRow
+from advisor.errors import TrackrightError
+from advisor.render.report import money
+from advisor.render.tracker import why
+from tracker import TrackerError
+
+HELP = """\
+# Recommendation
+
+Each row is one SKU of your catalog (or, without a catalog, a typical product at the low end,
+middle and high end of the price range you gave) with the tracking **method** the rules chose,
+what else to **capture** (lot, expiry), and the **rule** that decided. The line under the table
+gives that rule's reason. The cost line compares this policy with serialising, LPN-labelling
+or batching everything, per month at your volume.
+
+| key | does |
+|---|---|
+| ↑ ↓ | move between rows; the reason shows below |
+| enter or w | why? every rule that matched this row, and which one won |
+| a | accept: store this policy in the tracker and open the desk |
+| e | export the decisions (file name ending .csv, .json or .jsonl) |
+| p | save the brand profile (`trackright evaluate --profile FILE` reads it) |
+| c | evaluate a catalog file |
+| b | back to your answers |
+"""
+
+
+class AdviceScreen(Screen[None]):
+    """The advisor's proposal for the brand, with costs; accept it to start tracking."""
+
+    CSS_PATH = "advice.tcss"
+    AUTO_FOCUS = "#decisions"
+    HELP = HELP
+    BINDINGS = [
+        Binding("a", "accept", "Accept"),
+        Binding("w", "why", "Why?"),
+        Binding("e", "export", "Export"),
+        Binding("p", "save_profile", "Profile", show=False),
+        Binding("c", "catalog", "Catalog", show=False),
+        Binding("b", "back", "Answers"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rec: Recommendation | None = None
+        self._inputs: tuple | None = None
+        self._rows: list[EvaluatedRow | RejectedRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("trackright · recommendation", id="title")
+        yield Static("", id="costs")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="reason")
+        yield DataTable(id="verticals", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#decisions", DataTable)
+        table.add_column("Product", key="product", width=20)
+        table.add_column("Value", key="value", width=8)
+        table.add_column("Method", key="method", width=6)
+        table.add_column("Capture", key="capture", width=13)
+        table.add_column("Rule", key="rule")
+        costs = self.query_one("#verticals", DataTable)
+        for name in ("Vertical", "SKUs", "This policy", "All serial", "All LPN", "All batch"):
+            costs.add_column(name, key=name)
+        self.query_one("#progress").display = False
+        self.refresh_advice()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_advice()
+
+    # -- computing -------------------------------------------------------------------------------
+
+    def refresh_advice(self) -> None:
+        """Decide again if the answers, the catalog or the rules changed since last time."""
+        ws = self.app.workspace
+        if ws.rulebook is None:
+            return
+        conv = ws.load_conversation()
+        profile, catalog = conv.to_profile(), conv.catalog_path
+        inputs = (profile, catalog, ws.rulebook.version)
+        if inputs == self._inputs:
+            return
+        self._inputs = inputs
+        brand = profile.brand or "your brand"
+        source = Path(catalog).name if catalog else "your answers"
+        self.query_one("#title", TitleBar).update(
+            f"trackright · recommendation for {brand} · from {source}"
+        )
+        self.query_one("#costs", Static).update("Deciding…")
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.display = catalog is not None
+        self._compute(profile, catalog)
+
+    @work(thread=True, exclusive=True, group="advice")
+    def _compute(self, profile, catalog: str | None) -> None:
+        ws = self.app.workspace
+        try:
+            with ws.engine_lock:
+                book = ws.require_rulebook()
+                if catalog:
+                    rec = recommend_from_catalog(book, profile, catalog, self._report)
+                else:
+                    rec = recommend_from_profile(book, profile)
+        except (TrackrightError, OSError) as err:
+            self.app.call_from_thread(self._failed, str(err))
+            return
+        self.app.call_from_thread(self._show, rec)
+
+    def _report(self, done: int, total: int) -> None:
+        self.app.call_from_thread(self._progress, done, total)
+
+    def _progress(self, done: int, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if total:
+            bar.update(total=total, progress=done)
+            self.query_one("#costs", Static).update(f"Deciding {done:,} of {total:,} rows…")
+        else:
+            self.query_one("#costs", Static).update(f"Reading the catalog: {done:,} rows…")
+
+    def _failed(self, message: str) -> None:
+        self._inputs = None
+        self.query_one("#progress").display = False
+        self.query_one("#costs", Static).update(
+            Text(f"Could not decide: {message}\nPress c to pick another catalog.", style="bold")
+        )
+        self.notify(message, title="Could not decide", severity="error", timeout=8)
+
+    def _show(self, rec: Recommendation) -> None:
+        self.rec = rec
+        self.query_one("#progress").display = False
+        self.query_one("#costs", Static).update(self._cost_line(rec))
+        table = self.query_one("#decisions", DataTable)
+        table.clear()
+        self._rows = list(rec.items)
+        for i, item in enumerate(self._rows):
+            if isinstance(item, RejectedRow):
+                table.add_row(
+                    item.sku or f"row {item.row}",
+                    "",
+                    Text("—", style="bold"),
+                    "",
+                    Text(f"rejected: {item.reason}"),
+                    key=str(i),
+                )
+                continue
+            d = item.decision
+            value = "" if item.unit_value is None else f"{item.unit_value:,.0f}"
+            table.add_row(
+                rec.label(item),
+                Text(value, justify="right"),
+                Text(d.method.upper(), style=method_style(self.app, d.method)),
+                ", ".join(d.capture) or "—",
+                d.rule,
+                key=str(i),
+            )
+        self._fill_costs(rec)
+        if self._rows:
+            table.move_cursor(row=0)
+            self._show_reason(0)
+
+    def _cost_line(self, rec: Recommendation) -> Text:
+        c = rec.costs
+        cur = c.currency
+        text = Text()
+        counts = rec.summary.by_method
+        split = " · ".join(
+            f"{m.upper()} {counts[m]}" for m in ("serial", "lpn", "batch") if counts[m]
+        )
+        n = rec.summary.decided
+        what = f"{n} SKU{'s' if n != 1 else ''}" if rec.catalog else f"{n} typical products"
+        text.append(f"{what}: {split}")
+        if rec.rejected:
+            text.append(f" · {len(rec.rejected)} rows rejected", style="bold")
+        text.append("\n")
+        if c.monthly_units == 0:
+            text.append("No monthly orders given, so no costs: change that answer (b).")
+            return text
+        text.append("A month: ")
+        text.append(f"this policy {money(c.recommended, cur)}", style="bold")
+        text.append(
+            f" · all serial {money(c.serialise_all, cur)} · all LPN {money(c.lpn_all, cur)}"
+            f" · all batch {money(c.batch_all, cur)}"
+        )
+        return text
+
+    def _fill_costs(self, rec: Recommendation) -> None:
+        table = self.query_one("#verticals", DataTable)
+        table.clear()
+        labels = self.app.workspace.rulebook.classification.verticals
+        cur = rec.costs.currency
+        for g in rec.costs.groups:
+            label = labels[g.vertical].label if g.vertical in labels else g.vertical
+            table.add_row(
+                label[:24],
+                str(g.skus),
+                money(g.cost_recommended, cur),
+                money(g.cost_serial, cur),
+                money(g.cost_lpn, cur),
+                money(g.cost_batch, cur),
+            )
+        table.display = bool(rec.costs.groups) and rec.costs.monthly_units > 0
+
+    @on(DataTable.RowHighlighted, "#decisions")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self._show_reason(int(event.row_key.value))
+
+    def _show_reason(self, index: int) -> None:
+        if not 0 <= index < len(self._rows):
+            return
+        item = self._rows[index]
+        if isinstance(item, RejectedRow):
+            text = f"Row {item.row} was not decided: {item.reason}"
+        else:
+            d = item.decision
+            text = f"{item.record.sku}: {d.reason} (rule {d.rule}; enter for why)"
+        self.query_one("#reason", Static).update(text)
+
+    @on(DataTable.RowSelected, "#decisions")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self.action_why()
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def _current(self) -> EvaluatedRow | None:
+        table = self.query_one("#decisions", DataTable)
+        if not self._rows or table.cursor_row < 0 or table.cursor_row >= len(self._rows):
+            return None
+        item = self._rows[table.cursor_row]
+        return item if isinstance(item, EvaluatedRow) else None
+
+    def action_why(self) -> None:
+        row = self._current()
+        if row is None or self.rec is None:
+            self.notify("Pick a decided row first.")
+            return
+        self.app.push_screen(
+            RenderScreen(
+                f"Why {self.rec.label(row)}?",
+                why(row.decision, lambda var: tone(self.app, var)),
+            )
+        )
+
+    def action_export(self) -> None:
+        if self.rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        self.app.push_screen(
+            PathScreen(
+                "Export decisions",
+                "Save every decision to (ends in .csv, .json or .jsonl):",
+                "trackright-decisions.csv",
+            ),
+            self._export,
+        )
+
+    def _export(self, path: str | None) -> None:
+        if not path or self.rec is None:
+            return
+        try:
+            written = export_decisions(self.rec, path)
+        except (OSError, ValueError) as err:
+            self.notify(str(err), title="Not exported", severity="error")
+            return
+        self.notify(f"Saved {len(self.rec.items)} decisions to {written}", title="Exported")
+
+    def action_save_profile(self) -> None:
+        if self.rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        self.app.push_screen(
+            PathScreen(
+                "Save brand profile",
+                "Save the profile (for `trackright evaluate --profile FILE`) to:",
+                "brand_profile.yaml",
+            ),
+            self._save_profile,
+        )
+
+    def _save_profile(self, path: str | None) -> None:
+        if not path or self.rec is None:
+            return
+        try:
+            written = export_profile(self.rec, path)
+        except OSError as err:
+            self.notify(str(err), title="Not saved", severity="error")
+            return
+        self.notify(f"Profile saved to {written}", title="Saved")
+
+    def action_catalog(self) -> None:
+        self.app.push_screen(
+            PathScreen(
+                "Evaluate a catalog",
+                "Catalog file (CSV, Shopify export, JSON or JSON Lines):",
+                "",
+                must_exist=True,
+            ),
+            self._use_catalog,
+        )
+
+    def _use_catalog(self, path: str | None) -> bool:
+        if not path:
+            return False
+        ws = self.app.workspace
+        conv = ws.load_conversation()
+        try:
+            conv.edit("catalog")
+        except TrackrightError:
+            self.notify("Finish the questions first (b), then add the catalog.", severity="error")
+            return False
+        result = conv.answer(path)
+        if not result.ok:
+            self.notify(result.message, severity="error")
+            return False
+        ws.save_conversation(conv)
+        self.refresh_advice()
+        return True
+
+    def action_back(self) -> None:
+        self.app.show_onboarding()
+
+    def action_accept(self) -> None:
+        rec = self.rec
+        if rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        if rec.catalog is None:
+            self.app.push_screen(
+                PathScreen(
+                    "The tracker needs your SKUs",
+                    "The tracker stores a decision per SKU, and your SKUs are in your catalog. "
+                    "Give the catalog file to decide each SKU, or open the desk and set SKUs "
+                    "there with `policy set SKU --method serial`.",
+                    "",
+                    alternative="Open the desk",
+                    must_exist=True,
+                ),
+                self._accept_without_catalog,
+            )
+            return
+        self._store_policy(rec)
+
+    def _accept_without_catalog(self, path: str | None) -> None:
+        if path is None:
+            return
+        if path == "":
+            self.app.workspace.mark_accepted(0, "answers")
+            self.app.switch_mode("desk")
+            self.app.screen.note(
+                "No SKUs stored yet. Set one with: policy set SKU --method serial|lpn|batch"
+            )
+            return
+        if self._use_catalog(path):
+            self.notify("Catalog evaluated. Check the rows, then press a to accept.")
+
+    @work(thread=True, exclusive=True, group="accept")
+    def _store_policy(self, rec: Recommendation) -> None:
+        ws = self.app.workspace
+        snaps = policy_snapshots(rec)
+        try:
+            with ws.store_lock:
+                n = ws.tracker.set_policies(snaps)
+                ws.mark_accepted(n, rec.catalog or "answers")
+        except TrackerError as err:
+            self.app.call_from_thread(
+                self.notify, str(err), title="Not accepted", severity="error", timeout=8
+            )
+            return
+        self.app.call_from_thread(self._accepted, n, rec)
+
+    def _accepted(self, n: int, rec: Recommendation) -> None:
+        counts = rec.summary.by_method
+        split = ", ".join(f"{m} {counts[m]}" for m in ("serial", "lpn", "batch") if counts[m])
+        self.app.switch_mode("desk")
+        self.app.screen.note(f"Policy accepted: {n} SKU decisions stored ({split}).")
+
+    def commands(self) -> list[tuple[str, str, object]]:
+        return [
+            ("Accept the policy", "Store it in the tracker and open the desk", self.action_accept),
+            ("Why? (this row)", "Every matched rule and which won", self.action_why),
+            ("Export decisions", "CSV, JSON or JSON Lines", self.action_export),
+            (
+                "Save brand profile",
+                "A file `trackright evaluate --profile` reads",
+                self.action_save_profile,
+            ),
+            ("Evaluate a catalog", "Decide every SKU of a catalog file", self.action_catalog),
+        ]
+
+
+__all__ = ["AdviceScreen"]

@@ -1,0 +1,192 @@
+"""The trackright terminal app: onboarding, recommendation, tracker desk and rules, as modes.
+
+The App only wires modes, global keys and the command palette; each screen draws itself from the
+shared `Workspace` (store, rulebook, saved onboarding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from advisor.app.workspace import Workspace
+
+GLOBAL_HELP = """
+
+## Everywhere
+
+| key | does |
+|---|---|
+| ctrl+p | command palette: every verb of the app, searchable |
+| f1 | help for the screen you are on |
+| f5 | rules: see the active rules, reload after editing the YAML |
+| f6 / f7 / f8 | onboarding answers / recommendation / tracker desk |
+| ctrl+q | quit (everything is already saved in the store) |
+"""
+
+
+class TrackrightApp(App[None]):
+    """Advisor and tracker in one terminal app, on one workspace store."""
+
+    TITLE = "trackright"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("f5", "mode('rules')", "Rules", show=False),
+        Binding("f6", "mode('onboarding')", "Answers", show=False),
+        Binding("f7", "mode('advice')", "Recommendation", show=False),
+        Binding("f8", "mode('desk')", "Tracker", show=False),
+    ]
+
+    def __init__(
+        self,
+        workspace: Workspace | None = None,
+        *,
+        store: str | Path | None = None,
+        rules: str | Path | None = None,
+        blink: bool = True,
+        watch_rules: bool = True,
+    ) -> None:
+        super().__init__()
+        self.workspace = workspace or Workspace(store or Path(".trackright"), rules)
+        self.blink = blink
+        self.watch_rules = watch_rules
+
+    def on_mount(self) -> None:
+        from advisor.app.advice_screen import AdviceScreen
+        from advisor.app.desk_screen import DeskScreen
+        from advisor.app.onboarding_screen import OnboardingScreen
+        from advisor.app.rules_screen import RulesScreen
+
+        self.add_mode("onboarding", OnboardingScreen)
+        self.add_mode("advice", AdviceScreen)
+        self.add_mode("desk", DeskScreen)
+        self.add_mode("rules", RulesScreen)
+        if self.workspace.rulebook is None:
+            self.switch_mode("rules")
+        elif self.workspace.accepted:
+            self.switch_mode("desk")
+        elif self.workspace.load_conversation().is_complete():
+            self.switch_mode("advice")
+        else:
+            self.switch_mode("onboarding")
+        if self.watch_rules:
+            self.set_interval(1.0, self._check_rules)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def action_mode(self, mode: str) -> None:
+        if mode in ("onboarding", "advice") and self.workspace.rulebook is None:
+            self.notify(
+                "Fix the rules first: nothing can be decided without them.", severity="error"
+            )
+            mode = "rules"
+        if mode == "advice":
+            self.show_recommendation()
+            return
+        self.switch_mode(mode)
+
+    def show_recommendation(self) -> None:
+        """Open the recommendation for the answers as they are now."""
+        self.switch_mode("advice")  # the screen decides again on resume if the answers changed
+
+    def show_onboarding(self, question_id: str | None = None) -> None:
+        self.switch_mode("onboarding")
+        if question_id and hasattr(self.screen, "edit"):
+            self.screen.edit(question_id)
+
+    def action_help(self) -> None:
+        from advisor.app.widgets import HelpScreen
+
+        text = getattr(self.screen, "HELP", "# trackright")
+        self.push_screen(HelpScreen(text + GLOBAL_HELP))
+
+    def _check_rules(self) -> None:
+        if not self.workspace.rules_changed():
+            return
+        status = self.workspace.reload_rules()
+        if status.ok:
+            self.notify(f"Rules reloaded: now running {status.running}.")
+        else:
+            first = status.problems[0]
+            self.notify(
+                f"{first}\nStill running the last good rules. F5 shows every problem.",
+                title="Rules have problems",
+                severity="error",
+                timeout=8,
+            )
+        if hasattr(self.screen, "show_status"):
+            self.screen.show_status()
+
+    # -- command palette -------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Onboarding answers", "Go through (or change) the questions", self._go("onboarding")
+        )
+        yield SystemCommand(
+            "Recommendation", "What to serialise, batch or LPN, and the cost", self._go("advice")
+        )
+        yield SystemCommand(
+            "Tracker desk", "Receive, ship, returns, recall, trace, stats", self._go("desk")
+        )
+        yield SystemCommand(
+            "Rules", "The active rules and their validation state", self._go("rules")
+        )
+        yield SystemCommand(
+            "Reload rules", "Read the YAML again; errors keep the last good rules", self._reload
+        )
+        yield SystemCommand("Help", "Keys and what this screen does", self.action_help)
+        yield SystemCommand(
+            "Start onboarding again",
+            "Forget the saved answers and the accepted policy",
+            self._restart,
+        )
+        commands = getattr(screen, "commands", None)
+        if commands is not None:
+            for title, help_text, callback in commands():
+                yield SystemCommand(title, help_text, callback)
+        yield SystemCommand("Quit", "Quit trackright (ctrl+q)", self.exit)
+        for cmd in super().get_system_commands(screen):
+            if cmd.title in ("Theme", "Keys"):
+                yield cmd
+
+    def _go(self, mode: str):
+        return lambda: self.action_mode(mode)
+
+    def _reload(self) -> None:
+        status = self.workspace.reload_rules()
+        if status.ok:
+            self.notify(f"Rules reloaded: running {status.running}.")
+        else:
+            self.notify(
+                f"{len(status.problems)} problem(s); still running the last good rules.",
+                severity="error",
+            )
+        if hasattr(self.screen, "show_status"):
+            self.screen.show_status()
+
+    def _restart(self) -> None:
+        from advisor.app.onboarding_screen import OnboardingScreen
+
+        self.workspace.forget_conversation()
+        if self.current_mode == "onboarding":
+            self.switch_mode("rules")
+        self.remove_mode("onboarding")
+        self.add_mode("onboarding", OnboardingScreen)
+        self.switch_mode("onboarding")
+
+
+def fixed_clock(when: datetime):
+    """A clock that always says `when` (tests and snapshots)."""
+    return lambda: when
+
+
+__all__ = ["TrackrightApp", "fixed_clock"]

@@ -1,0 +1,533 @@
+"""The tracker desk: a command line for scanners and keyboards, the returns desk, a dashboard.
+
+Every command, whether typed, scanned or built by a form, becomes one line for
+`advisor.app.desk.run`, queued and run in order by one worker thread, so a slow operation
+never blocks typing and scans are applied in the order they were made.
+"""
+
+from __future__ import annotations
+
+import queue
+import shlex
+from datetime import timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    RichLog,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import get_current_worker
+
+from advisor.app import desk
+from advisor.app.widgets import Field, TitleBar, tone
+from advisor.errors import TrackrightError
+from advisor.render import tracker as render
+from tracker import TrackerError
+from tracker.model import RETURN_REASONS, ReturnResult, Stats
+
+HELP = """\
+# Tracker desk
+
+**Desk (f2)** — type a command, or scan a barcode into the line (a scanner types and presses
+enter). The same verbs as `trackright track`:
+
+```
+receive SKU --serial IMEI-1 --serial IMEI-2     (serial SKUs)
+receive SKU --generate 10                      (LPN SKUs: labels are made for you)
+receive SKU --lot L1 --qty 50 --expiry 2027-01-31   (batch SKUs)
+ship ORDER --line SKU:2 --scan IMEI-1
+return ORDER IMEI-1 --reason fit
+recall --lot SKU:LOT        trace IMEI-1        trace --order ORDER
+stats        policy list        policy set SKU --method serial
+```
+
+A serial or LPN on its own shows its history as a timeline. `help receive` lists every option.
+**ctrl+r** and **ctrl+o** open small forms to receive a lot and ship an order.
+
+**Returns (f3)** — type or scan the order number, then scan each returned unit. The verdict
+shows big: RESTOCK, COUNTERFEIT SUSPECT (never received here), SWAP SUSPECT (shipped on another
+order), RECALLED, INSPECT (returned again and again, or damaged), with the rule's reason.
+
+**Dashboard (f4)** — stock by status, returns per SKU, repeat returners and suspects.
+"""
+
+VERDICT_TONES = ("success", "warning", "error")
+
+
+class DeskLog(RichLog):
+    """The desk's scrollback: every entry is wrapped to the log's current width."""
+
+    def write(self, content, width=None, expand=True, shrink=True, scroll_end=None, animate=False):
+        return super().write(content, width, expand, shrink, scroll_end, animate)
+
+
+class DeskScreen(Screen[None]):
+    """Receive, ship, return, recall and trace, against the workspace store."""
+
+    CSS_PATH = "desk.tcss"
+    AUTO_FOCUS = "#command"
+    HELP = HELP
+    BINDINGS = [
+        Binding("f2", "tab('desk')", "Desk"),
+        Binding("f3", "tab('returns')", "Returns"),
+        Binding("f4", "tab('dashboard')", "Dashboard"),
+        Binding("ctrl+r", "receive_form", "Receive", show=False),
+        Binding("ctrl+o", "ship_form", "Ship", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._queue: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.pending = 0
+        self._notes: list[str] = []
+        self._hinted = False
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("trackright · tracker desk", id="title")
+        with TabbedContent(id="tabs", initial="desk"):
+            with TabPane("Desk f2", id="desk"):
+                yield DeskLog(id="log", wrap=True, markup=False, highlight=False, min_width=20)
+                yield Field(
+                    id="command",
+                    placeholder="Scan a barcode or type a command (help lists them)",
+                    suggester=SuggestFromList([f"{v} " for v in desk.VERBS]),
+                )
+            with TabPane("Returns f3", id="returns"):
+                with Horizontal(id="return-fields"):
+                    yield Field(id="order", placeholder="Order number")
+                    yield Field(id="scan", placeholder="Scan the returned unit")
+                    yield Select(
+                        [(r.replace("_", " "), r) for r in RETURN_REASONS],
+                        value="other" if "other" in RETURN_REASONS else RETURN_REASONS[0],
+                        allow_blank=False,
+                        id="reason",
+                    )
+                yield Static("Type the order number, then scan each returned unit.", id="verdict")
+                yield Static("", id="verdict-why")
+            with TabPane("Dashboard f4", id="dashboard"):
+                yield Static("", id="dash-head")
+                with Vertical(id="dash"):
+                    yield DataTable(id="stock", cursor_type="row")
+                    yield DataTable(id="rates", cursor_type="none")
+                    yield DataTable(id="suspects", cursor_type="none")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        log = self.query_one("#log", RichLog)
+        log.write(Text("Tracker desk. Type help for the commands, F1 for more.", style="bold"))
+        for note in self._notes:
+            log.write(Text(note, style=self._style("text-success")))
+        self.query_one("#stock", DataTable).add_columns("SKU", "where", "status", "qty")
+        self.query_one("#rates", DataTable).add_columns("SKU", "shipped", "returned", "rate")
+        self.query_one("#suspects", DataTable).add_columns(
+            "unit", "SKU", "status", "returns", "flags"
+        )
+        self._runner()
+        self.submit("policy list", "title")
+
+    def _style(self, variable: str) -> str:
+        return tone(self.app, variable)
+
+    def note(self, text: str) -> None:
+        """A line for the log from elsewhere in the app (e.g. "policy accepted")."""
+        if self.is_mounted:
+            self.query_one("#log", RichLog).write(Text(text, style=self._style("text-success")))
+        else:
+            self._notes.append(text)
+        self.submit("policy list", "title")
+
+    # -- running commands ------------------------------------------------------------------------
+
+    def submit(self, line: str, origin: str = "desk") -> None:
+        """Queue one command line; `origin` says which part of the screen shows the result."""
+        self.pending += 1
+        self._queue.put((line, origin))
+
+    @work(thread=True, group="desk-runner")
+    def _runner(self) -> None:
+        worker = get_current_worker()
+        ws = self.app.workspace
+        while not worker.is_cancelled:
+            try:
+                line, origin = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            try:
+                with ws.store_lock:
+                    outcome = desk.run(ws.tracker, line)
+            except (desk.DeskError, TrackerError, TrackrightError) as err:
+                self.app.call_from_thread(self._refused, line, str(err), origin)
+            except Exception as err:  # shown, never a crash of the desk
+                self.app.call_from_thread(self._refused, line, f"unexpected error: {err!r}", origin)
+            else:
+                self.app.call_from_thread(self._done, line, outcome, origin)
+
+    def _done(self, line: str, outcome: desk.Outcome, origin: str) -> None:
+        self.pending -= 1
+        if origin == "title":
+            self._title(outcome.result)
+            return
+        if origin == "dashboard":
+            self._fill_dashboard(outcome.result)
+            return
+        label = tone_name = ""
+        if isinstance(outcome.result, ReturnResult):
+            label = desk.verdict_label(outcome.result)
+            tone_name = desk.verdict_tone(outcome.result)
+            self._show_verdict(label.upper(), tone_name, _verdict_reason(outcome.result))
+        log = self.query_one("#log", RichLog)
+        if origin != "silent":
+            log.write(
+                Text(
+                    f"> {line}",
+                    style=self._style(
+                        "text-muted",
+                    ),
+                )
+            )
+        if outcome.verb == "help":
+            log.write(Text(outcome.result))
+            return
+        log.write(Text(outcome.summary, style="bold"))
+        body = render.render(outcome, self._style, label, tone_name)
+        if body is not None:
+            log.write(body)
+        if outcome.verb == "policy":
+            self.submit("policy list", "title")
+        if self.query_one("#tabs", TabbedContent).active == "dashboard":
+            self.submit("stats", "dashboard")
+
+    def _refused(self, line: str, message: str, origin: str) -> None:
+        self.pending -= 1
+        if origin in ("title", "dashboard"):
+            self.notify(message, severity="error")
+            return
+        if origin == "returns":
+            self._show_verdict("NOT TAKEN", "warning", message)
+        log = self.query_one("#log", RichLog)
+        log.write(Text(f"> {line}", style=self._style("text-muted")))
+        log.write(Text(f"✗ {message}", style=self._style("text-error")))
+
+    def _title(self, policies: list) -> None:
+        if not self._hinted:
+            self._hinted = True
+            self._hint(policies)
+        n = len(policies)
+        self.query_one("#title", TitleBar).update(
+            f"trackright · tracker desk · {n} SKU{'s' if n != 1 else ''} with a tracking method"
+        )
+
+    def _hint(self, policies: list) -> None:
+        """Examples with the store's own SKUs, so a newcomer's first command works."""
+        log = self.query_one("#log", RichLog)
+        if not policies:
+            log.write(
+                Text(
+                    "No SKUs yet: accept a recommendation with a catalog (f7), or set one here: "
+                    "policy set MY-SKU --method serial",
+                    style=self._style("text-warning"),
+                )
+            )
+            return
+        today = self.app.workspace.clock().date()
+        made, expires = today.isoformat(), (today + timedelta(days=365)).isoformat()
+        examples, follow = [], []
+        for method in ("serial", "lpn", "batch"):
+            p = next((p for p in policies if p.method == method), None)
+            if p is None:
+                continue
+            args = ["receive", p.sku]
+            if method == "serial":
+                args += ["--serial", "SN-0001", "--serial", "SN-0002"]
+                follow.append(
+                    "ship SO-1 --scan SN-0001 · return SO-1 SN-0001 --reason fit · trace SN-0001"
+                )
+            elif method == "lpn":
+                args += ["--generate", "3"]
+            if method == "batch" or "lot" in p.capture or "expiry" in p.capture:
+                args += ["--lot", "L1"] + (["--qty", "20"] if method == "batch" else [])
+            if "mfg_date" in p.capture:
+                args += ["--mfg", made]
+            if "expiry" in p.capture:
+                args += ["--expiry", expires]
+            if method == "batch":
+                follow.append(
+                    f"ship SO-2 --line {p.sku}:2 · return SO-2 {p.sku}:L1 --reason damaged"
+                    f" · trace --lot {p.sku}:L1"
+                )
+            examples.append(f"  {shlex.join(args)}   ({method})")
+        log.write(
+            Text("Try receiving stock:\n" + "\n".join(examples), style=self._style("text-muted"))
+        )
+        log.write(Text("then: " + "\n      ".join(follow[:2]), style=self._style("text-muted")))
+
+    @on(Input.Submitted, "#command")
+    def _command(self, event: Input.Submitted) -> None:
+        line = event.value.strip()
+        event.input.value = ""
+        if line:
+            self.submit(line)
+
+    # -- returns desk ----------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#order")
+    def _order(self, event: Input.Submitted) -> None:
+        scan = self.query_one("#scan", Input)
+        if event.value.strip() and scan.value.strip():
+            self._return()
+        else:
+            scan.focus()
+
+    @on(Input.Submitted, "#scan")
+    def _scan(self, event: Input.Submitted) -> None:
+        self._return()
+
+    def _return(self) -> None:
+        order = self.query_one("#order", Input)
+        scan = self.query_one("#scan", Input)
+        ident = scan.value.strip()
+        if not ident:
+            return
+        if not order.value.strip():
+            self._show_verdict(
+                "WHICH ORDER?", "warning", f"Type or scan the order {ident} came back on."
+            )
+            order.focus()
+            return
+        reason = self.query_one("#reason", Select).value
+        line = shlex.join(["return", order.value.strip(), ident, "--reason", str(reason)])
+        scan.value = ""
+        scan.focus()
+        self._show_verdict("CHECKING…", "", f"{ident} on order {order.value.strip()}")
+        self.submit(line, "returns")
+
+    def _show_verdict(self, label: str, tone_name: str, why: str) -> None:
+        box = self.query_one("#verdict", Static)
+        for t in VERDICT_TONES:
+            box.set_class(t == tone_name, f"-{t}")
+        box.update(label)
+        self.query_one("#verdict-why", Static).update(why)
+
+    # -- dashboard -------------------------------------------------------------------------------
+
+    def _fill_dashboard(self, s: Stats) -> None:
+        by_status: dict[str, int] = {}
+        for _sku, _loc, status, qty in s.stock:
+            by_status[status] = by_status.get(status, 0) + qty
+        head = Text()
+        for status, n in sorted(by_status.items()):
+            head.append(f"{status} ", style=self._style(render.STATUS_TONE.get(status, "text")))
+            head.append(f"{n}   ")
+        if not by_status:
+            head.append("No stock yet: receive some on the desk (f2).")
+        head.append(
+            f"\nSuspects {len(s.suspects)} · returned more than once {len(s.repeat_returners)}"
+        )
+        self.query_one("#dash-head", Static).update(head)
+        stock = self.query_one("#stock", DataTable)
+        stock.clear()
+        for sku, loc, status, qty in s.stock:
+            stock.add_row(sku, loc, render.status_text(status, self._style), str(qty))
+        rates = self.query_one("#rates", DataTable)
+        rates.clear()
+        for r in s.returns:
+            rates.add_row(r.sku, str(r.shipped), str(r.returned), f"{r.rate:.0%}")
+        suspects = self.query_one("#suspects", DataTable)
+        suspects.clear()
+        for u in (*s.suspects, *(u for u in s.repeat_returners if u not in s.suspects)):
+            suspects.add_row(
+                u.id,
+                u.sku,
+                render.status_text(u.status, self._style),
+                str(u.returns),
+                ", ".join(u.flags),
+            )
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        tab = event.pane.id
+        if tab == "dashboard":
+            self.query_one("#stock").focus()  # focus left in a hidden pane would switch back
+            self.submit("stats", "dashboard")
+        elif tab == "returns":
+            field = self.query_one(
+                "#order" if not self.query_one("#order", Input).value else "#scan"
+            )
+            field.focus()
+        elif tab == "desk":
+            self.query_one("#command").focus()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    # -- forms -----------------------------------------------------------------------------------
+
+    def action_receive_form(self) -> None:
+        self.app.push_screen(ReceiveForm(), self._from_form)
+
+    def action_ship_form(self) -> None:
+        self.app.push_screen(ShipForm(), self._from_form)
+
+    def _from_form(self, line: str | None) -> None:
+        if line:
+            self.action_tab("desk")
+            self.submit(line)
+
+    def commands(self) -> list[tuple[str, str, object]]:
+        def run(line: str):
+            return lambda: (self.action_tab("desk"), self.submit(line))
+
+        return [
+            ("Desk", "Command line for scans and commands (f2)", lambda: self.action_tab("desk")),
+            (
+                "Returns desk",
+                "Check a returned unit against its order (f3)",
+                lambda: self.action_tab("returns"),
+            ),
+            (
+                "Dashboard",
+                "Stock by status, returns and suspects (f4)",
+                lambda: self.action_tab("dashboard"),
+            ),
+            (
+                "Receive stock (form)",
+                "Serials, LPN labels or a lot (ctrl+r)",
+                self.action_receive_form,
+            ),
+            (
+                "Ship an order (form)",
+                "Order lines and scanned units (ctrl+o)",
+                self.action_ship_form,
+            ),
+            ("Stats", "Stock, returns and suspects in the log", run("stats")),
+            ("Policy list", "The tracking method stored for each SKU", run("policy list")),
+            ("Command help", "Every verb with examples", run("help")),
+        ]
+
+
+def _verdict_reason(r: ReturnResult) -> str:
+    v = r.verdict
+    now = f"{r.identifier} ({r.sku}) is now {r.status}" if r.status else "nothing changed"
+    return f"{v.reason}\nrule {v.rule} · {now}"
+
+
+class _Form(ModalScreen[str | None]):
+    """A few labelled fields that become one desk command line."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    _Form { align: center middle; }
+    _Form > Vertical {
+        width: 70; max-width: 100%; height: auto;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    _Form Label { margin: 1 0 0 0; }
+    _Form Horizontal { height: auto; margin: 1 0 0 0; }
+    _Form Button { margin: 0 1 0 0; }
+    """
+    TITLE = ""
+    FIELDS: tuple[tuple[str, str, str], ...] = ()  # (id, label, placeholder)
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.TITLE
+            for fid, label, placeholder in self.FIELDS:
+                yield Label(label)
+                yield Field(id=fid, placeholder=placeholder)
+            with Horizontal():
+                yield Button("OK", id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict[str, str]:
+        return {fid: self.query_one(f"#{fid}", Input).value.strip() for fid, _, _ in self.FIELDS}
+
+    def line(self) -> str | None:
+        raise NotImplementedError
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._ok()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self._ok() if event.button.id == "ok" else self.dismiss(None)
+
+    def _ok(self) -> None:
+        line = self.line()
+        if line is not None:
+            self.dismiss(line)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReceiveForm(_Form):
+    """Receive a lot (batch), serials, or LPN labels for one SKU."""
+
+    TITLE = "Receive stock"
+    FIELDS = (
+        ("sku", "SKU", "e.g. TEA-500G"),
+        ("serials", "Serials (serial SKUs), separated by spaces", "IMEI-1 IMEI-2"),
+        ("lot", "Lot (batch SKUs, or lot alongside serials)", "L2026-01"),
+        ("qty", "Quantity (batch lot, or LPN labels to print)", "50"),
+        ("mfg", "Manufacture date, if the SKU captures it", "2026-01-31"),
+        ("expiry", "Expiry date, if the SKU captures it", "2027-01-31"),
+    )
+
+    def line(self) -> str | None:
+        v = self.values()
+        if not v["sku"]:
+            self.notify("Give the SKU.", severity="error")
+            return None
+        args = ["receive", v["sku"]]
+        for serial in v["serials"].split():
+            args += ["--serial", serial]
+        if v["lot"]:
+            args += ["--lot", v["lot"]]
+        if v["qty"]:
+            args += ["--qty", v["qty"]]
+        if v["mfg"]:
+            args += ["--mfg", v["mfg"]]
+        if v["expiry"]:
+            args += ["--expiry", v["expiry"]]
+        return shlex.join(args)
+
+
+class ShipForm(_Form):
+    """Ship an order: batch lines as SKU:QTY, serial/LPN units scanned."""
+
+    TITLE = "Ship an order"
+    FIELDS = (
+        ("order", "Order number", "SO-1001"),
+        ("lines", "Batch lines, SKU:QTY separated by spaces", "TEA-500G:2"),
+        ("scans", "Scanned units (serials / LPNs), separated by spaces", "IMEI-1"),
+    )
+
+    def line(self) -> str | None:
+        v = self.values()
+        if not v["order"] or not (v["lines"] or v["scans"]):
+            self.notify("Give the order number and at least one line or unit.", severity="error")
+            return None
+        args = ["ship", v["order"]]
+        for item in v["lines"].split():
+            args += ["--line", item]
+        for scan in v["scans"].split():
+            args += ["--scan", scan]
+        return shlex.join(args)
+
+
+__all__ = ["DeskScreen", "ReceiveForm", "ShipForm"]

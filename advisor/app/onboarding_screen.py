@@ -1,0 +1,281 @@
+"""The onboarding chat: draws `advisor.advice.onboarding.Conversation`, one question at a time.
+
+The transcript is rebuilt from the conversation after every change, so typing, picking,
+editing an earlier answer, going back and resuming all draw the same way. Every accepted answer
+is saved in the store at once, so quitting loses nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+
+from advisor.advice.onboarding import Conversation, Question
+from advisor.app.widgets import ChoiceList, Field, SingleChoiceList, TitleBar
+
+HELP = """\
+# Onboarding
+
+Answer in your own words: numbers like `5k`, `2 lakh` or `1,200`, ranges like `500-3000`,
+percentages like `8%`, and `yes` / `no`. Every answer is saved at once: quit with **ctrl+q**
+and you carry on where you left off.
+
+| key | does |
+|---|---|
+| enter | send the answer (an empty answer takes the suggested default) |
+| → (right arrow) | accept the greyed-out suggestion |
+| space / enter | in a choice list: tick an option / confirm the ticked ones |
+| tab | switch between the choice list and the answer box |
+| ctrl+b | go back and change the previous answer |
+| ctrl+r | pick any earlier answer to change (or click it) |
+| escape | stop changing an answer and keep it as it was |
+| f1 | this help · ctrl+p every command · ctrl+q quit |
+"""
+
+
+class AnswerLine(Static):
+    """An answer in the transcript; clicking it re-opens that question."""
+
+    @dataclass
+    class Picked(Message):
+        question_id: str
+
+    def __init__(self, text: str, question_id: str) -> None:
+        super().__init__(text, classes="you")
+        self.question_id = question_id
+        self.tooltip = "Click to change this answer"
+
+    def on_click(self) -> None:
+        self.post_message(self.Picked(self.question_id))
+
+
+class OnboardingScreen(Screen[None]):
+    """A chat: the advisor asks, the founder answers in the box or picks from a list."""
+
+    CSS_PATH = "onboarding.tcss"
+    AUTO_FOCUS = "#answer"
+    HELP = HELP
+    BINDINGS = [
+        Binding("ctrl+b", "back", "Back"),
+        Binding("ctrl+r", "pick_edit", "Change an answer"),
+        Binding("escape", "cancel_edit", "Keep answer", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv: Conversation | None = None
+        self.attempts: list[tuple[str, str]] = []  # refused answers to the current question
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("trackright · onboarding", id="title")
+        yield VerticalScroll(id="transcript")
+        yield SingleChoiceList(id="choice")
+        yield ChoiceList(id="multi")
+        yield Field(
+            id="answer", placeholder="Type your answer and press Enter", select_on_focus=False
+        )
+        yield Static("", id="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#transcript").anchor()
+        self.conv = self.app.workspace.load_conversation()
+        self.redraw()
+
+    def on_screen_resume(self) -> None:
+        """Answers may have changed elsewhere (a catalog picked on the recommendation)."""
+        if self.conv is not None and self.conv._reopened is None:
+            self.conv = self.app.workspace.load_conversation()
+            self.redraw()
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        conv = self.conv
+        assert conv is not None
+        q = conv.current()
+        done, total = conv.progress()
+        brand = conv.to_profile().brand
+        title = f"trackright · onboarding{f' · {brand}' if brand else ''} · {done} of {total}"
+        if conv._reopened:
+            title += " · changing an answer"
+        self.query_one("#title", TitleBar).update(title)
+        transcript = self.query_one("#transcript", VerticalScroll)
+        transcript.remove_children()
+        widgets: list[Static | Markdown] = [
+            Static(
+                "Hi! I'll ask a few questions about your brand, then recommend how to track "
+                "each product: serial numbers, batches or LPN labels, and what that costs.",
+                classes="bot",
+            )
+        ]
+        for asked, text in conv.answered():
+            if q is not None and asked.id == q.id:
+                break
+            widgets.append(Static(asked.prompt, classes="bot asked"))
+            widgets.append(AnswerLine(text, asked.id))
+        if q is None:
+            widgets.append(
+                Static(
+                    "That's everything. Press Enter to see your recommendation, or click an "
+                    "answer (ctrl+r) to change it.",
+                    classes="bot",
+                )
+            )
+        else:
+            widgets.append(Static(q.prompt, classes="bot current"))
+            widgets.append(Markdown(q.why, classes="why"))
+            for said, reply in self.attempts:
+                widgets.append(Static(said, classes="you refused"))
+                widgets.append(Static(reply, classes="bot error"))
+        transcript.mount_all(widgets)
+        transcript.anchor()
+        self._prepare_answer(q)
+
+    def _prepare_answer(self, q: Question | None) -> None:
+        box = self.query_one("#answer", Input)
+        choice = self.query_one("#choice", OptionList)
+        multi = self.query_one("#multi", ChoiceList)
+        hint = self.query_one("#hint", Static)
+        choice.display = q is not None and q.kind == "choice"
+        multi.display = q is not None and q.kind == "multi_choice"
+        box.value = ""
+        if q is None:
+            box.placeholder = "Press Enter to see your recommendation"
+            box.suggester = None
+            hint.update("")
+            box.focus()
+            return
+        box.suggester = SuggestFromList(q.suggestions, case_sensitive=False)
+        tip = f"e.g. {' · '.join(q.suggestions[:3])}" if q.suggestions else ""
+        if q.default:
+            box.placeholder = f"Enter keeps: {q.default}"
+        elif q.optional:
+            box.placeholder = "Type your answer, or skip"
+        else:
+            box.placeholder = "Type your answer and press Enter"
+        if q.kind == "choice":
+            choice.clear_options()
+            choice.add_options([Option(o.label, id=o.value) for o in q.options])
+            choice.highlighted = 0
+            hint.update("↑↓ and enter to pick · or just type the name or number")
+            choice.focus()
+        elif q.kind == "multi_choice":
+            multi.clear_options()
+            current = self._current_values(q)
+            multi.add_options([(o.label, o.value, o.value in current) for o in q.options])
+            multi.highlighted = 0
+            hint.update("↑↓ move · space ticks · enter confirms · or just type names or numbers")
+            multi.focus()
+        else:
+            hint.update(tip)
+            box.focus()
+
+    def _current_values(self, q: Question) -> set[str]:
+        assert self.conv is not None
+        value = self.conv._answers.get(q.id) if self.conv._reopened == q.id else None
+        return set(value or ())
+
+    # -- answering -------------------------------------------------------------------------------
+
+    def submit(self, text: str, shown: str | None = None) -> None:
+        """Give `text` as the answer to the current question (or, at the end, move on)."""
+        conv = self.conv
+        assert conv is not None
+        if conv.current() is None:
+            self.app.show_recommendation()
+            return
+        result = conv.answer(text)
+        if not result.ok:
+            self.attempts.append(
+                (shown if shown is not None else text or "(empty)", result.message)
+            )
+            self.redraw()
+            return
+        self.attempts = []
+        self.app.workspace.save_conversation(conv)
+        self.redraw()
+        if conv.current() is None:
+            self.app.show_recommendation()
+
+    @on(Input.Submitted, "#answer")
+    def _typed(self, event: Input.Submitted) -> None:
+        self.submit(event.value)
+
+    @on(OptionList.OptionSelected, "#choice")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.submit(str(event.option.id), str(event.option.prompt))
+
+    @on(ChoiceList.Done)
+    def _ticked(self, event: ChoiceList.Done) -> None:
+        typed = self.query_one("#answer", Input).value
+        if typed.strip():  # keys typed into the list went to the box: that is the answer
+            self.submit(typed)
+            return
+        if not event.values:
+            self.query_one("#hint", Static).update(
+                "Tick at least one with space, then press enter (or type below)."
+            )
+            return
+        self.submit(", ".join(event.values))
+
+    @on(AnswerLine.Picked)
+    def _clicked(self, event: AnswerLine.Picked) -> None:
+        self.edit(event.question_id)
+
+    def edit(self, question_id: str) -> None:
+        assert self.conv is not None
+        self.conv.edit(question_id)
+        self.attempts = []
+        self.redraw()
+
+    def action_back(self) -> None:
+        assert self.conv is not None
+        if self.conv.back() is None:
+            self.notify("This is the first question.")
+            return
+        self.attempts = []
+        self.redraw()
+
+    def action_cancel_edit(self) -> None:
+        assert self.conv is not None
+        if self.conv._reopened:
+            self.conv.cancel_edit()
+            self.attempts = []
+            self.redraw()
+
+    def action_pick_edit(self) -> None:
+        assert self.conv is not None
+        answered = self.conv.answered()
+        if not answered:
+            self.notify("Nothing answered yet.")
+            return
+        self.app.search_commands(
+            [
+                (f"{q.prompt[:56]} — {text[:30]}", lambda qid=q.id: self.edit(qid))
+                for q, text in answered
+            ],
+            placeholder="Which answer do you want to change?",
+        )
+
+    def commands(self) -> list[tuple[str, str, object]]:
+        """Palette entries from the current state: one "change" entry per answered question."""
+        assert self.conv is not None
+        out: list[tuple[str, str, object]] = []
+        for q, text in self.conv.answered():
+            out.append(
+                (f"Change answer: {q.prompt[:50]}", f"now: {text}", lambda qid=q.id: self.edit(qid))
+            )
+        return out
+
+
+__all__ = ["OnboardingScreen"]

@@ -1,0 +1,110 @@
+"""The rules in force: every policy and returns rule with its place in the YAML, and whether the
+files on disk are valid. Editing happens outside; `r` (or the file watch) reloads, and a broken
+edit is listed as file:line problems while the last good rulebook keeps running.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from advisor.app.widgets import TitleBar, tone
+
+HELP = """\
+# Rules
+
+The rules live in YAML files in the rules folder (`--rules DIR`, else `$TRACKRIGHT_RULES`, else
+the bundled rules). Edit them in any editor: the app notices the change within a second and
+reloads (or press **r**). If the new files have problems, each one is listed here as
+`file:line: message` and the **last good rules keep running**, so the desk never stops.
+
+Check a change from the shell with `trackright rules check` and `trackright rules test`.
+
+| key | does |
+|---|---|
+| r | reload the rules now |
+| ↑ ↓ | move through the rules |
+| escape | back to where you were |
+"""
+
+
+class RulesScreen(Screen[None]):
+    """The active rules and the validation state of the files on disk."""
+
+    HELP = HELP
+    AUTO_FOCUS = "#rules"
+    BINDINGS = [
+        Binding("r", "reload", "Reload"),
+        Binding("escape", "leave", "Back"),
+    ]
+    DEFAULT_CSS = """
+    RulesScreen #status { height: auto; max-height: 10; padding: 0 1; background: $boost; }
+    RulesScreen #rules { height: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("trackright · rules", id="title")
+        yield Static("", id="status")
+        yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#rules", DataTable)
+        for name in ("Rule", "Set", "Kind", "Pri", "Outcome", "Where"):
+            table.add_column(name, key=name)
+        self.show_status()
+
+    def on_screen_resume(self) -> None:
+        self.show_status()
+
+    def show_status(self) -> None:
+        ws = self.app.workspace
+        status = ws.status
+        text = Text()
+        if status.ok:
+            text.append("✓ Rules valid", style=tone(self.app, "text-success"))
+            text.append(f" · running {status.running} · loaded {status.loaded_at}")
+            text.append(f"\n{ws.rules_dir}", style=tone(self.app, "text-muted", bold=False))
+        else:
+            n = len(status.problems)
+            text.append(
+                f"✗ {n} problem{'s' if n != 1 else ''} in the rules on disk",
+                style=tone(self.app, "text-error"),
+            )
+            running = status.running or "nothing (no valid rules loaded yet)"
+            text.append(f" · still running {running} · checked {status.loaded_at}\n")
+            for p in status.problems[:8]:
+                text.append(f"{p}\n")
+            if n > 8:
+                text.append(f"… and {n - 8} more (trackright rules check lists them all)\n")
+        self.query_one("#status", Static).update(text)
+        table = self.query_one("#rules", DataTable)
+        table.clear()
+        book = ws.rulebook
+        if book is None:
+            return
+        for set_name, ruleset in (("policy", book.policy), ("returns", book.returns)):
+            for r in ruleset.rules:
+                outcome = dict(r.outcome)
+                what = outcome.get("method") or outcome.get("verdict") or ""
+                if outcome.get("capture"):
+                    what += " + " + ",".join(outcome["capture"])
+                if outcome.get("flag"):
+                    what += f" ({outcome['flag']})"
+                table.add_row(r.id, set_name, r.kind, str(r.priority), what, f"{r.file}:{r.line}")
+
+    def action_reload(self) -> None:
+        self.app._reload()
+
+    def action_leave(self) -> None:
+        ws = self.app.workspace
+        if ws.rulebook is None:
+            self.notify("Fix the rules first: nothing can be decided without them.")
+            return
+        self.app.switch_mode("desk" if ws.accepted else "onboarding")
+
+
+__all__ = ["RulesScreen"]

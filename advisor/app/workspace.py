@@ -1,0 +1,174 @@
+"""One brand's workspace as the app sees it: the store, the rules in force, the saved onboarding.
+
+Plain Python (no textual), so screens stay thin and tests can set a workspace up directly.
+The rulebook is reloaded on request; a broken edit leaves the last good rulebook running and
+keeps its problems (file:line) for the rules screen to show.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
+from advisor.advice.returns import ReturnRules
+from advisor.errors import Problem, TrackrightError
+from advisor.rulebook.load import Rulebook, load_rulebook, resolve_rules_dir
+from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
+
+ONBOARDING_KEY = "tui.onboarding"
+ACCEPTED_KEY = "tui.accepted"
+
+
+@dataclass(frozen=True, slots=True)
+class RulesStatus:
+    """The outcome of the last (re)load: which rulebook runs and what is wrong with the files."""
+
+    running: str  # label of the rulebook in force, "" if none ever loaded
+    problems: tuple[Problem, ...]
+    loaded_at: str
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Workspace:
+    """The store, the last good rulebook and the onboarding state, shared by every screen.
+
+    Rule engines and the store are used from worker threads: hold `store_lock` around store
+    operations and `engine_lock` around rule engines (always in that order, never the reverse).
+    """
+
+    def __init__(
+        self,
+        store_path: str | os.PathLike[str],
+        rules_dir: str | os.PathLike[str] | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.rules_dir = resolve_rules_dir(rules_dir)
+        self.store_lock = threading.RLock()
+        self.engine_lock = threading.RLock()
+        self.rulebook: Rulebook | None = None
+        self._returns: ReturnRules | None = None
+        self.status = RulesStatus("", (), "")
+        self._stamp: tuple = ()
+        self.clock = clock or datetime.now
+        self.reload_rules()
+        self.tracker: Tracker = open_tracker(store_path, verdict=self._verdict, clock=clock)
+        self._flow: OnboardingFlow | None = None
+
+    @property
+    def store_path(self) -> Path:
+        return self.tracker.store.path
+
+    # -- rules -----------------------------------------------------------------------------------
+
+    def reload_rules(self) -> RulesStatus:
+        """Load the rules folder again; on problems keep the rulebook that was running."""
+        with self.engine_lock:
+            self._stamp = self.rules_stamp()
+            when = self.clock().strftime("%H:%M:%S")
+            try:
+                book = load_rulebook(self.rules_dir)
+            except TrackrightError as err:
+                problems = tuple(getattr(err, "problems", ())) or (
+                    Problem(str(self.rules_dir), 1, str(err)),
+                )
+                label = self.rulebook.label if self.rulebook else ""
+                self.status = RulesStatus(label, problems, when)
+                return self.status
+            old = self._returns
+            self.rulebook = book
+            self._returns = ReturnRules(book)
+            self._flow = None
+            if old is not None:
+                old.close()
+            self.status = RulesStatus(book.label, (), when)
+            return self.status
+
+    def rules_stamp(self) -> tuple:
+        """Modification times and sizes of the YAML files, to notice an edit from outside."""
+        stamp = []
+        for path in sorted(self.rules_dir.glob("*.yaml")):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stamp.append((path.name, st.st_mtime_ns, st.st_size))
+        return tuple(stamp)
+
+    def rules_changed(self) -> bool:
+        return self.rules_stamp() != self._stamp
+
+    def require_rulebook(self) -> Rulebook:
+        if self.rulebook is None:
+            first = self.status.problems[0] if self.status.problems else "no rules loaded"
+            raise OnboardingError(
+                f"the rulebook in {self.rules_dir} has problems, so nothing can be decided: {first}",
+                hint="fix the file and reload the rules (Rules screen, key r)",
+            )
+        return self.rulebook
+
+    def _verdict(self, facts: dict[str, object]) -> Verdict:
+        """The returns rulebook as the tracker's verdict function (the one `track return` uses)."""
+        with self.engine_lock:
+            rules = self._returns
+            if rules is None:
+                from tracker import VerdictUnavailableError
+
+                raise VerdictUnavailableError("no valid returns rulebook is loaded")
+            return rules.verdict(facts)
+
+    # -- onboarding ------------------------------------------------------------------------------
+
+    @property
+    def flow(self) -> OnboardingFlow:
+        if self._flow is None:
+            book = self.require_rulebook()
+            verticals = [(v.id, v.label) for v in book.classification.verticals.values()]
+            self._flow = load_onboarding(verticals=verticals)
+        return self._flow
+
+    def load_conversation(self) -> Conversation:
+        """The saved conversation, or a fresh one if none was saved (or it no longer fits)."""
+        with self.store_lock:
+            state = get_setting(self.tracker.store, ONBOARDING_KEY)
+        if state:
+            try:
+                return Conversation.from_state(self.flow, state)
+            except OnboardingError:
+                pass
+        return Conversation(self.flow)
+
+    def save_conversation(self, conv: Conversation) -> None:
+        with self.store_lock:
+            set_setting(self.tracker.store, ONBOARDING_KEY, conv.to_state())
+
+    def forget_conversation(self) -> None:
+        with self.store_lock:
+            set_setting(self.tracker.store, ONBOARDING_KEY, None)
+            set_setting(self.tracker.store, ACCEPTED_KEY, None)
+
+    @property
+    def accepted(self) -> dict | None:
+        """What was accepted last: {"skus": n, "source": ..., "rulebook": ...}, or None."""
+        with self.store_lock:
+            return get_setting(self.tracker.store, ACCEPTED_KEY)
+
+    def mark_accepted(self, skus: int, source: str) -> None:
+        label = self.rulebook.label if self.rulebook else ""
+        with self.store_lock:
+            set_setting(
+                self.tracker.store,
+                ACCEPTED_KEY,
+                {"skus": skus, "source": source, "rulebook": label},
+            )
+
+
+__all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "RulesStatus", "Workspace"]

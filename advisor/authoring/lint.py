@@ -1,0 +1,509 @@
+"""Static analysis of a rulebook: rules that can never win, tests that never matter, and gaps.
+
+`trackright rules check` refuses a rulebook that is wrong; lint reports one that is valid but
+probably not what its author meant. Each finding has a severity:
+
+    error    a rule that can never match (its tests contradict each other or the facts' range)
+    warning  a rule that never wins (shadowed under the hit policy), an `any:` entry or a test
+             that is always false or always true, a vertical × value band × regulated
+             combination only the fallback decides, a catalog SKU only the fallback decides
+    info     rules that overlap with different outcomes at different priorities (the hit
+             policy at work), rules no SKU of a given catalog triggers
+
+The "implies" check behind shadowing is conservative: a rule is reported as never winning only
+when each of its branches on its own implies one branch of a single higher-priority rule, so
+every warning is real, though a rule covered only by several rules together is not reported.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from advisor.advice.profile import BrandProfile
+from advisor.authoring.explain import STEP, show_test
+from advisor.catalog.records import SkuRecord
+from advisor.engine.decide import PolicyEngine
+from advisor.rulebook.conditions import Branch, FactSpec, Test, _branch_satisfiable, may_overlap
+from advisor.rulebook.load import Rule, Rulebook, RuleSet
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One lint finding, located at the rule (or catalog row) it is about."""
+
+    severity: str
+    file: str
+    line: int
+    subject: str  # "rule <id>", "fallback" or "sku <code>"
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.severity}: {self.subject}: {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "subject": self.subject,
+            "code": self.code,
+            "message": self.message,
+        }
+
+
+# ------------------------------------------------------------------ facts' ranges
+
+
+def domain_tests(facts: Mapping[str, FactSpec]) -> tuple[Test, ...]:
+    """Tests every fact set satisfies anyway: numbers within their declared range."""
+    out: list[Test] = []
+    for spec in facts.values():
+        if spec.type != "number":
+            continue
+        if spec.minimum is not None:
+            out.append(Test(spec.name, "gte", float(spec.minimum), 0))
+        if spec.maximum is not None:
+            out.append(Test(spec.name, "lte", float(spec.maximum), 0))
+    return tuple(out)
+
+
+def negate(t: Test) -> tuple[Branch, ...]:
+    """The test's complement as alternative branches; () when it cannot be expressed (regex)."""
+    flip = {
+        "gte": "lt",
+        "gt": "lte",
+        "lt": "gte",
+        "lte": "gt",
+        "eq": "ne",
+        "ne": "eq",
+        "in": "not_in",
+        "not_in": "in",
+        "includes": "excludes",
+        "excludes": "includes",
+    }
+    if t.op == "between":
+        lo, hi = t.value
+        return ((Test(t.fact, "lt", lo, t.line),), (Test(t.fact, "gte", hi, t.line),))
+    if t.op in flip:
+        if isinstance(t.value, bool):
+            return ((Test(t.fact, "eq", not t.value, t.line),),)
+        return ((Test(t.fact, flip[t.op], t.value, t.line),),)
+    return ()
+
+
+# ------------------------------------------------------------------ implication
+
+
+@dataclass
+class _Bounds:
+    lo: float = -math.inf
+    lo_in: bool = False
+    hi: float = math.inf
+    hi_in: bool = False
+
+
+def _summary(branch: Iterable[Test], facts: Mapping[str, FactSpec]):
+    """What a conjunction of tests pins down: number intervals, allowed values, memberships."""
+    bounds: dict[str, _Bounds] = {}
+    ne: dict[str, set[float]] = {}
+    allowed: dict[str, set[Any]] = {}
+    excluded: dict[str, set[Any]] = {}
+    inc: dict[str, set[str]] = {}
+    exc: dict[str, set[str]] = {}
+    rx: dict[str, set[str]] = {}
+    for t in branch:
+        spec = facts[t.fact]
+        f = t.fact
+        if spec.type == "number":
+            b = bounds.setdefault(f, _Bounds())
+            parts: list[tuple[str, float, bool]] = []
+            if t.op == "eq":
+                parts = [("lo", t.value, True), ("hi", t.value, True)]
+            elif t.op in ("gt", "gte"):
+                parts = [("lo", t.value, t.op == "gte")]
+            elif t.op in ("lt", "lte"):
+                parts = [("hi", t.value, t.op == "lte")]
+            elif t.op == "between":
+                parts = [("lo", t.value[0], True), ("hi", t.value[1], False)]
+            elif t.op == "ne":
+                ne.setdefault(f, set()).add(t.value)
+            for side, v, incl in parts:
+                if side == "lo" and (v > b.lo or (v == b.lo and not incl)):
+                    b.lo, b.lo_in = v, incl
+                if side == "hi" and (v < b.hi or (v == b.hi and not incl)):
+                    b.hi, b.hi_in = v, incl
+        elif spec.type == "set":
+            (inc if t.op == "includes" else exc).setdefault(f, set()).add(t.value)
+        elif t.op == "matches":
+            rx.setdefault(f, set()).add(t.value)
+        elif t.op in ("eq", "in"):
+            vals = {t.value} if t.op == "eq" else set(t.value)
+            allowed[f] = allowed[f] & vals if f in allowed else vals
+        else:
+            vals = {t.value} if t.op == "ne" else set(t.value)
+            excluded.setdefault(f, set()).update(vals)
+    for f in set(allowed) | set(excluded):
+        spec = facts[f]
+        if f not in allowed and spec.type in ("enum", "bool"):
+            allowed[f] = set(spec.values) if spec.type == "enum" else {True, False}
+        if f in allowed:
+            allowed[f] -= excluded.get(f, set())
+    return bounds, ne, allowed, excluded, inc, exc, rx
+
+
+def implies(branch: Branch, test: Test, facts: Mapping[str, FactSpec]) -> bool:
+    """Whether every fact set passing `branch` also passes `test` (False when unsure)."""
+    bounds, ne, allowed, excluded, inc, exc, rx = _summary(branch, facts)
+    f, v = test.fact, test.value
+    spec = facts[f]
+    if spec.type == "number":
+        b = bounds.get(f, _Bounds())
+        match test.op:
+            case "gte":
+                return b.lo >= v
+            case "gt":
+                return b.lo > v or (b.lo == v and not b.lo_in)
+            case "lte":
+                return b.hi <= v
+            case "lt":
+                return b.hi < v or (b.hi == v and not b.hi_in)
+            case "between":
+                lo_ok = b.lo >= v[0]
+                return lo_ok and (b.hi < v[1] or (b.hi == v[1] and not b.hi_in))
+            case "eq":
+                return b.lo == b.hi == v and b.lo_in and b.hi_in
+            case "ne":
+                return (
+                    v in ne.get(f, set())
+                    or v < b.lo
+                    or v > b.hi
+                    or ((v == b.lo and not b.lo_in) or (v == b.hi and not b.hi_in))
+                )
+        return False
+    if spec.type == "set":
+        return v in (inc if test.op == "includes" else exc).get(f, set())
+    if test.op == "matches":
+        return v in rx.get(f, set())
+    values = allowed.get(f)
+    match test.op:
+        case "eq":
+            return values is not None and values == {v}
+        case "in":
+            return values is not None and values <= set(v)
+        case "ne":
+            return (values is not None and v not in values) or v in excluded.get(f, set())
+        case "not_in":
+            if values is not None:
+                return not (values & set(v))
+            return set(v) <= excluded.get(f, set())
+    return False
+
+
+def branch_implies(b: Branch, a: Branch, facts: Mapping[str, FactSpec]) -> bool:
+    return all(implies(b, t, facts) for t in a)
+
+
+# ------------------------------------------------------------------ the checks
+
+
+def _subject(r: Rule) -> str:
+    return f"rule {r.id}"
+
+
+def _competitors(rs: RuleSet) -> list[Rule]:
+    """The rules that compete under the hit policy (policy floors stand apart)."""
+    return [r for r in rs.rules if r.kind == "business"]
+
+
+def _rule_checks(rs: RuleSet, dom: tuple[Test, ...]) -> Iterable[Finding]:
+    facts = rs.facts
+    rules = _competitors(rs)
+    order = {r.id: i for i, r in enumerate(rules)}
+    dead: set[str] = set()
+    for r in rules:
+        branches = r.condition.branches()
+        live = [b for b in branches if _branch_satisfiable(b + dom, facts)]
+        if not live:
+            dead.add(r.id)
+            bad = [t for t in r.condition.tests() if not _branch_satisfiable((t, *dom), facts)]
+            why = (
+                "; ".join(f"{show_test(t)} (line {t.line}) can never hold" for t in bad)
+                if bad
+                else "its tests contradict each other"
+            )
+            yield Finding(
+                "error", r.file, r.line, _subject(r), "never-matches", f"can never match: {why}"
+            )
+            continue
+        for i, alt in enumerate(r.condition.any_of):
+            if not _branch_satisfiable(r.condition.all_of + alt + dom, facts):
+                line = alt[0].line if alt else r.line
+                yield Finding(
+                    "warning",
+                    r.file,
+                    line,
+                    _subject(r),
+                    "dead-branch",
+                    f"`any:` entry {i + 1} can never hold together with the rule's other tests",
+                )
+        for t in r.condition.tests():
+            alone = _branch_satisfiable((t, *dom), facts)
+            if not alone:
+                yield Finding(
+                    "warning",
+                    r.file,
+                    t.line,
+                    _subject(r),
+                    "always-false",
+                    f"test {show_test(t)} can never hold",
+                )
+                continue
+            neg = negate(t)
+            if neg and not any(_branch_satisfiable(n + dom, facts) for n in neg):
+                yield Finding(
+                    "warning",
+                    r.file,
+                    t.line,
+                    _subject(r),
+                    "always-true",
+                    f"test {show_test(t)} always holds; remove it or fix the value",
+                )
+    for r in rules:
+        if r.id in dead:
+            continue
+        higher = [
+            a
+            for a in rules
+            if a.id != r.id
+            and a.id not in dead
+            and (
+                a.priority > r.priority or (a.priority == r.priority and order[a.id] < order[r.id])
+            )
+        ]
+        live = [b for b in r.condition.branches() if _branch_satisfiable(b + dom, facts)]
+        covering: list[Rule] = []
+        for b in live:
+            by = next(
+                (
+                    a
+                    for a in higher
+                    if any(branch_implies(b + dom, ab, facts) for ab in a.condition.branches())
+                ),
+                None,
+            )
+            if by is None:
+                covering = []
+                break
+            if by not in covering:
+                covering.append(by)
+        if covering:
+            names = ", ".join(f"{a.id} (priority {a.priority}, line {a.line})" for a in covering)
+            same = all(a.outcome == r.outcome for a in covering)
+            tail = (
+                " — it decides the same, so this rule is redundant"
+                if same
+                else "; raise its priority or narrow the other rule"
+            )
+            yield Finding(
+                "warning",
+                r.file,
+                r.line,
+                _subject(r),
+                "shadowed",
+                f"never wins: every SKU it matches is also matched by {names}{tail}",
+            )
+            dead.add(r.id)
+    for i, a in enumerate(rules):
+        for b in rules[i + 1 :]:
+            if a.id in dead or b.id in dead or a.priority == b.priority or a.outcome == b.outcome:
+                continue
+            if not may_overlap(a.condition, b.condition, facts, dom):
+                continue
+            hi, lo = (a, b) if a.priority > b.priority else (b, a)
+            yield Finding(
+                "info",
+                lo.file,
+                lo.line,
+                _subject(lo),
+                "overlap",
+                f"overlaps rule {hi.id} (line {hi.line}) with a different outcome; "
+                f"where both match, {hi.id} wins (priority {hi.priority} > {lo.priority})",
+            )
+
+
+def _fallback_line(rs: RuleSet) -> int:
+    try:
+        text = Path(rs.file).read_text(encoding="utf-8")
+    except OSError:
+        return 1
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.match(r"^fallback\s*:", line):
+            return n
+    return 1
+
+
+def _gaps(book: Rulebook, engine: PolicyEngine) -> Iterable[Finding]:
+    """Vertical × value band × regulated combinations that only the fallback decides."""
+    from advisor.advice.classify import Classifier
+
+    classifier = Classifier(book, BrandProfile())
+    base = classifier.profile_facts()
+    thresholds = sorted(
+        {
+            v
+            for r in book.policy.rules
+            for t in r.condition.tests()
+            if t.fact == "unit_value"
+            for v in (t.value if t.op == "between" else (t.value,))
+        }
+    )
+    costs = book.costs
+    fb = book.policy
+    line = _fallback_line(fb)
+    outcome = dict(fb.fallback)
+    fallback_text = outcome["method"] + (
+        f" [{', '.join(outcome['capture'])}]" if outcome.get("capture") else ""
+    )
+    for vid, vert in book.classification.verticals.items():
+        regs = frozenset(g.id for g in book.regulations if vid in g.verticals)
+        bounds = [b for _, b in vert.bands] + [math.inf]
+        gaps: list[str] = []
+        for (band, lo), hi in zip(vert.bands, bounds[1:], strict=False):
+            values = {lo} | {x for t in thresholds for x in (t - STEP, t) if lo <= x < hi}
+            for regulated in (False, True) if regs else (False,):
+                missed = []
+                for value in sorted(values):
+                    facts = {
+                        **base,
+                        "vertical": vid,
+                        "value_band": band,
+                        "unit_value": value,
+                        "regulated": regulated,
+                        "regulation": regs if regulated else frozenset(),
+                        "customised": False,
+                        "warranty": False,
+                        "has_gtin": False,
+                        "category": "",
+                        "title": "",
+                        "brand": "",
+                        "return_rate": costs.return_rates.get(vid, costs.default_return_rate),
+                    }
+                    d = engine.decide(facts)
+                    if not any(m.kind == "business" for m in d.matched):
+                        missed.append(value)
+                if missed:
+                    where = f"band {band}" + (" (regulated)" if regulated else "")
+                    if len(missed) < len(values):
+                        where += " at unit value " + ", ".join(f"{v:,.2f}" for v in missed)
+                    gaps.append(where)
+        for g in gaps:
+            yield Finding(
+                "warning",
+                fb.file,
+                line,
+                "fallback",
+                "gap",
+                f"vertical {vid}, {g}: no rule decides these SKUs; the fallback gives "
+                f"{fallback_text} (neutral brand profile)",
+            )
+
+
+def _catalog(
+    book: Rulebook,
+    items: Iterable[Any],
+    source: str,
+    profile: BrandProfile,
+    limit: int,
+) -> Iterable[Finding]:
+    from advisor.advice.evaluate import EvaluatedRow, Evaluator
+
+    evaluator = Evaluator(book, profile)
+    hit: set[str] = set()
+    fallback: list[EvaluatedRow] = []
+    n_fallback = 0
+    try:
+        for item in items:
+            if not isinstance(item, SkuRecord):
+                continue
+            row = evaluator.evaluate(item)
+            if not isinstance(row, EvaluatedRow):
+                continue
+            hit.update(m.rule for m in row.decision.matched)
+            if not any(m.kind == "business" for m in row.decision.matched):
+                n_fallback += 1
+                if len(fallback) < limit:
+                    fallback.append(row)
+    finally:
+        evaluator.close()
+    for r in book.policy.rules:
+        if r.id not in hit:
+            yield Finding(
+                "info",
+                r.file,
+                r.line,
+                _subject(r),
+                "unused",
+                f"no SKU in {source} triggers it",
+            )
+    for row in fallback:
+        f = row.facts
+        yield Finding(
+            "warning",
+            source,
+            row.record.row,
+            f"sku {row.record.sku}",
+            "fallback-sku",
+            f"only the fallback decides it ({row.record.title!r}: vertical {f.vertical}, "
+            f"band {f.value_band}) → {row.decision.method}",
+        )
+    if n_fallback > len(fallback):
+        yield Finding(
+            "warning",
+            source,
+            1,
+            "catalog",
+            "fallback-sku",
+            f"… and {n_fallback - len(fallback)} more SKUs only the fallback decides",
+        )
+
+
+def lint_rulebook(
+    book: Rulebook,
+    catalog: Iterable[Any] | None = None,
+    catalog_name: str = "",
+    profile: BrandProfile | None = None,
+    limit: int = 20,
+) -> list[Finding]:
+    """Every finding for `book` (and, given catalog rows, for that catalog), most severe first."""
+    findings: list[Finding] = []
+    for rs in (book.policy, book.returns):
+        findings.extend(_rule_checks(rs, domain_tests(rs.facts)))
+    engine = PolicyEngine(book.policy, f"lint-{book.version}")
+    try:
+        findings.extend(_gaps(book, engine))
+    finally:
+        engine.close()
+    if catalog is not None:
+        findings.extend(_catalog(book, catalog, catalog_name, profile or BrandProfile(), limit))
+    rank = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: (rank[f.severity], f.file, f.line))
+    return findings
+
+
+__all__ = [
+    "SEVERITIES",
+    "Finding",
+    "branch_implies",
+    "domain_tests",
+    "implies",
+    "lint_rulebook",
+    "negate",
+]

@@ -1,0 +1,219 @@
+"""Rich renderings of tracker results for the desk log: receipts, shipments, traces as timelines.
+
+`style` maps a theme variable name ("text-success") to a rich style, so colours follow the theme.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from advisor.engine.decide import Decision, match_roles
+from tracker.model import (
+    PolicySnapshot,
+    RecallReport,
+    ReceiveResult,
+    ReturnResult,
+    ShipResult,
+    Stats,
+    Trace,
+)
+
+Style = Callable[[str], str]
+STATUS_TONE = {
+    "IN_STOCK": "text-success",
+    "SHIPPED": "text-primary",
+    "RETURNED": "text-accent",
+    "INSPECTING": "text-warning",
+    "QUARANTINED": "text-error",
+    "RECALLED": "text-error",
+    "DESTROYED": "text-muted",
+}
+
+
+def status_text(status: str | None, style: Style) -> Text:
+    return Text(status or "", style=style(STATUS_TONE.get(status or "", "text")))
+
+
+def _table(title: str, *columns: str) -> Table:
+    t = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+def receipt(r: ReceiveResult) -> RenderableType:
+    if r.method == "batch":
+        return Text(f"  lot {r.lot}: {r.qty} in stock at {r.location}")
+    shown = ", ".join(r.ids[:12]) + (f" … and {len(r.ids) - 12} more" if len(r.ids) > 12 else "")
+    return Text(f"  {shown}")
+
+
+def shipment(r: ShipResult) -> RenderableType:
+    t = _table("", "SKU", "unit", "lot", "qty", "from")
+    for i in r.items:
+        t.add_row(i.sku, i.id or "", i.lot or "", str(i.qty), i.location)
+    return t
+
+
+def returned(r: ReturnResult, label: str, style: Style, tone: str) -> RenderableType:
+    v = r.verdict
+    head = Text(f"  {label.upper()}", style=style(f"text-{tone}"))
+    now = (
+        f" → {r.identifier} ({r.sku}) is now {r.status}"
+        if r.status
+        else " → refused, nothing changed"
+    )
+    return Group(head, Text(f"  rule {v.rule}: {v.reason}{now}"))
+
+
+def recall(r: RecallReport, style: Style) -> RenderableType:
+    t = _table("", "SKU:lot", "unit / qty", "status", "where", "order", "action")
+    for row in r.rows:
+        status = Text(f"{row.status_before} → ")
+        status.append_text(status_text(row.status_after, style))
+        t.add_row(
+            f"{row.sku}:{row.lot}",
+            row.id or f"qty {row.qty}",
+            status,
+            row.location,
+            row.order or "",
+            row.action,
+        )
+    contact = ", ".join(r.orders_to_contact) or "none"
+    return Group(t, Text(f"  Orders to contact: {contact}", style=style("text-warning")))
+
+
+def timeline(trace: Trace, style: Style) -> RenderableType:
+    """Events top to bottom, each a dot on a line with its details under it, then where things are now."""
+    parts: list[RenderableType] = []
+    muted = style("text-muted")
+    for n, e in enumerate(trace.events):
+        last = n == len(trace.events) - 1
+        line = Text("  ● ", style=style("text-primary"))
+        line.append(f"{e.time[:16].replace('T', ' ')}  ", style=muted)
+        line.append(e.biz_step.replace("_", " "), style="bold")
+        line.append(" → ")
+        line.append_text(status_text(e.status, style))
+        parts.append(line)
+        qty = sum(m.qty for m in e.moves)
+        details = [
+            e.location or "",
+            f"order {e.order}" if e.order else "",
+            f"{len(e.ids)} units" if len(e.ids) > 1 else "",
+            f"qty {qty}" if qty else "",
+            e.reason or "",
+            f"rule {e.rule}" if e.rule else "",
+        ]
+        text = " · ".join(d for d in details if d)
+        parts.append(Text(f"  {' ' if last else '│'}   {text}", style=muted))
+    if not trace.events:
+        parts.append(Text("  no events recorded", style=muted))
+    for u in trace.units[:20]:
+        now = Text(f"  now: {u.id} ({u.sku}{f' lot {u.lot}' if u.lot else ''}) ")
+        now.append_text(status_text(u.status, style))
+        now.append(f" at {u.location}")
+        if u.order:
+            now.append(f", order {u.order}")
+        if u.returns:
+            now.append(f", returned {u.returns}x")
+        if u.flags:
+            now.append(f"  ⚑ {', '.join(u.flags)}", style=style("text-error"))
+        parts.append(now)
+    if trace.lot is not None:
+        lot = trace.lot
+        qty = ", ".join(f"{st} {n} at {loc}" for loc, st, n in lot.quantities) or "none"
+        recalled = " — RECALLED" if lot.recalled else ""
+        parts.append(Text(f"  lot {lot.lot}, expiry {lot.expiry or '-'}{recalled}: {qty}"))
+    return Group(*parts)
+
+
+def why(decision: Decision, style: Style) -> RenderableType:
+    """Every matched rule, winner first, in lines that fit 80 columns (cf. report.matches_table)."""
+    d = decision
+    o = d.outcome
+    head = Text()
+    head.append(
+        f"{o.get('method', '').upper()}",
+        style=style(f"text-{_TONE.get(o.get('method'), 'primary')}"),
+    )
+    if o.get("capture"):
+        head.append(" + " + ", ".join(o["capture"]))
+    if o.get("return_qc"):
+        head.append(" · returns go to QC")
+    head.append(f"\nrule {d.rule}" + (" (fallback: no rule matched)" if d.fallback else ""))
+    head.append(f": {d.reason}")
+    if d.raised_by:
+        head.append(f"\nraised by the regulatory floor of {', '.join(d.raised_by)}")
+    parts: list[RenderableType] = [
+        head,
+        Text("\nEvery rule that matched, winner first:", style="bold"),
+    ]
+    for r in match_roles(d):
+        m = r.match
+        if r.role == "floor-raised":
+            result, tag = "floor, raised the method", style("text-warning")
+        elif r.role == "floor-met":
+            result, tag = "floor, already met", style("text-warning")
+        elif r.role == "won":
+            result, tag = "WON", style("text-success")
+        else:
+            result = f"lost (priority {m.priority} < {r.winner.priority if r.winner else '?'})"
+            tag = style("text-muted")
+        line = Text("  ● ", style=tag)
+        line.append(m.rule, style="bold")
+        line.append(f"  {result}", style=tag)
+        prio = "" if m.kind == "regulatory" else f", priority {m.priority}"
+        line.append(f"\n    {m.kind}{prio} → {r.proposes} · {m.file}:{m.line}\n    {m.reason}")
+        parts.append(line)
+    if not d.matched:
+        parts.append(Text("  no rule matched; the fallback decided"))
+    return Group(*parts)
+
+
+_TONE = {"serial": "secondary", "lpn": "accent", "batch": "success"}
+
+
+def policies(snaps: list[PolicySnapshot], style: Style) -> RenderableType:
+    t = _table("", "SKU", "method", "capture", "rule")
+    for p in snaps[:200]:
+        t.add_row(p.sku, Text(p.method.upper(), style="bold"), ", ".join(p.capture), p.rule)
+    return t
+
+
+def stats_summary(s: Stats) -> RenderableType:
+    by_status: dict[str, int] = {}
+    for _sku, _loc, status, qty in s.stock:
+        by_status[status] = by_status.get(status, 0) + qty
+    text = ", ".join(f"{st} {n}" for st, n in sorted(by_status.items())) or "no stock yet"
+    return Text(f"  {text}; {len(s.suspects)} suspect(s). F4 shows the dashboard.")
+
+
+def render(outcome: Any, style: Style, label: str = "", tone: str = "") -> RenderableType | None:
+    """The body to draw under an outcome's summary line, if it has one."""
+    r = outcome.result
+    if isinstance(r, ReceiveResult):
+        return receipt(r)
+    if isinstance(r, ShipResult):
+        return shipment(r)
+    if isinstance(r, ReturnResult):
+        return returned(r, label, style, tone)
+    if isinstance(r, RecallReport):
+        return recall(r, style)
+    if isinstance(r, Trace):
+        return timeline(r, style)
+    if isinstance(r, Stats):
+        return stats_summary(r)
+    if isinstance(r, list):
+        return policies(r, style)
+    if isinstance(r, str):
+        return Text(r)
+    return None
+
+
+__all__ = ["STATUS_TONE", "render", "status_text", "timeline"]

@@ -1,0 +1,39 @@
+"""The rulebook: the YAML files in `rules/`, loaded, validated with file and line, and typed.
+
+    >>> from advisor.rulebook import load_rulebook
+    >>> book = load_rulebook()                 # the bundled rules, or $TRACKRIGHT_RULES
+    >>> book.policy.rules[0].id
+    'mobile-phones'
+
+`yamlsrc` reads YAML remembering where every value came from, `shapes` declares what each file
+may hold (and emits JSON Schema from the same declarations), `conditions` parses `when:` blocks,
+and `load` puts it all together into a `Rulebook`.
+"""
+
+from __future__ import annotations
+
+from advisor.rulebook.load import (
+    Classification,
+    Costs,
+    Regulation,
+    Rule,
+    Rulebook,
+    RuleSet,
+    Vertical,
+    bundled_rules_dir,
+    load_rulebook,
+    resolve_rules_dir,
+)
+
+__all__ = [
+    "Classification",
+    "Costs",
+    "Regulation",
+    "Rule",
+    "RuleSet",
+    "Rulebook",
+    "Vertical",
+    "bundled_rules_dir",
+    "load_rulebook",
+    "resolve_rules_dir",
+]

@@ -1,0 +1,466 @@
+"""Declarative shapes of the rules files, used both to validate them and to emit JSON Schema.
+
+One definition serves the validator (`check`, which reports every mismatch with its YAML line)
+and editors (`to_json_schema`, for `trackright rules schema`), so the two can never disagree.
+Values whose allowed set comes from another file (verticals, value bands, regulation ids) are
+`Enum(source=...)` and are resolved against the rulebook being loaded.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Any
+
+from advisor.errors import Problem
+
+
+class Spec:
+    """Base of all shapes."""
+
+    doc: str = ""
+
+
+@dataclass
+class Str(Spec):
+    pattern: str | None = None
+    pattern_hint: str = ""
+    doc: str = ""
+
+
+@dataclass
+class Num(Spec):
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    doc: str = ""
+
+
+@dataclass
+class Bool(Spec):
+    doc: str = ""
+
+
+@dataclass
+class Date(Spec):
+    doc: str = ""
+
+
+@dataclass
+class Enum(Spec):
+    values: tuple[str, ...] = ()
+    source: str = ""  # resolved from the rulebook being loaded (e.g. "verticals")
+    nullable: bool = False
+    doc: str = ""
+
+
+@dataclass
+class ListOf(Spec):
+    item: Spec
+    min_items: int = 0
+    unique: bool = False
+    doc: str = ""
+
+
+@dataclass
+class MapOf(Spec):
+    value: Spec
+    key: Spec = field(default_factory=Str)
+    doc: str = ""
+
+
+@dataclass
+class Field:
+    spec: Spec
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass
+class Obj(Spec):
+    fields: dict[str, Field]
+    doc: str = ""
+
+
+@dataclass
+class Conditions(Spec):
+    """A `when:` block; checked by advisor.rulebook.conditions, described loosely here for editors."""
+
+    doc: str = "Tests on facts, all of which must hold; `any:` lists alternatives."
+
+
+@dataclass
+class Raw(Spec):
+    doc: str = ""
+
+
+@dataclass
+class OneOf(Spec):
+    """A value that may take any one of several shapes (e.g. one id or a list of ids)."""
+
+    options: tuple[Spec, ...]
+    doc: str = ""
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _type_name(v: Any) -> str:
+    if v is None:
+        return "nothing"
+    if isinstance(v, bool):
+        return f"{str(v).lower()}"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, dict):
+        return "a block of keys"
+    if isinstance(v, list):
+        return "a list"
+    return repr(v)
+
+
+class Checker:
+    """Walks a located YAML value against a Spec, appending a Problem for every mismatch."""
+
+    def __init__(
+        self,
+        file: str,
+        enums: Mapping[str, tuple[str, ...]],
+        rule_of: Callable[[str], str] | None = None,
+    ) -> None:
+        self.file = file
+        self.enums = enums
+        self.problems: list[Problem] = []
+        self.rule_of = rule_of or (lambda path: "")
+
+    def add(self, line: int, path: str, message: str, rule: str = "") -> None:
+        self.problems.append(
+            Problem(self.file, line, f"{path}: {message}" if path else message, rule)
+        )
+
+    def check(self, value: Any, spec: Spec, line: int, path: str = "", rule: str = "") -> bool:
+        if isinstance(spec, Raw | Conditions):
+            return True
+        if isinstance(spec, OneOf):
+            first: list[Problem] = []
+            for option in spec.options:
+                trial = Checker(self.file, self.enums, self.rule_of)
+                if trial.check(value, option, line, path, rule):
+                    return True
+                first = first or trial.problems
+            self.problems.extend(first)
+            return False
+        if isinstance(spec, Obj):
+            if not isinstance(value, Mapping):
+                self.add(
+                    line,
+                    path,
+                    f"expects a block of keys ({', '.join(spec.fields)}), got {_type_name(value)}",
+                    rule,
+                )
+                return False
+            ok = True
+            if "id" in spec.fields and isinstance(value.get("id"), str):
+                rule = value["id"]
+            for key in value:
+                kline = value.line_of(key) if hasattr(value, "line_of") else line
+                if key not in spec.fields:
+                    near = get_close_matches(str(key), list(spec.fields), n=1, cutoff=0.6)
+                    hint = (
+                        f" (did you mean '{near[0]}'?)"
+                        if near
+                        else f"; allowed: {', '.join(spec.fields)}"
+                    )
+                    self.add(kline, path, f"unknown key '{key}'{hint}", rule)
+                    ok = False
+                    continue
+                sub = f"{path}.{key}" if path else str(key)
+                ok &= self.check(value[key], spec.fields[key].spec, kline, sub, rule)
+            for key, fdef in spec.fields.items():
+                if fdef.required and key not in value:
+                    self.add(
+                        line,
+                        path,
+                        f"missing required key '{key}'" + (f" ({fdef.doc})" if fdef.doc else ""),
+                        rule,
+                    )
+                    ok = False
+            return ok
+        if isinstance(spec, ListOf):
+            if not isinstance(value, list):
+                if isinstance(spec.item, Str | Enum) and isinstance(value, str):
+                    self.add(
+                        line,
+                        path,
+                        f"expects a list, got {_type_name(value)}; write [{value}]",
+                        rule,
+                    )
+                else:
+                    self.add(line, path, f"expects a list, got {_type_name(value)}", rule)
+                return False
+            if len(value) < spec.min_items:
+                self.add(line, path, f"expects at least {spec.min_items} item(s)", rule)
+                return False
+            ok = True
+            seen: set[Any] = set()
+            for i, item in enumerate(value):
+                iline = value.line_of(i) if hasattr(value, "line_of") else line
+                ok &= self.check(item, spec.item, iline, f"{path}[{i}]", rule)
+                if spec.unique and isinstance(item, str | int | float):
+                    if item in seen:
+                        self.add(iline, f"{path}[{i}]", f"{_type_name(item)} is listed twice", rule)
+                        ok = False
+                    seen.add(item)
+            return ok
+        if isinstance(spec, MapOf):
+            if not isinstance(value, Mapping):
+                self.add(line, path, f"expects a block of keys, got {_type_name(value)}", rule)
+                return False
+            ok = True
+            for key, item in value.items():
+                kline = value.line_of(key) if hasattr(value, "line_of") else line
+                sub = f"{path}.{key}" if path else str(key)
+                ok &= self.check(key, spec.key, kline, f"{sub} (key)", rule)
+                ok &= self.check(item, spec.value, kline, sub, rule)
+            return ok
+        if isinstance(spec, Str):
+            if not isinstance(value, str) or not value.strip():
+                self.add(line, path, f"expects text, got {_type_name(value)}", rule)
+                return False
+            if spec.pattern and not re.fullmatch(spec.pattern, value):
+                self.add(
+                    line,
+                    path,
+                    f"{_type_name(value)} {spec.pattern_hint or 'has the wrong form'}",
+                    rule,
+                )
+                return False
+            return True
+        if isinstance(spec, Num):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
+                self.add(line, path, f"expects a number, got {_type_name(value)}", rule)
+                return False
+            if spec.integer and not isinstance(value, int):
+                self.add(line, path, f"expects a whole number, got {value!r}", rule)
+                return False
+            if spec.minimum is not None and value < spec.minimum:
+                self.add(line, path, f"must be at least {spec.minimum:g}, got {value!r}", rule)
+                return False
+            if spec.maximum is not None and value > spec.maximum:
+                self.add(line, path, f"must be at most {spec.maximum:g}, got {value!r}", rule)
+                return False
+            return True
+        if isinstance(spec, Bool):
+            if not isinstance(value, bool):
+                self.add(line, path, f"expects true or false, got {_type_name(value)}", rule)
+                return False
+            return True
+        if isinstance(spec, Date):
+            if not isinstance(value, str) or not _DATE.match(value):
+                self.add(
+                    line, path, f"expects a date like 2023-01-01, got {_type_name(value)}", rule
+                )
+                return False
+            import datetime as _dt
+
+            try:
+                _dt.date.fromisoformat(value)
+            except ValueError:
+                self.add(line, path, f"{value!r} is not a real calendar date", rule)
+                return False
+            return True
+        if isinstance(spec, Enum):
+            if value is None and spec.nullable:
+                return True
+            allowed = spec.values or self.enums.get(spec.source, ())
+            if not allowed and spec.source:
+                return True  # the defining file failed to load; it reports its own problems
+            if not isinstance(value, str) or value not in allowed:
+                near = get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                what = spec.source.rstrip("s") if spec.source else "value"
+                self.add(
+                    line,
+                    path,
+                    f"unknown {what} {_type_name(value)}{hint}; expected one of: {', '.join(allowed)}",
+                    rule,
+                )
+                return False
+            return True
+        raise AssertionError(f"unhandled spec {spec!r}")
+
+
+def to_json_schema(
+    spec: Spec, enums: Mapping[str, tuple[str, ...]], when: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The JSON Schema (draft-07 keywords, valid in 2020-12 too) of a Spec, for editor completion.
+
+    `when` is the schema to use for `Conditions` (see `conditions_schema`); without it a `when:`
+    block is described only as a non-empty mapping.
+    """
+    doc = {"description": spec.doc} if getattr(spec, "doc", "") else {}
+    if isinstance(spec, Obj):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                k: {
+                    **to_json_schema(f.spec, enums, when),
+                    **({"description": f.doc} if f.doc else {}),
+                }
+                for k, f in spec.fields.items()
+            },
+            "required": [k for k, f in spec.fields.items() if f.required],
+            **doc,
+        }
+    if isinstance(spec, OneOf):
+        return {"anyOf": [to_json_schema(o, enums, when) for o in spec.options], **doc}
+    if isinstance(spec, ListOf):
+        out: dict[str, Any] = {
+            "type": "array",
+            "items": to_json_schema(spec.item, enums, when),
+            **doc,
+        }
+        if spec.min_items:
+            out["minItems"] = spec.min_items
+        if spec.unique:
+            out["uniqueItems"] = True
+        return out
+    if isinstance(spec, MapOf):
+        out = {"type": "object", "additionalProperties": to_json_schema(spec.value, enums, when)}
+        names = to_json_schema(spec.key, enums, when)
+        names.pop("type", None)
+        if names:
+            out["propertyNames"] = names
+        return {**out, **doc}
+    if isinstance(spec, Str):
+        # JSON Schema patterns search; the validator matches the whole text, so anchor them.
+        pattern = {"pattern": f"^(?:{spec.pattern})$"} if spec.pattern else {}
+        return {"type": "string", **pattern, **doc}
+    if isinstance(spec, Num):
+        out = {"type": "integer" if spec.integer else "number", **doc}
+        if spec.minimum is not None:
+            out["minimum"] = spec.minimum
+        if spec.maximum is not None:
+            out["maximum"] = spec.maximum
+        return out
+    if isinstance(spec, Bool):
+        return {"type": "boolean", **doc}
+    if isinstance(spec, Date):
+        return {"type": "string", "format": "date", "pattern": _DATE.pattern, **doc}
+    if isinstance(spec, Enum):
+        values = list(spec.values or enums.get(spec.source, ()))
+        if spec.nullable:
+            return {"enum": [*values, None], **doc}
+        return {"enum": values, **doc} if values else {"type": "string", **doc}
+    if isinstance(spec, Conditions):
+        if when is not None:
+            return {**when, **doc}
+        return {"type": "object", "minProperties": 1, **doc}
+    return {**doc}
+
+
+def conditions_schema(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON Schema of a `when:` block over `facts` (name → advisor.rulebook.conditions.FactSpec).
+
+    Each fact takes the shorthand the parser accepts (a value, a list) or a block of the
+    operators allowed for its type; `any:` lists alternative blocks.
+    """
+    from advisor.rulebook.conditions import OPS_BY_TYPE
+
+    def scalar(spec: Any) -> dict[str, Any]:
+        if spec.type == "number":
+            out: dict[str, Any] = {"type": "number"}
+            if spec.minimum is not None:
+                out["minimum"] = spec.minimum
+            if spec.maximum is not None:
+                out["maximum"] = spec.maximum
+            return out
+        if spec.type == "bool":
+            return {"type": "boolean"}
+        if spec.type in ("enum", "set") and spec.values:
+            return {"enum": list(spec.values)}
+        return {"type": "string", "minLength": 1}
+
+    def fact_schema(spec: Any) -> dict[str, Any]:
+        one = scalar(spec)
+        many = {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}
+        ops: dict[str, Any] = {}
+        for op in OPS_BY_TYPE[spec.type]:
+            if op == "between":
+                ops[op] = {
+                    "type": "array",
+                    "items": {"type": "number"},
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "description": "[from, below]: from ≤ value < below",
+                }
+            elif op in ("in", "not_in"):
+                ops[op] = many
+            elif op == "matches":
+                ops[op] = {
+                    "type": "string",
+                    "format": "regex",
+                    "description": "regular expression, case-insensitive",
+                }
+            else:
+                ops[op] = one
+        block = {
+            "type": "object",
+            "additionalProperties": False,
+            "minProperties": 1,
+            "properties": ops,
+        }
+        shapes = [one, block]
+        if spec.type in ("enum", "text", "set"):
+            shapes.insert(1, many if spec.type != "set" else {**many, "maxItems": 1})
+        return {"anyOf": shapes, **({"description": spec.doc} if spec.doc else {})}
+
+    props = {name: fact_schema(spec) for name, spec in facts.items()}
+    branch = {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": props,
+    }
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "minProperties": 1,
+        "properties": {
+            **props,
+            "any": {
+                "type": "array",
+                "minItems": 1,
+                "items": branch,
+                "description": "alternatives: at least one of these blocks must hold",
+            },
+        },
+    }
+
+
+__all__ = [
+    "Bool",
+    "Checker",
+    "Conditions",
+    "Date",
+    "Enum",
+    "Field",
+    "ListOf",
+    "MapOf",
+    "Num",
+    "Obj",
+    "OneOf",
+    "Raw",
+    "Spec",
+    "Str",
+    "conditions_schema",
+    "to_json_schema",
+]
