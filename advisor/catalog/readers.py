@@ -162,6 +162,8 @@ class CsvReader(CatalogReader):
                                     None,
                                     None,
                                     extra_values(fields) if extra_values else (),
+                                    None,
+                                    (),
                                 ),
                             )
                             continue

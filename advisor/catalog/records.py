@@ -17,8 +17,16 @@ class SkuRecord(NamedTuple):
     million of these, and a tuple is built about six times faster than a frozen dataclass.
     Immutable all the same; change a copy with `rec._replace(currency="USD")`.
 
-    `price` is in `currency` as written in the file (already parsed to a number); conversion to
-    the rulebook's base currency happens in classification, where the rates live.
+    `price` is what the unit sells for and `list_price` its regular price / MRP / compare-at
+    price when the file gives one, both in `currency` as written in the file (already parsed to
+    numbers; None when the file gives none, 0 included — a price of 0 is never a real value).
+    Which of them is the unit's value is the rulebook's call (`classification.yaml`); conversion
+    to the base currency happens in classification, where the rates live. `currency` is "" when
+    the file does not say; the evaluation resolves it (option, profile, or a stated assumption).
+    `category` holds one or more category paths (``A > B > C``), several separated by newlines.
+    `nature` carries what the file says about the item's nature, normalised to words such as
+    ``gift_card``, ``no_shipping``, ``virtual``, ``downloadable``, ``service``: classification
+    decides from them whether the row is stock at all.
     `row` is the 1-based data-row number in the source (header excluded) so every decision and
     every error can point back at the file.
     """
@@ -38,6 +46,8 @@ class SkuRecord(NamedTuple):
     customised: bool | None = None  # explicit column; None = unknown, derive from title
     warranty_months: int | None = None
     extra: tuple[tuple[str, str], ...] = ()
+    list_price: float | None = None
+    nature: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

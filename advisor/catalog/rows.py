@@ -83,6 +83,8 @@ def new_record(
     customised: bool | None,
     warranty_months: int | None,
     extra: tuple[tuple[str, str], ...],
+    list_price: float | None = None,
+    nature: tuple[str, ...] = (),
 ) -> SkuRecord:
     """Build a SkuRecord from all its fields in order, skipping the keyword handling of `SkuRecord(...)`."""
     return _new_tuple(
@@ -103,6 +105,8 @@ def new_record(
             customised,
             warranty_months,
             extra,
+            list_price,
+            nature,
         ),
     )
 
