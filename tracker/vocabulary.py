@@ -10,6 +10,9 @@ from __future__ import annotations
 #: Tracking methods, weakest to strongest: a regulatory floor compares by this order.
 METHODS = ("batch", "lpn", "serial")
 METHOD_RANK = {m: i for i, m in enumerate(METHODS)}
+#: The decision for what is not stock at all (gift cards, services, digital goods): nothing to
+#: track, and the tracker refuses to receive it. Not a tracking method, so not in METHODS.
+NOT_STOCK = "none"
 #: What else a tracked unit or lot records, in the order they are written.
 CAPTURES = ("lot", "expiry", "mfg_date")
 
@@ -75,6 +78,7 @@ __all__ = [
     "IN_STOCK",
     "METHODS",
     "METHOD_RANK",
+    "NOT_STOCK",
     "QUARANTINED",
     "RECALLED",
     "RETURNED",
