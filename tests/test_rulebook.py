@@ -188,15 +188,15 @@ def test_missing_file_is_reported(rules_copy):
 
 
 def test_unknown_currency_rate_type_and_band_order(rules_copy):
-    """Classification data is checked too: rates are numbers and bands ascend."""
-    l1 = rules_copy.edit("classification.yaml", "  USD: 84.0", "  USD: eighty")
+    """Currency and classification data are checked too: rates are numbers and bands ascend."""
+    l1 = rules_copy.edit("currencies.yaml", "  USD: {rate: 94.9552,", "  USD: {rate: eighty,")
     l2 = rules_copy.edit(
         "classification.yaml",
         "value_bands: {low: 0, mid: 500, high: 2000, premium: 10000}",
         "value_bands: {low: 0, mid: 500, high: 400, premium: 10000}",
     )
     problems = problems_for(rules_copy)
-    assert f"classification.yaml:{l1}:" in one(problems, "expects a number", "eighty")
+    assert f"currencies.yaml:{l1}:" in one(problems, "expects a number", "eighty")
     assert f"classification.yaml:{l2}:" in one(problems, "must be above mid")
 
 

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
+from advisor.advice.money import unit_amount, unknown_currency
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
 from advisor.rulebook.load import Regulation, Rulebook
@@ -71,6 +72,7 @@ class Classifier:
         self.profile = profile or BrandProfile()
         self.as_of = (as_of or dt.date.today()).isoformat()
         cls = rulebook.classification
+        self._amount = unit_amount(rulebook.currencies.unit_value)
         self._rates = dict(cls.currencies)
         self._base = cls.base_currency
         self._fallback = cls.fallback_vertical
@@ -120,10 +122,7 @@ class Classifier:
         try:
             return self._rates[code]
         except KeyError:
-            raise UnknownCurrencyError(
-                f"unknown currency {code}: add its rate to `currencies` in classification.yaml "
-                f"(known: {', '.join(sorted(self._rates))})"
-            ) from None
+            raise UnknownCurrencyError(unknown_currency(code, self.rulebook.currencies)) from None
 
     def vertical_from_category(self, rec: SkuRecord) -> tuple[str | None, str]:
         key = (rec.product_category, rec.category, rec.product_type, rec.tags, rec.hsn)
@@ -206,7 +205,8 @@ class Classifier:
 
     def classify(self, rec: SkuRecord) -> SkuFacts:
         """Facts for one row; raises UnknownCurrencyError for a currency without a rate."""
-        unit_value = None if rec.price is None else rec.price * self.rate(rec.currency)
+        amount = self._amount(rec)  # which price is the value: currencies.yaml `unit_value`
+        unit_value = None if amount is None else amount * self.rate(rec.currency)
         vertical, source = self.vertical(rec)
         warranty = (
             (rec.warranty_months > 0)

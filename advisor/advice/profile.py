@@ -6,6 +6,7 @@ merged with it before rules run. The file is plain YAML so a founder can read an
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ class BrandProfile:
 
     brand: str = ""
     markets: tuple[str, ...] = ("IN",)
-    currency: str = "INR"
+    currency: str = (
+        ""  # of catalog prices that name none; "" = not said (the run states its assumption)
+    )
     verticals: tuple[str, ...] = ()
     monthly_orders: int = 0
     units_per_order: float = 1.0
@@ -38,6 +41,7 @@ class BrandProfile:
     channels: tuple[str, ...] = ("website",)
     warehouses: int = 1
     price_ranges: tuple[tuple[str, float, float], ...] = ()  # (vertical, low, high) in `currency`
+    columns: tuple[tuple[str, str], ...] = ()  # catalog field → header, as `--column FIELD=HEADER`
 
     @property
     def monthly_units(self) -> float:
@@ -60,6 +64,11 @@ class BrandProfile:
         data["price_ranges"] = [
             {"vertical": v, "low": lo, "high": hi} for v, lo, hi in self.price_ranges
         ]
+        data["columns"] = dict(self.columns)
+        if not data["columns"]:
+            del data["columns"]
+        if not data["currency"]:
+            del data["currency"]
         return data
 
     def save(self, path: str | Path) -> None:
@@ -71,6 +80,7 @@ class BrandProfile:
 
 
 _FIELDS = {f.name: f for f in fields(BrandProfile)}
+_CODE = re.compile(r"[A-Z]{3}")
 _TUPLE_FIELDS = {"markets", "verticals", "regulated_products", "channels"}
 
 
@@ -110,6 +120,16 @@ def _coerce(key: str, raw: Any, source: str) -> Any:
             except (KeyError, TypeError, ValueError):
                 raise bad("entries like {vertical: fashion, low: 500, high: 3000}") from None
         return tuple(out)
+    if key == "columns":
+        if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
+        ):
+            raise bad("a mapping of catalog fields to header names, like {sku: ItemKey}")
+        return tuple((k.strip(), v) for k, v in raw.items())
+    if key == "currency":
+        if not isinstance(raw, str) or (raw.strip() and not _CODE.fullmatch(raw.strip().upper())):
+            raise bad("a 3-letter currency code such as INR, USD or VND")
+        return raw.strip().upper()
     if key in {"warranty_offered", "customised_goods"}:
         if not isinstance(raw, bool):
             raise bad("true or false")

@@ -2,7 +2,8 @@
 
 The rulebook is several YAML files, one per concern:
 
-    classification.yaml  verticals, their signals and value bands; currencies
+    classification.yaml  verticals, their signals and value bands
+    currencies.yaml      the base currency, rates with their date and source, the unit-value rule
     regulations.yaml     regulations as floors (minimum method, required captures)
     policy.yaml          the tracking-method rules, hit policy and fallback
     costs.yaml           per-unit costs and the cost/benefit assumptions
@@ -51,7 +52,16 @@ from tracker.vocabulary import (  # noqa: E402 - the rulebook speaks the tracker
 
 RULE_KINDS = ("business", "regulatory")
 HIT_POLICIES = ("priority",)
-FILES = ("classification.yaml", "regulations.yaml", "policy.yaml", "costs.yaml", "returns.yaml")
+FILES = (
+    "classification.yaml",
+    "regulations.yaml",
+    "policy.yaml",
+    "costs.yaml",
+    "returns.yaml",
+    "currencies.yaml",
+)
+#: The record fields a rulebook may name in `currencies.yaml: unit_value`, in SkuRecord's words.
+PRICE_FIELDS = ("list_price", "price")
 
 _ID = Str(
     pattern=r"[a-z0-9][a-z0-9_.-]*",
@@ -65,14 +75,6 @@ _HSN = Str(
 SCHEMAS: dict[str, Obj] = {
     "classification.yaml": Obj(
         {
-            "base_currency": Field(
-                _CODE, True, "currency every price is converted to before bands are compared"
-            ),
-            "currencies": Field(
-                MapOf(Num(minimum=1e-9), key=_CODE),
-                True,
-                "rate: 1 unit of the key currency in base currency",
-            ),
             "value_bands": Field(
                 ListOf(_ID, min_items=1, unique=True), True, "band names, lowest first"
             ),
@@ -292,6 +294,59 @@ SCHEMAS: dict[str, Obj] = {
             "default_return_rate": Field(Num(minimum=0, maximum=1), True),
         }
     ),
+    "currencies.yaml": Obj(
+        {
+            "base_currency": Field(
+                _CODE, True, "currency every price is converted to before bands are compared"
+            ),
+            "as_of": Field(Date(), True, "date of the rates (an entry's own as_of wins)"),
+            "source": Field(Str(), True, "where the rates come from (an entry's own source wins)"),
+            "unit_value": Field(
+                ListOf(Enum(PRICE_FIELDS), min_items=1, unique=True),
+                True,
+                "which price is the unit's value: the first of these a row has",
+            ),
+            "plausible_median": Field(
+                Obj(
+                    {
+                        "low": Field(
+                            Num(minimum=0), True, "lowest plausible median, base currency"
+                        ),
+                        "high": Field(Num(minimum=0), True, "highest plausible median"),
+                        "sample_rows": Field(
+                            Num(minimum=1, integer=True), True, "priced rows the check reads"
+                        ),
+                    }
+                ),
+                True,
+                "the check on prices whose currency a run assumed",
+            ),
+            "currencies": Field(
+                MapOf(
+                    Obj(
+                        {
+                            "rate": Field(
+                                Num(minimum=1e-12),
+                                True,
+                                "1 unit of this currency in the base currency",
+                            ),
+                            "name": Field(Str(), False, "the currency's name"),
+                            "decimals": Field(
+                                Num(minimum=0, maximum=4, integer=True),
+                                False,
+                                "ISO 4217 minor unit digits (default 2)",
+                            ),
+                            "as_of": Field(Date(), False, "date of this rate"),
+                            "source": Field(Str(), False, "where this rate comes from"),
+                        }
+                    ),
+                    key=_CODE,
+                ),
+                True,
+                "every currency a price may be in, with its rate",
+            ),
+        }
+    ),
     "returns.yaml": Obj(
         {
             "version": Field(Str()),
@@ -418,8 +473,43 @@ class Vertical:
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    """One currency's rate into the base currency, with where and when it was taken from."""
+
+    code: str
+    rate: float
+    name: str
+    decimals: int
+    as_of: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Currencies:
+    """`currencies.yaml`: the base currency, every rate, the unit-value rule, the price check."""
+
+    base: str
+    rates: Mapping[str, Rate]
+    unit_value: tuple[str, ...]
+    plausible_low: float
+    plausible_high: float
+    sample_rows: int
+    file: str = "currencies.yaml"
+
+    def rate(self, code: str) -> float | None:
+        """Base-currency units per unit of `code`, or None when the rulebook has no rate for it."""
+        found = self.rates.get(code)
+        return None if found is None else found.rate
+
+    def multipliers(self) -> dict[str, float]:
+        """Code → rate, the plain mapping the hot paths look rates up in."""
+        return {code: r.rate for code, r in self.rates.items()}
+
+
+@dataclass(frozen=True, slots=True)
 class Classification:
-    base_currency: str
+    base_currency: str  # filled from currencies.yaml, kept here for classification's convenience
     currencies: Mapping[str, float]
     value_bands: tuple[str, ...]
     verticals: Mapping[str, Vertical]
@@ -477,6 +567,8 @@ class RuleSet:
 
 @dataclass(frozen=True, slots=True)
 class Costs:
+    """costs.yaml, with every amount converted into the base currency (`currency`)."""
+
     currency: str
     per_unit: Mapping[str, float]
     per_lot: Mapping[str, float]
@@ -490,6 +582,8 @@ class Costs:
     lpn_catch_share: float
     return_rates: Mapping[str, float]
     default_return_rate: float
+    written_in: str = ""  # the currency costs.yaml is written in, before conversion
+    conversion: float = 1.0  # base-currency units per unit of `written_in`
 
 
 @dataclass(frozen=True, slots=True)
@@ -502,6 +596,7 @@ class Rulebook:
     policy: RuleSet
     returns: RuleSet
     costs: Costs
+    currencies: Currencies
     version: str
     human_version: str = ""
     files: tuple[str, ...] = field(default=())
@@ -607,7 +702,9 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         checked[fname] = checker.check(doc, SCHEMAS[fname], getattr(doc, "line", 1))
         problems.extend(checker.problems)
 
-    classification = _classification(docs, names, checked, problems)
+    money = _currencies(docs.get("currencies.yaml"), names["currencies.yaml"], checked, problems)
+    _moved_keys(docs.get("classification.yaml"), names["classification.yaml"], problems)
+    classification = _classification(docs, names, checked, problems, money)
     regulations = _regulations(docs, names, problems)
     reg_ids = tuple(r.id for r in regulations)
     facts = policy_facts(enums.get("verticals", ()), enums.get("value_bands", ()), reg_ids)
@@ -617,13 +714,19 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     returns = _ruleset(
         "returns", docs.get("returns.yaml"), names["returns.yaml"], RETURN_FACTS, problems, ()
     )
-    costs = _costs(docs.get("costs.yaml"), checked.get("costs.yaml", False))
+    costs = _costs(
+        docs.get("costs.yaml"),
+        checked.get("costs.yaml", False),
+        money,
+        names["costs.yaml"],
+        problems,
+    )
     # Conflicts are only meaningful between rules whose every part is valid.
     if policy is not None and checked.get("policy.yaml") and checked.get("regulations.yaml"):
         problems.extend(_hit_policy_conflicts(policy, regulations))
     if returns is not None and checked.get("returns.yaml"):
         problems.extend(_hit_policy_conflicts(returns, ()))
-    if problems or not (classification and policy and returns and costs):
+    if problems or not (classification and policy and returns and costs and money):
         raise RulebookError(problems or [Problem(str(root), 1, "the rulebook could not be loaded")])
     version = digest.hexdigest()[:12]
     human = (
@@ -638,13 +741,90 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         policy,
         returns,
         costs,
+        money,
         version,
         human,
         tuple(names[f] for f in FILES),
     )
 
 
-def _classification(docs, names, checked, problems) -> Classification | None:
+def _currencies(doc, file, checked, problems) -> Currencies | None:
+    """`currencies.yaml` as typed rates; the base currency must be listed at rate 1."""
+    if not checked.get("currencies.yaml"):
+        return None
+    base = doc["base_currency"]
+    table = doc["currencies"]
+    rates: dict[str, Rate] = {}
+    for code, entry in table.items():
+        rates[code] = Rate(
+            code,
+            float(entry["rate"]),
+            str(entry.get("name", code)),
+            int(entry.get("decimals", 2)),
+            str(entry.get("as_of", doc["as_of"])),
+            str(entry.get("source", doc["source"])),
+            table.line_of(code),
+        )
+    ok = True
+    if base not in rates:
+        problems.append(
+            Problem(
+                file,
+                doc.line_of("currencies"),
+                f"currencies: the base currency {base} must be listed, with rate 1",
+            )
+        )
+        ok = False
+    elif rates[base].rate != 1:
+        problems.append(
+            Problem(
+                file,
+                rates[base].line,
+                f"currencies.{base}: the base currency's rate must be 1, got {rates[base].rate:g}",
+            )
+        )
+        ok = False
+    check = doc["plausible_median"]
+    if float(check["high"]) <= float(check["low"]):
+        problems.append(
+            Problem(
+                file,
+                check.line_of("high"),
+                f"plausible_median.high: must be above low ({float(check['low']):g}), "
+                f"got {float(check['high']):g}",
+            )
+        )
+        ok = False
+    if not ok:
+        return None
+    return Currencies(
+        base,
+        rates,
+        tuple(doc["unit_value"]),
+        float(check["low"]),
+        float(check["high"]),
+        int(check["sample_rows"]),
+        file,
+    )
+
+
+def _moved_keys(doc, file, problems) -> None:
+    """A rules copy made before currencies.yaml existed: say where the keys went."""
+    if not isinstance(doc, Mapping):
+        return
+    for key in ("base_currency", "currencies"):
+        if key in doc:
+            problems.append(
+                Problem(
+                    file,
+                    doc.line_of(key),
+                    f"'{key}' moved to currencies.yaml: move it there (rates are written "
+                    "`USD: {rate: 94.96}` with a date and source; see the bundled currencies.yaml)",
+                )
+            )
+
+
+def _classification(docs, names, checked, problems, money) -> Classification | None:
     doc = docs.get("classification.yaml")
     if not checked.get("classification.yaml"):
         _band_order(doc, names["classification.yaml"], problems)
@@ -694,28 +874,14 @@ def _classification(docs, names, checked, problems) -> Classification | None:
                     )
                 )
             seen_hsn[prefix] = vid
-    base = doc["base_currency"]
-    rates = {k: float(r) for k, r in doc["currencies"].items()}
-    if base not in rates:
-        problems.append(
-            Problem(
-                file,
-                doc.line_of("currencies"),
-                f"currencies: the base currency {base} must be listed with rate 1",
-            )
-        )
-    elif rates[base] != 1:
-        problems.append(
-            Problem(
-                file,
-                doc["currencies"].line_of(base),
-                f"currencies.{base}: the base currency's rate must be 1, got {rates[base]:g}",
-            )
-        )
     keywords = tuple(
         k.lower() for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
     )
-    return Classification(base, rates, bands, verticals, doc["fallback_vertical"], keywords)
+    if money is None:  # currencies.yaml reports its own problems
+        return None
+    return Classification(
+        money.base, money.multipliers(), bands, verticals, doc["fallback_vertical"], keywords
+    )
 
 
 def _band_order(doc, file, problems) -> None:
@@ -870,25 +1036,41 @@ def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
     )
 
 
-def _costs(doc, ok) -> Costs | None:
-    if not ok:
+def _costs(doc, ok, money, file, problems) -> Costs | None:
+    """costs.yaml with its amounts converted from the currency it is written in to the base."""
+    if not ok or money is None:
+        return None
+    written = doc["currency"]
+    k = money.rate(written)
+    if k is None:
+        problems.append(
+            Problem(
+                file,
+                doc.line_of("currency"),
+                f"currency: {written} has no rate in {money.file}; add one there "
+                f"(`{written}: {{rate: …, as_of: …, source: …}}` under currencies) or write the "
+                f"costs in a currency it lists, such as {money.base}",
+            )
+        )
         return None
     m = doc["methods"]
     a = doc["assumptions"]
     return Costs(
-        doc["currency"],
-        {k: float(v["per_unit"]) for k, v in m.items()},
-        {k: float(v.get("per_lot", 0)) for k, v in m.items()},
-        {k: float(v.get("fixed_monthly", 0)) for k, v in m.items()},
-        {k: str(v.get("note", "")) for k, v in m.items()},
+        money.base,
+        {key: float(v["per_unit"]) * k for key, v in m.items()},
+        {key: float(v.get("per_lot", 0)) * k for key, v in m.items()},
+        {key: float(v.get("fixed_monthly", 0)) * k for key, v in m.items()},
+        {key: str(v.get("note", "")) for key, v in m.items()},
         float(a["bad_return_share"]),
         float(a["loss_per_bad_return"]),
         float(a["repeat_return_share"]),
-        float(a["return_loop_cost"]),
+        float(a["return_loop_cost"]) * k,
         float(a["lots_per_sku_month"]),
         float(a["lpn_catch_share"]),
-        {k: float(v) for k, v in doc["return_rates"].items()},
+        {key: float(v) for key, v in doc["return_rates"].items()},
         float(doc["default_return_rate"]),
+        written,
+        k,
     )
 
 
@@ -975,16 +1157,19 @@ def rule_file_schemas(book: Rulebook) -> dict[str, dict[str, Any]]:
 
 __all__ = [
     "CAPTURES",
-    "METHODS",
-    "METHOD_RANK",
-    "RETURN_FACTS",
-    "SCHEMAS",
     "Classification",
     "Costs",
+    "Currencies",
+    "METHODS",
+    "METHOD_RANK",
+    "PRICE_FIELDS",
+    "RETURN_FACTS",
+    "Rate",
     "Regulation",
     "Rule",
     "RuleSet",
     "Rulebook",
+    "SCHEMAS",
     "Vertical",
     "bundled_rules_dir",
     "load_rulebook",
