@@ -93,7 +93,7 @@ def test_fast_record_equals_constructor() -> None:
 
 
 def test_plain_csv_reads_all_fields(tmp_path: Path) -> None:
-    """A clean comma CSV yields typed records with row numbers, default currency and digits."""
+    """A clean comma CSV yields typed records with row numbers and digits, and no invented currency."""
     path = write(
         tmp_path,
         "c.csv",
@@ -104,7 +104,7 @@ def test_plain_csv_reads_all_fields(tmp_path: Path) -> None:
     assert not rejected and reader.format == "csv"
     assert records[0] == SkuRecord(
         row=1, sku="A1", title="Phone", category="Electronics > Mobile Phones", price=14999.0,
-        currency="INR", hsn="08517", gtin="8901234567890",
+        currency="", hsn="08517", gtin="8901234567890",
     )  # fmt: skip
     assert (records[1].row, records[1].title, records[1].price) == (2, "Case", 199.5)
 
@@ -152,10 +152,11 @@ def test_aliases_and_extra_columns(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-def test_price_wins_over_mrp(tmp_path: Path) -> None:
-    """When both price and MRP columns exist, the alias listed first (price) is used."""
-    records, _, _ = read(write(tmp_path, "p.csv", "sku,mrp,price\nA,999,799\n"))
-    assert records[0].price == 799.0 and records[0].extra == (("mrp", "999"),)
+def test_price_and_mrp_fill_price_and_list_price(tmp_path: Path) -> None:
+    """A price column is what the unit sells for, an MRP column its list price; MRP alone is both."""
+    records, _, _ = read(write(tmp_path, "p.csv", "sku,mrp,price\nA,999,799\nB,500,\n"))
+    assert (records[0].price, records[0].list_price, records[0].extra) == (799.0, 999.0, ())
+    assert (records[1].price, records[1].list_price) == (500.0, 500.0)
 
 
 def test_currency_from_symbol_and_column(tmp_path: Path) -> None:
@@ -173,7 +174,7 @@ def test_bad_rows_are_rejected_with_row_numbers(tmp_path: Path) -> None:
         ",100,INR\n"  # 2 blank SKU
         "B,ninety thousand,INR\n"  # 3
         "C,-5,INR\n"  # 4
-        "D,,INR\n"  # 5
+        "D,,INR\n"  # 5 no price: still a record (decided on its other signals, flagged)
         "A,200,INR\n"  # 6 duplicate
         "E,100,Rupees\n"  # 7
         "F,₹100,USD\n"  # 8 symbol disagrees with the column
@@ -184,21 +185,22 @@ def test_bad_rows_are_rejected_with_row_numbers(tmp_path: Path) -> None:
         (2, "missing SKU"),
         (3, 'price "ninety thousand" is not a number'),
         (4, 'price "-5" is negative'),
-        (5, "no price"),
         (6, 'duplicate SKU "A" (first seen on row 1)'),
         (7, 'currency "Rupees" is not a 3-letter code such as INR or USD'),
         (8, "price is written in INR but the currency column says USD"),
     ]
-    assert [(r.row, r.currency) for r in records] == [(1, "INR"), (9, "XYZ")]
+    assert [(r.row, r.price, r.currency) for r in records] == [
+        (1, 100.0, "INR"), (5, None, "INR"), (9, 100.0, "XYZ"),
+    ]  # fmt: skip
     assert reader.rows_read == 9
 
 
 def test_short_and_long_rows_still_read(tmp_path: Path) -> None:
-    """A row with too few or too many fields is read when its SKU and price are present."""
+    """A row with too few or too many fields is read; one without a price has price None."""
     text = "sku,price,title,hsn\nA,10\nB,20,t,1234,extra,more\nC\n"
     records, rejected, _ = read(write(tmp_path, "s.csv", text))
-    assert [(r.sku, r.price) for r in records] == [("A", 10.0), ("B", 20.0)]
-    assert [(r.row, r.reason) for r in rejected] == [(3, "no price")]
+    assert [(r.sku, r.price) for r in records] == [("A", 10.0), ("B", 20.0), ("C", None)]
+    assert not rejected
 
 
 def test_blank_lines_are_skipped_but_numbered(tmp_path: Path) -> None:
@@ -225,7 +227,7 @@ def test_bad_warranty_and_customised_cells(tmp_path: Path) -> None:
         ("blank.csv", b"\xef\xbb\xbf \r\n\n", "empty"),
         ("bin.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
         ("book.xlsx", b"PK\x03\x04rest-of-zip", "binary"),
-        ("cols.csv", b"colour,size\nred,M\n", "no recognisable columns"),
+        ("cols.csv", b"colour,size\nred,M\n", "no SKU column"),
         ("obj.json", b'{"sku": "A"}', "JSON list"),
         ("nums.json", b"[1, 2, 3]", "JSON list of product objects"),
         ("broken.json", b'[{"sku": "A",', "not valid JSON"),
@@ -259,7 +261,7 @@ def test_json_list_streams_elements(tmp_path: Path) -> None:
     records, rejected, reader = read(path)
     assert reader.format == "json"
     assert [(r.row, r.sku, r.price, r.currency) for r in records] == [
-        (1, "J1", 899.0, "INR"), (2, "J2", 1299.0, "INR"), (5, "J4", 10.5, "USD"),
+        (1, "J1", 899.0, ""), (2, "J2", 1299.0, "INR"), (5, "J4", 10.5, "USD"),
     ]  # fmt: skip
     assert records[0].customised is True and records[0].hsn == "9608"
     assert records[1].tags == ("gift", "pen") and records[1].extra == (("colour", "red"),)
@@ -334,7 +336,7 @@ def test_shopify_inheritance_image_rows_and_sku_fallback(tmp_path: Path) -> None
         2, "ocean-blue-shirt-large-navy-blue", "Nayi", "Shirts", "Shirts",
     )  # fmt: skip
     assert second.tags == ("men", "cotton") and second.product_category == "Apparel > Shirts"
-    assert first.gtin == "8901234567890" and first.currency == "INR"
+    assert first.gtin == "8901234567890" and first.currency == ""  # Shopify names none
     assert (tote.row, tote.sku, tote.title, tote.price) == (4, "TOTE-1", "Canvas Tote", 399.0)
 
 
@@ -395,16 +397,15 @@ def test_sample_catalogs_read_cleanly(path: Path) -> None:
             (7, "missing SKU"),
             (8, 'duplicate SKU "MSY-002" (first seen on row 2)'),
             (10, 'currency "Rupees" is not a 3-letter code such as INR or USD'),
-            (12, "no price"),
         ]
         assert [(r.row, r.price, r.currency) for r in records] == [
             (1, 1299.0, "INR"), (2, 399.0, "INR"), (3, 1299.0, "EUR"), (4, 2499.0, "INR"),
-            (9, 120.0, "XYZ"), (11, 1299.5, "INR"), (13, 123456.0, "INR"),
+            (9, 120.0, "XYZ"), (11, 1299.5, "INR"), (12, None, "INR"), (13, 123456.0, "INR"),
         ]  # fmt: skip
         return
     assert not rejected and len(records) >= 20
     for r in records:
-        assert r.price is not None and r.price > 0 and r.currency == "INR" and r.title
+        assert r.price is not None and r.price > 0 and r.currency in ("INR", "") and r.title
         assert r.hsn or reader.format == "shopify"  # Shopify exports carry no HSN
         assert _gs1_ok(r.gtin), f"{path.name} row {r.row}: bad GTIN {r.gtin}"
 

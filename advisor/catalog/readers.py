@@ -17,14 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from advisor.catalog.columns import match_columns
+from advisor.catalog.columns import ColumnMap, map_columns, match_columns, normalise
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import RowBuilder
 from advisor.errors import CatalogError
 
 __all__ = ["FORMATS", "CatalogReader", "open_catalog"]
 
-FORMATS = ("csv", "shopify", "json", "jsonl")
+FORMATS = ("csv", "shopify", "woocommerce", "magento", "vendure", "json", "jsonl")
+_SAMPLE_ROWS = 200
 _SAMPLE = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")
 _MAX_JSON_ITEM = 8 * 1024 * 1024
@@ -42,6 +43,7 @@ class CatalogReader:
     """
 
     format: str = ""
+    columns: ColumnMap | None = None  # the generic CSV reader's column choice
 
     def __init__(self, path: Path, stream: IO[str], builder: RowBuilder, encoding: str) -> None:
         self.path = path
@@ -50,6 +52,7 @@ class CatalogReader:
         self.skipped_rows = 0
         self._stream = stream
         self._builder = builder
+        self.overrides: dict[str, str] = {}
 
     def __iter__(self) -> Iterator[Item]:
         try:
@@ -76,13 +79,19 @@ class CsvReader(CatalogReader):
     format = "csv"
     first_row = 0  # rows before this reader's first record (a byte range of a bigger file)
 
-    def __init__(self, path, stream, builder, encoding, delimiter: str) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, path, stream, builder, encoding, delimiter: str, columns: ColumnMap
+    ) -> None:
         super().__init__(path, stream, builder, encoding)
         self.delimiter = delimiter
         self._reader = csv.reader(stream, delimiter=delimiter)
         self.header = _read_header(self._reader, path)
-        self._columns, extra = match_columns(self.header)
-        self._extra = tuple((pos, name) for pos, name in extra if name)
+        self.columns = columns
+        self._columns = dict(columns.positions)
+        self._multi = dict(columns.multi)
+        if columns.type_in_path:
+            self._columns["category_type"] = self._columns.pop("product_type")
+        self._extra = columns.extra
 
     def _extra_values(self, fields: list[str]) -> tuple[tuple[str, str], ...]:
         n = len(fields)
@@ -94,7 +103,11 @@ class CsvReader(CatalogReader):
         if not any(f.strip() for f in fields):
             return None
         n = len(fields)
-        values = {field: fields[pos] for field, pos in self._columns.items() if pos < n}
+        values: dict[str, object] = {
+            field: fields[pos] for field, pos in self._columns.items() if pos < n
+        }
+        for field, positions in self._multi.items():
+            values[field] = [fields[pos] for pos in positions if pos < n]
         return self._builder.build(
             row, values, self._extra_values(fields), self.delimiter.join(fields)
         )
@@ -111,7 +124,8 @@ class CsvReader(CatalogReader):
         fast = (
             i_sku is not None
             and i_price is not None
-            and not {"tags", "customised", "warranty_months"} & cols.keys()
+            and not self._multi
+            and not _SLOW_FIELDS & cols.keys()
         )
         builder = self._builder
         seen = builder.seen.first_row
@@ -133,14 +147,17 @@ class CsvReader(CatalogReader):
                         except ValueError:
                             price = -1.0
                         currency = currencies.get(fields[i_cur])
-                        hsn, gtin = fields[i_hsn], fields[i_gtin]
+                        hsn, gtin, cat = fields[i_hsn], fields[i_gtin], fields[i_cat]
                         if (
                             sku
-                            and price >= 0
+                            and price > 0
                             and price - price == 0
                             and currency is not None
                             and (hsn.isdigit() or not hsn)
                             and (gtin.isdigit() or not gtin)
+                            and sku[0] != "'"
+                            and cat[:1] != "["
+                            and ">>" not in cat
                             and not seen(sku, row)
                         ):
                             self.rows_read += 1
@@ -150,7 +167,7 @@ class CsvReader(CatalogReader):
                                     row,
                                     sku,
                                     fields[i_title].strip(),
-                                    fields[i_cat].strip(),
+                                    cat.strip(),
                                     fields[i_brand].strip(),
                                     price,
                                     currency,
@@ -164,6 +181,7 @@ class CsvReader(CatalogReader):
                                     extra_values(fields) if extra_values else (),
                                     None,
                                     (),
+                                    "",
                                 ),
                             )
                             continue
@@ -181,6 +199,23 @@ class CsvReader(CatalogReader):
                 row += 1
                 self.rows_read += 1
                 yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+
+
+_SLOW_FIELDS = frozenset(
+    {
+        "tags",
+        "customised",
+        "warranty_months",
+        "list_price",
+        "sub_category",
+        "category_type",
+        "product_type",
+        "gift_card",
+        "requires_shipping",
+        "virtual",
+        "downloadable",
+    }
+)
 
 
 def _read_header(reader: Iterator[list[str]], path: Path) -> list[str]:
@@ -202,15 +237,17 @@ class JsonLinesReader(CatalogReader):
             if not text:
                 self.skipped_rows += 1
                 continue
-            self.rows_read += 1
             try:
                 obj = decode(text)
             except ValueError as exc:
+                self.rows_read += 1
                 yield RejectedRow(
                     row, f"line {row} is not valid JSON ({_json_problem(exc)})", "", text
                 )
                 continue
-            yield _from_object(self._builder, row, obj, text)
+            for item in _expand(self._builder, row, obj, text, self.overrides):
+                self.rows_read += 1
+                yield item
 
 
 class JsonReader(CatalogReader):
@@ -291,8 +328,9 @@ class JsonReader(CatalogReader):
         row = 0
         while element is not None:
             row += 1
-            self.rows_read += 1
-            yield _from_object(self._builder, row, element[0], element[1])
+            for item in _expand(self._builder, row, element[0], element[1], self.overrides):
+                self.rows_read += 1
+                yield item
             try:
                 element = self._next_element()
             except ValueError as exc:
@@ -303,24 +341,71 @@ class JsonReader(CatalogReader):
                 return
 
 
+def _expand(
+    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str]
+) -> Iterator[Item]:
+    """One JSON element's records: a product with variants (Saleor, Medusa) is one per variant.
+
+    Every record of one element carries the element's number as its row, so a row number
+    always points at the object in the file.
+    """
+    from advisor.catalog.jsonshapes import variants
+
+    parts = variants(obj) if isinstance(obj, dict) else None
+    if not parts:
+        yield _from_object(builder, row, obj, text, overrides)
+        return
+    for part in parts:
+        yield _from_object(builder, row, part, text, overrides)
+
+
 def _json_problem(exc: ValueError) -> str:
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} at column {exc.colno}"
     return str(exc)
 
 
-def _from_object(builder: RowBuilder, row: int, obj: Any, text: str) -> Item:
+def _from_object(
+    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str] | None = None
+) -> Item:
     if not isinstance(obj, dict):
         return RejectedRow(row, f"item {row} is not a JSON object", "", text[:200])
-    keys = list(obj)
-    columns, extra_keys = match_columns(str(k) for k in keys)
-    values = {field: obj[keys[pos]] for field, pos in columns.items()}
-    extra = tuple(
-        (name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
-        for pos, name in extra_keys
-        if (value := obj[keys[pos]]) not in (None, "")
-    )
+    from advisor.catalog.jsonshapes import flatten
+
+    flat = flatten(obj, builder.decimals)
+    values, extra = _object_values(flat, overrides or {})
     return builder.build(row, values, extra, text[:200])
+
+
+def _object_values(
+    obj: dict[str, Any], overrides: dict[str, str]
+) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
+    """field → value for one JSON object: the best-ranked key that holds a value wins."""
+    from advisor.catalog.columns import _RANK
+
+    by_field: dict[str, tuple[int, str]] = {}
+    wanted = {normalise(h): f for f, h in overrides.items()}
+    for key, value in obj.items():
+        norm = normalise(str(key))
+        if norm in wanted:
+            by_field[wanted[norm]] = (-1, key)
+            continue
+        hit = _RANK.get(norm)
+        if hit is None or value in (None, "", [], {}):
+            continue
+        fld, rank = hit
+        if fld not in by_field or rank < by_field[fld][0]:
+            by_field[fld] = (rank, key)
+    values: dict[str, Any] = {f: obj[k] for f, (_, k) in by_field.items()}
+    if "title_detail" in values:
+        values["title_detail"] = [values["title_detail"]]
+    taken = {k for _, k in by_field.values()}
+    extra = tuple(
+        (str(k), v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
+        for k, v in obj.items()
+        if k not in taken and v not in (None, "", [], {})
+    )
+    return values, extra
 
 
 def _detect_encoding(sample: bytes) -> str:
@@ -352,12 +437,20 @@ def _pick_delimiter(text: str) -> str:
 
 
 def open_catalog(
-    path: str | Path, format: str | None = None, default_currency: str = "INR"
+    path: str | Path,
+    format: str | None = None,
+    default_currency: str = "",
+    columns: dict[str, str] | None = None,
+    decimals: dict[str, int] | None = None,
 ) -> CatalogReader:
     """Open `path` as a catalog and return a reader that streams its rows.
 
-    `format` is one of ``csv``, ``shopify``, ``json``, ``jsonl``, or None to detect it from the
-    extension and the first bytes. Rows priced without a currency use `default_currency`.
+    `format` is one of `FORMATS`, or None to detect it from the extension, the first bytes and
+    the header. `columns` maps fields to header names (``{"sku": "ItemKey"}``, as
+    ``--column sku=ItemKey``), overriding the alias table. Prices the file gives no currency for
+    get `default_currency`, which is "" by default: the evaluation resolves it (see
+    `advisor.advice.money`), so a reader never guesses one. `decimals` gives ISO minor-unit
+    digits per currency, for formats that write amounts in minor units (Medusa).
     """
     if format is not None and format not in FORMATS:
         raise CatalogError(
@@ -369,18 +462,24 @@ def open_catalog(
     except OSError as exc:
         raise CatalogError(f"{p}: cannot read the catalog ({exc.strerror or exc})") from None
     try:
-        return _open(p, raw, format, default_currency)
+        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {})
     except BaseException:
         raw.close()
         raise
+    return reader
 
 
-def _open(p: Path, raw: IO[bytes], format: str | None, default_currency: str) -> CatalogReader:
+def _open(
+    p: Path, raw: IO[bytes], format: str | None, builder: RowBuilder, overrides: dict[str, str]
+) -> CatalogReader:
+    from advisor.catalog.columns import check_fields
+
+    check_fields(overrides, "column mapping")
     try:
         sample = raw.read(_SAMPLE)
     except OSError as exc:
         raise CatalogError(f"{p}: cannot read the catalog ({exc.strerror or exc})") from None
-    if not sample.strip(b" \t\r\n\xef\xbb\xbf"):
+    if not sample.strip(b" \t\r\n\xef\xbb\xbf,;|\t"):
         raise CatalogError(f"{p}: the catalog is empty; expected a header row and product rows")
     encoding = _detect_encoding(sample)
     if encoding != "utf-16" and (b"\x00" in sample or sample.startswith(b"PK\x03\x04")):
@@ -398,35 +497,83 @@ def _open(p: Path, raw: IO[bytes], format: str | None, default_currency: str) ->
             format = "json"
     raw.seek(0)
     stream = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-    builder = RowBuilder(default_currency)
-    if format == "json":
-        return JsonReader(p, stream, builder, encoding)
-    if format == "jsonl":
-        first = next((line for line in io.StringIO(text) if line.strip()), "")
-        try:
-            ok = isinstance(json.loads(first), dict)
-        except ValueError:
-            ok = False
-        if not ok:
-            raise CatalogError(f"{p}: expected JSON Lines, one product object per line")
-        return JsonLinesReader(p, stream, builder, encoding)
+    if format in ("json", "jsonl"):
+        reader: CatalogReader
+        if format == "json":
+            reader = JsonReader(p, stream, builder, encoding)
+        else:
+            first = next((line for line in io.StringIO(text) if line.strip()), "")
+            try:
+                ok = isinstance(json.loads(first), dict)
+            except ValueError:
+                ok = False
+            if not ok:
+                raise CatalogError(f"{p}: expected JSON Lines, one product object per line")
+            reader = JsonLinesReader(p, stream, builder, encoding)
+        reader.overrides = dict(overrides)
+        return reader
     delimiter = _pick_delimiter(text)
-    from advisor.catalog.shopify import ShopifyReader, is_shopify_header
+    rows = _sample_rows(text, delimiter)
+    header = rows[0] if rows else []
+    from advisor.catalog import platforms
 
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next((f for f in reader if any(x.strip() for x in f)), [])
-    if format == "shopify" or (format is None and is_shopify_header(header)):
-        if not is_shopify_header(header):
-            raise CatalogError(
-                f"{p}: not a Shopify product export; expected Handle and Variant Price columns"
-            )
-        return ShopifyReader(p, stream, builder, encoding, delimiter)
-    columns, _ = match_columns(header)
-    if not {"sku", "price", "title"} & columns.keys():
-        found = ", ".join(h.strip() for h in header[:8] if h.strip()) or "nothing"
-        raise CatalogError(
-            f"{p}: no recognisable columns in the header (found {found}); expected a SKU column "
-            "(sku, item code, product code…) and a price or title column",
-            hint="column names are matched ignoring case and punctuation; see advisor/catalog/columns.py",
+    kind = format if format not in (None, "csv") else None
+    if kind is None and format is None:
+        kind = platforms.detect(header)
+    if kind is not None:
+        return platforms.open_platform(
+            kind, p, stream, builder, encoding, delimiter, header, rows[1:], overrides
         )
-    return CsvReader(p, stream, builder, encoding, delimiter)
+    colmap = map_columns(header, rows[1:], overrides, str(p))
+    if "sku" not in colmap:
+        raise _no_sku_column(p, header, colmap)
+    return CsvReader(p, stream, builder, encoding, delimiter, colmap)
+
+
+def _sample_rows(text: str, delimiter: str) -> list[list[str]]:
+    """The header and the first data rows of the sample, stripped (a cut last line dropped)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) > 1 and not lines[-1].endswith(("\n", "\r")):
+        lines = lines[:-1]
+    out: list[list[str]] = []
+    try:
+        for fields in csv.reader(io.StringIO("".join(lines)), delimiter=delimiter):
+            if not any(f.strip() for f in fields):
+                continue
+            out.append([f.strip() for f in fields])
+            if len(out) > _SAMPLE_ROWS:
+                break
+    except csv.Error:
+        pass
+    return out
+
+
+def _looks_like_data(cell: str) -> bool:
+    c = cell.strip().lstrip("'")
+    if not c:
+        return False
+    try:
+        float(c.replace(",", ""))
+        return True
+    except ValueError:
+        return len(c) > 40 or c.startswith(("http://", "https://"))
+
+
+def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogError:
+    """One error for the whole file, naming the columns found and how to map one."""
+    names = [h for h in header if h]
+    if not colmap.positions and any(_looks_like_data(h) for h in names):
+        shown = ", ".join(repr(h[:30]) for h in names[:6])
+        return CatalogError(
+            f"{p}: the file has no header row: its first line is data ({shown}…)",
+            hint="add a first line naming the columns, e.g. sku,title,category,price — then run again",
+        )
+    shown = ", ".join(names[:40]) + (f" … ({len(names)} in all)" if len(names) > 40 else "")
+    return CatalogError(
+        f"{p}: no SKU column: none of the columns is a SKU or an ID (found: {shown or 'nothing'})",
+        hint=(
+            "say which column holds the SKU: --column sku=<header> (for example --column "
+            f"sku={names[0] if names else 'ItemKey'!s}), or `columns: {{sku: <header>}}` in the "
+            "brand profile; names the reader knows are listed in advisor/catalog/columns.py"
+        ),
+    )

@@ -27,6 +27,11 @@ class SkuRecord(NamedTuple):
     `nature` carries what the file says about the item's nature, normalised to words such as
     ``gift_card``, ``no_shipping``, ``virtual``, ``downloadable``, ``service``: classification
     decides from them whether the row is stock at all.
+    `price_from` is "" when `price` / `list_price` are the row's own; otherwise the row has no
+    price of its own and they were taken from related rows, naming which: ``variants`` (a
+    variable / configurable parent valued at its dearest variant), ``parts`` (a dynamic bundle
+    valued at the sum of its parts), ``default row`` (a store-view row of a SKU listed before).
+    Either way the row is flagged in the output as having no price of its own.
     `row` is the 1-based data-row number in the source (header excluded) so every decision and
     every error can point back at the file.
     """
@@ -48,6 +53,7 @@ class SkuRecord(NamedTuple):
     extra: tuple[tuple[str, str], ...] = ()
     list_price: float | None = None
     nature: tuple[str, ...] = ()
+    price_from: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,13 +11,33 @@ from array import array
 from collections.abc import Mapping
 from typing import Any
 
+from advisor.catalog import categories
 from advisor.catalog.prices import PriceError, parse_price
 from advisor.catalog.records import RejectedRow, SkuRecord
 
-__all__ = ["RowBuilder", "SeenSkus", "new_record"]
+__all__ = ["NATURE_WORDS", "RowBuilder", "SeenSkus", "new_record", "strip_excel"]
 
 _TRUE = frozenset({"yes", "y", "true", "t", "1", "customised", "customized", "personalised"})
 _FALSE = frozenset({"no", "n", "false", "f", "0", ""})
+#: A product type that names a nature, as stores write it → the `SkuRecord.nature` word.
+NATURE_WORDS = {
+    "service": "service",
+    "services": "service",
+    "virtual": "virtual",
+    "downloadable": "downloadable",
+    "download": "downloadable",
+    "digital": "downloadable",
+    "gift card": "gift_card",
+    "giftcard": "gift_card",
+    "gift cards": "gift_card",
+    "gift voucher": "gift_card",
+    "subscription": "subscription",
+}
+
+
+def strip_excel(text: str) -> str:
+    """Drop the apostrophe Excel puts before a number it was told to keep as text (``'0195…``)."""
+    return text[1:].strip() if text[:1] == "'" and len(text) > 1 else text
 
 
 class SeenSkus:
@@ -85,6 +105,7 @@ def new_record(
     extra: tuple[tuple[str, str], ...],
     list_price: float | None = None,
     nature: tuple[str, ...] = (),
+    price_from: str = "",
 ) -> SkuRecord:
     """Build a SkuRecord from all its fields in order, skipping the keyword handling of `SkuRecord(...)`."""
     return _new_tuple(
@@ -107,6 +128,7 @@ def new_record(
             extra,
             list_price,
             nature,
+            price_from,
         ),
     )
 
@@ -126,11 +148,45 @@ def _digits(value: Any) -> str:
     return text if text.isdigit() else "".join(ch for ch in text if ch.isdigit())
 
 
+def _truth(value: Any) -> bool | None:
+    """Yes / no as stores write it (TRUE, false, 1, Y …); None when blank or unreadable."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if not text:
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def nature_of(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The nature words a row's cells say, in a fixed order, no repeats."""
+    words: list[str] = list(values.get("nature") or ())
+    if _truth(values.get("gift_card")):
+        words.append("gift_card")
+    if _truth(values.get("requires_shipping")) is False:
+        words.append("no_shipping")
+    if _truth(values.get("virtual")):
+        words.append("virtual")
+    if _truth(values.get("downloadable")):
+        words.append("downloadable")
+    kind = NATURE_WORDS.get(_text(values.get("product_type")).lower())
+    if kind:
+        words.append(kind)
+    return tuple(dict.fromkeys(words))
+
+
 class RowBuilder:
     """Judges one row's raw values; holds the state a whole file shares (currency, seen SKUs)."""
 
-    def __init__(self, default_currency: str) -> None:
+    def __init__(
+        self, default_currency: str = "", decimals: Mapping[str, int] | None = None
+    ) -> None:
         self.default_currency = default_currency.strip().upper()
+        self.decimals: Mapping[str, int] = decimals or {}  # ISO minor units, for minor amounts
         self.seen = SeenSkus()
 
     def build(
@@ -139,25 +195,50 @@ class RowBuilder:
         values: Mapping[str, Any],
         extra: tuple[tuple[str, str], ...] = (),
         raw: str = "",
+        *,
+        check_duplicate: bool = True,
     ) -> SkuRecord | RejectedRow:
-        """Return the record for `values` (field name → raw cell or JSON value), or why not."""
-        sku = _text(values.get("sku"))
+        """Return the record for `values` (field name → raw cell or JSON value), or why not.
+
+        Besides the `SkuRecord` fields, `values` may hold ``list_price``, ``sub_category`` and
+        ``category_type`` (further levels of the category path), ``title_detail`` (a list of
+        words added to the title), the nature columns (``gift_card``, ``requires_shipping``,
+        ``virtual``, ``downloadable``), ``nature`` (words a platform reader already knows) and
+        ``price_from``. A price of 0 or blank is no price (None), never the cheapest item.
+        """
+        sku = strip_excel(_text(values.get("sku")))
         if not sku:
             return RejectedRow(row, "missing SKU", "", raw)
-        first = self.seen.first_row(sku, row)
-        if first:
-            return RejectedRow(row, f'duplicate SKU "{sku}" (first seen on row {first})', sku, raw)
+        if check_duplicate:
+            first = self.seen.first_row(sku, row)
+            if first:
+                return RejectedRow(
+                    row, f'duplicate SKU "{sku}" (first seen on row {first})', sku, raw
+                )
         try:
-            price, currency = self._price_and_currency(values.get("price"), values.get("currency"))
+            price, list_price, currency = self._prices(
+                values.get("price"), values.get("list_price"), values.get("currency")
+            )
             customised = _flag(values.get("customised"))
             warranty = _months(values.get("warranty_months"))
         except ValueError as exc:
             return RejectedRow(row, str(exc), sku, raw)
+        category = categories.generic(_text(values.get("category")))
+        sub = _text(values.get("sub_category"))
+        level3 = _text(values.get("category_type"))
+        if sub or level3:
+            category = categories.join_levels(category, sub, level3)
+        title = _text(values.get("title"))
+        detail = values.get("title_detail")
+        if detail:
+            low = title.lower()
+            words = [w for w in (_text(d) for d in detail) if w and w.lower() not in low]
+            title = " ".join([title, *words]).strip()
         return new_record(
             row,
             sku,
-            _text(values.get("title")),
-            _text(values.get("category")),
+            title,
+            category,
             _text(values.get("brand")),
             price,
             currency,
@@ -169,24 +250,47 @@ class RowBuilder:
             customised,
             warranty,
             extra,
+            list_price,
+            nature_of(values),
+            str(values.get("price_from") or ""),
         )
 
-    def _price_and_currency(self, raw_price: Any, raw_currency: Any) -> tuple[float, str]:
-        if raw_price is None or isinstance(raw_price, str):
-            price, symbol = parse_price(raw_price or "")
-        elif isinstance(raw_price, int | float) and not isinstance(raw_price, bool):
-            price, symbol = parse_price(repr(raw_price))
-        else:
-            raise PriceError(f"price {_json_repr(raw_price)} is not a number")
+    def _prices(
+        self, raw_price: Any, raw_list: Any, raw_currency: Any
+    ) -> tuple[float | None, float | None, str]:
+        """(price, list price, currency code or "") from the cells; 0 or blank is None."""
+        price, sym1 = _amount(raw_price, "price")
+        list_price, sym2 = _amount(raw_list, "list price")
+        if sym1 and sym2 and sym1 != sym2:
+            raise ValueError(f"price is written in {sym1} but the list price in {sym2}")
+        symbol = sym1 or sym2
+        if price is None:
+            price = list_price
         cell = _text(raw_currency)
         if not cell:
-            return price, symbol or self.default_currency
+            return price, list_price, symbol or self.default_currency
         code = cell.upper()
         if len(code) != 3 or not code.isascii() or not code.isalpha():
             raise ValueError(f'currency "{cell}" is not a 3-letter code such as INR or USD')
         if symbol and symbol != code:
             raise ValueError(f"price is written in {symbol} but the currency column says {code}")
-        return price, code
+        return price, list_price, code
+
+
+def _amount(raw: Any, what: str) -> tuple[float | None, str | None]:
+    """One price cell: (value or None for blank / 0, the currency its text names)."""
+    if raw is None:
+        return None, None
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        text = repr(raw)
+    elif isinstance(raw, str):
+        text = raw
+    else:
+        raise PriceError(f"{what} {_json_repr(raw)} is not a number")
+    if not text.strip():
+        return None, None
+    value, symbol = parse_price(text)
+    return (value or None), symbol
 
 
 def _json_repr(value: Any) -> str:

@@ -1,0 +1,161 @@
+"""Store platforms' own CSV exports: recognising them, and what their readers share.
+
+Each platform writes products its own way — Shopify a row per variant under a Handle,
+WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
+children *after* them, Vendure variant rows with a blank name — so each has a reader
+(`shopify`, `woocommerce`, `magento`, `vendure`) built on `PlatformReader`, which finds the
+platform's columns by name (``--column FIELD=HEADER`` still overrides any of them), walks the
+rows with the generic reader's error recovery, and can pre-read the whole file once when
+parents or prices live on other rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, ClassVar
+
+from advisor.catalog.columns import normalise
+from advisor.catalog.readers import CatalogReader, Item, _read_header
+from advisor.catalog.records import RejectedRow
+from advisor.catalog.rows import RowBuilder
+from advisor.errors import CatalogError
+
+__all__ = ["PlatformReader", "detect", "open_platform"]
+
+#: Header names (normalised) that identify each platform's export, all of which must be there.
+SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
+    "shopify": (frozenset({"handle", "variantprice"}), frozenset({"handle", "variantsku"})),
+    "woocommerce": (
+        frozenset({"id", "type", "sku", "name", "regularprice"}),
+        frozenset({"type", "sku", "name", "regularprice", "parent"}),
+    ),
+    "magento": (frozenset({"sku", "attributesetcode", "producttype", "name"}),),
+    "vendure": (frozenset({"name", "slug", "facets", "sku", "price"}),),
+}
+
+
+def detect(header: Sequence[str]) -> str | None:
+    """The platform whose export `header` is, or None for a generic CSV."""
+    names = {normalise(h) for h in header}
+    for kind, options in SIGNATURES.items():
+        if any(sig <= names for sig in options):
+            return kind
+    return None
+
+
+def open_platform(
+    kind: str,
+    path: Path,
+    stream: IO[str],
+    builder: RowBuilder,
+    encoding: str,
+    delimiter: str,
+    header: Sequence[str],
+    sample: Sequence[Sequence[str]],
+    overrides: Mapping[str, str],
+) -> PlatformReader:
+    """The reader for a `kind` export; `CatalogError` when the header is not that platform's."""
+    from advisor.catalog import magento, shopify, vendure, woocommerce
+
+    cls: type[PlatformReader] = {
+        "shopify": shopify.ShopifyReader,
+        "woocommerce": woocommerce.WooCommerceReader,
+        "magento": magento.MagentoReader,
+        "vendure": vendure.VendureReader,
+    }[kind]
+    if detect(header) != kind:
+        need = " and ".join(sorted(SIGNATURES[kind][0]))
+        raise CatalogError(
+            f"{path}: not a {cls.label} export; its header lacks the columns that mark one ({need})"
+        )
+    return cls(path, stream, builder, encoding, delimiter, overrides)
+
+
+class PlatformReader(CatalogReader):
+    """Rows of one platform's CSV export, found by the platform's column names."""
+
+    label: ClassVar[str] = ""
+    #: role → the normalised header names that can hold it, first found wins.
+    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def __init__(
+        self,
+        path: Path,
+        stream: IO[str],
+        builder: RowBuilder,
+        encoding: str,
+        delimiter: str,
+        overrides: Mapping[str, str],
+    ) -> None:
+        super().__init__(path, stream, builder, encoding)
+        self.delimiter = delimiter
+        self._reader = csv.reader(stream, delimiter=delimiter)
+        self.header = _read_header(self._reader, path)
+        index: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            index.setdefault(normalise(name), i)
+        self._index = index
+        self._at: dict[str, int | None] = {
+            role: next((index[n] for n in names if n in index), None)
+            for role, names in self.COLUMNS.items()
+        }
+        self.overrides = dict(overrides)
+        for fld, wanted in overrides.items():
+            exact = [i for i, name in enumerate(self.header) if name == wanted.strip()]
+            pos = exact[0] if exact else index.get(normalise(wanted))
+            if pos is None:
+                raise CatalogError(
+                    f"{path}: column mapping {fld}={wanted!r}: the file has no column named "
+                    f"{wanted!r}; its columns are: " + ", ".join(h for h in self.header if h)
+                )
+            self._at[fld] = pos
+
+    def cell(self, fields: Sequence[str], role: str) -> str:
+        """The stripped cell of `role` in a row ("" when the file has no such column)."""
+        i = self._at.get(role)
+        return fields[i].strip() if i is not None and i < len(fields) else ""
+
+    def all_rows(self) -> Iterator[list[str]]:
+        """Every data row of the file, read afresh (for readers that look ahead once)."""
+        with open(self.path, encoding=self.encoding, errors="replace", newline="") as fh:
+            reader = csv.reader(fh, delimiter=self.delimiter)
+            for fields in reader:
+                if any(f.strip() for f in fields):
+                    break
+            while True:
+                try:
+                    yield from reader
+                    return
+                except csv.Error:
+                    continue
+
+    def _row(self, row: int, fields: list[str]) -> Item | None:
+        raise NotImplementedError  # each platform defines how a row becomes a record
+
+    def _items(self) -> Iterator[Item]:
+        row = 0
+        while True:
+            try:
+                for fields in self._reader:
+                    row += 1
+                    item = self._row(row, fields) if any(f.strip() for f in fields) else None
+                    if item is None:
+                        self.skipped_rows += 1
+                    else:
+                        self.rows_read += 1
+                        yield item
+                return
+            except csv.Error as exc:  # the csv module gives up on one record, then goes on
+                row += 1
+                self.rows_read += 1
+                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+
+
+def join_raw(fields: Sequence[str], delimiter: str) -> str:
+    """A row's text for error reports, as the csv module would write it."""
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=delimiter, lineterminator="").writerow(fields)
+    return buf.getvalue()[:200]
