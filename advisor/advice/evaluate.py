@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError
 from advisor.advice.costs import CostAccumulator, CostReport
+from advisor.advice.money import unit_amount, unknown_currency
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.engine.decide import Decision, PolicyEngine
@@ -75,7 +76,9 @@ class Summary:
     by_vertical_method: Counter = field(default_factory=Counter)
     rejection_reasons: Counter = field(default_factory=Counter)
     fallback: int = 0
+    price_missing: int = 0  # decided rows with no price of their own (0, blank, or from others)
     costs: CostReport | None = None
+    currency: Any = None  # the run's advisor.advice.money.PriceCheck, when it made one
 
     @property
     def rows_read(self) -> int:
@@ -102,6 +105,7 @@ class Evaluator:
         self.default_currency = (
             default_currency or self.profile.currency or rulebook.classification.base_currency
         ).upper()
+        self._amount = unit_amount(rulebook.currencies.unit_value)
         bounds: set[float] = set()
         for v in rulebook.classification.verticals.values():
             bounds.update(b for _, b in v.bands)
@@ -150,12 +154,17 @@ class Evaluator:
         """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
         currency = rec.currency or self.default_currency
         rate = self.classifier._rates.get(currency)
-        if rate is None or rec.price is None or self._exact_only:
+        if rate is None:
+            return RejectedRow(
+                rec.row, unknown_currency(currency, self.rulebook.currencies), rec.sku
+            )
+        amount = self._amount(rec)
+        if self._exact_only:
             try:
                 return self.decide(rec)
             except UnknownCurrencyError as exc:
                 return RejectedRow(rec.row, str(exc), rec.sku)
-        value = rec.price * rate
+        value = None if amount is None else amount * rate
         key = self._row_key(rec, value)
         memo = self._memo
         hit = memo.get(key)
@@ -175,7 +184,7 @@ class Evaluator:
             return row
         return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
 
-    def _row_key(self, rec: SkuRecord, value: float) -> tuple:
+    def _row_key(self, rec: SkuRecord, value: float | None) -> tuple:
         customised = (
             rec.customised if rec.customised is not None else self.classifier.is_customised(rec)
         )
@@ -186,11 +195,12 @@ class Evaluator:
             rec.tags,
             rec.hsn,
             rec.currency,
-            bisect_left(self._bounds, value),
+            -1 if value is None else bisect_left(self._bounds, value),
             value in self._bound_set,
             customised,
             rec.warranty_months,
             not rec.gtin,
+            rec.nature,
         )
 
     # ------------------------------------------------------------------ a stream
@@ -210,13 +220,16 @@ class Evaluator:
         bounds, bound_set = self._bounds, self._bound_set
         quick = self.classifier._customised_quick
         is_customised = self.classifier.is_customised
+        amount_of = self._amount
         fast = not self._exact_only
         title_marker = _TITLE
         record_cls, row_cls = SkuRecord, EvaluatedRow
         new_tuple = tuple.__new__
         for item in items:
             if item.__class__ is record_cls:
-                price = item.price
+                price = amount_of(item)
+                if item.price_from or item.price is None:
+                    s.price_missing += 1
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
                     value = price * rate
@@ -240,6 +253,7 @@ class Evaluator:
                             cust,
                             item.warranty_months,
                             not item.gtin,
+                            item.nature,
                         )
                     )
                     if hit is not None and hit is not title_marker:

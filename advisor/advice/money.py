@@ -169,8 +169,8 @@ class PriceCheck:
         assert self.median is not None and self.median_base is not None
         scale = (
             f"their median, {c.code} {self.median:,.2f}"
-            + (f" = {self.base} {self.median_base:,.2f}," if c.code != self.base else "")
-            + f" is {'above' if self.median_base > self.high else 'below'} what a catalog's "
+            + (f" (= {self.base} {self.median_base:,.2f})" if c.code != self.base else "")
+            + f", is {'above' if self.median_base > self.high else 'below'} what a catalog's "
             f"median plausibly is ({self.base} {self.low:,.0f}–{self.high:,.0f})"
         )
         fits = "; currencies that would fit: " + ", ".join(self.fits) if self.fits else ""
@@ -179,6 +179,12 @@ class PriceCheck:
             "Decisions that depend on value will be wrong if the currency is: rerun with "
             "--currency CODE, or set `currency:` in the brand profile"
         )
+
+    def describe(self) -> str:
+        """A short line for a summary: the currency used and where it came from."""
+        if not self.sampled and self.labelled:
+            return "as the file gives it on each row"
+        return f"{self.choice.code} ({self.choice.describe()})"
 
     def to_dict(self) -> dict[str, object]:
         return {

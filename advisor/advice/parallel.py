@@ -34,8 +34,9 @@ from typing import IO, Any
 from advisor.advice.costs import CostAccumulator
 from advisor.advice.evaluate import Evaluator, Summary
 from advisor.catalog import open_catalog
+from advisor.catalog.columns import ColumnMap
 from advisor.catalog.readers import CsvReader
-from advisor.catalog.rows import RowBuilder
+from advisor.catalog.rows import RowBuilder, strip_excel
 from advisor.errors import TrackrightError
 
 MIN_BYTES = 16 * 1024 * 1024  # below this, forking costs more than it saves
@@ -53,6 +54,7 @@ class Plan:
     delimiter: str
     header: list[str]
     encoding: str
+    columns: ColumnMap  # chosen once, from the file's first rows, for both halves
 
 
 class _RangeReader(io.RawIOBase):
@@ -118,8 +120,11 @@ def _boundary_after(fh: IO[bytes], pos: int, size: int, odd: bool) -> int | None
     return None
 
 
-def plan(path: Path, default_currency: str) -> Plan | None:
-    """Decide whether `path` can be split, and where; None means evaluate it sequentially."""
+def plan(path: Path, columns: dict[str, str] | None = None) -> Plan | None:
+    """Decide whether `path` can be split, and where; None means evaluate it sequentially.
+
+    `columns` is the run's column mapping (``--column``), so both halves read the same columns.
+    """
     try:
         size = path.stat().st_size
     except OSError:
@@ -127,14 +132,15 @@ def plan(path: Path, default_currency: str) -> Plan | None:
     minimum = int(os.environ.get("TRACKRIGHT_PARALLEL_MIN_BYTES", MIN_BYTES))
     if size < minimum or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return None
-    with open_catalog(path, default_currency=default_currency) as reader:
+    with open_catalog(path, columns=columns) as reader:
         if (
             not isinstance(reader, CsvReader)
             or reader.format != "csv"
             or reader.encoding not in ("utf-8-sig", "utf-8")
+            or reader.columns is None
         ):
             return None
-        delimiter, header = reader.delimiter, list(reader.header)
+        delimiter, header, colmap = reader.delimiter, list(reader.header), reader.columns
     with open(path, "rb") as fh:
         bom = 3 if fh.read(3) == codecs.BOM_UTF8 else 0
         header_end = _boundary_after(fh, bom, size, False)
@@ -147,7 +153,7 @@ def plan(path: Path, default_currency: str) -> Plan | None:
         split = _boundary_after(fh, middle, size, odd)
         if split is None or split >= size:
             return None
-    return Plan(header_end, split, size, delimiter, header, "utf-8-sig" if bom else "utf-8")
+    return Plan(header_end, split, size, delimiter, header, "utf-8-sig" if bom else "utf-8", colmap)
 
 
 def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
@@ -155,9 +161,7 @@ def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
 
     Returns the number of records, or None when the half does not end on a record boundary.
     """
-    from advisor.catalog.columns import match_columns
-
-    i_sku = match_columns(p.header)[0].get("sku")
+    i_sku = p.columns.get("sku")
     claim = builder.seen.first_row
     with open(path, "rb") as fh:
         fh.seek(p.header_end)
@@ -168,7 +172,7 @@ def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
             for fields in csv.reader(text, delimiter=p.delimiter, strict=True):
                 rows += 1
                 if i_sku is not None and i_sku < len(fields):
-                    sku = fields[i_sku].strip()
+                    sku = strip_excel(fields[i_sku].strip())  # as the reader reads it
                     if sku:
                         claim(sku, rows)
         except csv.Error:
@@ -199,7 +203,7 @@ def _open_half(
         header = fh.read(p.header_end)
     raw = _RangeReader(path, header, start, end)
     stream = io.TextIOWrapper(raw, encoding=p.encoding, errors="replace", newline="")
-    reader = CsvReader(path, stream, builder, p.encoding, p.delimiter)
+    reader = CsvReader(path, stream, builder, p.encoding, p.delimiter, p.columns)
     reader.first_row = first_row
     return reader
 
@@ -326,7 +330,7 @@ def evaluate_in_two(
                 w1,
                 {
                     **common,
-                    "builder": RowBuilder(currency),
+                    "builder": RowBuilder(),
                     "start": p.header_end,
                     "end": p.split,
                     "first_row": 0,
@@ -339,7 +343,7 @@ def evaluate_in_two(
         )
         first.start()
         w1.close()
-        builder = RowBuilder(currency)
+        builder = RowBuilder()
         rows_before = _first_half_claims(path, p, builder)
         if rows_before is None:
             first.kill()
@@ -417,6 +421,7 @@ def _merge(into: Summary, s: Summary) -> None:
     into.decided += s.decided
     into.rejected += s.rejected
     into.fallback += s.fallback
+    into.price_missing += s.price_missing
     for name in ("by_method", "by_vertical", "by_rule", "by_vertical_method", "rejection_reasons"):
         getattr(into, name).update(getattr(s, name) or Counter())
 

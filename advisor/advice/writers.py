@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-from json.encoder import encode_basestring
 from typing import IO, Any
 
 from advisor.advice.evaluate import EvaluatedRow, Shared
@@ -22,6 +21,7 @@ COLUMNS = (
     "row",
     "status",
     "sku",
+    "gtin",
     "title",
     "vertical",
     "value_band",
@@ -38,6 +38,8 @@ COLUMNS = (
     "return_qc",
     "vertical_source",
     "rulebook_version",
+    "price_status",
+    "flags",
     "error",
 )
 
@@ -63,14 +65,38 @@ def _static(shared: Shared, base: str, version: str) -> dict[str, Any]:
     }
 
 
+def price_status(rec: Any) -> tuple[str, tuple[str, ...]]:
+    """("ok" | "missing", flags): whether the row has a price of its own, and what was used."""
+    if rec.price is not None and not rec.price_from:
+        return "ok", ()
+    if rec.price_from:
+        return "missing", ("price_from_" + rec.price_from.replace(" ", "_"),)
+    return "missing", ("no_price",)
+
+
+def _row_part(item: EvaluatedRow) -> dict[str, Any]:
+    """What is this row's own in its record (the rest is shared by its decision)."""
+    r = item.record
+    status, flags = price_status(r)
+    v = item.unit_value
+    return {
+        "row": r.row,
+        "status": "decided",
+        "sku": r.sku,
+        "gtin": r.gtin,
+        "title": r.title,
+        "unit_value": None if v is None else round(v, 2),
+        "price_status": status,
+        "flags": list(flags),
+    }
+
+
 def record(item: EvaluatedRow | RejectedRow, base_currency: str, version: str) -> dict[str, Any]:
-    """The JSON-able record of one input row."""
+    """The JSON-able record of one input row: the one definition every writer and export uses."""
     if isinstance(item, RejectedRow):
         return {"row": item.row, "status": "rejected", "sku": item.sku, "error": item.reason}
-    r = item.record
-    out: dict[str, Any] = {"row": r.row, "status": "decided", "sku": r.sku, "title": r.title}
+    out = _row_part(item)
     out.update(_static(item.shared, base_currency, version))
-    out["unit_value"] = None if item.unit_value is None else round(item.unit_value, 2)
     return out
 
 
@@ -88,18 +114,12 @@ class Writer:
 
 
 def _json_row(item: EvaluatedRow, base: str, version: str, key: str) -> str:
-    """One decided row as JSON text, reusing the pre-rendered shared part."""
+    """One decided row as JSON text: `record`'s content, the shared part rendered once."""
     sh = item.shared
     tail = sh.render.get(key)
     if tail is None:
         tail = sh.render[key] = json.dumps(_static(sh, base, version), ensure_ascii=False)[1:]
-    r = item.record
-    v = item.unit_value
-    value = "null" if v is None else repr(round(v, 2))
-    return (
-        f'{{"row": {r.row}, "status": "decided", "sku": {encode_basestring(r.sku)}, '
-        f'"title": {encode_basestring(r.title)}, "unit_value": {value}, {tail}'
-    )
+    return json.dumps(_row_part(item), ensure_ascii=False)[:-1] + ", " + tail
 
 
 class JsonLinesWriter(Writer):
@@ -192,7 +212,6 @@ class CsvWriter(Writer):
                 "yes" if o.get("return_qc") else "no",
                 f.vertical_source,
                 self.version,
-                "",
             )
         )
         parts = sh.render["csv"] = (head, tail)
@@ -202,7 +221,8 @@ class CsvWriter(Writer):
         lines = self._lines
         if item.__class__ is not EvaluatedRow:
             lines.append(
-                _csv_line((item.row, "rejected", item.sku, *[""] * 16, item.reason)) + "\n"
+                _csv_line((item.row, "rejected", item.sku, *[""] * (len(COLUMNS) - 4), item.reason))
+                + "\n"
             )
         else:
             sh = item.shared
@@ -214,8 +234,13 @@ class CsvWriter(Writer):
                 sku = _csv_cell(sku)
             if _NEEDS_QUOTE(title) is not None:
                 title = _csv_cell(title)
+            if r.price is not None and not r.price_from:
+                tail = ",ok,,\n"
+            else:
+                tail = ",missing," + ";".join(price_status(r)[1]) + ",\n"
             lines.append(
-                f"{r.row},decided,{sku},{title},{parts[0]},{'' if v is None else f'{v:.2f}'},{parts[1]}\n"
+                f"{r.row},decided,{sku},{r.gtin},{title},{parts[0]},"
+                f"{'' if v is None else f'{v:.2f}'},{parts[1]}{tail}"
             )
         if len(lines) >= self._BLOCK:
             self.out.write("".join(lines))
@@ -252,5 +277,6 @@ __all__ = [
     "ErrorsWriter",
     "JsonLinesWriter",
     "JsonWriter",
+    "price_status",
     "record",
 ]

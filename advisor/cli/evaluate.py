@@ -8,13 +8,20 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import click
-from rich.console import Console
 
-from advisor.cli.rules import AS_OF_OPTION, RULES_OPTION, profile_option
+from advisor.cli.options import (
+    AS_OF_OPTION,
+    COLUMN_OPTION,
+    CURRENCY_OPTION,
+    INPUT_FORMAT_OPTION,
+    RULES_OPTION,
+    column_mapping,
+    load_profile_option,
+    profile_option,
+)
 from advisor.errors import TrackrightError
 
 TABLE_ROW_LIMIT = 500
@@ -23,11 +30,11 @@ TABLE_ROW_LIMIT = 500
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.argument("file", type=click.Path(path_type=Path))
 @RULES_OPTION
-@profile_option("Brand profile YAML (monthly orders, return rate, markets, ...).")
-@click.option(
-    "--currency",
-    help="Currency of prices that carry none (Shopify exports); default: the profile's, else INR.",
+@profile_option(
+    "Brand profile YAML (monthly orders, return rate, markets, currency, columns, ...)."
 )
+@CURRENCY_OPTION
+@COLUMN_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -53,13 +60,7 @@ TABLE_ROW_LIMIT = 500
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the summary and costs as JSON here.",
 )
-@click.option(
-    "--input-format",
-    type=click.Choice(["auto", "csv", "shopify", "json", "jsonl"]),
-    default="auto",
-    show_default=True,
-    help="Force the catalog format instead of detecting it.",
-)
+@INPUT_FORMAT_OPTION
 @click.option(
     "--monthly-orders",
     type=click.IntRange(min=0),
@@ -88,6 +89,7 @@ def evaluate(
     rules_dir,
     profile_path,
     currency,
+    columns,
     fmt,
     output,
     errors_path,
@@ -100,43 +102,37 @@ def evaluate(
     jobs,
     progress,
 ) -> None:
-    """Decide serial / batch / LPN for every row of a catalog (CSV, Shopify export, JSON, JSON Lines).
+    """Decide serial / batch / LPN for every row of a catalog (CSV, Shopify, WooCommerce,
+    Magento or Vendure export, JSON, JSON Lines).
 
     Every row ends up decided or rejected with its row number and reason; the summary shows the
     counts per method and vertical, the rules that decided most SKUs, and the monthly cost of the
-    policy beside serialising or batching everything.
+    policy beside serialising or batching everything. Prices the file gives no currency for are
+    read in --currency, else the profile's currency, else the base currency — and the run says
+    which on stderr, loudly when the prices look implausible for it.
 
     Exit codes: 0 every row decided; 1 some rows rejected (the rest still decided and
-    written); 2 unusable input (file, rulebook, profile or option).
+    written); 2 unusable input (file, header, rulebook, profile, currency or option).
 
     \b
     Examples:
       trackright evaluate sample_catalogs/electronics_brand.csv --profile sample_catalogs/brand_profile.yaml
       trackright evaluate shop.csv --currency USD --format json -o decisions.json --errors rejected.csv
+      trackright evaluate item_master.csv --column sku=ItemKey --column title="Item Name"
     """
     from dataclasses import replace
 
-    from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
-    from advisor.advice.profile import BrandProfile, load_profile
-    from advisor.advice.writers import WRITERS, ErrorsWriter
-    from advisor.catalog import open_catalog
-    from advisor.catalog.records import RejectedRow
+    from advisor.advice.run import Collect, DecisionsFile, ErrorsFile, evaluate_file
+    from advisor.render.progress import progress_bar
     from advisor.rulebook.load import load_rulebook
 
     book = load_rulebook(rules_dir)
-    profile = load_profile(profile_path) if profile_path else BrandProfile()
+    profile = load_profile_option(profile_path)
     if monthly_orders is not None:
         profile = replace(profile, monthly_orders=monthly_orders)
     if units_per_order is not None:
         profile = replace(profile, units_per_order=units_per_order)
-    if currency:
-        currency = currency.strip().upper()
-        if currency not in book.classification.currencies:
-            raise TrackrightError(
-                f"--currency {currency}: no rate for it in classification.yaml (known: "
-                f"{', '.join(sorted(book.classification.currencies))})"
-            )
-    default_currency = currency or profile.currency or book.classification.base_currency
+    mapping = column_mapping(columns)
     to_terminal = output is None and sys.stdout.isatty()
     if fmt is None:
         fmt = (
@@ -156,89 +152,50 @@ def evaluate(
     ):
         if path is not None:
             _check_writable(path, what)
-
-    reader = open_catalog(
+    shown = Collect(TABLE_ROW_LIMIT)
+    outputs: list = [shown] if fmt == "table" else [DecisionsFile(output, fmt)]
+    if errors_path:
+        outputs.append(ErrorsFile(errors_path))
+    with progress_bar(Path(file).name, show_progress) as tick:
+        run = evaluate_file(
+            file,
+            book,
+            profile,
+            currency=currency,
+            columns=mapping,
+            input_format=input_format,
+            as_of=as_of.date() if as_of else None,
+            outputs=outputs,
+            jobs=jobs,
+            progress=tick,
+            profile_name=str(profile_path or ""),
+            on_currency=_say_currency,
+        )
+    _finish(
+        run.summary,
+        fmt,
+        output,
+        errors_path,
+        summary_path,
+        no_summary,
+        shown.items,
+        book.classification.base_currency,
         file,
-        format=None if input_format == "auto" else input_format,
-        default_currency=default_currency,
+        book,
     )
-    base = book.classification.base_currency
-    shown: list[EvaluatedRow | RejectedRow] = []
-    day = as_of.date() if as_of else None
-    done = None
-    if fmt != "table" and jobs != 1 and input_format in ("auto", "csv"):
-        from advisor.advice import parallel
 
-        reader.close()
-        split = parallel.plan(Path(file), default_currency)
-        if split is not None:
-            with _progress_bar(file, show_progress) as tick:
-                done = parallel.evaluate_in_two(
-                    Path(file),
-                    split,
-                    book=book,
-                    profile=profile,
-                    as_of=day,
-                    currency=default_currency,
-                    fmt=fmt,
-                    output=output,
-                    errors_path=errors_path,
-                    progress=tick,
-                )
-        if done is None:
-            reader = open_catalog(
-                file,
-                format=None if input_format == "auto" else input_format,
-                default_currency=default_currency,
-            )
-    if done is not None:
-        from advisor.advice.evaluate import cost_report
 
-        summary, acc, info = done
-        summary.skipped = info["skipped"]
-        summary.costs = cost_report(acc, profile)
-        _finish(
-            summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book
-        )
+def _say_currency(check) -> None:
+    """State the currency the run assumed, first and on stderr; loudly when prices disagree."""
+    note = check.message()
+    if not note:
         return
-    evaluator = Evaluator(book, profile, day, default_currency)
-    summary = Summary()
-    with ExitStack() as stack:
-        stack.enter_context(reader)
-        writer = None
-        if fmt != "table":
-            out = (
-                stack.enter_context(open(output, "w", encoding="utf-8", newline=""))
-                if output
-                else sys.stdout
-            )
-            writer = WRITERS[fmt](out, base, book.tag)
-        errors = (
-            ErrorsWriter(stack.enter_context(open(errors_path, "w", encoding="utf-8", newline="")))
-            if errors_path
-            else None
-        )
-        stream = evaluator.run(reader, summary)
-        if show_progress:
-            stream = _with_progress(stream, file)
-        if writer is not None and errors is None:
-            write = writer.write
-            for item in stream:  # the hot loop of a big catalog: nothing else per row
-                write(item)
-        else:
-            for item in stream:
-                if writer is not None:
-                    writer.write(item)
-                elif len(shown) < TABLE_ROW_LIMIT:
-                    shown.append(item)
-                if errors is not None and isinstance(item, RejectedRow):
-                    errors.write(item)
-        if writer is not None:
-            writer.close()
-    summary.skipped = reader.skipped_rows
-    summary.costs = evaluator.cost_report()
-    evaluator.close()
-    _finish(summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book)
+    if check.plausible is False:
+        from advisor.render.report import console
+
+        console(stderr=True).print(f"[bold red]{note}[/bold red]", markup=True, highlight=False)
+    else:
+        click.echo(f"trackright: {note}", err=True)
 
 
 def _finish(
@@ -301,48 +258,6 @@ def _format_from_suffix(path: Path) -> str:
     return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
 
 
-@contextmanager
-def _progress_bar(file: Path, show: bool):
-    """A rows-done callback drawing a rich progress bar on stderr (or nothing when not shown)."""
-    if not show:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]Evaluating[/bold] {task.description} on 2 cores"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        transient=True,
-        console=Console(stderr=True),
-    ) as bar:
-        task = bar.add_task(file.name, total=None)
-        yield lambda n: bar.update(task, completed=n)
-
-
-def _with_progress(stream, file: Path):
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]Evaluating[/bold] {task.description}"),
-        BarColumn(bar_width=None),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(file.name, total=None)
-        n = 0
-        for item in stream:
-            n += 1
-            if n % 5000 == 0:
-                bar.update(task, completed=n)
-            yield item
-        bar.update(task, completed=n)
-
-
 def _write_summary(path: Path, s, file: Path, book) -> None:
     c = s.costs
     data = {
@@ -356,6 +271,8 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
         "by_vertical": dict(s.by_vertical),
         "by_rule": dict(s.by_rule.most_common()),
         "rejection_reasons": dict(s.rejection_reasons),
+        "price_missing": s.price_missing,
+        "currency": s.currency.to_dict() if s.currency is not None else None,
         "rulebook_version": book.tag,
         "costs": {
             "currency": c.currency,

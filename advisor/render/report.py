@@ -101,6 +101,20 @@ def summary_panel(s: Summary, source: str) -> Panel:
     )
     lines.add_row("Decided", f"{s.decided:,}")
     lines.add_row("Rejected", Text(f"{s.rejected:,}", style="bold red" if s.rejected else ""))
+    if s.price_missing:
+        lines.add_row(
+            "No own price",
+            f"{s.price_missing:,} decided rows have no price of their own (0 or blank): decided "
+            "on their other signals, marked price_status=missing",
+        )
+    check = s.currency
+    if check is not None:
+        note = check.message()
+        if note:
+            style = "bold red" if check.plausible is False else "yellow"
+            lines.add_row("Currency", Text(note, style=style))
+        else:
+            lines.add_row("Currency", check.describe())
     methods = Text()
     for m in ("serial", "lpn", "batch"):
         n = s.by_method.get(m, 0)
