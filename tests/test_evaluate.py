@@ -12,6 +12,8 @@ from advisor_helpers import SAMPLES, SHARED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from advisor.rulebook.load import load_rulebook
+
 PROFILE = str(SAMPLES / "brand_profile.yaml")
 
 
@@ -115,14 +117,17 @@ def test_messy_catalog_decides_good_rows_and_explains_the_rest(cli, tmp_path):
     assert len(rows) == 13 and [x["row"] for x in rows] == list(range(1, 14))
     status = {x["row"]: x for x in rows}
     assert status[1]["unit_value"] == 1299.0 and status[2]["unit_value"] == 399.0
-    assert status[3]["unit_value"] == pytest.approx(1299.0 * 91.0)  # 1.299,00 EUR
+    eur = load_rulebook().currencies.rate("EUR")
+    assert status[3]["unit_value"] == pytest.approx(round(1299.0 * eur, 2))  # 1.299,00 EUR
     assert "ninety thousand" in status[5]["error"] and "negative" in status[6]["error"]
     assert status[7]["error"] == "missing SKU"
     assert "first seen on row 2" in status[8]["error"]
-    assert "unknown currency XYZ" in status[9]["error"]
+    assert "unknown currency XYZ" in status[9]["error"] and "currencies.yaml" in status[9]["error"]
+    assert (status[12]["status"], status[12]["price_status"]) == ("decided", "missing")
+    assert status[12]["flags"] == ["no_price"] and status[12]["unit_value"] is None
     assert status[13]["unit_value"] == 123456.0
     rejected = list(csv.DictReader(errors.open(encoding="utf-8")))
-    assert [int(x["row"]) for x in rejected] == [5, 6, 7, 8, 9, 10, 12]
+    assert [int(x["row"]) for x in rejected] == [5, 6, 7, 8, 9, 10]
 
 
 @pytest.mark.skipif(
@@ -364,14 +369,15 @@ def test_decided_plus_rejected_equals_rows_read(book, tmp_path_factory, data):
 
 
 def test_large_file_streams_with_progress_off_when_piped(cli, tmp_path):
-    """A few thousand rows stream through with no progress bar or summary polluting piped output."""
+    """A few thousand rows stream through; stderr carries only the currency the run assumed."""
     f = tmp_path / "big.csv"
     with f.open("w", encoding="utf-8") as fh:
         fh.write("sku,title,category,price\n")
         for i in range(5000):
             fh.write(f"S{i},Item {i},Electronics > Audio,{100 + i}\n")
     r = cli("evaluate", str(f), "--format", "jsonl")
-    assert r.returncode == 0 and r.stderr == ""
+    assert r.returncode == 0 and len(r.stderr.splitlines()) == 1
+    assert r.stderr.startswith("trackright: prices without a currency of their own are read as INR")
     assert len(r.stdout.splitlines()) == 5000
 
 

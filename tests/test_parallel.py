@@ -102,7 +102,7 @@ def test_plan_cuts_on_a_record_boundary(tmp_path, small_threshold):
     src.write_text(
         body + f"B1,{long_field},2\n" + "".join(f"C{i},t,1\n" for i in range(200)), encoding="utf-8"
     )
-    p = parallel.plan(src, "INR")
+    p = parallel.plan(src)
     assert p is not None
     data = src.read_bytes()
     assert data[: p.split].count(b'"') % 2 == 0 and data[p.split - 1 : p.split] == b"\n"
@@ -123,4 +123,4 @@ def test_small_or_non_csv_files_stay_sequential(tmp_path):
     """Below the size threshold, or for JSON, there is no plan."""
     src = tmp_path / "c.csv"
     src.write_text("sku,title,price\nA,t,1\n", encoding="utf-8")
-    assert parallel.plan(src, "INR") is None
+    assert parallel.plan(src) is None

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from advisor.advice.costs import CostReport
 from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
+from advisor.advice.money import PriceCheck
 from advisor.advice.profile import BrandProfile
+from advisor.advice.run import Collect, evaluate_file
 from advisor.advice.writers import WRITERS
-from advisor.catalog import open_catalog
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.rulebook.load import Rulebook
 from tracker import PolicySnapshot
@@ -38,6 +39,7 @@ class Recommendation:
     costs: CostReport
     catalog: str | None  # the catalog file, or None when decided from the answers alone
     labels: dict[int, str]  # row → what a representative row stands for ("Fashion, low end")
+    currency: PriceCheck | None = None  # how the catalog's unlabelled prices were read
 
     @property
     def decided(self) -> list[EvaluatedRow]:
@@ -95,15 +97,28 @@ def recommend_from_profile(rulebook: Rulebook, profile: BrandProfile) -> Recomme
 def recommend_from_catalog(
     rulebook: Rulebook, profile: BrandProfile, path: str | Path, progress: Progress | None = None
 ) -> Recommendation:
-    """Decide every row of a catalog file; `progress` hears (done, total) as rows pass."""
+    """Decide every row of a catalog file, as `trackright evaluate` would (`evaluate_file`).
+
+    `progress` hears (done, 0) as rows pass and (total, total) at the end.
+    """
     report = progress or (lambda done, total: None)
-    with open_catalog(Path(path), default_currency=profile.currency) as reader:
-        items: list[SkuRecord | RejectedRow] = []
-        for item in reader:
-            items.append(item)
-            if len(items) % 500 == 0:
-                report(len(items), 0)
-    return _evaluate(rulebook, profile, items, str(path), {}, report)
+    keep = Collect()
+    run = evaluate_file(
+        Path(path), rulebook, profile, outputs=[keep], jobs=1, progress=lambda n: report(n, 0)
+    )
+    report(len(keep.items), len(keep.items))
+    return Recommendation(
+        profile,
+        rulebook.label,
+        rulebook.classification.base_currency,
+        rulebook.tag,
+        tuple(keep.items),
+        run.summary,
+        run.costs,
+        str(path),
+        {},
+        run.currency,
+    )
 
 
 def _evaluate(

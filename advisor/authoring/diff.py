@@ -311,7 +311,7 @@ def _example(rec: SkuRecord, a, b) -> dict[str, Any]:
         "row": rec.row,
         "sku": rec.sku,
         "title": rec.title,
-        "unit_value": a.facts.unit_value,
+        "unit_value": a.unit_value,  # this row's, not the first row of its decision's
         "old": {"rule": a.decision.rule, "outcome": _label(a.decision.outcome)},
         "new": {"rule": b.decision.rule, "outcome": _label(b.decision.outcome)},
     }

@@ -422,10 +422,11 @@ def _catalog(
     source: str,
     profile: BrandProfile,
     limit: int,
+    currency: str | None = None,
 ) -> Iterable[Finding]:
     from advisor.advice.evaluate import EvaluatedRow, Evaluator
 
-    evaluator = Evaluator(book, profile)
+    evaluator = Evaluator(book, profile, None, currency)
     hit: set[str] = set()
     fallback: list[EvaluatedRow] = []
     n_fallback = 0
@@ -481,8 +482,12 @@ def lint_rulebook(
     catalog_name: str = "",
     profile: BrandProfile | None = None,
     limit: int = 20,
+    currency: str | None = None,
 ) -> list[Finding]:
-    """Every finding for `book` (and, given catalog rows, for that catalog), most severe first."""
+    """Every finding for `book` (and, given catalog rows, for that catalog), most severe first.
+
+    `currency` is the one the catalog's unlabelled prices are in (as `evaluate` resolves it).
+    """
     findings: list[Finding] = []
     for rs in (book.policy, book.returns):
         findings.extend(_rule_checks(rs, domain_tests(rs.facts)))
@@ -492,7 +497,9 @@ def lint_rulebook(
     finally:
         engine.close()
     if catalog is not None:
-        findings.extend(_catalog(book, catalog, catalog_name, profile or BrandProfile(), limit))
+        findings.extend(
+            _catalog(book, catalog, catalog_name, profile or BrandProfile(), limit, currency)
+        )
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (rank[f.severity], f.file, f.line))
     return findings

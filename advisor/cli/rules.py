@@ -9,31 +9,35 @@ from typing import Any
 
 import click
 
+from advisor.cli.options import (  # noqa: E402 - shared with every deciding command
+    AS_OF_OPTION,
+    COLUMN_OPTION,
+    CURRENCY_OPTION,
+    RULES_OPTION,
+    column_mapping,
+    profile_option,
+)
 from advisor.errors import RulebookError, TrackrightError
 
-RULES_OPTION = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="TRACKRIGHT_RULES",
-    show_envvar=True,
-    help="Rules folder (default: the rules bundled with trackright).",
-)
+__all__ = ["AS_OF_OPTION", "RULES_OPTION", "profile_option", "rules"]
 
 
-AS_OF_OPTION = click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
+def _open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_path):
+    """The catalog as `evaluate` reads it (same columns, same currency); its check is stated."""
+    from advisor.advice.run import open_rows
 
-
-def profile_option(help: str = "Brand profile YAML."):  # noqa: A002 - click's own word
-    """The --profile option every deciding command shares."""
-    return click.option(
-        "--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path), help=help
+    opened = open_rows(
+        catalog,
+        book,
+        profile,
+        currency=currency,
+        columns=column_mapping(columns),
+        profile_name=str(profile_path or ""),
     )
+    note = opened.currency.message()
+    if note:
+        click.echo(f"trackright: {note}", err=True)
+    return opened
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -124,6 +128,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
       trackright decide --json '{"title": "Whey protein 1kg", "hsn": "21069099", "price": 2499}'
     """
     from advisor.advice.classify import Classifier, UnknownCurrencyError
+    from advisor.advice.money import resolve_currency
     from advisor.advice.profile import BrandProfile, load_profile
     from advisor.engine.decide import PolicyEngine
     from advisor.rulebook.load import load_rulebook
@@ -132,7 +137,8 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     rec = _sku_from_options(opts, json_text)
     if not rec.currency:
-        rec = rec._replace(currency=profile.currency or book.classification.base_currency)
+        choice = resolve_currency(book.currencies, None, profile.currency, str(profile_path or ""))
+        rec = rec._replace(currency=choice.code)
     classifier = Classifier(book, profile, as_of.date() if as_of else None)
     try:
         facts = classifier.classify(rec)
@@ -343,6 +349,8 @@ def _print_test_report(report, verbose: bool, min_coverage: float | None, low: b
     help="Also report rules no SKU of this catalog triggers and SKUs only the fallback decides.",
 )
 @profile_option("Brand profile used to evaluate --catalog.")
+@CURRENCY_OPTION
+@COLUMN_OPTION
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "info", "never"]),
@@ -358,6 +366,8 @@ def lint_cmd(
     path: Path | None,
     catalog: Path | None,
     profile_path: Path | None,
+    currency: str | None,
+    columns: tuple[str, ...],
     fail_on: str,
     fmt: str,
     verbose: bool,
@@ -385,10 +395,11 @@ def lint_cmd(
     book = load_rulebook(path)
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     if catalog is not None:
-        from advisor.catalog import open_catalog
-
-        with open_catalog(catalog) as reader:
-            findings = lint_rulebook(book, reader, str(catalog), profile)
+        opened = _open_catalog_rows(catalog, book, profile, currency, columns, profile_path)
+        with opened.reader() as reader:
+            findings = lint_rulebook(
+                book, reader, str(catalog), profile, currency=opened.currency.choice.code
+            )
     else:
         findings = lint_rulebook(book)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
@@ -437,9 +448,8 @@ def lint_cmd(
     type=click.IntRange(min=0),
     help="Orders a month for the cost change (overrides the profile).",
 )
-@click.option(
-    "--currency", help="Currency of prices that carry none (default: the profile's, else INR)."
-)
+@CURRENCY_OPTION
+@COLUMN_OPTION
 @click.option(
     "--max-flips",
     type=click.IntRange(min=0),
@@ -456,6 +466,7 @@ def diff_cmd(
     profile_path: Path | None,
     monthly_orders: int | None,
     currency: str | None,
+    columns: tuple[str, ...],
     max_flips: int | None,
     as_of,
     fmt: str,
@@ -478,21 +489,21 @@ def diff_cmd(
 
     from advisor.advice.profile import BrandProfile, load_profile
     from advisor.authoring.diff import diff_rulebooks
-    from advisor.catalog import open_catalog
     from advisor.rulebook.load import load_rulebook
 
     book_old, book_new = load_rulebook(old), load_rulebook(new)
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     if monthly_orders is not None:
         profile = replace(profile, monthly_orders=monthly_orders)
-    with open_catalog(catalog) as reader:
+    opened = _open_catalog_rows(catalog, book_new, profile, currency, columns, profile_path)
+    with opened.reader() as reader:
         impact = diff_rulebooks(
             book_old,
             book_new,
             reader,
             profile,
             as_of.date() if as_of else None,
-            (currency or "").upper() or None,
+            opened.currency.choice.code,
         )
     if fmt == "json":
         out = impact.to_dict()
@@ -579,7 +590,12 @@ def _sku_options(f):
             click.option("--tags", help="Comma-separated tags."),
             click.option("--brand", help="Brand or vendor."),
             click.option("--price", help="Unit price, e.g. 1299, '₹1,299.00' or 'Rs. 399'."),
-            click.option("--currency", help="Price currency (default: the profile's)."),
+            click.option(
+                "--currency",
+                metavar="CODE",
+                help="Price currency (with --catalog: of prices the file gives none for); "
+                "default: the profile's, else the base currency.",
+            ),
             click.option("--hsn", help="HSN code."),
             click.option("--gtin", help="GTIN / EAN barcode."),
             click.option(
@@ -597,15 +613,16 @@ def _sku_options(f):
     return f
 
 
-def _sku_from_catalog(catalog: Path, sku: str | None):
-    from advisor.catalog import open_catalog
+def _sku_from_catalog(opened, catalog: Path, sku: str | None):
     from advisor.catalog.records import SkuRecord
 
     if not sku:
         raise TrackrightError("--catalog needs --sku: which SKU of the catalog to explain")
-    with open_catalog(catalog) as reader:
+    with opened.reader() as reader:
         for item in reader:
             if isinstance(item, SkuRecord) and item.sku == sku:
+                if not item.currency:  # as `evaluate` reads it
+                    item = item._replace(currency=opened.currency.choice.code)
                 return item
             if not isinstance(item, SkuRecord) and item.sku == sku:
                 raise TrackrightError(
@@ -621,6 +638,7 @@ def _sku_from_catalog(catalog: Path, sku: str | None):
     type=click.Path(dir_okay=False, path_type=Path),
     help="Take the SKU (--sku) from this catalog file.",
 )
+@COLUMN_OPTION
 @profile_option("Brand profile YAML.")
 @RULES_OPTION
 @AS_OF_OPTION
@@ -628,7 +646,9 @@ def _sku_from_catalog(catalog: Path, sku: str | None):
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def explain_cmd(json_text, catalog, profile_path, rules_dir, as_of, brief, fmt, **opts) -> None:
+def explain_cmd(
+    json_text, catalog, columns, profile_path, rules_dir, as_of, brief, fmt, **opts
+) -> None:
     """Why one SKU gets its method: every rule's tests with the SKU's values, and what would flip it.
 
     For each rule (business rules, regulations as floors, the fallback): each test with the
@@ -648,9 +668,19 @@ def explain_cmd(json_text, catalog, profile_path, rules_dir, as_of, brief, fmt, 
     book = load_rulebook(rules_dir)
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     if catalog is not None:
-        rec = _sku_from_catalog(catalog, opts.get("sku"))
+        opened = _open_catalog_rows(
+            catalog, book, profile, opts.get("currency"), columns, profile_path
+        )
+        rec = _sku_from_catalog(opened, catalog, opts.get("sku"))
     else:
         rec = _sku_from_options(opts, json_text)
+        if not rec.currency:
+            from advisor.advice.money import resolve_currency
+
+            choice = resolve_currency(
+                book.currencies, None, profile.currency, str(profile_path or "")
+            )
+            rec = rec._replace(currency=choice.code)
     with Explainer(book, profile, as_of.date() if as_of else None) as explainer:
         try:
             ex = explainer.explain(rec)

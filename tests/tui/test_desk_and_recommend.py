@@ -104,9 +104,9 @@ def test_catalog_recommendation_reports_progress_and_snapshots(ws):
         ws.rulebook, BrandProfile(), SAMPLES / "messy_catalog.csv", lambda d, t: seen.append((d, t))
     )
     assert seen[-1] == (13, 13)
-    assert len(rec.rejected) == 6 + 1  # the six bad rows, and the unknown currency XYZ
+    assert len(rec.rejected) == 5 + 1  # five bad rows, and the unknown currency XYZ
     snaps = policy_snapshots(rec)
-    assert len(snaps) == len(rec.decided) == 6
+    assert len(snaps) == len(rec.decided) == 7  # the blank-price row is decided, flagged
     assert all(s.rulebook_version == ws.rulebook.tag for s in snaps)
 
 
