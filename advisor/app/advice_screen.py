@@ -202,7 +202,14 @@ class AdviceScreen(Screen[None]):
         text.append(f"{what}: {split}")
         if rec.rejected:
             text.append(f" · {len(rec.rejected)} rows rejected", style="bold")
+        if rec.summary.price_missing:
+            text.append(f" · {rec.summary.price_missing} without a price of their own")
         text.append("\n")
+        check = rec.currency
+        if check is not None and check.plausible is False:
+            text.append(check.message() + "\n", style="bold red")
+        elif check is not None and check.needs_saying:
+            text.append(f"Prices read as {check.describe()}.\n", style="italic")
         if c.monthly_units == 0:
             text.append("No monthly orders given, so no costs: change that answer (b).")
             return text

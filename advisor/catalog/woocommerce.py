@@ -114,9 +114,8 @@ class WooCommerceReader(PlatformReader):
         price, list_price = cell(fields, "price"), cell(fields, "list_price")
         price_from = ""
         if not _value(price, list_price):
-            dearest = next(
-                (self._dearest[k] for k in self._keys(fields) if k in self._dearest), None
-            )
+            found = [self._dearest[k] for k in self._keys(fields) if k in self._dearest]
+            dearest = max(found, key=lambda v: v[0] or v[1] or 0) if found else None
             if dearest is not None and (dearest[0] or dearest[1]):
                 list_price = "" if dearest[0] is None else repr(dearest[0])
                 price = "" if dearest[1] is None else repr(dearest[1])

@@ -1,0 +1,210 @@
+"""Which column feeds which field: ID columns, data over alias order, --column, header errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.catalog import open_catalog
+from advisor.catalog.columns import ALIASES, map_columns, normalise, parse_column_options
+from advisor.catalog.records import RejectedRow, SkuRecord
+from advisor.cli.main import cli
+from advisor.errors import CatalogError
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
+
+
+def records(path: Path, **kw) -> list[SkuRecord | RejectedRow]:
+    with open_catalog(path, **kw) as reader:
+        return list(reader)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "header", ["index", "id", "pid", "uniq_id", "item_key", "ItemKey", "code", "product_id",
+               "item_id", "style_code", "asin", "fsn"],
+)  # fmt: skip
+def test_id_columns_are_skus(tmp_path, header):
+    """A list keyed by an ID column (BigBasket's index, Flipkart's pid, ItemKey …) is read."""
+    items = records(write(tmp_path, "ids.csv", f"{header},product,price\n7,Tea,120\n8,Ghee,450\n"))
+    assert [(i.sku, i.title) for i in items] == [("7", "Tea"), ("8", "Ghee")]
+
+
+def test_a_real_sku_column_beats_an_id_column(tmp_path):
+    """WooCommerce-style files with ID and SKU read the SKU."""
+    items = records(write(tmp_path, "w.csv", "id,sku,name,price\n1201,AO-1,Ghee,699\n"))
+    assert items[0].sku == "AO-1"
+
+
+def test_a_placeholder_id_column_loses_to_a_distinct_one(tmp_path):
+    """style_code NA on every row is not a SKU when product_id is distinct."""
+    text = "product_id,style_code,product_name,mrp\n" + "".join(
+        f"KTS{i},NA,Phone {i},999\n" for i in range(5)
+    )
+    assert [i.sku for i in records(write(tmp_path, "k.csv", text))] == [f"KTS{i}" for i in range(5)]
+
+
+def test_the_column_holding_data_wins_over_the_first_alias(tmp_path):
+    """An empty `title` column does not beat a filled `name` column."""
+    items = records(write(tmp_path, "p.csv", "id,title,name,price\n1,,Nail Trim,299\n2,,Bowl,99\n"))
+    assert [i.title for i in items] == ["Nail Trim", "Bowl"]
+
+
+def test_no_sku_column_is_one_header_error_naming_the_columns_and_the_fix(tmp_path):
+    """No SKU column at all: one CatalogError (not a row error per row) with the mapping hint."""
+    path = write(tmp_path, "n.csv", "Artikel,Bezeichnung,Preis\n" + "A,B,1\n" * 20000)
+    with pytest.raises(CatalogError) as err:
+        open_catalog(path)
+    text = str(err.value)
+    assert "no SKU column" in text and "Artikel, Bezeichnung, Preis" in text
+    assert "--column sku=" in text and "columns: {sku:" in text
+
+
+def test_cli_no_sku_column_exits_2_with_one_message(tmp_path):
+    """`evaluate` on such a file exits 2 with one error line and its hint, no rows written."""
+    path = write(tmp_path, "n.csv", "Artikel,Bezeichnung,Preis\n" + "A,B,1\n" * 500)
+    result = run("evaluate", str(path), "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stdout == "" and result.stderr.count("Error:") == 1
+    assert "--column sku=<header>" in result.stderr
+
+
+def test_cli_column_option_maps_any_field(tmp_path):
+    """--column sku=Artikel --column title=Bezeichnung --column price=Preis reads the file."""
+    path = write(tmp_path, "n.csv", "Artikel,Bezeichnung,Preis\nA1,Kettle,2500\n")
+    result = run(
+        "evaluate", str(path), "--format", "jsonl", "--currency", "INR",
+        "--column", "sku=Artikel", "--column", "title=Bezeichnung", "--column", "price=Preis",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    row = json.loads(result.stdout)
+    assert (row["sku"], row["title"], row["unit_value"]) == ("A1", "Kettle", 2500.0)
+
+
+def test_profile_columns_map_too_and_the_option_wins(tmp_path):
+    """`columns:` in the brand profile maps a column; --column overrides it."""
+    path = write(tmp_path, "n.csv", "Code1,Code2,Name,Price\nX,Y,Kettle,2500\n")
+    profile = tmp_path / "brand.yaml"
+    profile.write_text("currency: INR\ncolumns: {sku: Code1}\n", encoding="utf-8")
+    r1 = run("evaluate", str(path), "--format", "jsonl", "--profile", str(profile))
+    r2 = run(
+        "evaluate",
+        str(path),
+        "--format",
+        "jsonl",
+        "--profile",
+        str(profile),
+        "--column",
+        "sku=Code2",
+    )
+    assert json.loads(r1.stdout)["sku"] == "X" and json.loads(r2.stdout)["sku"] == "Y"
+
+
+def test_mapping_an_unknown_header_or_field_is_a_clear_error(tmp_path):
+    """A header the file lacks is named with the file's columns; an unknown field lists fields."""
+    path = write(tmp_path, "n.csv", "sku,name,price\nA,B,1\n")
+    with pytest.raises(CatalogError, match="no column named 'Nmae'.*did you mean 'name'"):
+        open_catalog(path, columns={"title": "Nmae"})
+    with pytest.raises(CatalogError, match="unknown field 'titel'.*did you mean 'title'"):
+        parse_column_options(["titel=name"])
+    with pytest.raises(CatalogError, match="expected FIELD=HEADER"):
+        parse_column_options(["sku"])
+
+
+def test_a_file_without_a_header_row_is_one_clear_error(tmp_path):
+    """A product list whose first line is data says so, instead of rejecting every row."""
+    path = write(
+        tmp_path, "nohead.csv", '1,"Disinfectant Floor Cleaner - Citrus, 975 ml",199.0,219.0\n' * 3
+    )
+    with pytest.raises(CatalogError, match="no header row"):
+        open_catalog(path)
+
+
+def test_excel_apostrophes_trailing_empty_rows_and_padded_cells(tmp_path):
+    """'100 reads as 100, thousands of ,,,, rows are skipped, padded cells are trimmed."""
+    text = "sku , title , price , barcode \n'100 , Jar , 6.50 , '5011088656136\n" + ",,,\n" * 3000
+    with open_catalog(write(tmp_path, "x.csv", text)) as reader:
+        items = list(reader)
+    assert [(i.sku, i.title, i.gtin) for i in items] == [("100", "Jar", "5011088656136")]
+    assert reader.skipped_rows == 3000
+
+
+def test_an_embedded_newline_in_a_header_cell(tmp_path):
+    """A header cell like "\\r\\nHSNCode" still names its column."""
+    items = records(write(tmp_path, "h.csv", 'sku,price,"\r\nHSNCode"\nA,10,3004\n'))
+    assert items[0].hsn == "3004"
+
+
+def test_row_numbers_count_records_after_the_header(tmp_path):
+    """Record 1 is the first record after the header, blank lines and quoted newlines counted."""
+    text = 'sku,title,price\nA,"two\nlines",1\n\nB,b,2\n'
+    items = records(write(tmp_path, "r.csv", text))
+    assert [(i.row, i.sku) for i in items] == [(1, "A"), (3, "B")]
+
+
+def test_price_zero_or_blank_is_none_and_a_bad_price_still_rejects(tmp_path):
+    """0 and blank mean no price (decided, flagged); a typo is rejected with its row."""
+    items = records(write(tmp_path, "z.csv", "sku,price\nA,0\nB,\nC,0.00\nD,ten\n"))
+    assert [getattr(i, "price", "rej") for i in items] == [None, None, None, "rej"]
+    assert items[3].reason == 'price "ten" is not a number'
+
+
+# ------------------------------------------------------------------ properties
+
+
+_FIELD_NAMES = st.sampled_from(
+    [(f, a) for f, aliases in ALIASES.items() for a in aliases if f not in ("title_detail",)]
+)
+
+
+def _spell(alias: str, style: int) -> str:
+    if style == 0:
+        return alias.upper()
+    if style == 1:
+        return alias.replace(" ", "_")
+    if style == 2:
+        return f"  {alias.title()}  "
+    return alias.replace(" ", "-")
+
+
+@given(pair=_FIELD_NAMES, style=st.integers(0, 3))
+def test_any_spelling_of_an_alias_maps_to_its_field(pair, style):
+    """Case, spaces, underscores and dashes do not change which field a header feeds."""
+    fld, alias = pair
+    header = [_spell(alias, style)]
+    if fld != "sku":
+        header.append("sku")
+    cmap = map_columns(header)
+    assert cmap.get(fld) == 0 and normalise(header[0]) == normalise(alias)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(["sku", "title", "category", "price", "mrp", "hsn"]))
+def test_column_order_never_changes_what_is_read(tmp_path, order):
+    """Shuffling the columns of a file gives the same records."""
+    row = {"sku": "A1", "title": "Tea", "category": "Food > Tea", "price": "120", "mrp": "150",
+           "hsn": "0902"}  # fmt: skip
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(order)
+    w.writerow([row[c] for c in order])
+    path = tmp_path / "perm.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    (rec,) = records(path)
+    assert (rec.sku, rec.title, rec.category, rec.price, rec.list_price, rec.hsn) == (
+        "A1", "Tea", "Food > Tea", 120.0, 150.0, "0902",
+    )  # fmt: skip
