@@ -855,7 +855,7 @@ def schema_cmd(
 ) -> None:
     """JSON Schema of the rules files, for editor autocompletion, generated from the validator.
 
-    NAME is one of classification, regulations, policy, costs, returns, ruletests (files in
+    NAME is one of classification, regulations, policy, costs, returns, currencies, ruletests (files in
     rules/tests/), onboarding; without NAME every schema is printed as one JSON object. Enums
     (verticals, value bands) and the facts a `when:` block may test come from the rulebook.
     Each rules file points at its schema with a first-line comment editors read:
