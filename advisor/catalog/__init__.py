@@ -8,7 +8,10 @@
     ('csv', 30, 'INR')
 
 Formats: a generic CSV (any of ``,`` ``;`` tab ``|``; column names from the alias table in
-`advisor.catalog.columns`), a Shopify product export, a JSON list of objects, JSON Lines.
+`advisor.catalog.columns`, overridable per field), the product exports of Shopify,
+WooCommerce, Magento / Adobe Commerce and Vendure (`advisor.catalog.platforms`), a JSON list
+of objects, JSON Lines (nested Saleor / Medusa products read per variant). Readers never guess a
+currency: a record's ``currency`` is "" where the file names none.
 `open_catalog` raises `advisor.errors.CatalogError` when the file as a whole cannot be read;
 each bad row is yielded as an `advisor.catalog.records.RejectedRow` saying why, never raised.
 """
