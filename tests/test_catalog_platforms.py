@@ -37,7 +37,10 @@ WOO_HEADER = (
 
 
 def test_woocommerce_variations_inherit_and_the_parent_takes_its_dearest_price(tmp_path):
-    """Variations get the parent's categories and brand; the priceless parent is flagged."""
+    """Variations get the parent's name, categories and brand; the priceless parent is flagged.
+
+    A blank or attribute-only variation name becomes the parent's name and the attribute.
+    """
     text = WOO_HEADER + (
         '1201,variable,AO-GHEE,,Organic A2 Ghee,1,,"<p>Slow\ncooked</p>",,,'
         '"Pantry > Ghee & Oils, Bestsellers","a2, ghee",img.jpg,,Annapurna,Size,"250 ml, 1 L"\n'
@@ -46,6 +49,7 @@ def test_woocommerce_variations_inherit_and_the_parent_takes_its_dearest_price(t
         '1204,"simple, downloadable, virtual",AO-EBOOK,,Millet Recipes eBook,1,,,,299,Books,,,,,,\n'
         "1205,simple,AO-HONEY,,Wild Honey,1,,,,0,Pantry,,,,,,\n"
         "1206,variation,,,Spare,1,,,,99,,,,id:1201,,,\n"
+        "1207,variation,AO-GHEE-500,,500 ml,1,,,,1299,,,,id:1201,,Size,500 ml\n"
     )
     records, rejected, reader = read(write(tmp_path, "wc-product-export.csv", text, bom=True))
     assert reader.format == "woocommerce" and not rejected
@@ -56,10 +60,11 @@ def test_woocommerce_variations_inherit_and_the_parent_takes_its_dearest_price(t
         parent.category, "Annapurna", "8901234567890",
     )  # fmt: skip
     assert (small.price, small.list_price, small.price_from) == (699.0, 699.0, "")
-    assert big.title == "Organic A2 Ghee" and (big.price, big.list_price) == (2199.0, 2450.0)
+    assert big.title == "Organic A2 Ghee - 1 L" and (big.price, big.list_price) == (2199.0, 2450.0)
     assert records["AO-EBOOK"].nature == ("downloadable", "virtual")
     assert records["AO-HONEY"].price is None  # 0 is no price, never the cheapest item
     assert records["1206"].category == parent.category  # no SKU: its WooCommerce ID
+    assert records["AO-GHEE-500"].title == "Organic A2 Ghee - 500 ml"
 
 
 MAGENTO_HEADER = (

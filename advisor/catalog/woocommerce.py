@@ -84,6 +84,15 @@ class WooCommerceReader(PlatformReader):
             keys.append(sku)
         return keys
 
+    def _attributes(self, fields: list[str]) -> list[str]:
+        """A variation's attribute values (``Attribute 1 value(s)`` …), in column order."""
+        out = []
+        for n in range(1, 6):
+            i = self._index.get(f"attribute{n}values")
+            if i is not None and i < len(fields) and fields[i].strip():
+                out.append(fields[i].strip())
+        return out
+
     def _prescan(self) -> None:
         """Parents (rows of a variable type) and the dearest price of each one's variations."""
         cell = self.cell
@@ -108,6 +117,12 @@ class WooCommerceReader(PlatformReader):
         parent_key = cell(fields, "parent")
         parent = self._parents.get(parent_key, {}) if parent_key else {}
         own = {key: cell(fields, key) or parent.get(key, "") for key in _INHERITED}
+        if parent.get("title"):  # a variation: the product's name, then what tells it apart
+            name, base = cell(fields, "title"), parent["title"]
+            if not name:
+                name = " / ".join(self._attributes(fields))
+            if base.lower() not in name.lower():
+                own["title"] = f"{base} - {name}" if name else base
         nature = list(type_nature(kind))
         if parent.get("nature"):
             nature += parent["nature"].split(",")
