@@ -208,3 +208,55 @@ def test_column_order_never_changes_what_is_read(tmp_path, order):
     assert (rec.sku, rec.title, rec.category, rec.price, rec.list_price, rec.hsn) == (
         "A1", "Tea", "Food > Tea", 120.0, 150.0, "0902",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("650.000₫", 650000.0, "VND"),
+        ("₱1,890.00", 1890.0, "PHP"),
+        ("R$ 49,90", 49.9, "BRL"),
+        ("RM 25", 25.0, "MYR"),
+        ("HK$ 99", 99.0, "HKD"),
+        ("Rp 150.000", 150000.0, "IDR"),
+        ("12,50 zł", 12.5, "PLN"),
+    ],
+)
+def test_more_currency_symbols(text, value, currency):
+    """Symbols of the currencies real exports use are read as their ISO codes."""
+    from advisor.catalog import parse_price
+
+    assert parse_price(text) == (value, currency)
+
+
+def _group(digits: str, style: str) -> str:
+    if style == "indian" and len(digits) > 3:
+        head, tail = digits[:-3], digits[-3:]
+        pairs = []
+        while len(head) > 2:
+            pairs.insert(0, head[-2:])
+            head = head[:-2]
+        return ",".join([head, *pairs, tail]) if head else ",".join([*pairs, tail])
+    sep = "." if style == "european" else ","
+    groups = []
+    while len(digits) > 3:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return sep.join([digits, *groups])
+
+
+@given(
+    rupees=st.integers(min_value=1, max_value=10**9),
+    paise=st.integers(min_value=0, max_value=99),
+    style=st.sampled_from(["western", "indian", "european"]),
+    symbol=st.sampled_from(["", "₹", "Rs. ", "INR "]),
+)
+def test_grouped_prices_read_back_their_value(rupees, paise, style, symbol):
+    """1,23,456.78 / 123,456.78 / 123.456,78 with any rupee marker parse to the same number."""
+    from advisor.catalog import parse_price
+
+    point = "," if style == "european" else "."
+    text = f"{symbol}{_group(str(rupees), style)}{point}{paise:02d}"
+    value, currency = parse_price(text)
+    assert value == pytest.approx(rupees + paise / 100)
+    assert currency == ("INR" if symbol else None)
