@@ -211,6 +211,7 @@ class ColumnMap:
     extra: tuple[tuple[int, str], ...] = ()
     type_in_path: bool = False  # `type` is the third level of the category path (BigBasket)
     sku_is_id: bool = False  # the SKU column is an ID column (no real SKU column)
+    odd_categories: bool = False  # the first rows' categories need normalising (Flipkart lists)
 
     def get(self, fld: str, default: int | None = None) -> int | None:
         return self.positions.get(fld, default)
@@ -324,4 +325,8 @@ def map_columns(
     )
     taken = set(positions.values()) | {p for ps in multi.values() for p in ps}
     extra = tuple((pos, name) for pos, name in enumerate(names) if pos not in taken and name)
-    return ColumnMap(tuple(names), positions, multi, extra, type_in_path, sku_is_id)
+    i_cat = positions.get("category")
+    odd = i_cat is not None and any(
+        v.startswith("[") or ">>" in v for v in (r[i_cat] for r in sample if i_cat < len(r))
+    )
+    return ColumnMap(tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd)

@@ -128,6 +128,8 @@ class CsvReader(CatalogReader):
             and not _SLOW_FIELDS & cols.keys()
         )
         builder = self._builder
+        # Categories that look like the first rows' need no per-row check (see categories.generic)
+        plain = self.columns is not None and not self.columns.odd_categories
         seen = builder.seen.first_row
         new_tuple, record_cls = tuple.__new__, SkuRecord
         currencies = {"": builder.default_currency}
@@ -156,8 +158,7 @@ class CsvReader(CatalogReader):
                             and (hsn.isdigit() or not hsn)
                             and (gtin.isdigit() or not gtin)
                             and sku[0] != "'"
-                            and cat[:1] != "["
-                            and ">>" not in cat
+                            and (plain or (cat[:1] != "[" and ">>" not in cat))
                             and not seen(sku, row)
                         ):
                             self.rows_read += 1
