@@ -8,11 +8,14 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from advisor.advice.profile import BrandProfile
 from advisor.advice.recommend import recommend_from_catalog
 from advisor.advice.run import Collect, DecisionsFile, evaluate_file
 from advisor.advice.writers import record
+from advisor.catalog.records import RejectedRow
 from advisor.cli.main import cli
 from advisor.rulebook.load import load_rulebook
 
@@ -138,3 +141,33 @@ def test_evaluate_file_writes_a_decisions_file_and_reports(tmp_path, book):
     assert run_.summary.decided == 4 and run_.summary.price_missing == 1
     assert run_.format == "shopify" and run_.currency.choice.source == "option"
     assert len(target.read_text().splitlines()) == 4
+
+
+_CELLS = st.sampled_from(["", " ", "0", "0.00", "'100", "NA", "₹1,299.00", "12,5", "abc", "x\ny"])
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    id_header=st.sampled_from(["sku", "index", "ItemKey", "pid", "id"]),
+    rows=st.lists(st.tuples(st.text("AB12'", max_size=3), _CELLS, _CELLS), max_size=30),
+    trailing=st.integers(0, 50),
+)
+def test_every_row_is_decided_or_rejected_with_its_number(
+    tmp_path, book, id_header, rows, trailing
+):
+    """Whatever the cells, each non-blank row is decided or rejected once, under its own number."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([id_header, "name", "price", "mrp"])
+    for sku, price, mrp in rows:
+        w.writerow([sku, "Item", price, mrp])
+    buf.write(",,,\r\n" * trailing)
+    path = tmp_path / "h.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    keep = Collect()
+    result = evaluate_file(path, book, currency="INR", outputs=[keep])
+    numbers = [i.row if isinstance(i, RejectedRow) else i.record.row for i in keep.items]
+    assert numbers == list(range(1, len(rows) + 1))  # every row has a name: none is blank
+    s = result.summary
+    assert s.decided + s.rejected == s.rows_read == len(keep.items)
+    assert s.skipped == trailing
