@@ -268,3 +268,15 @@ def test_medusa_minor_units_and_saleor_channel_prices(tmp_path):
     assert (juice.title, juice.category, juice.price, juice.currency) == (
         "Juice", "Groceries", 3.99, "USD",
     )  # fmt: skip
+
+
+def test_column_mappings_work_on_platform_exports_too(tmp_path):
+    """--column overrides a platform's own column: a Magento file's category from another column."""
+    text = MAGENTO_HEADER.replace("bundle_values\n", "bundle_values,range\n") + (
+        "MAT,,Default,simple,Default Category/Fitness,base,Yoga Mat,,129.00,,,,,,Yoga > Mats\n"
+    )
+    records, _, _ = read(write(tmp_path, "m.csv", text), columns={"category": "range"})
+    assert records["MAT"].category == "Yoga > Mats"
+    shop = SHOPIFY_NEW + "tote,Tote,V,,Bags,,Title,Default Title,,399,,true,,false,\n"
+    records, _, _ = read(write(tmp_path, "s.csv", shop), columns={"sku": "Handle"})
+    assert list(records) == ["tote"]

@@ -74,6 +74,8 @@ class MagentoReader(PlatformReader):
         "attributes": ("additionalattributes",),
     }
 
+    ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories", "price": "regular"}
+
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._parent_of: dict[str, dict[str, str]] = {}  # child sku → parent fields

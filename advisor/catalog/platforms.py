@@ -80,6 +80,8 @@ class PlatformReader(CatalogReader):
     label: ClassVar[str] = ""
     #: role → the normalised header names that can hold it, first found wins.
     COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {}
+    #: the role a `--column FIELD=…` mapping sets, where the platform's role has another name.
+    ROLE_OF: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
@@ -111,7 +113,7 @@ class PlatformReader(CatalogReader):
                     f"{path}: column mapping {fld}={wanted!r}: the file has no column named "
                     f"{wanted!r}; its columns are: " + ", ".join(h for h in self.header if h)
                 )
-            self._at[fld] = pos
+            self._at[self.ROLE_OF.get(fld, fld)] = pos
 
     def cell(self, fields: Sequence[str], role: str) -> str:
         """The stripped cell of `role` in a row ("" when the file has no such column)."""

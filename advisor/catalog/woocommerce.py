@@ -70,6 +70,8 @@ class WooCommerceReader(PlatformReader):
         "currency": ("currency",),
     }
 
+    ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories"}
+
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._parents: dict[str, dict[str, str]] = {}
