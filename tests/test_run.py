@@ -171,3 +171,10 @@ def test_every_row_is_decided_or_rejected_with_its_number(
     s = result.summary
     assert s.decided + s.rejected == s.rows_read == len(keep.items)
     assert s.skipped == trailing
+
+
+def test_a_checkout_uses_its_own_rules_folder():
+    """The bundled rules of a source checkout are the rules/ beside advisor/, not an install's."""
+    from advisor.rulebook.load import bundled_rules_dir
+
+    assert bundled_rules_dir() == Path(__file__).resolve().parent.parent / "rules"

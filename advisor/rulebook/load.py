@@ -622,7 +622,7 @@ def bundled_rules_dir() -> Path:
     """
     import importlib.util
 
-    beside = Path(__file__).resolve().parent.parent / "rules"
+    beside = Path(__file__).resolve().parents[2] / "rules"  # advisor/rulebook/load.py → checkout
     if (beside / "policy.yaml").is_file():
         return beside
     try:
