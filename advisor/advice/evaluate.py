@@ -228,7 +228,7 @@ class Evaluator:
         for item in items:
             if item.__class__ is record_cls:
                 price = amount_of(item)
-                if item.price_from or item.price is None:
+                if item.price is None or item.price_from:  # no price of its own (writers' rule)
                     s.price_missing += 1
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
