@@ -221,14 +221,23 @@ class Evaluator:
         quick = self.classifier._customised_quick
         is_customised = self.classifier.is_customised
         amount_of = self._amount
+        # The default value rule (MRP / regular price, else price) inlined for the hot loop;
+        # any other `unit_value` order goes through `amount_of`, the one definition.
+        list_first = self.rulebook.currencies.unit_value == ("list_price", "price")
         fast = not self._exact_only
         title_marker = _TITLE
         record_cls, row_cls = SkuRecord, EvaluatedRow
         new_tuple = tuple.__new__
         for item in items:
             if item.__class__ is record_cls:
-                price = amount_of(item)
-                if item.price is None or item.price_from:  # no price of its own (writers' rule)
+                own = item.price
+                if list_first:
+                    price = item.list_price
+                    if price is None:
+                        price = own
+                else:
+                    price = amount_of(item)
+                if own is None or item.price_from:  # no price of its own (the writers' rule)
                     s.price_missing += 1
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:

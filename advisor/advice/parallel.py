@@ -172,8 +172,10 @@ def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
             for fields in csv.reader(text, delimiter=p.delimiter, strict=True):
                 rows += 1
                 if i_sku is not None and i_sku < len(fields):
-                    sku = strip_excel(fields[i_sku].strip())  # as the reader reads it
+                    sku = fields[i_sku].strip()
                     if sku:
+                        if sku[0] == "'":
+                            sku = strip_excel(sku)  # as the reader reads it
                         claim(sku, rows)
         except csv.Error:
             return None

@@ -154,9 +154,9 @@ def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice) -> PriceCh
     labelled = 0
     looked = 0
     with open_catalog(p, fmt, columns=dict(mapping), decimals=dict(decimals)) as reader:
-        for item in reader:
+        for item in reader:  # the first priced rows, labelled or not (a few unpriced skipped)
             looked += 1
-            if looked > 20 * money.sample_rows or len(amounts) >= money.sample_rows:
+            if len(amounts) + labelled >= money.sample_rows or looked > 5 * money.sample_rows:
                 break
             if item.__class__ is not SkuRecord:
                 continue

@@ -194,7 +194,7 @@ class CsvWriter(Writer):
             self._w.writerow(COLUMNS)
         self._lines: list[str] = []
 
-    def _parts(self, sh: Shared) -> tuple[str, str]:
+    def _parts(self, sh: Shared) -> tuple[str, str, str]:
         f, d = sh.facts, sh.decision
         o = d.outcome
         head = _csv_line((f.vertical, f.value_band))
@@ -214,7 +214,7 @@ class CsvWriter(Writer):
                 self.version,
             )
         )
-        parts = sh.render["csv"] = (head, tail)
+        parts = sh.render["csv"] = (head, tail, tail + ",ok,,\n")
         return parts
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
@@ -235,12 +235,12 @@ class CsvWriter(Writer):
             if _NEEDS_QUOTE(title) is not None:
                 title = _csv_cell(title)
             if r.price is not None and not r.price_from:
-                tail = ",ok,,\n"
+                tail = parts[2]
             else:
-                tail = ",missing," + ";".join(price_status(r)[1]) + ",\n"
+                tail = f"{parts[1]},missing,{';'.join(price_status(r)[1])},\n"
             lines.append(
                 f"{r.row},decided,{sku},{r.gtin},{title},{parts[0]},"
-                f"{'' if v is None else f'{v:.2f}'},{parts[1]}{tail}"
+                f"{'' if v is None else f'{v:.2f}'},{tail}"
             )
         if len(lines) >= self._BLOCK:
             self.out.write("".join(lines))
