@@ -260,3 +260,14 @@ def test_grouped_prices_read_back_their_value(rupees, paise, style, symbol):
     value, currency = parse_price(text)
     assert value == pytest.approx(rupees + paise / 100)
     assert currency == ("INR" if symbol else None)
+
+
+def test_a_profile_column_mapping_with_an_unknown_field_names_the_profile(tmp_path):
+    """`columns: {skew: ItemKey}` in a profile is refused with the file and a suggestion."""
+    from advisor.advice.profile import load_profile
+    from advisor.errors import ProfileError
+
+    path = tmp_path / "brand.yaml"
+    path.write_text("columns: {skew: ItemKey}\n", encoding="utf-8")
+    with pytest.raises(ProfileError, match=r"brand.yaml: columns: unknown field 'skew'.*'sku'"):
+        load_profile(path)

@@ -125,6 +125,17 @@ def _coerce(key: str, raw: Any, source: str) -> Any:
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in raw.items()
         ):
             raise bad("a mapping of catalog fields to header names, like {sku: ItemKey}")
+        from difflib import get_close_matches
+
+        from advisor.catalog.columns import FIELDS
+
+        for k in raw:
+            if k.strip() not in FIELDS:
+                near = get_close_matches(k, FIELDS, n=1, cutoff=0.5)
+                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                raise ProfileError(
+                    f"{source}: columns: unknown field '{k}'{hint}; fields: {', '.join(FIELDS)}"
+                )
         return tuple((k.strip(), v) for k, v in raw.items())
     if key == "currency":
         if not isinstance(raw, str) or (raw.strip() and not _CODE.fullmatch(raw.strip().upper())):

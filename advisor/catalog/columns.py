@@ -274,7 +274,7 @@ def check_fields(mapping: Mapping[str, str], where: str = "--column") -> None:
     """Every key of a column mapping must be a field the readers know."""
     for fld in mapping:
         if fld not in ALIASES:
-            near = get_close_matches(fld, FIELDS, n=1)
+            near = get_close_matches(fld, FIELDS, n=1, cutoff=0.5)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise CatalogError(f"{where}: unknown field '{fld}'{hint}; fields: {', '.join(FIELDS)}")
 
