@@ -153,7 +153,13 @@ def lay_out(
     kinds = choose_kinds(label, requested, size)
     if any(k in GS1_KINDS for k in kinds):
         gs1_fields(label, today)  # refuses a label that cannot be a GS1 barcode, with the reason
-    symbols = [encoder(k, label, today) for k in kinds]
+    symbols = []
+    for kind in kinds:
+        try:
+            symbols.append(encoder(kind, label, today))
+        except InputError:  # a GS1-128 carries at most 48 characters
+            if not (auto and kind == GS1_128):
+                raise
     placed: list[PlacedSymbol] = []
     texts: list[PlacedText] = []
     squares = [s for s in symbols if not s.linear]

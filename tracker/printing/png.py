@@ -38,7 +38,7 @@ def draw_png(layout: Layout) -> bytes:
         x = t.x + ((t.width - width) / 2 if t.centred else 0)
         draw.text((x, t.y), t.text, font=font, fill=0)
     buf = io.BytesIO()
-    dpi = round(layout.dpmm * 25.4)
+    dpi = {8: 203, 12: 300}.get(layout.dpmm, round(layout.dpmm * 25.4))  # printers' nominal dpi
     image.save(buf, format="PNG", dpi=(dpi, dpi))
     return buf.getvalue()
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..errors import BadIdentifierError
+from ..errors import InputError
 from .content import LabelData, gs1_fields
 
 GS1_128, DATAMATRIX, QR, CODE128 = "gs1-128", "datamatrix", "qr", "code128"
@@ -62,7 +62,9 @@ class Symbol:
         ]
 
 
-def _zint(symbology: object, data: str, *, gs1: bool = False, option_1: int = 0) -> object:
+def _zint(
+    symbology: object, data: str, what: str, *, gs1: bool = False, option_1: int = 0
+) -> object:
     import zint
 
     sym = zint.Symbol()
@@ -76,8 +78,11 @@ def _zint(symbology: object, data: str, *, gs1: bool = False, option_1: int = 0)
         sym.option_1 = option_1
     try:
         sym.encode(data)
-    except Exception as err:  # zint reports bad input as a RuntimeError-like error with errtxt
-        raise BadIdentifierError(f"cannot encode {data!r}: {err}") from None
+    except Exception as err:  # zint raises a plain error carrying its errtxt
+        raise InputError(
+            f"{what} cannot carry this label's data: {err}",
+            hint="print a GS1 DataMatrix (--symbol datamatrix) or choose a larger --size",
+        ) from None
     return sym
 
 
@@ -99,15 +104,16 @@ def encode(kind: str, label: LabelData, today: date) -> Symbol:
 
     if kind == CODE128:
         text = label.plain_text
-        sym = _zint(zint.Symbology.CODE128, text)
+        sym = _zint(zint.Symbology.CODE128, text, f"label {label.name}: a Code 128")
         return Symbol(kind, text, text, sym.rows, sym.width, _grid(sym))
     if kind not in GS1_KINDS:
         raise ValueError(f"unknown symbol kind {kind!r}")
     fields = gs1_fields(label, today)
     if kind == QR:
         uri = fields.digital_link()
-        sym = _zint(zint.Symbology.QRCODE, uri, option_1=2)  # error correction level M
+        what = f"label {label.name}: a QR code"
+        sym = _zint(zint.Symbology.QRCODE, uri, what, option_1=2)  # error correction level M
         return Symbol(kind, uri, uri, sym.rows, sym.width, _grid(sym))
     symbology = zint.Symbology.GS1_128 if kind == GS1_128 else zint.Symbology.DATAMATRIX
-    sym = _zint(symbology, fields.bracketed(), gs1=True)
+    sym = _zint(symbology, fields.bracketed(), f"label {label.name}: a {kind}", gs1=True)
     return Symbol(kind, fields.bracketed(), fields.hri(), sym.rows, sym.width, _grid(sym))
