@@ -31,7 +31,11 @@ def _write(output: Path | None, data: bytes, binary: bool) -> None:
     if output is None or str(output) == "-":
         if binary and sys.stdout.isatty():
             raise InputError("a PDF or PNG is not shown on a terminal: give -o FILE")
-        click.get_binary_stream("stdout").write(data)
+        if not binary:
+            click.echo(data.decode("utf-8"), nl=False)
+            return
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     output.write_bytes(data)
 
