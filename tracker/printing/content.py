@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..errors import BadIdentifierError
@@ -186,6 +187,7 @@ class Gs1Fields:
         return uri
 
 
+@lru_cache(maxsize=256)  # each symbol and writer of a label asks again: check it once
 def gs1_fields(label: LabelData, today: date) -> Gs1Fields:
     """The label's checked GS1 data; refused with the reason when it cannot be a GS1 barcode."""
     where = f"label {label.name}: "

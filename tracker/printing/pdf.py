@@ -12,15 +12,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from .content import LabelData
 from .layout import AUTO, LabelSize, Layout, Sheet, lay_out
+from .symbols import encode
 
 PT_PER_MM = 72 / 25.4
 DPMM = 12
 FONT = "Helvetica"
 ASCENT = 0.72  # Helvetica's cap height is about 0.72 em
+
+
+def with_grids(layout: Layout, today: date) -> Layout:
+    """The layout with each placed symbol encoded again, module grid included."""
+    symbols = tuple(
+        replace(p, symbol=encode(p.symbol.kind, layout.label, today)) for p in layout.symbols
+    )
+    return replace(layout, symbols=symbols)
 
 
 def _symbol_ops(layout: Layout, left_mm: float, top_pt: float) -> list[str]:
@@ -76,15 +87,20 @@ def write_pdf(
     else:
         sheet = Sheet(target.name, (target.width_mm, target.height_mm), 1, 1, target, 0, 0)
     page_w, page_h = (v * PT_PER_MM for v in sheet.page_mm)
+    # every label is checked and placed first (sizes only), so a bad one refuses the batch
+    # before anything is drawn; module grids are made one label at a time while drawing
+    sizes_only = partial(encode, grid=False)
     layouts = [
-        lay_out(label, sheet.cell, DPMM, requested=requested, today=today) for label in labels
+        lay_out(label, sheet.cell, DPMM, requested=requested, today=today, encoder=sizes_only)
+        for label in labels
     ]
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=(page_w, page_h), pageCompression=1)
     canvas.setTitle("trackright labels")
     canvas.setCreator("trackright")
     index = 0
-    for layout in layouts:
+    for placed in layouts:
+        layout = with_grids(placed, today)
         for _ in range(copies):
             if index and index % sheet.per_page == 0:
                 canvas.showPage()

@@ -56,9 +56,9 @@ class Symbol:
     def runs(self) -> list[tuple[int, int, int]]:
         """Dark runs as (row, first column, length): a linear symbol's bars, a matrix's rows."""
         return [
-            (r, m.start(), m.end() - m.start())
+            (r, a, b - a)
             for r, row in enumerate(self.grid)
-            for m in _RUN.finditer(row)
+            for a, b in map(re.Match.span, _RUN.finditer(row))
         ]
 
 
@@ -98,14 +98,19 @@ def _grid(sym: object) -> tuple[bytes, ...]:
     )
 
 
-def encode(kind: str, label: LabelData, today: date) -> Symbol:
-    """Encode one symbol of a label; GS1 kinds check the label's GS1 data first."""
+def encode(kind: str, label: LabelData, today: date, *, grid: bool = True) -> Symbol:
+    """Encode one symbol of a label; GS1 kinds check the label's GS1 data first.
+
+    `grid=False` keeps only the symbol's size (the ZPL writer lets the printer draw it).
+    """
     import zint
+
+    cells = _grid if grid else (lambda sym: ())
 
     if kind == CODE128:
         text = label.plain_text
         sym = _zint(zint.Symbology.CODE128, text, f"label {label.name}: a Code 128")
-        return Symbol(kind, text, text, sym.rows, sym.width, _grid(sym))
+        return Symbol(kind, text, text, sym.rows, sym.width, cells(sym))
     if kind not in GS1_KINDS:
         raise ValueError(f"unknown symbol kind {kind!r}")
     fields = gs1_fields(label, today)
@@ -113,7 +118,7 @@ def encode(kind: str, label: LabelData, today: date) -> Symbol:
         uri = fields.digital_link()
         what = f"label {label.name}: a QR code"
         sym = _zint(zint.Symbology.QRCODE, uri, what, option_1=2)  # error correction level M
-        return Symbol(kind, uri, uri, sym.rows, sym.width, _grid(sym))
+        return Symbol(kind, uri, uri, sym.rows, sym.width, cells(sym))
     symbology = zint.Symbology.GS1_128 if kind == GS1_128 else zint.Symbology.DATAMATRIX
     sym = _zint(symbology, fields.bracketed(), f"label {label.name}: a {kind}", gs1=True)
-    return Symbol(kind, fields.bracketed(), fields.hri(), sym.rows, sym.width, _grid(sym))
+    return Symbol(kind, fields.bracketed(), fields.hri(), sym.rows, sym.width, cells(sym))

@@ -96,10 +96,10 @@ def code128_tokens(label: LabelData, kind: str, today: date) -> list[str | None]
 
 def _encoder(symbol_kind: str, label: LabelData, today: date) -> Symbol:
     """zint's symbol, with a linear symbol's width replaced by the width of our ^BC plan."""
-    sym = encode(symbol_kind, label, today)
+    sym = encode(symbol_kind, label, today, grid=False)
     if sym.linear:
         _, count = code128_plan(code128_tokens(label, symbol_kind, today))
-        sym = replace(sym, cols=11 * count + 13, grid=())
+        sym = replace(sym, cols=11 * count + 13)
     return sym
 
 
