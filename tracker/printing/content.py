@@ -137,6 +137,11 @@ def check_ai_text(ai: str, value: str, where: str = "") -> str:
     return value
 
 
+def is_gs1_text(ai: str, value: str | None) -> bool:
+    """True when a lot (AI 10) or serial (AI 21) can go into a GS1 barcode (or is absent)."""
+    return value is None or (0 < len(value) <= AI_MAX[ai] and all(c in CSET82 for c in value))
+
+
 def yymmdd(expiry: date, today: date, where: str = "") -> str:
     """AI (17) for a date, refused when a scanner would read its year in another century."""
     if not today.year - 49 <= expiry.year <= today.year + 50:

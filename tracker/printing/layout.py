@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..errors import InputError
-from .content import LabelData, gs1_fields, text_lines
+from .content import LabelData, gs1_fields, is_gs1_text, text_lines
 from .symbols import CODE128, DATAMATRIX, GS1_128, GS1_KINDS, KINDS, LINEAR, QR, Symbol, encode
 
 AUTO = "auto"
@@ -112,10 +112,15 @@ class Layout:
 
 
 def choose_kinds(label: LabelData, requested: Sequence[str], size: LabelSize) -> list[str]:
-    """The symbols to print, linear first; `auto` picks what suits the label and its size."""
+    """The symbols to print, linear first; `auto` picks what suits the label and its size.
+
+    `auto` prints GS1 symbols for a GTIN item whose serial and lot GS1 can carry, else a
+    Code 128 of the identifier (which the tracker reads back just the same).
+    """
     if not requested or AUTO in requested:
-        if not label.gs1_capable:
-            return [CODE128]
+        gs1_text = is_gs1_text("21", label.identifier) and is_gs1_text("10", label.lot)
+        if not (label.gs1_capable and gs1_text):
+            return [CODE128]  # e.g. a generated serial longer than GS1's 20 characters
         kinds = [GS1_128, DATAMATRIX]
         return kinds + [QR] if size.width_mm >= 60 else kinds
     unknown = [k for k in requested if k not in KINDS]
@@ -128,10 +133,11 @@ def choose_kinds(label: LabelData, requested: Sequence[str], size: LabelSize) ->
 
 
 def _fit_error(label: LabelData, kind: str, size: LabelSize) -> InputError:
+    other = " or --symbol datamatrix" if kind == GS1_128 else ""
     return InputError(
         f"label {label.name}: a {kind} symbol of this data does not fit on a {size.name} label "
         f"with modules of at least {MIN_MODULE_MM} mm",
-        hint="choose a larger --size, or other symbols (--symbol datamatrix / code128)",
+        hint=f"choose a larger --size (100x50){other}",
     )
 
 

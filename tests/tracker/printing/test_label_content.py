@@ -73,11 +73,23 @@ def test_bad_gtins_are_refused(gtin, message):
     ],
 )
 def test_data_a_gs1_barcode_cannot_carry_is_refused(kwargs, message):
-    """Lots and serials over 20 characters or outside CSET 82, and far expiries, are refused."""
+    """Asked for a GS1 symbol, lots and serials over 20 characters or outside CSET 82, and far
+    expiries, are refused with the reason."""
     label = LabelData("PUMP", "serial", **{"identifier": "SN1", **kwargs}, gtin=GTIN)
     with pytest.raises(BadIdentifierError, match=message) as err:
-        render_labels([label], "zpl", today=TODAY)
+        render_labels([label], "zpl", symbols=["datamatrix"], today=TODAY)
     assert "code128" in err.value.hint or "expiry" in err.value.message
+
+
+def test_auto_prints_code128_for_a_serial_gs1_cannot_carry():
+    """auto falls back to a Code 128 for a serial GS1 cannot carry (a long generated serial),
+    but a far expiry or a bad GTIN is still refused: those are data to fix."""
+    long = LabelData("VLT-PH-A15-128", "serial", "VLT-PH-A15-128-0000001", gtin=GTIN)
+    zpl = render_labels([long], "zpl", "100x50", today=TODAY).decode()
+    assert "^BX" not in zpl and ">:VLT-PH-A15-128-0>5000001" in zpl
+    far = LabelData("PUMP", "serial", "SN1", gtin=GTIN, expiry=date(2099, 1, 1))
+    with pytest.raises(BadIdentifierError, match="expiry 2099-01-01"):
+        render_labels([far], "zpl", today=TODAY)
 
 
 def test_every_cset82_character_is_accepted():
