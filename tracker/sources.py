@@ -24,6 +24,10 @@ def _policies(tracker: Tracker) -> dict[str, PolicySnapshot]:
     return {p.sku: p for p in tracker.policies()}
 
 
+def _same_gtin(a: str | None, b: str | None) -> bool:
+    return bool(a and b) and a.strip().zfill(14) == b.strip().zfill(14)  # type: ignore[union-attr]
+
+
 def _lot(tx: object, sku: str, lot: str | None) -> Lot | None:
     doc = tx.get("lots", (sku, lot)) if lot else None  # type: ignore[attr-defined]
     return Lot.from_doc(doc) if doc else None
@@ -44,7 +48,11 @@ def labels_for_identifiers(tracker: Tracker, identifiers: Iterable[str]) -> list
                     label_for_unit(unit, _lot(tx, unit.sku, unit.lot), policies.get(unit.sku))
                 )
                 continue
-            ref = None if scan.gs1 else split_lot_ref(text)
+            if scan.gs1:  # a lot barcode: its GTIN names the SKU
+                sku = next((p.sku for p in policies.values() if _same_gtin(p.gtin, scan.gtin)), "")
+                ref = (sku, scan.lot) if sku and scan.lot and not ident else None
+            else:
+                ref = split_lot_ref(text)
             lot = _lot(tx, *ref) if ref else None
             if lot is None:
                 raise UnknownIdError(f"{text} is neither a unit nor a SKU:LOT in the store")

@@ -207,6 +207,8 @@ def lay_out(
             x = left + pad
             left = x + side + pad
         placed.append(PlacedSymbol(sym, x, top + pad, module, side))
+    if not placed:
+        raise _fit_error(label, " or ".join(kinds), size)
     if right - left < 10 * dpmm and any(not p.symbol.linear for p in placed):
         raise _fit_error(label, "text", size)
     lines = list(text_lines(label))

@@ -72,6 +72,8 @@ def test_labels_of_a_lot_as_pdf_sheets(run, tmp_path):
     result = run("labels", "--lot", "TEA:T1", "--copies", "30", "-o", str(out))
     assert result.exit_code == 0, result.output
     assert len(pdfium.PdfDocument(out.read_bytes())) == 2
+    result = run("labels", "(01)80614141123458(17)270630(10)T1", "--format", "zpl")
+    assert result.exit_code == 0 and "^FD_10180614141123458172706301" in result.output
     result = run("labels", "--lot", "PUMP:L-7/A", "--size", "100x50", "--format", "zpl")
     assert result.exit_code == 0 and result.output.count("^XA") == 2
     assert (
