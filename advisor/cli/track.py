@@ -541,6 +541,9 @@ def stats_(ctx: click.Context) -> None:
         con.print(table if units else f"{title}: none")
 
 
+# Labels and the EPCIS export live in their own module; importing it adds them to this group.
+from advisor.cli import track_print as _track_print  # noqa: E402, F401
+
 __all__ = ["track"]
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,248 @@
+"""The ledger as a GS1 EPCIS 2.0 JSON-LD document: one ObjectEvent per ledger event and location.
+
+The ledger is already EPCIS-shaped (CBV 2.0 business steps and dispositions, ADD / OBSERVE /
+DELETE, persistent dispositions, ILMD at receipt), so this module only names things the way
+EPCIS 2.0's JSON binding wants them:
+
+* **what** — serials as SGTIN EPC URIs (``urn:epc:id:sgtin:CompanyPrefix.IndicatorItemRef.Serial``)
+  when the SKU's GTIN and its GS1 company prefix are known (`company_prefixes`), else as GS1
+  Digital Link URIs (``https://id.gs1.org/01/<GTIN>/21/<serial>``), which EPCIS 2.0 accepts
+  wherever an EPC is expected. Lot quantities go in ``quantityList`` with the lot's LGTIN
+  (``urn:epc:class:lgtin:…``) or Digital Link class (``…/01/<GTIN>/10/<lot>``). LPNs, serials of
+  SKUs without a GTIN, and units handed in that the store never knew get our own URIs;
+* **where** — ``readPoint`` is the location of the event; ``bizLocation`` is the same except after
+  shipping and destroying, where the objects are no longer there. A ledger event whose lot
+  quantities came from several locations becomes one EPCIS event per location;
+* **why** — ``bizStep`` / ``disposition`` as recorded; ``persistentDisposition`` set / unset
+  (the verdict flags that are not CBV words, such as ``swap_suspect``, as our vocabulary URIs);
+  the order as a ``po`` business transaction, and a return as an ``rma`` too (its id is the
+  return operation's id); lot number, expiry and manufacture date as CBV master data in ``ilmd``,
+  which EPCIS allows only on ADD events;
+* **ours** — the operation, the tracker status, the reason and the deciding rule as extension
+  fields in the ``trackright:`` namespace.
+
+Our own URIs (documented in README): instances, lots, locations and orders live under `base_uri`
+(default ``https://trackright.invalid/`` — ``.invalid`` never resolves, so a brand should pass its
+own domain), as ``unit/<id>``, ``lot/<sku>/<lot>``, ``loc/<location>``, ``order/<id>``,
+``return/<op id>``; our vocabulary (extension fields, flag dispositions) is
+``https://trackright.invalid/voc/``, whatever the base.
+
+No AggregationEvent is written: the ledger has no containers (an LPN labels one unit, not a
+carton), so nothing was packed into anything. Carton LPNs would map to packing / unpacking
+AggregationEvents when they exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from urllib.parse import quote
+
+from .model import Event, PolicySnapshot, QtyMove, Unit
+from .printing.content import CSET82, DIGITAL_LINK_HOST
+
+EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
+VOCAB = "https://trackright.invalid/voc/"
+DEFAULT_BASE = "https://trackright.invalid/"
+#: Every CBV 2.0 disposition; a persistent disposition outside it is written as our vocabulary URI.
+CBV_DISPOSITIONS = frozenset(
+    "active available completeness_inferred completeness_verified conformant container_closed "
+    "container_open damaged destroyed dispensed disposed encoded expired in_progress in_transit "
+    "inactive mismatch_class mismatch_instance mismatch_quantity needs_replacement "
+    "no_pedigree_match non_conformant non_sellable_other partially_dispensed recalled reserved "
+    "retail_sold returned sellable_accessible sellable_not_accessible stolen unavailable "
+    "unknown".split()
+)
+_EVENT_NS = uuid.UUID("5f0c6a54-1f5e-4d53-9a51-7f1c3b7b2a10")
+#: Characters an EPC URI writes as %-escapes (GS1 Tag Data Standard, section on URI encoding).
+_EPC_ESCAPES = {'"': "%22", "%": "%25", "&": "%26", "/": "%2F", "<": "%3C", ">": "%3E", "?": "%3F"}
+
+
+def _gs1_text(value: str) -> bool:
+    return 0 < len(value) <= 20 and all(c in CSET82 for c in value)
+
+
+def _epc_escape(value: str) -> str:
+    return "".join(_EPC_ESCAPES.get(c, c) for c in value)
+
+
+class Namer:
+    """Turns the ledger's identifiers into EPCIS URIs, GS1 where the data allows, ours otherwise."""
+
+    def __init__(
+        self,
+        policies: Mapping[str, PolicySnapshot],
+        units: Mapping[str, Unit],
+        *,
+        base_uri: str = DEFAULT_BASE,
+        company_prefixes: Sequence[str] = (),
+    ) -> None:
+        self.policies = policies
+        self.units = units
+        self.base = base_uri if base_uri.endswith("/") else base_uri + "/"
+        self.prefixes = sorted(company_prefixes, key=len, reverse=True)
+
+    def ours(self, *parts: str) -> str:
+        return self.base + "/".join(quote(p, safe="") for p in parts)
+
+    def _gtin(self, sku: str | None) -> str | None:
+        policy = self.policies.get(sku or "")
+        gtin = (policy.gtin if policy else "").strip()
+        return gtin.zfill(14) if gtin.isdigit() and len(gtin) in (8, 12, 13, 14) else None
+
+    def _split(self, gtin: str) -> tuple[str, str] | None:
+        """(company prefix, indicator + item reference) of a GTIN-14, if its prefix is known."""
+        body = gtin[1:13]
+        for prefix in self.prefixes:
+            if body.startswith(prefix):
+                return prefix, gtin[0] + body[len(prefix) :]
+        return None
+
+    def instance(self, ident: str) -> str:
+        """A unit's EPC: SGTIN or Digital Link for a serial of a GTIN SKU, else ours."""
+        unit = self.units.get(ident)
+        gtin = self._gtin(unit.sku) if unit and not unit.foreign else None
+        if unit is None or unit.method != "serial" or gtin is None or not _gs1_text(ident):
+            return self.ours("unit", ident)
+        split = self._split(gtin)
+        if split:
+            return f"urn:epc:id:sgtin:{split[0]}.{split[1]}.{_epc_escape(ident)}"
+        return f"{DIGITAL_LINK_HOST}/01/{gtin}/21/{quote(ident, safe='')}"
+
+    def lot_class(self, sku: str, lot: str | None) -> str:
+        """A lot's EPC class: LGTIN or Digital Link when the SKU has a GTIN, else ours."""
+        gtin = self._gtin(sku)
+        if gtin is None or lot is None or not _gs1_text(lot):
+            return self.ours("lot", sku, lot) if lot else self.ours("sku", sku)
+        split = self._split(gtin)
+        if split:
+            return f"urn:epc:class:lgtin:{split[0]}.{split[1]}.{_epc_escape(lot)}"
+        return f"{DIGITAL_LINK_HOST}/01/{gtin}/10/{quote(lot, safe='')}"
+
+
+def _offset(time: str) -> str:
+    when = datetime.fromisoformat(time)
+    delta = when.utcoffset()
+    if delta is None:
+        return "+00:00"
+    minutes = int(delta.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _event_uuid(ledger_id: str, location: str | None) -> uuid.UUID:
+    """The ledger's own UUID, or one derived from it for each location of a split event."""
+    if location is None:
+        try:
+            return uuid.UUID(hex=ledger_id)
+        except ValueError:
+            pass
+    return uuid.uuid5(_EVENT_NS, f"{ledger_id}/{location or ''}")
+
+
+def _quantities(namer: Namer, moves: Iterable[QtyMove]) -> list[dict]:
+    totals: dict[str, int] = {}
+    for m in moves:
+        key = namer.lot_class(m.sku, m.lot)
+        totals[key] = totals.get(key, 0) + m.qty
+    return [{"epcClass": k, "quantity": q} for k, q in totals.items()]
+
+
+def _ilmd(event: Event) -> dict[str, str]:
+    ilmd = dict(event.ilmd)
+    names = {"lot": "lotNumber", "expiry": "itemExpirationDate", "mfg": "productionDate"}
+    return {f"cbvmda:{names[k]}": v for k, v in sorted(ilmd.items()) if k in names and v}
+
+
+def _disposition(value: str) -> str:
+    return value if value in CBV_DISPOSITIONS else f"{VOCAB}disposition/{quote(value, safe='')}"
+
+
+def epcis_events(event: Event, namer: Namer) -> list[dict]:
+    """The EPCIS ObjectEvents of one ledger event: one, or one per location its moves touch."""
+    groups: dict[str | None, tuple[list[str], list[QtyMove]]] = {
+        event.location: (list(event.ids), [])
+    }
+    for m in event.moves:
+        groups.setdefault(m.location, ([], []))[1].append(m)
+    if len(groups) > 1 and not groups[event.location][0] and not groups[event.location][1]:
+        del groups[event.location]
+    out = []
+    for location, (ids, moves) in groups.items():
+        event_id = _event_uuid(event.event_id, location if len(groups) > 1 else None)
+        doc: dict[str, object] = {
+            "type": "ObjectEvent",
+            "eventID": f"urn:uuid:{event_id}",
+            "eventTime": event.time,
+            "eventTimeZoneOffset": _offset(event.time),
+            "action": event.action,
+            "bizStep": event.biz_step,
+            "disposition": event.disposition,
+        }
+        doc["epcList"] = [namer.instance(i) for i in ids]
+        quantities = _quantities(namer, moves)
+        if quantities:
+            doc["quantityList"] = quantities
+        elif not ids and event.sku:
+            lot = dict(event.ilmd).get("lot")
+            doc["quantityList"] = [{"epcClass": namer.lot_class(event.sku, lot)}]
+        if location:
+            doc["readPoint"] = {"id": namer.ours("loc", location)}
+            if event.biz_step != "shipping" and event.action != "DELETE":
+                doc["bizLocation"] = {"id": namer.ours("loc", location)}
+        transactions = []
+        if event.order:
+            transactions.append({"type": "po", "bizTransaction": namer.ours("order", event.order)})
+        if event.op in ("return", "return-verdict"):
+            transactions.append(
+                {"type": "rma", "bizTransaction": namer.ours("return", event.op_id)}
+            )
+        if transactions:
+            doc["bizTransactionList"] = transactions
+        persistent = {}
+        if event.persistent_set:
+            persistent["set"] = list(dict.fromkeys(_disposition(v) for v in event.persistent_set))
+        if event.persistent_unset:
+            persistent["unset"] = list(
+                dict.fromkeys(_disposition(v) for v in event.persistent_unset)
+            )
+        if persistent:
+            doc["persistentDisposition"] = persistent
+        ilmd = _ilmd(event) if event.action == "ADD" else {}
+        if ilmd:
+            doc["ilmd"] = ilmd
+        doc["trackright:op"] = event.op
+        doc["trackright:opID"] = event.op_id
+        if event.status:
+            doc["trackright:status"] = event.status
+        for key, value in (
+            ("reason", event.reason),
+            ("rule", event.rule),
+            ("rulebookVersion", event.rulebook_version),
+        ):
+            if value:
+                doc[f"trackright:{key}"] = value
+        out.append(doc)
+    return out
+
+
+def epcis_document(
+    events: Iterable[Event],
+    *,
+    policies: Mapping[str, PolicySnapshot],
+    units: Mapping[str, Unit],
+    created: datetime,
+    base_uri: str = DEFAULT_BASE,
+    company_prefixes: Sequence[str] = (),
+) -> dict:
+    """An EPCISDocument (JSON-LD, schema version 2.0) holding the events, oldest first."""
+    namer = Namer(policies, units, base_uri=base_uri, company_prefixes=company_prefixes)
+    event_list = [doc for e in events for doc in epcis_events(e, namer)]
+    return {
+        "@context": [EPCIS_CONTEXT, {"trackright": VOCAB}],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": created.isoformat(timespec="milliseconds"),
+        "epcisBody": {"eventList": event_list},
+    }
