@@ -280,3 +280,33 @@ def test_column_mappings_work_on_platform_exports_too(tmp_path):
     shop = SHOPIFY_NEW + "tote,Tote,V,,Bags,,Title,Default Title,,399,,true,,false,\n"
     records, _, _ = read(write(tmp_path, "s.csv", shop), columns={"sku": "Handle"})
     assert list(records) == ["tote"]
+
+
+def test_saleor_fixture_variants_are_joined_with_products_types_and_prices(tmp_path):
+    """populatedb-style fixture rows: each variant gets its product's name, category, type, price."""
+    fixture = [
+        {"model": "product.category", "pk": 3, "fields": {"name": "Juices", "slug": "juices"}},
+        {"model": "product.producttype", "pk": 5,
+         "fields": {"name": "Gift card", "is_shipping_required": False}},
+        {"model": "product.producttype", "pk": 6,
+         "fields": {"name": "Juice", "is_shipping_required": True}},
+        {"model": "product.product", "pk": 72,
+         "fields": {"name": "Apple Juice", "slug": "apple-juice", "category": 3, "product_type": 6}},
+        {"model": "product.product", "pk": 73,
+         "fields": {"name": "Gift Card", "slug": "gift-card", "category": 3, "product_type": 5}},
+        {"model": "product.productvariant", "pk": 1,
+         "fields": {"sku": "APL-1L", "name": "1l", "product": 72}},
+        {"model": "product.productvariant", "pk": 2,
+         "fields": {"sku": None, "name": "50", "product": 73}},
+        {"model": "product.productvariantchannellisting", "pk": 9,
+         "fields": {"variant": 1, "channel": 1, "currency": "USD", "price_amount": "3.99"}},
+        {"model": "product.productvariantchannellisting", "pk": 10,
+         "fields": {"variant": 2, "channel": 1, "currency": "USD", "price_amount": "50.00"}},
+    ]  # fmt: skip
+    records, rejected, reader = read(write(tmp_path, "populatedb_data.json", json.dumps(fixture)))
+    assert not rejected and reader.skipped_rows == 7
+    juice, card = records["APL-1L"], records["gift-card-50"]
+    assert (juice.row, juice.title, juice.category, juice.price, juice.currency) == (
+        6, "Apple Juice - 1l", "Juices", 3.99, "USD",
+    )  # fmt: skip
+    assert juice.nature == () and card.nature == ("no_shipping", "gift_card")

@@ -119,7 +119,26 @@ class JsonReader(CatalogReader):
                 raise ValueError(f"expected , or ] after list element, found {after!r}")
             return value, text
 
+    def _fixture(self) -> Iterator[Item]:
+        """A Saleor fixture: its variants joined with their products, types and prices."""
+        from advisor.catalog.saleor import variants_of_fixture
+
+        broken: list[RejectedRow] = []
+        found, other = variants_of_fixture(_fixture_rows(self, broken))
+        self.skipped_rows += other
+        for row, obj in found:
+            self.rows_read += 1
+            yield _from_object(self._builder, row, obj, "", self.overrides)
+        for item in broken:
+            self.rows_read += 1
+            yield item
+
     def _items(self) -> Iterator[Item]:
+        from advisor.catalog.saleor import is_fixture
+
+        if self._first is not None and is_fixture(self._first[0]):
+            yield from self._fixture()
+            return
         element = self._first
         row = 0
         while element is not None:
@@ -135,6 +154,22 @@ class JsonReader(CatalogReader):
                     row + 1, f"the rest of the file is not valid JSON ({_json_problem(exc)})"
                 )
                 return
+
+
+def _fixture_rows(reader: JsonReader, broken: list[RejectedRow]) -> Iterator[tuple[int, Any]]:
+    element, row = reader._first, 0
+    while element is not None:
+        row += 1
+        yield row, element[0]
+        try:
+            element = reader._next_element()
+        except ValueError as exc:
+            broken.append(_json_problem_row(exc, row + 1))
+            return
+
+
+def _json_problem_row(exc: ValueError, row: int) -> RejectedRow:
+    return RejectedRow(row, f"the rest of the file is not valid JSON ({_json_problem(exc)})")
 
 
 def _expand(
