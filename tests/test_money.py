@@ -174,7 +174,16 @@ def test_an_old_rules_copy_is_told_where_the_currency_keys_went(rules_copy):
         "classification.yaml", "value_bands: [low, mid, high, premium]",
         "base_currency: INR\nvalue_bands: [low, mid, high, premium]",
     )  # fmt: skip
-    assert any("moved to currencies.yaml" in p for p in _problems(rules_copy.root))
+    problems = _problems(rules_copy.root)
+    assert any("'base_currency' moved to currencies.yaml" in p for p in problems)
+    assert not any("unknown key 'base_currency'" in p for p in problems)  # said once, usefully
+
+
+def test_a_rules_copy_without_currencies_yaml_is_told_where_to_get_it(rules_copy):
+    """A copy made before currencies.yaml existed names the file and the bundled one to copy."""
+    (rules_copy.root / "currencies.yaml").unlink()
+    (p,) = [p for p in _problems(rules_copy.root) if "currencies.yaml" in p]
+    assert "missing rules file" in p and "copy it from the bundled rules" in p
 
 
 # ------------------------------------------------------------------ as a user meets it

@@ -809,19 +809,33 @@ def _currencies(doc, file, checked, problems) -> Currencies | None:
 
 
 def _moved_keys(doc, file, problems) -> None:
-    """A rules copy made before currencies.yaml existed: say where the keys went."""
+    """A rules copy made before currencies.yaml existed: say where the keys went (instead of
+    the schema's plain "unknown key"), and where to get the file."""
+    for i, p in enumerate(problems):
+        if p.file.endswith("currencies.yaml") and p.message.startswith("missing rules file"):
+            problems[i] = Problem(
+                p.file,
+                p.line,
+                p.message + f" (copy it from the bundled rules, {bundled_rules_dir()}, "
+                "and move base_currency and currencies into it)",
+            )
     if not isinstance(doc, Mapping):
         return
-    for key in ("base_currency", "currencies"):
-        if key in doc:
-            problems.append(
-                Problem(
-                    file,
-                    doc.line_of(key),
-                    f"'{key}' moved to currencies.yaml: move it there (rates are written "
-                    "`USD: {rate: 94.96}` with a date and source; see the bundled currencies.yaml)",
-                )
+    moved = [key for key in ("base_currency", "currencies") if key in doc]
+    problems[:] = [
+        p
+        for p in problems
+        if not (p.file == file and any(p.message.startswith(f"unknown key '{k}'") for k in moved))
+    ]
+    for key in moved:
+        problems.append(
+            Problem(
+                file,
+                doc.line_of(key),
+                f"'{key}' moved to currencies.yaml: move it there (rates are written "
+                "`USD: {rate: 94.96}` with a date and source; see the bundled currencies.yaml)",
             )
+        )
 
 
 def _classification(docs, names, checked, problems, money) -> Classification | None:
