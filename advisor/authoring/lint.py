@@ -416,6 +416,66 @@ def _gaps(book: Rulebook, engine: PolicyEngine) -> Iterable[Finding]:
             )
 
 
+class CatalogLint:
+    """A sink for `advisor.advice.run.evaluate_file`: what a catalog's decided rows say.
+
+    Collects the rules some row triggered and the rows only the fallback decided (the first
+    `limit` of them, and how many in all); `findings` turns them into lint findings.
+    """
+
+    def __init__(self, book: Rulebook, source: str, limit: int = 20) -> None:
+        self.book, self.source, self.limit = book, source, limit
+        self.hit: set[str] = set()
+        self.fallback: list[Any] = []
+        self.n_fallback = 0
+
+    def write(self, item: Any) -> None:
+        decision = getattr(item, "decision", None)
+        if decision is None:  # a rejected row: nothing to say about the rules
+            return
+        self.hit.update(m.rule for m in decision.matched)
+        if not any(m.kind == "business" for m in decision.matched):
+            self.n_fallback += 1
+            if len(self.fallback) < self.limit:
+                self.fallback.append(item)
+
+    def close(self) -> None:
+        pass
+
+    def findings(self) -> Iterable[Finding]:
+        source = self.source
+        for r in self.book.policy.rules:
+            if r.id not in self.hit:
+                yield Finding(
+                    "info",
+                    r.file,
+                    r.line,
+                    _subject(r),
+                    "unused",
+                    f"no SKU in {source} triggers it",
+                )
+        for row in self.fallback:
+            f = row.facts
+            yield Finding(
+                "warning",
+                source,
+                row.record.row,
+                f"sku {row.record.sku}",
+                "fallback-sku",
+                f"only the fallback decides it ({row.record.title!r}: vertical {f.vertical}, "
+                f"band {f.value_band}) → {row.decision.method}",
+            )
+        if self.n_fallback > len(self.fallback):
+            yield Finding(
+                "warning",
+                source,
+                1,
+                "catalog",
+                "fallback-sku",
+                f"… and {self.n_fallback - len(self.fallback)} more SKUs only the fallback decides",
+            )
+
+
 def _catalog(
     book: Rulebook,
     items: Iterable[Any],
@@ -424,56 +484,18 @@ def _catalog(
     limit: int,
     currency: str | None = None,
 ) -> Iterable[Finding]:
-    from advisor.advice.evaluate import EvaluatedRow, Evaluator
+    """Findings for catalog rows (records) evaluated here; the CLI uses `CatalogLint` instead."""
+    from advisor.advice.evaluate import Evaluator
 
     evaluator = Evaluator(book, profile, None, currency)
-    hit: set[str] = set()
-    fallback: list[EvaluatedRow] = []
-    n_fallback = 0
+    sink = CatalogLint(book, source, limit)
     try:
         for item in items:
-            if not isinstance(item, SkuRecord):
-                continue
-            row = evaluator.evaluate(item)
-            if not isinstance(row, EvaluatedRow):
-                continue
-            hit.update(m.rule for m in row.decision.matched)
-            if not any(m.kind == "business" for m in row.decision.matched):
-                n_fallback += 1
-                if len(fallback) < limit:
-                    fallback.append(row)
+            if isinstance(item, SkuRecord):
+                sink.write(evaluator.evaluate(item))
     finally:
         evaluator.close()
-    for r in book.policy.rules:
-        if r.id not in hit:
-            yield Finding(
-                "info",
-                r.file,
-                r.line,
-                _subject(r),
-                "unused",
-                f"no SKU in {source} triggers it",
-            )
-    for row in fallback:
-        f = row.facts
-        yield Finding(
-            "warning",
-            source,
-            row.record.row,
-            f"sku {row.record.sku}",
-            "fallback-sku",
-            f"only the fallback decides it ({row.record.title!r}: vertical {f.vertical}, "
-            f"band {f.value_band}) → {row.decision.method}",
-        )
-    if n_fallback > len(fallback):
-        yield Finding(
-            "warning",
-            source,
-            1,
-            "catalog",
-            "fallback-sku",
-            f"… and {n_fallback - len(fallback)} more SKUs only the fallback decides",
-        )
+    return list(sink.findings())
 
 
 def lint_rulebook(
@@ -483,10 +505,12 @@ def lint_rulebook(
     profile: BrandProfile | None = None,
     limit: int = 20,
     currency: str | None = None,
+    catalog_lint: CatalogLint | None = None,
 ) -> list[Finding]:
     """Every finding for `book` (and, given catalog rows, for that catalog), most severe first.
 
-    `currency` is the one the catalog's unlabelled prices are in (as `evaluate` resolves it).
+    `currency` is the one the catalog's unlabelled prices are in (as `evaluate` resolves it);
+    `catalog_lint` is a sink an `evaluate_file` run has already fed (what the CLI does).
     """
     findings: list[Finding] = []
     for rs in (book.policy, book.returns):
@@ -500,6 +524,8 @@ def lint_rulebook(
         findings.extend(
             _catalog(book, catalog, catalog_name, profile or BrandProfile(), limit, currency)
         )
+    if catalog_lint is not None:
+        findings.extend(catalog_lint.findings())
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (rank[f.severity], f.file, f.line))
     return findings
@@ -507,6 +533,7 @@ def lint_rulebook(
 
 __all__ = [
     "SEVERITIES",
+    "CatalogLint",
     "Finding",
     "branch_implies",
     "domain_tests",

@@ -22,6 +22,12 @@ from advisor.errors import RulebookError, TrackrightError
 __all__ = ["AS_OF_OPTION", "RULES_OPTION", "profile_option", "rules"]
 
 
+def _say_currency_plainly(check) -> None:
+    note = check.message()
+    if note:
+        click.echo(f"trackright: {note}", err=True)
+
+
 def _open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_path):
     """The catalog as `evaluate` reads it (same columns, same currency); its check is stated."""
     from advisor.advice.run import open_rows
@@ -34,9 +40,7 @@ def _open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_
         columns=column_mapping(columns),
         profile_name=str(profile_path or ""),
     )
-    note = opened.currency.message()
-    if note:
-        click.echo(f"trackright: {note}", err=True)
+    _say_currency_plainly(opened.currency)
     return opened
 
 
@@ -395,11 +399,21 @@ def lint_cmd(
     book = load_rulebook(path)
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     if catalog is not None:
-        opened = _open_catalog_rows(catalog, book, profile, currency, columns, profile_path)
-        with opened.reader() as reader:
-            findings = lint_rulebook(
-                book, reader, str(catalog), profile, currency=opened.currency.choice.code
-            )
+        from advisor.advice.run import evaluate_file
+        from advisor.authoring.lint import CatalogLint
+
+        sink = CatalogLint(book, str(catalog))
+        evaluate_file(
+            catalog,
+            book,
+            profile,
+            currency=currency,
+            columns=column_mapping(columns),
+            outputs=[sink],
+            profile_name=str(profile_path or ""),
+            on_currency=_say_currency_plainly,
+        )
+        findings = lint_rulebook(book, profile=profile, catalog_lint=sink)
     else:
         findings = lint_rulebook(book)
     counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITIES}
