@@ -271,3 +271,33 @@ def test_a_profile_column_mapping_with_an_unknown_field_names_the_profile(tmp_pa
     path.write_text("columns: {skew: ItemKey}\n", encoding="utf-8")
     with pytest.raises(ProfileError, match=r"brand.yaml: columns: unknown field 'skew'.*'sku'"):
         load_profile(path)
+
+
+_SEGMENT = (
+    st.text(
+        alphabet=st.characters(
+            whitelist_categories=("Lu", "Ll", "Nd"), whitelist_characters=" &'-"
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+_PATHS = st.lists(
+    st.lists(_SEGMENT, min_size=1, max_size=4), min_size=1, max_size=3, unique_by=tuple
+)
+
+
+@given(paths=_PATHS)
+def test_every_platforms_category_spelling_becomes_the_same_paths(paths):
+    """WooCommerce, Magento and Flipkart spellings of the same paths read as `A > B`, one a line."""
+    from advisor.catalog import categories
+
+    want = "\n".join(" > ".join(p) for p in paths)
+    woo = ", ".join(" > ".join(p) for p in paths)
+    mag = ",".join("Default Category/" + "/".join(p) for p in paths)
+    flip = json.dumps([" >> ".join(p) for p in paths])
+    assert categories.woocommerce(woo) == want
+    assert categories.magento(mag) == want
+    assert categories.flipkart(flip) == want
