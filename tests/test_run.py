@@ -178,3 +178,37 @@ def test_a_checkout_uses_its_own_rules_folder():
     from advisor.rulebook.load import bundled_rules_dir
 
     assert bundled_rules_dir() == Path(__file__).resolve().parent.parent / "rules"
+
+
+def test_two_processes_equal_one_on_a_marketplace_list(cli, tmp_path):
+    """MRP, sub-category levels, zero prices, apostrophe SKUs duplicated across the cut: identical."""
+    import random
+
+    rng = random.Random(11)
+    path = tmp_path / "bb.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["index", "product", "category", "sub_category", "sale_price", "market_price",
+                    "type", "barcode"])  # fmt: skip
+        for i in range(4000):
+            sku = f"'{i}" if rng.random() < 0.1 else str(i)
+            if rng.random() < 0.02:
+                sku = str(rng.randrange(max(i, 1)))
+            w.writerow([
+                sku, f'Item {i}, "x"', rng.choice(["Beauty & Hygiene", "Baby Care"]),
+                rng.choice(["Health & Medicine", "Diapers"]),
+                rng.choice(["0", "", f"{rng.uniform(10, 5000):.2f}"]),
+                f"{rng.uniform(10, 6000):.2f}" if rng.random() < 0.7 else "",
+                rng.choice(["Everyday Medicine", "Pants", ""]), "'8901234567890",
+            ])  # fmt: skip
+    env = {"TRACKRIGHT_PARALLEL_MIN_BYTES": "1000"}
+    outs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"d{jobs}.jsonl"
+        r = cli("evaluate", str(path), "--format", "jsonl", "-o", str(out), "--no-summary",
+                "--summary", str(tmp_path / f"s{jobs}.json"), "--jobs", jobs, env=env)  # fmt: skip
+        assert r.returncode == 1  # duplicates on purpose
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    a, b = (json.loads((tmp_path / f"s{j}.json").read_text()) for j in ("1", "2"))
+    assert a == b and a["price_missing"] > 0 and a["rows_read"] == 4000
