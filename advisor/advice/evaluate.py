@@ -237,8 +237,7 @@ class Evaluator:
                         price = own
                 else:
                     price = amount_of(item)
-                if own is None or item.price_from:  # no price of its own (the writers' rule)
-                    s.price_missing += 1
+                missing = own is None or item.price_from  # no price of its own (writers' rule)
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
                     value = price * rate
@@ -268,12 +267,16 @@ class Evaluator:
                     if hit is not None and hit is not title_marker:
                         hit.count += 1
                         hit.value_sum += value
+                        if missing:
+                            s.price_missing += 1
                         yield new_tuple(row_cls, (item, value, hit))
                         continue
                 out = evaluate(item)
             else:
-                out = item
+                out, missing = item, False
             if out.__class__ is row_cls:
+                if missing:
+                    s.price_missing += 1
                 sh = out.shared
                 sh.count += 1
                 if out.unit_value is not None:
