@@ -230,10 +230,11 @@ class CsvWriter(Writer):
             r = item.record
             v = item.unit_value
             sku, title = r.sku, r.title
-            if _NEEDS_QUOTE(sku) is not None:
-                sku = _csv_cell(sku)
-            if _NEEDS_QUOTE(title) is not None:
-                title = _csv_cell(title)
+            if _NEEDS_QUOTE(sku + title) is not None:  # one search for the common clean row
+                if _NEEDS_QUOTE(sku) is not None:
+                    sku = _csv_cell(sku)
+                if _NEEDS_QUOTE(title) is not None:
+                    title = _csv_cell(title)
             if r.price is not None and not r.price_from:
                 tail = parts[2]
             else:
