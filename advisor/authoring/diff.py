@@ -18,9 +18,8 @@ and value-band bounds.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,6 +220,88 @@ def _label(outcome) -> str:
     return outcome["method"] + (f" [{', '.join(cap)}]" if cap else "") + qc
 
 
+class DiffSink:
+    """A sink for `advisor.advice.run.evaluate_file` under the NEW rulebook: each row is decided
+    under the OLD one in lockstep (the same evaluator code, fed one row at a time) and compared.
+
+    `finish(new_costs)` returns the `Impact`, with both rulebooks' monthly cost.
+    """
+
+    def __init__(
+        self,
+        old: Rulebook,
+        new: Rulebook,
+        profile: BrandProfile | None = None,
+        as_of: dt.date | None = None,
+        currency: str | None = None,
+    ) -> None:
+        from advisor.advice.evaluate import Evaluator, Summary
+
+        self.profile = profile or BrandProfile()
+        self.ev_old = Evaluator(old, self.profile, as_of, currency)
+        self._queue: deque[Any] = deque()
+        self._closed = False
+        self._old = self.ev_old.run(self._feed(), Summary())
+        changes = rule_changes(old, new)
+        self.status = {c.rule: c for c in changes}
+        self.impact = Impact(changes=changes, old_version=old.label, new_version=new.label)
+
+    def _feed(self) -> Iterator[Any]:
+        # Asked for its next item only after `write` queued one, or after `close`.
+        while self._queue or not self._closed:
+            yield self._queue.popleft()
+
+    def write(self, b: Any) -> None:
+        from advisor.advice.evaluate import EvaluatedRow
+
+        self._queue.append(b.record if isinstance(b, EvaluatedRow) else b)
+        a = next(self._old)
+        impact = self.impact
+        impact.rows += 1
+        if not (isinstance(a, EvaluatedRow) and isinstance(b, EvaluatedRow)):
+            impact.rejected += 1
+            return
+        da, db = a.decision, b.decision
+        oa, ob = dict(da.outcome), dict(db.outcome)
+        if da.method != db.method:
+            table, key = impact.flips, (da.method, db.method)
+        elif tuple(oa.get("capture", ())) != tuple(ob.get("capture", ())) or bool(
+            oa.get("return_qc")
+        ) != bool(ob.get("return_qc")):
+            table, key = impact.capture_changes, (_label(oa), _label(ob))
+        else:
+            impact.unchanged += 1
+            if da.rule != db.rule:
+                impact.rule_only += 1
+            return
+        group = table.get(key)
+        if group is None:
+            group = table[key] = FlipGroup(*key)
+        group.count += 1
+        why = _why(a, b, da.rule, db.rule, self.status)
+        group.causes[da.rule, db.rule, why] += 1
+        if len(group.examples) < EXAMPLES:
+            group.examples.append(_example(a.record, a, b))
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            for _ in self._old:  # ends the old stream, so its tallies (and costs) are complete
+                pass
+
+    def finish(self, new_costs: Any) -> Impact:
+        """The impact, once every row was written; `new_costs` is the NEW rulebook's report."""
+        self.close()
+        units = self.profile.monthly_units
+        impact = self.impact
+        impact.cost_old = self.ev_old.cost_report(units).recommended
+        impact.cost_new = new_costs.recommended
+        impact.currency = new_costs.currency
+        impact.monthly_units = units
+        self.ev_old.close()
+        return impact
+
+
 def diff_rulebooks(
     old: Rulebook,
     new: Rulebook,
@@ -229,53 +310,22 @@ def diff_rulebooks(
     as_of: dt.date | None = None,
     default_currency: str | None = None,
 ) -> Impact:
-    """Evaluate `items` (catalog rows) under both rulebooks and compare them SKU by SKU."""
-    from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
+    """Evaluate `items` (catalog rows) under both rulebooks and compare them SKU by SKU.
+
+    The CLI does the same through `evaluate_file` with a `DiffSink`; this is for rows at hand.
+    """
+    from advisor.advice.evaluate import Evaluator, Summary
 
     profile = profile or BrandProfile()
-    ev_old = Evaluator(old, profile, as_of, default_currency)
+    sink = DiffSink(old, new, profile, as_of, default_currency)
     ev_new = Evaluator(new, profile, as_of, default_currency)
-    changes = rule_changes(old, new)
-    status = {c.rule: c for c in changes}
-    impact = Impact(changes=changes, old_version=old.label, new_version=new.label)
     try:
-        a_items, b_items = itertools.tee(items, 2)
-        pairs = zip(ev_old.run(a_items, Summary()), ev_new.run(b_items, Summary()), strict=True)
-        for a, b in pairs:
-            impact.rows += 1
-            if not (isinstance(a, EvaluatedRow) and isinstance(b, EvaluatedRow)):
-                impact.rejected += 1
-                continue
-            da, db = a.decision, b.decision
-            oa, ob = dict(da.outcome), dict(db.outcome)
-            if da.method != db.method:
-                table, key = impact.flips, (da.method, db.method)
-            elif tuple(oa.get("capture", ())) != tuple(ob.get("capture", ())) or bool(
-                oa.get("return_qc")
-            ) != bool(ob.get("return_qc")):
-                table, key = impact.capture_changes, (_label(oa), _label(ob))
-            else:
-                impact.unchanged += 1
-                if da.rule != db.rule:
-                    impact.rule_only += 1
-                continue
-            group = table.get(key)
-            if group is None:
-                group = table[key] = FlipGroup(*key)
-            group.count += 1
-            why = _why(a, b, da.rule, db.rule, status)
-            group.causes[da.rule, db.rule, why] += 1
-            if len(group.examples) < EXAMPLES:
-                group.examples.append(_example(a.record, a, b))
-        units = profile.monthly_units
-        r_old, r_new = ev_old.cost_report(units), ev_new.cost_report(units)
-        impact.cost_old, impact.cost_new = r_old.recommended, r_new.recommended
-        impact.currency = r_new.currency
-        impact.monthly_units = units
+        for b in ev_new.run(items, Summary()):
+            sink.write(b)
+        return sink.finish(ev_new.cost_report(profile.monthly_units))
     finally:
-        ev_old.close()
         ev_new.close()
-    return impact
+        sink.ev_old.close()
 
 
 def _why(a, b, old_rule: str, new_rule: str, status: dict[str, RuleChange]) -> str:
@@ -317,4 +367,4 @@ def _example(rec: SkuRecord, a, b) -> dict[str, Any]:
     }
 
 
-__all__ = ["FlipGroup", "Impact", "RuleChange", "diff_rulebooks", "rule_changes"]
+__all__ = ["DiffSink", "FlipGroup", "Impact", "RuleChange", "diff_rulebooks", "rule_changes"]

@@ -502,23 +502,36 @@ def diff_cmd(
     from dataclasses import replace
 
     from advisor.advice.profile import BrandProfile, load_profile
-    from advisor.authoring.diff import diff_rulebooks
+    from advisor.authoring.diff import DiffSink
     from advisor.rulebook.load import load_rulebook
 
     book_old, book_new = load_rulebook(old), load_rulebook(new)
     profile = load_profile(profile_path) if profile_path else BrandProfile()
     if monthly_orders is not None:
         profile = replace(profile, monthly_orders=monthly_orders)
-    opened = _open_catalog_rows(catalog, book_new, profile, currency, columns, profile_path)
-    with opened.reader() as reader:
-        impact = diff_rulebooks(
-            book_old,
+    from advisor.advice.money import resolve_currency
+    from advisor.advice.run import evaluate_file
+
+    choice = resolve_currency(
+        book_new.currencies, currency, profile.currency, str(profile_path or "")
+    )
+    day = as_of.date() if as_of else None
+    sink = DiffSink(book_old, book_new, profile, day, choice.code)
+    try:
+        run = evaluate_file(
+            catalog,
             book_new,
-            reader,
             profile,
-            as_of.date() if as_of else None,
-            opened.currency.choice.code,
+            currency=currency,
+            columns=column_mapping(columns),
+            as_of=day,
+            outputs=[sink],
+            profile_name=str(profile_path or ""),
+            on_currency=_say_currency_plainly,
         )
+    finally:
+        sink.ev_old.close()
+    impact = sink.finish(run.costs)
     if fmt == "json":
         out = impact.to_dict()
         out["max_flips"] = max_flips
