@@ -1,11 +1,20 @@
 """Classification: from a catalog row and the brand profile to the facts the policy rules test.
 
 Which vertical, which value band, which regulations apply, and the brand-level facts — all read
-from `classification.yaml` and `regulations.yaml`; nothing about any vertical is written here.
-The vertical comes from the first signal that decides: category words (most specific segment
-first, longest term first), then the longest listed HSN prefix, then title keywords, then the
-rulebook's fallback vertical. Results that depend only on a row's category fields are memoised,
-because catalogs repeat a few hundred category paths over millions of rows.
+from the rulebook (`classification.yaml`, `evidence.yaml`, `taxonomies.yaml`,
+`regulations.yaml`); nothing about any vertical is written here.
+
+The vertical is chosen from evidence, not from the first word that hits. Every field of the row
+is read: the standard taxonomy path or id, each segment of each category path, the HSN code,
+the product type, the title (words and patterns), the tags, and what the file says of the item's
+nature. Each source gives the verticals it points at its weight (evidence.yaml); the highest
+total wins, and the row's own words that decided are kept for the explanation, with a
+confidence. Words are found with one Aho-Corasick scan per text (whole words and phrases, the
+longest of overlapping ones), so a title costs one C-level pass whatever the number of words.
+
+What depends only on a row's category fields is memoised on those fields; what depends on its
+title is summed up by `title_signature` (the words and patterns found), so two rows share a
+classification only when they share every piece of evidence it cites.
 """
 
 from __future__ import annotations
@@ -14,18 +23,33 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
+
+import ahocorasick
 
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
-from advisor.rulebook.load import Regulation, Rulebook
+from advisor.rulebook.load import Evidence, Regulation, Rulebook, taxonomy_key
+from advisor.rulebook.words import norm, plural_forms
 
-_SPLIT = re.compile(r"\s*(?:>|/|\|)\s*")
-_NON_WORD = re.compile(r"[^a-z0-9&'+ ]+")
+_SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
+_PATHS = re.compile(r"\s*[\n\r]+\s*")
+
+# entry kinds held by the automaton (one key may carry several)
+_CAT, _KW, _NEG, _NEUTRAL, _CUST = range(5)
 
 
 class UnknownCurrencyError(ValueError):
     """A price in a currency the rulebook has no rate for."""
+
+
+class Hit(NamedTuple):
+    """One piece of evidence: a source pointing at a vertical, with its weight and the row's words."""
+
+    source: str
+    vertical: str
+    weight: float
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +68,115 @@ class SkuFacts:
     title: str
     brand: str
     return_rate: float
+    confidence: str = "low"
 
     @property
     def regulated(self) -> bool:
         return bool(self.regulations)
 
 
-def _norm(text: str) -> str:
-    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
+def unit_price(rec: SkuRecord) -> float | None:
+    """The unit's value in its own currency: the regular price / MRP when given, else the price."""
+    return rec.list_price if rec.list_price else rec.price
 
 
-def _term_regex(terms: list[str]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    alts = "|".join(re.escape(t) for t in sorted(set(terms), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])")
+class _Lexicon:
+    """The rulebook's words, patterns and taxonomies compiled for matching."""
+
+    def __init__(self, rulebook: Rulebook) -> None:
+        cls = rulebook.classification
+        ev = cls.evidence or _default_evidence(cls)
+        self.ev = ev
+        self.weights = dict(ev.weights)
+        self.order = {s: i for i, s in enumerate(ev.weights)}
+        self.vertical_order = {v: i for i, v in enumerate(cls.verticals)}
+        self.stock = {v.id: v.stock for v in cls.verticals.values()}
+        entries: dict[str, list[tuple]] = {}
+        explicit: set[tuple[str, int]] = set()
+
+        def add(term: str, entry: tuple, plural: bool = True) -> None:
+            if not term:
+                return
+            entries.setdefault(term, []).append(entry)
+            explicit.add((term, entry[0]))
+            if plural:
+                for form in plural_forms(term):
+                    plurals.append((form, entry))
+
+        plurals: list[tuple[str, tuple]] = []
+        for v in cls.verticals.values():
+            for term in v.categories:
+                add(term, (_CAT, v.id, 1.0))
+            for term in v.keywords:
+                add(term, (_KW, v.id, 1.0))
+            for term in v.weak:
+                add(term, (_KW, v.id, ev.weak))
+            for term in v.strong:
+                add(term, (_KW, v.id, ev.strong))
+            for term in v.unless:
+                add(term, (_NEG, v.id), plural=False)
+        for term in ev.neutral:
+            add(term, (_NEUTRAL,))
+        for term in cls.customised_keywords:
+            add(term, (_CUST,))
+        for form, entry in plurals:  # a plural never overrides a word listed as it is
+            if (form, entry[0]) not in explicit:
+                entries.setdefault(form, []).append(entry)
+        self.entries = {term: tuple(found) for term, found in entries.items()}
+        auto = ahocorasick.Automaton()
+        for term, found in entries.items():
+            auto.add_word(f" {term} ", (len(term) + 2, term, tuple(found)))
+        auto.make_automaton()
+        self.iter = auto.iter
+        patterns: list[str] = []
+        self.pattern_vertical: dict[str, str] = {}
+        for v in cls.verticals.values():
+            for p in v.patterns:
+                name = f"p{len(patterns)}"
+                patterns.append(f"(?P<{name}>{p})")
+                self.pattern_vertical[name] = v.id
+        self.patterns = re.compile("|".join(patterns)).finditer if patterns else None
+        self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
+        self.paths = dict(cls.taxonomy_paths)
+        self.google_ids = dict(cls.google_ids)
+
+
+def _default_evidence(cls: Any) -> Evidence:
+    return Evidence(
+        {
+            "nature": 1000,
+            "taxonomy": 100,
+            "category": 60,
+            "hsn": 50,
+            "type": 40,
+            "category_parent": 25,
+            "title": 30,
+            "tags": 10,
+        },
+        3.0,
+        0.5,
+        (("high", 60.0, 30.0), ("medium", 30.0, 10.0)),
+        {},
+        cls.fallback_vertical,
+        (),
+        (),
+    )
+
+
+def _scan(lex: _Lexicon, text: str) -> tuple[list[tuple], list[tuple]]:
+    """Words found in `text`: (selected, every) — selected are the longest non-overlapping ones."""
+    found = [(end - size + 1, end, term, entries) for end, (size, term, entries) in lex.iter(text)]
+    if len(found) < 2:
+        return found, found
+    found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
+    chosen: list[tuple] = []
+    for m in found:
+        s, e = m[0], m[1]
+        # padded matches may share the one space between them; more than that is an overlap
+        if all(e <= c[0] or s >= c[1] for c in chosen):
+            chosen.append(m)
+    chosen.sort()
+    return chosen, found
 
 
 class Classifier:
@@ -74,24 +192,7 @@ class Classifier:
         self._rates = dict(cls.currencies)
         self._base = cls.base_currency
         self._fallback = cls.fallback_vertical
-        self._category_terms: dict[str, str] = {}
-        self._keyword_terms: dict[str, str] = {}
-        self._hsn: dict[str, str] = {}
-        for v in cls.verticals.values():
-            for term in v.categories:
-                self._category_terms.setdefault(_norm(term), v.id)
-            for term in v.keywords:
-                self._keyword_terms.setdefault(_norm(term), v.id)
-            for prefix in v.hsn:
-                self._hsn[prefix] = v.id
-        self._category_rx = _term_regex(list(self._category_terms))
-        self._keyword_rx = _term_regex(list(self._keyword_terms))
-        self._customised_words = tuple(_norm(k) for k in cls.customised_keywords)
-        self._customised_rx = _term_regex(list(self._customised_words))
-        quick = "|".join(
-            re.escape(w) for w in sorted(self._customised_words, key=len, reverse=True)
-        )
-        self._customised_quick = re.compile(quick).search if quick else None
+        self._lex = _Lexicon(rulebook)
         self._bands = {
             v.id: ([b for _, b in v.bands], [n for n, _ in v.bands]) for v in cls.verticals.values()
         }
@@ -101,7 +202,9 @@ class Classifier:
             for r in rulebook.regulations
             if r.jurisdiction in markets and r.effective_from <= self.as_of
         ]
-        self._category_memo: dict[tuple, tuple[str | None, str]] = {}
+        self._category_memo: dict[tuple, tuple] = {}
+        self._title_memo: dict[str, tuple] = {}
+        self._vertical_memo: dict[tuple, tuple[str, str, str]] = {}
         self._regs_memo: dict[tuple[str, str], tuple[str, ...]] = {}
         costs = rulebook.costs
         self._return_rates = {
@@ -125,57 +228,221 @@ class Classifier:
                 f"(known: {', '.join(sorted(self._rates))})"
             ) from None
 
-    def vertical_from_category(self, rec: SkuRecord) -> tuple[str | None, str]:
-        key = (rec.product_category, rec.category, rec.product_type, rec.tags, rec.hsn)
-        hit = self._category_memo.get(key)
-        if hit is None:
-            hit = self._vertical_from_category(rec)
-            if len(self._category_memo) < 200_000:
-                self._category_memo[key] = hit
-        return hit
+    @staticmethod
+    def category_key(rec: SkuRecord) -> tuple:
+        """The fields whose evidence is memoised together (everything but the title)."""
+        return (rec.product_category, rec.category, rec.product_type, rec.tags, rec.hsn, rec.nature)
 
-    def _vertical_from_category(self, rec: SkuRecord) -> tuple[str | None, str]:
-        rx = self._category_rx
-        sources = (
-            ("category", rec.product_category),
-            ("category", rec.category),
-            ("type", rec.product_type),
-        )
-        if rx is not None:
-            for label, text in sources:
-                if not text:
-                    continue
-                for segment in reversed(_SPLIT.split(text)):
-                    seg = _norm(segment)
-                    found = self._longest(rx, seg)
-                    if found:
-                        return self._category_terms[found], f"{label} '{segment.strip()}'"
-            for tag in rec.tags:
-                found = self._longest(rx, _norm(tag))
-                if found:
-                    return self._category_terms[found], f"tag '{tag}'"
+    def title_signature(self, title: str) -> tuple:
+        """Everything the title contributes as evidence: the words and patterns found in it.
+
+        Two titles with the same signature are classified alike and explained alike, so the
+        signature is what the row memo keys on instead of the title itself.
+        """
+        memo = self._title_memo
+        sig = memo.get(title)
+        if sig is not None:
+            return sig
+        text = norm(title)
+        lex = self._lex
+        chosen, every = _scan(lex, f" {text} ")
+        words = tuple(m[2] for m in chosen)
+        context = tuple(sorted({m[2] for m in every if m not in chosen}))
+        pats: tuple = ()
+        if lex.patterns is not None and text:
+            pats = tuple((m.lastgroup, m.group()) for m in lex.patterns(text))
+        sig = (words, context, pats)
+        if len(memo) < 50_000:
+            memo[title] = sig
+        return sig
+
+    def _category_hits(self, rec: SkuRecord) -> tuple[tuple[Hit, ...], frozenset, frozenset]:
+        """Evidence from everything but the title: hits, unless-words seen, customised seen."""
+        key = self.category_key(rec)
+        got = self._category_memo.get(key)
+        if got is None:
+            got = self._category_evidence(rec)
+            if len(self._category_memo) < 200_000:
+                self._category_memo[key] = got
+        return got
+
+    def _category_evidence(self, rec: SkuRecord) -> tuple[tuple[Hit, ...], frozenset, frozenset]:
+        lex = self._lex
+        w = lex.weights
+        hits: list[Hit] = []
+        negs: set[str] = set()
+        cust = False
+
+        def words(text: str, source: str, label: str, weight: float) -> bool:
+            nonlocal cust
+            chosen, every = _scan(lex, f" {norm(text)} ")
+            for m in every:
+                for entry in m[3]:
+                    if entry[0] == _NEG:
+                        negs.add(entry[1])
+                    elif entry[0] == _CUST:
+                        cust = True
+            found = False
+            for m in chosen:
+                for entry in m[3]:
+                    if entry[0] == _CAT:
+                        hits.append(Hit(source, entry[1], weight * entry[2], label))
+                        found = True
+            return found
+
+        pcat = rec.product_category.strip()
+        if pcat:
+            vertical, text = self._taxonomy(pcat)
+            if vertical is not None:
+                hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
+            elif not pcat.isdigit():
+                self._path_words(pcat, words, w)
+        for path in _PATHS.split(rec.category.strip()) if rec.category else ():
+            if path and path != rec.product_type:
+                self._path_words(path, words, w)
+        if rec.product_type:
+            words(rec.product_type, "type", f'type "{rec.product_type.strip()}"', w["type"])
+        for tag in rec.tags:
+            words(tag, "tags", f'tag "{tag.strip()}"', w["tags"])
         digits = rec.hsn
         for n in (8, 6, 4, 2):
-            if len(digits) >= n and digits[:n] in self._hsn:
-                return self._hsn[digits[:n]], f"HSN {digits} (prefix {digits[:n]})"
+            if len(digits) >= n and digits[:n] in lex.hsn:
+                hits.append(
+                    Hit("hsn", lex.hsn[digits[:n]], w["hsn"], f"HSN {digits} (prefix {digits[:n]})")
+                )
+                break
+        return tuple(hits), frozenset(negs), frozenset({"customised"} if cust else ())
+
+    def _path_words(self, path: str, words: Any, w: dict[str, float]) -> None:
+        segments = [s for s in _SEGMENTS.split(path) if s.strip()]
+        deepest = True
+        for seg in reversed(segments):
+            label = f'category "{seg.strip()}"'
+            if deepest:
+                deepest = not words(seg, "category", label, w["category"])
+            else:
+                words(seg, "category_parent", label, w["category_parent"])
+
+    def _taxonomy(self, pcat: str) -> tuple[str | None, str]:
+        lex = self._lex
+        if pcat.isdigit():
+            v = lex.google_ids.get(int(pcat))
+            return v, f"Google category {pcat}"
+        key = taxonomy_key(pcat)
+        for n in range(len(key), 0, -1):
+            v = lex.paths.get(key[:n])
+            if v is not None:
+                shown = " > ".join(s.strip() for s in _SEGMENTS.split(pcat.strip())[:n])
+                return v, f'taxonomy "{shown}"'
         return None, ""
 
-    @staticmethod
-    def _longest(rx: re.Pattern[str], text: str) -> str | None:
-        if not text:
-            return None
-        found = rx.findall(text)
-        return max(found, key=len) if found else None
+    def vertical(self, rec: SkuRecord, signature: tuple | None = None) -> tuple[str, str]:
+        """The vertical of a record and the evidence that decided it, in the row's own words."""
+        v, source, _ = self.vertical_of(rec, signature)
+        return v, source
 
-    def vertical(self, rec: SkuRecord) -> tuple[str, str]:
-        vertical, source = self.vertical_from_category(rec)
-        if vertical is not None:
-            return vertical, source
-        if self._keyword_rx is not None and rec.title:
-            found = self._longest(self._keyword_rx, _norm(rec.title))
-            if found:
-                return self._keyword_terms[found], f"title word '{found}'"
-        return self._fallback, "no signal matched: fallback vertical"
+    def vertical_of(self, rec: SkuRecord, signature: tuple | None = None) -> tuple[str, str, str]:
+        """(vertical, evidence text, confidence) for a record; memoised on its evidence."""
+        sig = self.title_signature(rec.title) if signature is None else signature
+        key = (self.category_key(rec), sig, rec.customised)
+        got = self._vertical_memo.get(key)
+        if got is None:
+            got = self._decide_vertical(rec, sig)
+            if len(self._vertical_memo) < 200_000:
+                self._vertical_memo[key] = got
+        return got
+
+    def _decide_vertical(self, rec: SkuRecord, sig: tuple) -> tuple[str, str, str]:
+        lex = self._lex
+        w = lex.weights
+        cat_hits, negs, flags = self._category_hits(rec)
+        negs = set(negs)
+        customised = "customised" in flags
+        words, context, pats = sig
+        hits = list(cat_hits)
+        for term in (*words, *context):
+            for entry in _entries(lex, term):
+                if entry[0] == _NEG:
+                    negs.add(entry[1])
+                elif entry[0] == _CUST:
+                    customised = True
+        for term in words:
+            for entry in _entries(lex, term):
+                if entry[0] == _KW:
+                    hits.append(Hit("title", entry[1], w["title"] * entry[2], f'title word "{term}"'))
+        for name, text in pats:
+            hits.append(
+                Hit("title", lex.pattern_vertical[name], w["title"] * lex.ev.weak, f'title "{text}"')
+            )
+        if negs:
+            hits = [h for h in hits if not (h.vertical in negs and h.source in _WORD_SOURCES)]
+        either = [h for h in hits if h.vertical.__class__ is tuple]
+        if either:
+            hits = [h for h in hits if h.vertical.__class__ is not tuple]
+            for h in either:  # the taxonomy names several: the row's other evidence chooses
+                score = {v: 0.0 for v in h.vertical}
+                for o in hits:
+                    if o.vertical in score:
+                        score[o.vertical] = max(score[o.vertical], o.weight)
+                pick = max(h.vertical, key=lambda v: (score[v], -h.vertical.index(v)))
+                hits.append(h._replace(vertical=pick))
+        if rec.customised is not None:
+            customised = rec.customised
+        best: dict[str, dict[str, Hit]] = {}
+        for h in hits:
+            per = best.setdefault(h.vertical, {})
+            cur = per.get(h.source)
+            if cur is None or h.weight > cur.weight:
+                per[h.source] = h
+        # what the file says of the item's nature
+        for word in rec.nature:
+            spec = lex.ev.nature.get(word)
+            if spec is None:
+                continue
+            vertical, prefer, otherwise = spec
+            text = f'file says "{word.replace("_", " ")}"'
+            if vertical is None:
+                scored = [v for v in prefer if v in best]
+                if scored:
+                    vertical = max(scored, key=lambda v: _total(best[v]))
+                else:
+                    vertical = otherwise
+            if vertical is not None:
+                per = best.setdefault(vertical, {})
+                per.setdefault("nature", Hit("nature", vertical, w["nature"], text))
+        if not best:
+            return self._fallback, f"no evidence: fallback vertical {self._fallback}", "low"
+        ranked = sorted(
+            best,
+            key=lambda v: (
+                -_total(best[v]),
+                min(lex.order[s] for s in best[v]),
+                lex.vertical_order.get(v, 999),
+            ),
+        )
+        winner = ranked[0]
+        score = _total(best[winner])
+        runner = _total(best[ranked[1]]) if len(ranked) > 1 else 0.0
+        confidence = "low"
+        for level, min_score, min_lead in lex.ev.confidence:
+            if score >= min_score and score - runner >= min_lead:
+                confidence = level
+                break
+        shown = sorted(best[winner].values(), key=lambda h: lex.order[h.source])
+        text = f"{shown[0].text} → {winner}" + "".join(f"; {h.text}" for h in shown[1:])
+        if len(ranked) > 1:
+            other = ranked[1]
+            top = sorted(best[other].values(), key=lambda h: lex.order[h.source])[0]
+            text += f" (outweighs {other}: {top.text})"
+        if (
+            customised
+            and lex.stock.get(winner, True)
+            and winner not in lex.ev.customised_keep
+            and lex.ev.customised_vertical in lex.stock
+        ):
+            text = f"personalised → {lex.ev.customised_vertical}; {text}"
+            winner = lex.ev.customised_vertical
+        return winner, text, confidence
 
     def band(self, vertical: str, unit_value: float | None) -> str:
         bounds, names = self._bands[vertical]
@@ -195,19 +462,25 @@ class Classifier:
             self._regs_memo[key] = hit
         return hit
 
-    def is_customised(self, rec: SkuRecord) -> bool:
+    def is_customised(self, rec: SkuRecord, signature: tuple | None = None) -> bool:
+        """Made to order / personalised: the file's own column, else the row's words."""
         if rec.customised is not None:
             return rec.customised
-        if self._customised_quick is None or self._customised_quick(rec.title.lower()) is None:
-            return False  # the common case, answered by one C-level search
-        return bool(self._customised_rx and self._customised_rx.search(_norm(rec.title)))
+        sig = self.title_signature(rec.title) if signature is None else signature
+        lex = self._lex
+        for term in (*sig[0], *sig[1]):
+            if any(e[0] == _CUST for e in _entries(lex, term)):
+                return True
+        return "customised" in self._category_hits(rec)[2]
 
     # -------------------------------------------------------------- whole SKU
 
-    def classify(self, rec: SkuRecord) -> SkuFacts:
+    def classify(self, rec: SkuRecord, signature: tuple | None = None) -> SkuFacts:
         """Facts for one row; raises UnknownCurrencyError for a currency without a rate."""
-        unit_value = None if rec.price is None else rec.price * self.rate(rec.currency)
-        vertical, source = self.vertical(rec)
+        price = unit_price(rec)
+        unit_value = None if price is None else price * self.rate(rec.currency)
+        sig = self.title_signature(rec.title) if signature is None else signature
+        vertical, source, confidence = self.vertical_of(rec, sig)
         warranty = (
             (rec.warranty_months > 0)
             if rec.warranty_months is not None
@@ -219,13 +492,14 @@ class Classifier:
             value_band=self.band(vertical, unit_value),
             unit_value=unit_value,
             regulations=self.regulations(vertical, rec.hsn),
-            customised=self.is_customised(rec),
+            customised=self.is_customised(rec, sig),
             warranty=warranty,
             has_gtin=bool(rec.gtin),
             category=(rec.product_category or rec.category or rec.product_type).lower(),
             title=rec.title,
             brand=rec.brand,
             return_rate=self._return_rates[vertical],
+            confidence=confidence,
         )
 
     def profile_facts(self) -> dict[str, Any]:
@@ -261,4 +535,15 @@ class Classifier:
         return out
 
 
-__all__ = ["Classifier", "SkuFacts", "UnknownCurrencyError"]
+_WORD_SOURCES = frozenset({"category", "category_parent", "type", "title", "tags"})
+
+
+def _entries(lex: _Lexicon, term: str) -> tuple:
+    return lex.entries.get(term, ())
+
+
+def _total(per: dict[str, Hit]) -> float:
+    return sum(h.weight for h in per.values())
+
+
+__all__ = ["Classifier", "Hit", "SkuFacts", "UnknownCurrencyError", "unit_price"]

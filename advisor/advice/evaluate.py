@@ -1,11 +1,15 @@
 """Batch evaluation: every catalog row decided or rejected, streamed, with a running summary.
 
 This is the hot path of `trackright evaluate`. A row's decision depends only on its category
-fields, HSN, currency, flags and which rule threshold or band bound its unit value falls
-between — so rows are memoised on exactly those inputs (`_row_key`) and a million-row catalog
-costs one classification and one durable-rules round trip per distinct key (a few thousand),
-plus a tuple and a dictionary lookup per row. Counting for the summary and the cost report is
-done per distinct decision, not per row.
+fields, HSN, nature, the evidence its title gives (`Classifier.title_signature`: the words and
+patterns found by one C-level scan), currency, flags and which rule threshold or band bound its
+unit value falls between — so rows are memoised on exactly those inputs (`_row_key`) and a
+million-row catalog costs one classification and one durable-rules round trip per distinct key,
+plus a title scan, a tuple and a dictionary lookup per row. Because the memo key holds every
+piece of evidence a decision's explanation cites, two rows share an explanation only when it is
+true of both, and the output is the same whatever the number of processes. Counting for the
+summary and the cost report is done per distinct decision, not per row; what is not stock
+(`none`) is counted apart and left out of the cost model's stock figures.
 """
 
 from __future__ import annotations
@@ -17,12 +21,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError
+from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError, unit_price
 from advisor.advice.costs import CostAccumulator, CostReport
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.engine.decide import Decision, PolicyEngine
 from advisor.rulebook.load import Rulebook
+from tracker.vocabulary import NOT_STOCK
 
 
 class Shared:
@@ -75,14 +80,13 @@ class Summary:
     by_vertical_method: Counter = field(default_factory=Counter)
     rejection_reasons: Counter = field(default_factory=Counter)
     fallback: int = 0
+    not_stock: int = 0  # decided `none`: gift cards, services, digital goods
+    by_confidence: Counter = field(default_factory=Counter)
     costs: CostReport | None = None
 
     @property
     def rows_read(self) -> int:
         return self.decided + self.rejected
-
-
-_TITLE = object()  # memo marker: the category fields did not decide the vertical; the title does
 
 
 class Evaluator:
@@ -121,17 +125,18 @@ class Evaluator:
 
     # ------------------------------------------------------------------ one row
 
-    def decide(self, rec: SkuRecord) -> EvaluatedRow:
+    def decide(self, rec: SkuRecord, signature: tuple | None = None) -> EvaluatedRow:
         """Classify and decide one record exactly (no row memo); raises UnknownCurrencyError."""
         if not rec.currency:
             rec = rec._replace(currency=self.default_currency)
-        facts = self.classifier.classify(rec)
+        facts = self.classifier.classify(rec, signature)
         decision = self.engine.decide(self.classifier.facts(facts))
         # Rows differing only in value, title or brand share one Shared, so tallies stay small.
         key = (
             id(decision),
             facts.vertical,
             facts.vertical_source,
+            facts.confidence,
             facts.value_band,
             facts.regulations,
             facts.customised,
@@ -150,45 +155,36 @@ class Evaluator:
         """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
         currency = rec.currency or self.default_currency
         rate = self.classifier._rates.get(currency)
-        if rate is None or rec.price is None or self._exact_only:
+        price = unit_price(rec)
+        if rate is None or price is None or self._exact_only:
             try:
                 return self.decide(rec)
             except UnknownCurrencyError as exc:
                 return RejectedRow(rec.row, str(exc), rec.sku)
-        value = rec.price * rate
-        key = self._row_key(rec, value)
-        memo = self._memo
-        hit = memo.get(key)
-        if hit is _TITLE:  # the category fields leave the vertical to the title: second level
-            key = (*key, self.classifier.vertical(rec)[0])
-            hit = memo.get(key)
-            titled = True
-        else:
-            titled = False
+        value = price * rate
+        sig = self.classifier.title_signature(rec.title)
+        key = self._row_key(rec, value, sig)
+        hit = self._memo.get(key)
         if hit is None:
-            row = self.decide(rec)
-            if len(memo) < 1_000_000:
-                if not titled and self.classifier.vertical_from_category(rec)[0] is None:
-                    memo[key] = _TITLE
-                    key = (*key, row.facts.vertical)
-                memo[key] = row.shared
+            row = self.decide(rec, sig)
+            if len(self._memo) < 300_000:
+                self._memo[key] = row.shared
             return row
-        return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
+        return EvaluatedRow(rec, value, hit)
 
-    def _row_key(self, rec: SkuRecord, value: float) -> tuple:
-        customised = (
-            rec.customised if rec.customised is not None else self.classifier.is_customised(rec)
-        )
+    def _row_key(self, rec: SkuRecord, value: float, sig: tuple) -> tuple:
         return (
             rec.product_category,
             rec.category,
             rec.product_type,
             rec.tags,
             rec.hsn,
+            rec.nature,
+            sig,
             rec.currency,
             bisect_left(self._bounds, value),
             value in self._bound_set,
-            customised,
+            rec.customised,
             rec.warranty_months,
             not rec.gtin,
         )
@@ -206,27 +202,18 @@ class Evaluator:
         # catalog); anything else goes through `evaluate` itself, so both give the same answer.
         memo_get = self._memo.get
         rates_get = self.classifier._rates.get
+        signature = self.classifier.title_signature
         default_currency = self.default_currency
         bounds, bound_set = self._bounds, self._bound_set
-        quick = self.classifier._customised_quick
-        is_customised = self.classifier.is_customised
         fast = not self._exact_only
-        title_marker = _TITLE
         record_cls, row_cls = SkuRecord, EvaluatedRow
         new_tuple = tuple.__new__
         for item in items:
             if item.__class__ is record_cls:
-                price = item.price
+                price = item.list_price or item.price
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
                     value = price * rate
-                    cust = item.customised
-                    if cust is None:
-                        cust = (
-                            quick is not None
-                            and quick(item.title.lower()) is not None
-                            and is_customised(item)
-                        )
                     hit = memo_get(
                         (
                             item.product_category,
@@ -234,15 +221,17 @@ class Evaluator:
                             item.product_type,
                             item.tags,
                             item.hsn,
+                            item.nature,
+                            signature(item.title),
                             item.currency,
                             bisect_left(bounds, value),
                             value in bound_set,
-                            cust,
+                            item.customised,
                             item.warranty_months,
                             not item.gtin,
                         )
                     )
-                    if hit is not None and hit is not title_marker:
+                    if hit is not None:
                         hit.count += 1
                         hit.value_sum += value
                         yield new_tuple(row_cls, (item, value, hit))
@@ -274,9 +263,13 @@ class Evaluator:
             s.by_vertical[f.vertical] += n
             s.by_vertical_method[f.vertical, method] += n
             s.by_rule[d.rule] += n
+            s.by_confidence[f.confidence] += n
             if d.fallback:
                 s.fallback += n
-            acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+            if method == NOT_STOCK:  # nothing to track: no labels, no lots, no returns to catch
+                s.not_stock += n
+            else:
+                acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
             sh.count, sh.value_sum = 0, 0.0
         self._acc = acc
 

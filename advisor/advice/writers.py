@@ -37,6 +37,7 @@ COLUMNS = (
     "fallback",
     "return_qc",
     "vertical_source",
+    "confidence",
     "rulebook_version",
     "error",
 )
@@ -59,6 +60,7 @@ def _static(shared: Shared, base: str, version: str) -> dict[str, Any]:
         "fallback": d.fallback,
         "return_qc": bool(o.get("return_qc", False)),
         "vertical_source": f.vertical_source,
+        "confidence": f.confidence,
         "rulebook_version": version,
     }
 
@@ -191,6 +193,7 @@ class CsvWriter(Writer):
                 "yes" if d.fallback else "no",
                 "yes" if o.get("return_qc") else "no",
                 f.vertical_source,
+                f.confidence,
                 self.version,
                 "",
             )
@@ -202,7 +205,7 @@ class CsvWriter(Writer):
         lines = self._lines
         if item.__class__ is not EvaluatedRow:
             lines.append(
-                _csv_line((item.row, "rejected", item.sku, *[""] * 16, item.reason)) + "\n"
+                _csv_line((item.row, "rejected", item.sku, *[""] * (len(COLUMNS) - 4), item.reason)) + "\n"
             )
         else:
             sh = item.shared
