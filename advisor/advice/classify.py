@@ -36,7 +36,7 @@ _SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
 _PATHS = re.compile(r"\s*[\n\r]+\s*")
 
 # entry kinds held by the automaton (one key may carry several)
-_CAT, _KW, _NEG, _NEUTRAL, _CUST = range(5)
+_CAT, _KW, _NEG, _NEUTRAL, _CUST, _REQ, _CTX = range(7)
 
 
 class UnknownCurrencyError(ValueError):
@@ -115,6 +115,11 @@ class _Lexicon:
                 add(term, (_KW, v.id, ev.strong))
             for term in v.unless:
                 add(term, (_NEG, v.id), plural=False)
+            for term in v.requires:
+                add(term, (_REQ, v.id))
+            for i, (words, _) in enumerate(v.context):
+                for term in words:
+                    add(term, (_CTX, v.id, i))
         for term in ev.neutral:
             add(term, (_NEUTRAL,))
         for term in cls.customised_keywords:
@@ -137,6 +142,8 @@ class _Lexicon:
                 self.pattern_vertical[name] = v.id
         self.patterns = re.compile("|".join(patterns)).finditer if patterns else None
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
+        self.requires = frozenset(v.id for v in cls.verticals.values() if v.requires)
+        self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
         self.paths = dict(cls.taxonomy_paths)
         self.google_ids = dict(cls.google_ids)
 
@@ -247,7 +254,7 @@ class Classifier:
         lex = self._lex
         chosen, every = _scan(lex, f" {text} ")
         words = tuple(m[2] for m in chosen)
-        context = tuple(sorted({m[2] for m in every if m not in chosen}))
+        context = tuple(sorted({m[2] for m in _outside_neutral(every, chosen) if m not in chosen}))
         pats: tuple = ()
         if lex.patterns is not None and text:
             pats = tuple((m.lastgroup, m.group()) for m in lex.patterns(text))
@@ -270,23 +277,23 @@ class Classifier:
         lex = self._lex
         w = lex.weights
         hits: list[Hit] = []
-        negs: set[str] = set()
-        cust = False
+        seen: set[tuple] = set()  # context entries: (kind, vertical[, i])
+
+        def context(every: list[tuple], chosen: list[tuple] = ()) -> None:
+            for m in _outside_neutral(every, chosen):
+                for entry in m[3]:
+                    if entry[0] in _CONTEXT_KINDS:
+                        seen.add(entry[:3] if entry[0] == _CTX else entry[:2])
 
         def words(text: str, source: str, label: str, weight: float) -> bool:
-            nonlocal cust
             chosen, every = _scan(lex, f" {norm(text)} ")
-            for m in every:
-                for entry in m[3]:
-                    if entry[0] == _NEG:
-                        negs.add(entry[1])
-                    elif entry[0] == _CUST:
-                        cust = True
+            context(every, chosen)
             found = False
             for m in chosen:
                 for entry in m[3]:
-                    if entry[0] == _CAT:
-                        hits.append(Hit(source, entry[1], weight * entry[2], label))
+                    if entry[0] == _CAT or entry[0] == _KW:  # a product word in a category counts
+                        mult = min(entry[2], 1.0)  # `strong` is for titles only
+                        hits.append(Hit(source, entry[1], weight * mult, label))
                         found = True
             return found
 
@@ -295,6 +302,8 @@ class Classifier:
             vertical, text = self._taxonomy(pcat)
             if vertical is not None:
                 hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
+                chosen, every = _scan(lex, f" {norm(pcat)} ")
+                context(every, chosen)
             elif not pcat.isdigit():
                 self._path_words(pcat, words, w)
         for path in _PATHS.split(rec.category.strip()) if rec.category else ():
@@ -311,15 +320,14 @@ class Classifier:
                     Hit("hsn", lex.hsn[digits[:n]], w["hsn"], f"HSN {digits} (prefix {digits[:n]})")
                 )
                 break
-        return tuple(hits), frozenset(negs), frozenset({"customised"} if cust else ())
+        return tuple(hits), frozenset(seen), frozenset()
 
     def _path_words(self, path: str, words: Any, w: dict[str, float]) -> None:
         segments = [s for s in _SEGMENTS.split(path) if s.strip()]
-        deepest = True
-        for seg in reversed(segments):
+        for depth, seg in enumerate(reversed(segments)):
             label = f'category "{seg.strip()}"'
-            if deepest:
-                deepest = not words(seg, "category", label, w["category"])
+            if depth == 0:
+                words(seg, "category", label, w["category"])
             else:
                 words(seg, "category_parent", label, w["category_parent"])
 
@@ -355,17 +363,17 @@ class Classifier:
     def _decide_vertical(self, rec: SkuRecord, sig: tuple) -> tuple[str, str, str]:
         lex = self._lex
         w = lex.weights
-        cat_hits, negs, flags = self._category_hits(rec)
-        negs = set(negs)
-        customised = "customised" in flags
+        cat_hits, seen, _ = self._category_hits(rec)
+        seen = set(seen)
         words, context, pats = sig
         hits = list(cat_hits)
         for term in (*words, *context):
             for entry in _entries(lex, term):
-                if entry[0] == _NEG:
-                    negs.add(entry[1])
-                elif entry[0] == _CUST:
-                    customised = True
+                if entry[0] in _CONTEXT_KINDS:
+                    seen.add(entry[:3] if entry[0] == _CTX else entry[:2])
+        customised = (_CUST,) in seen
+        negs = {e[1] for e in seen if e[0] == _NEG}
+        negs |= {v for v in lex.requires if (_REQ, v) not in seen}
         for term in words:
             for entry in _entries(lex, term):
                 if entry[0] == _KW:
@@ -376,6 +384,14 @@ class Classifier:
             )
         if negs:
             hits = [h for h in hits if not (h.vertical in negs and h.source in _WORD_SOURCES)]
+        moved = {e[1]: lex.context[e[1]][e[2]] for e in sorted(seen) if e[0] == _CTX}
+        if moved:  # in this row's context, a vertical's words mean another vertical
+            hits = [
+                h._replace(vertical=moved[h.vertical], text=f"{h.text} (in context)")
+                if h.vertical in moved and h.source in _WORD_SOURCES
+                else h
+                for h in hits
+            ]
         either = [h for h in hits if h.vertical.__class__ is tuple]
         if either:
             hits = [h for h in hits if h.vertical.__class__ is not tuple]
@@ -471,7 +487,7 @@ class Classifier:
         for term in (*sig[0], *sig[1]):
             if any(e[0] == _CUST for e in _entries(lex, term)):
                 return True
-        return "customised" in self._category_hits(rec)[2]
+        return (_CUST,) in self._category_hits(rec)[1]
 
     # -------------------------------------------------------------- whole SKU
 
@@ -536,6 +552,15 @@ class Classifier:
 
 
 _WORD_SOURCES = frozenset({"category", "category_parent", "type", "title", "tags"})
+_CONTEXT_KINDS = frozenset({_NEG, _CUST, _REQ, _CTX})
+
+
+def _outside_neutral(every: list[tuple], chosen: list[tuple]) -> list[tuple]:
+    """Matches not nested inside a chosen neutral phrase ("Kitchen, Garden & Pets" says nothing)."""
+    spans = [(m[0], m[1]) for m in chosen if any(e[0] == _NEUTRAL for e in m[3])]
+    if not spans:
+        return every
+    return [m for m in every if not any(s <= m[0] and m[1] <= e and m != c for s, e in spans for c in chosen if (c[0], c[1]) == (s, e))]
 
 
 def _entries(lex: _Lexicon, term: str) -> tuple:

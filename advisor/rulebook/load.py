@@ -139,6 +139,23 @@ SCHEMAS: dict[str, Obj] = {
                                 False,
                                 "words that, anywhere in the row, cancel this vertical's words",
                             ),
+                            "requires": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "words one of which must be in the row for this vertical's words to count",
+                            ),
+                            "context": Field(
+                                ListOf(
+                                    Obj(
+                                        {
+                                            "words": Field(ListOf(Str(), min_items=1), True),
+                                            "vertical": Field(Enum(source="verticals"), True),
+                                        }
+                                    )
+                                ),
+                                False,
+                                "with any of `words` in the row, this vertical's words mean `vertical`",
+                            ),
                             "stock": Field(
                                 Bool(),
                                 False,
@@ -554,6 +571,8 @@ class Vertical:
     patterns: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     stock: bool = True
+    requires: tuple[str, ...] = ()
+    context: tuple[tuple[tuple[str, ...], str], ...] = ()  # (words, vertical they redirect to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -865,6 +884,11 @@ def _classification(docs, names, checked, problems) -> Classification | None:
             tuple(v.get("patterns", ())),
             tuple(norm(k) for k in v.get("unless", ())),
             bool(v.get("stock", True)),
+            tuple(norm(k) for k in v.get("requires", ())),
+            tuple(
+                (tuple(norm(k) for k in c["words"]), str(c["vertical"]))
+                for c in v.get("context", ())
+            ),
         )
     problems.extend(_ambiguous_words(doc, file))
     seen_hsn: dict[str, str] = {}
