@@ -48,9 +48,10 @@ class Tally:
         for v, (a, n) in sorted(self.per_vertical.items()):
             lines.append(f"    {v:<24} {a:>3}/{n:<3} {a / n:.0%}")
         if self.unread:
-            lines.append("  labelled rows not decided: " + ", ".join(
-                f"{k}: {n}" for k, n in self.unread.most_common()
-            ))
+            lines.append(
+                "  labelled rows not decided: "
+                + ", ".join(f"{k}: {n}" for k, n in self.unread.most_common())
+            )
         return "\n".join(lines)
 
 

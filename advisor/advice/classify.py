@@ -377,10 +377,14 @@ class Classifier:
         for term in words:
             for entry in _entries(lex, term):
                 if entry[0] == _KW:
-                    hits.append(Hit("title", entry[1], w["title"] * entry[2], f'title word "{term}"'))
+                    hits.append(
+                        Hit("title", entry[1], w["title"] * entry[2], f'title word "{term}"')
+                    )
         for name, text in pats:
             hits.append(
-                Hit("title", lex.pattern_vertical[name], w["title"] * lex.ev.weak, f'title "{text}"')
+                Hit(
+                    "title", lex.pattern_vertical[name], w["title"] * lex.ev.weak, f'title "{text}"'
+                )
             )
         if negs:
             hits = [h for h in hits if not (h.vertical in negs and h.source in _WORD_SOURCES)]
@@ -560,7 +564,16 @@ def _outside_neutral(every: list[tuple], chosen: list[tuple]) -> list[tuple]:
     spans = [(m[0], m[1]) for m in chosen if any(e[0] == _NEUTRAL for e in m[3])]
     if not spans:
         return every
-    return [m for m in every if not any(s <= m[0] and m[1] <= e and m != c for s, e in spans for c in chosen if (c[0], c[1]) == (s, e))]
+    return [
+        m
+        for m in every
+        if not any(
+            s <= m[0] and m[1] <= e and m != c
+            for s, e in spans
+            for c in chosen
+            if (c[0], c[1]) == (s, e)
+        )
+    ]
 
 
 def _entries(lex: _Lexicon, term: str) -> tuple:

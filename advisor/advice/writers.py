@@ -205,7 +205,8 @@ class CsvWriter(Writer):
         lines = self._lines
         if item.__class__ is not EvaluatedRow:
             lines.append(
-                _csv_line((item.row, "rejected", item.sku, *[""] * (len(COLUMNS) - 4), item.reason)) + "\n"
+                _csv_line((item.row, "rejected", item.sku, *[""] * (len(COLUMNS) - 4), item.reason))
+                + "\n"
             )
         else:
             sh = item.shared

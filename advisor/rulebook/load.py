@@ -601,7 +601,9 @@ class Evidence:
     strong: float
     weak: float
     confidence: tuple[tuple[str, float, float], ...]  # (level, min score, min lead), best first
-    nature: Mapping[str, tuple[str | None, tuple[str, ...], str | None]]  # vertical, prefer, otherwise
+    nature: Mapping[
+        str, tuple[str | None, tuple[str, ...], str | None]
+    ]  # vertical, prefer, otherwise
     customised_vertical: str
     customised_keep: tuple[str, ...]
     neutral: tuple[str, ...]
@@ -1020,7 +1022,7 @@ def _ambiguous_words(doc, file: str) -> list[Problem]:
                             f"verticals.{vid}.{key}: {kind} {word!r} is also listed under "
                             f"{first[0]}.{first[1]} ({file}:{first[2]}); a {kind} can identify only "
                             f"one vertical — keep it under the one it means and remove it here, or "
-                            f"list a longer phrase (\"{word} …\") for this one",
+                            f'list a longer phrase ("{word} …") for this one',
                         )
                     )
     return problems
@@ -1155,7 +1157,9 @@ def _none_allowed(cond, not_stock, file, line, rid, outcome, problems) -> bool:
     return True
 
 
-def _ruleset(name, doc, file, facts, problems, regulations, not_stock=frozenset()) -> RuleSet | None:
+def _ruleset(
+    name, doc, file, facts, problems, regulations, not_stock=frozenset()
+) -> RuleSet | None:
     if not isinstance(doc, Mapping):
         return None
     parser = ConditionParser(facts, file)
