@@ -307,8 +307,12 @@ class Classifier:
             elif not pcat.isdigit():
                 self._path_words(pcat, words, w)
         for path in _PATHS.split(rec.category.strip()) if rec.category else ():
-            if path and path != rec.product_type:
-                self._path_words(path, words, w)
+            if not path or path == rec.product_type:
+                continue
+            vertical, text = self._taxonomy(path, min_depth=2)
+            if vertical is not None:  # a standard taxonomy path written in the category column
+                hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
+            self._path_words(path, words, w)
         if rec.product_type:
             words(rec.product_type, "type", f'type "{rec.product_type.strip()}"', w["type"])
         for tag in rec.tags:
@@ -331,13 +335,13 @@ class Classifier:
             else:
                 words(seg, "category_parent", label, w["category_parent"])
 
-    def _taxonomy(self, pcat: str) -> tuple[str | None, str]:
+    def _taxonomy(self, pcat: str, min_depth: int = 1) -> tuple[str | None, str]:
         lex = self._lex
         if pcat.isdigit():
             v = lex.google_ids.get(int(pcat))
             return v, f"Google category {pcat}"
         key = taxonomy_key(pcat)
-        for n in range(len(key), 0, -1):
+        for n in range(len(key), min_depth - 1, -1):
             v = lex.paths.get(key[:n])
             if v is not None:
                 shown = " > ".join(s.strip() for s in _SEGMENTS.split(pcat.strip())[:n])
@@ -374,12 +378,14 @@ class Classifier:
         customised = (_CUST,) in seen
         negs = {e[1] for e in seen if e[0] == _NEG}
         negs |= {v for v in lex.requires if (_REQ, v) not in seen}
-        for term in words:
+        last: dict[str, int] = {}  # position of each vertical's last title word
+        for pos, term in enumerate(words):
             for entry in _entries(lex, term):
                 if entry[0] == _KW:
                     hits.append(
                         Hit("title", entry[1], w["title"] * entry[2], f'title word "{term}"')
                     )
+                    last[entry[1]] = pos
         for name, text in pats:
             hits.append(
                 Hit(
@@ -432,11 +438,14 @@ class Classifier:
                 per.setdefault("nature", Hit("nature", vertical, w["nature"], text))
         if not best:
             return self._fallback, f"no evidence: fallback vertical {self._fallback}", "low"
+        # Ties go to the stronger source, then to the title's later word: a product title
+        # ends with what the thing is ("Glucometer Test Strips", "Coffee Mug").
         ranked = sorted(
             best,
             key=lambda v: (
                 -_total(best[v]),
                 min(lex.order[s] for s in best[v]),
+                -last.get(v, -1),
                 lex.vertical_order.get(v, 999),
             ),
         )

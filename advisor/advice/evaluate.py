@@ -82,6 +82,8 @@ class Summary:
     fallback: int = 0
     not_stock: int = 0  # decided `none`: gift cards, services, digital goods
     by_confidence: Counter = field(default_factory=Counter)
+    markets: tuple[str, ...] = ()  # where the store sells: whose regulations applied
+    markets_assumed: bool = False  # no profile gave them: the default was used
     costs: CostReport | None = None
 
     @property
@@ -100,6 +102,7 @@ class Evaluator:
         default_currency: str | None = None,
     ) -> None:
         self.rulebook = rulebook
+        self.markets_assumed = profile is None or profile == BrandProfile()
         self.profile = profile or BrandProfile()
         self.classifier = Classifier(rulebook, self.profile, as_of)
         self.engine = PolicyEngine(rulebook.policy, rulebook.version)
@@ -196,6 +199,7 @@ class Evaluator:
     ) -> Iterator[EvaluatedRow | RejectedRow]:
         """Evaluate a stream in order; `summary` is complete once the stream is exhausted."""
         s = summary if summary is not None else Summary()
+        s.markets, s.markets_assumed = tuple(self.profile.markets), self.markets_assumed
         evaluate = self.evaluate
         reasons = s.rejection_reasons
         # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
