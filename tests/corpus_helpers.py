@@ -39,11 +39,19 @@ class Tally:
 
     def report(self, title: str) -> str:
         lines = [f"corpus agreement — {title}"]
-        for name in ("method", "vertical", "expiry", "not_stock", "capture"):
+        for name in (
+            "method",
+            "vertical",
+            "expiry",
+            "not_stock",
+            "capture",
+            "method (rows read)",
+            "vertical (rows read)",
+        ):
             a, n = self.classes.get(name, [0, 0])
             target = TARGETS.get(name)
             aim = f"  (target {target:.0%})" if target else ""
-            lines.append(f"  {name:<10} {a:>4}/{n:<4} {a / n if n else 1:.1%}{aim}")
+            lines.append(f"  {name:<20} {a:>4}/{n:<4} {a / n if n else 1:.1%}{aim}")
         lines.append("  per vertical (method agreement):")
         for v, (a, n) in sorted(self.per_vertical.items()):
             lines.append(f"    {v:<24} {a:>3}/{n:<3} {a / n:.0%}")
@@ -102,6 +110,9 @@ def measure(split: Path, rules_dir: str | Path | None = None, tally: Tally | Non
                 else:
                     got_v, got_m = got.facts.vertical, got.decision.method
                     got_c = set(got.decision.capture)
+                if got_m:
+                    t.add("method (rows read)", got_m == want_m)
+                    t.add("vertical (rows read)", got_v == want_v)
                 t.add("method", got_m == want_m)
                 t.add("vertical", got_v == want_v)
                 t.add("capture", got_m == want_m and got_c == want_c)

@@ -30,7 +30,7 @@ import ahocorasick
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
 from advisor.rulebook.load import Evidence, Regulation, Rulebook, taxonomy_key
-from advisor.rulebook.words import norm, plural_forms
+from advisor.rulebook.words import fast_norm, norm, plural_forms
 
 _SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
 _PATHS = re.compile(r"\s*[\n\r]+\s*")
@@ -50,6 +50,32 @@ class Hit(NamedTuple):
     vertical: str
     weight: float
     text: str
+
+
+class CatEvidence(NamedTuple):
+    """What everything but the title says: hits (texts as `{i}` placeholders), context, shape.
+
+    `shape` is all a decision depends on (sources, verticals, weights, context words), so rows
+    whose categories differ only in words that point nowhere share one decision; `texts` are the
+    row's own words the placeholders stand for, for its explanation.
+    """
+
+    hits: tuple[Hit, ...]
+    context: frozenset
+    shape: int  # the id of the (hits' sources, verticals, weights; context) this evidence has
+    texts: tuple[str, ...]
+
+
+class Verdict(NamedTuple):
+    """The vertical decided for one evidence shape and title signature, and how to explain it."""
+
+    vertical: str
+    template: str  # the explanation; `{i}` stands for the row's i-th category text
+    confidence: str
+    customised: bool
+
+    def explain(self, cat: CatEvidence) -> str:
+        return self.template.format(*cat.texts) if cat.texts else self.template
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,19 +154,24 @@ class _Lexicon:
             if (form, entry[0]) not in explicit:
                 entries.setdefault(form, []).append(entry)
         self.entries = {term: tuple(found) for term, found in entries.items()}
+        # words that matter even inside a longer phrase: unless / requires / context words
+        self.context_terms = frozenset(
+            t for t, found in self.entries.items() if any(e[0] in _CONTEXT_KINDS for e in found)
+        )
         auto = ahocorasick.Automaton()
         for term, found in entries.items():
             auto.add_word(f" {term} ", (len(term) + 2, term, tuple(found)))
         auto.make_automaton()
         self.iter = auto.iter
-        patterns: list[str] = []
+        # Each pattern runs only on a title holding one of the literals it cannot match without
+        # ("mg" for "500 mg"): a substring test costs nothing beside a regular expression.
+        self.patterns: list[tuple[str, tuple[str, ...], Any]] = []
         self.pattern_vertical: dict[str, str] = {}
         for v in cls.verticals.values():
             for p in v.patterns:
-                name = f"p{len(patterns)}"
-                patterns.append(f"(?P<{name}>{p})")
+                name = f"p{len(self.patterns)}"
+                self.patterns.append((name, _required_literals(p), re.compile(p).finditer))
                 self.pattern_vertical[name] = v.id
-        self.patterns = re.compile("|".join(patterns)).finditer if patterns else None
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
         self.requires = frozenset(v.id for v in cls.verticals.values() if v.requires)
         self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
@@ -172,18 +203,27 @@ def _default_evidence(cls: Any) -> Evidence:
 
 def _scan(lex: _Lexicon, text: str) -> tuple[list[tuple], list[tuple]]:
     """Words found in `text`: (selected, every) — selected are the longest non-overlapping ones."""
-    found = [(end - size + 1, end, term, entries) for end, (size, term, entries) in lex.iter(text)]
+    return _select([(end - v[0] + 1, end, v[1], v[2]) for end, v in lex.iter(text)])
+
+
+def _select(found: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """(start, end, term, entries) matches → (chosen, every): leftmost-longest, no overlaps.
+
+    Matches are whole words padded by spaces, so two may share the space between them; sharing
+    more is an overlap, and of overlapping matches the longer stays ("cricket bat" over "bat").
+    """
     if len(found) < 2:
         return found, found
-    found.sort(key=lambda m: (m[0] - m[1], m[0]))  # longest first, then leftmost
+    found.sort(key=lambda m: (m[0], -m[1]))
     chosen: list[tuple] = []
     for m in found:
-        s, e = m[0], m[1]
-        # padded matches may share the one space between them; more than that is an overlap
-        if all(e <= c[0] or s >= c[1] for c in chosen):
-            chosen.append(m)
-    chosen.sort()
-    return chosen, found
+        if chosen and m[0] < chosen[-1][1]:  # overlaps the last one kept
+            last = chosen[-1]
+            if m[1] - m[0] > last[1] - last[0] and (len(chosen) < 2 or chosen[-2][1] <= m[0]):
+                chosen[-1] = m
+            continue
+        chosen.append(m)
+    return (found, found) if len(chosen) == len(found) else (chosen, found)
 
 
 class Classifier:
@@ -209,7 +249,8 @@ class Classifier:
             for r in rulebook.regulations
             if r.jurisdiction in markets and r.effective_from <= self.as_of
         ]
-        self._category_memo: dict[tuple, tuple] = {}
+        self._category_memo: dict[tuple, CatEvidence] = {}
+        self._shapes: dict[tuple, int] = {}
         self._title_memo: dict[str, tuple] = {}
         self._vertical_memo: dict[tuple, tuple[str, str, str]] = {}
         self._regs_memo: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -244,36 +285,50 @@ class Classifier:
         """Everything the title contributes as evidence: the words and patterns found in it.
 
         Two titles with the same signature are classified alike and explained alike, so the
-        signature is what the row memo keys on instead of the title itself.
+        signature is what the memos key on instead of the title itself. One C-level scan finds
+        every listed word; the rest runs only when words overlap or a pattern's literal is there.
         """
-        memo = self._title_memo
-        sig = memo.get(title)
-        if sig is not None:
-            return sig
-        text = norm(title)
         lex = self._lex
-        chosen, every = _scan(lex, f" {text} ")
-        words = tuple(m[2] for m in chosen)
-        context = tuple(sorted({m[2] for m in _outside_neutral(every, chosen) if m not in chosen}))
+        text = fast_norm(title)
+        found = [(end - v[0] + 1, end, v[1], v[2]) for end, v in lex.iter(f" {text} ")]
+        if len(found) > 1:
+            chosen, every = _select(found)
+            words = tuple(m[2] for m in chosen)
+            if chosen is every:
+                context: tuple = ()
+            else:
+                keep = lex.context_terms
+                context = tuple(
+                    sorted(
+                        {
+                            m[2]
+                            for m in _outside_neutral(every, chosen)
+                            if m[2] in keep and m not in chosen
+                        }
+                    )
+                )
+        else:
+            words, context = tuple(m[2] for m in found), ()
         pats: tuple = ()
-        if lex.patterns is not None and text:
-            pats = tuple((m.lastgroup, m.group()) for m in lex.patterns(text))
-        sig = (words, context, pats)
-        if len(memo) < 50_000:
-            memo[title] = sig
-        return sig
+        if lex.patterns:
+            contains = text.__contains__
+            for name, needs, finditer in lex.patterns:
+                if needs and not any(map(contains, needs)):
+                    continue
+                pats += tuple((name, m.group()) for m in finditer(text))
+        return (words, context, pats)
 
-    def _category_hits(self, rec: SkuRecord) -> tuple[tuple[Hit, ...], frozenset, frozenset]:
-        """Evidence from everything but the title: hits, unless-words seen, customised seen."""
+    def category_evidence(self, rec: SkuRecord) -> CatEvidence:
+        """Evidence from everything but the title, memoised on those fields."""
         key = self.category_key(rec)
         got = self._category_memo.get(key)
         if got is None:
             got = self._category_evidence(rec)
-            if len(self._category_memo) < 200_000:
+            if len(self._category_memo) < 100_000:
                 self._category_memo[key] = got
         return got
 
-    def _category_evidence(self, rec: SkuRecord) -> tuple[tuple[Hit, ...], frozenset, frozenset]:
+    def _category_evidence(self, rec: SkuRecord) -> CatEvidence:
         lex = self._lex
         w = lex.weights
         hits: list[Hit] = []
@@ -324,7 +379,12 @@ class Classifier:
                     Hit("hsn", lex.hsn[digits[:n]], w["hsn"], f"HSN {digits} (prefix {digits[:n]})")
                 )
                 break
-        return tuple(hits), frozenset(seen), frozenset()
+        texts = tuple(h.text for h in hits)
+        hits = [h._replace(text=f"{{{i}}}") for i, h in enumerate(hits)]
+        ctx = frozenset(seen)
+        shape = (tuple((h.source, h.vertical, h.weight) for h in hits), ctx)
+        shape_id = self._shapes.setdefault(shape, len(self._shapes))  # a small int hashes fast
+        return CatEvidence(tuple(hits), ctx, shape_id, texts)
 
     def _path_words(self, path: str, words: Any, w: dict[str, float]) -> None:
         segments = [s for s in _SEGMENTS.split(path) if s.strip()]
@@ -354,21 +414,30 @@ class Classifier:
         return v, source
 
     def vertical_of(self, rec: SkuRecord, signature: tuple | None = None) -> tuple[str, str, str]:
-        """(vertical, evidence text, confidence) for a record; memoised on its evidence."""
+        """(vertical, evidence text in the row's words, confidence) for a record."""
         sig = self.title_signature(rec.title) if signature is None else signature
-        key = (self.category_key(rec), sig, rec.customised)
+        cat = self.category_evidence(rec)
+        v = self.verdict(cat, sig, rec.nature, rec.customised)
+        return v.vertical, v.explain(cat), v.confidence
+
+    def verdict(
+        self, cat: CatEvidence, sig: tuple, nature: tuple[str, ...], customised: bool | None
+    ) -> Verdict:
+        """The vertical for an evidence shape and title signature, memoised on exactly those."""
+        key = (cat.shape, sig, nature, customised)
         got = self._vertical_memo.get(key)
         if got is None:
-            got = self._decide_vertical(rec, sig)
-            if len(self._vertical_memo) < 200_000:
+            got = self._decide_vertical(cat, sig, nature, customised)
+            if len(self._vertical_memo) < 100_000:
                 self._vertical_memo[key] = got
         return got
 
-    def _decide_vertical(self, rec: SkuRecord, sig: tuple) -> tuple[str, str, str]:
+    def _decide_vertical(
+        self, cat: CatEvidence, sig: tuple, nature: tuple[str, ...], explicit: bool | None
+    ) -> Verdict:
         lex = self._lex
         w = lex.weights
-        cat_hits, seen, _ = self._category_hits(rec)
-        seen = set(seen)
+        cat_hits, seen = cat.hits, set(cat.context)
         words, context, pats = sig
         hits = list(cat_hits)
         for term in (*words, *context):
@@ -382,14 +451,18 @@ class Classifier:
         for pos, term in enumerate(words):
             for entry in _entries(lex, term):
                 if entry[0] == _KW:
+                    shown = _braces(term)
                     hits.append(
-                        Hit("title", entry[1], w["title"] * entry[2], f'title word "{term}"')
+                        Hit("title", entry[1], w["title"] * entry[2], f'title word "{shown}"')
                     )
                     last[entry[1]] = pos
         for name, text in pats:
             hits.append(
                 Hit(
-                    "title", lex.pattern_vertical[name], w["title"] * lex.ev.weak, f'title "{text}"'
+                    "title",
+                    lex.pattern_vertical[name],
+                    w["title"] * lex.ev.weak,
+                    f'title "{_braces(text)}"',
                 )
             )
         if negs:
@@ -412,8 +485,8 @@ class Classifier:
                         score[o.vertical] = max(score[o.vertical], o.weight)
                 pick = max(h.vertical, key=lambda v: (score[v], -h.vertical.index(v)))
                 hits.append(h._replace(vertical=pick))
-        if rec.customised is not None:
-            customised = rec.customised
+        if explicit is not None:
+            customised = explicit
         best: dict[str, dict[str, Hit]] = {}
         for h in hits:
             per = best.setdefault(h.vertical, {})
@@ -421,7 +494,7 @@ class Classifier:
             if cur is None or h.weight > cur.weight:
                 per[h.source] = h
         # what the file says of the item's nature
-        for word in rec.nature:
+        for word in nature:
             spec = lex.ev.nature.get(word)
             if spec is None:
                 continue
@@ -437,7 +510,12 @@ class Classifier:
                 per = best.setdefault(vertical, {})
                 per.setdefault("nature", Hit("nature", vertical, w["nature"], text))
         if not best:
-            return self._fallback, f"no evidence: fallback vertical {self._fallback}", "low"
+            return Verdict(
+                self._fallback,
+                f"no evidence: fallback vertical {self._fallback}",
+                "low",
+                customised,
+            )
         # Ties go to the stronger source, then to the title's later word: a product title
         # ends with what the thing is ("Glucometer Test Strips", "Coffee Mug").
         ranked = sorted(
@@ -471,7 +549,7 @@ class Classifier:
         ):
             text = f"personalised → {lex.ev.customised_vertical}; {text}"
             winner = lex.ev.customised_vertical
-        return winner, text, confidence
+        return Verdict(winner, text, confidence, customised)
 
     def band(self, vertical: str, unit_value: float | None) -> str:
         bounds, names = self._bands[vertical]
@@ -496,11 +574,7 @@ class Classifier:
         if rec.customised is not None:
             return rec.customised
         sig = self.title_signature(rec.title) if signature is None else signature
-        lex = self._lex
-        for term in (*sig[0], *sig[1]):
-            if any(e[0] == _CUST for e in _entries(lex, term)):
-                return True
-        return (_CUST,) in self._category_hits(rec)[1]
+        return self.verdict(self.category_evidence(rec), sig, rec.nature, None).customised
 
     # -------------------------------------------------------------- whole SKU
 
@@ -570,19 +644,60 @@ _CONTEXT_KINDS = frozenset({_NEG, _CUST, _REQ, _CTX})
 
 def _outside_neutral(every: list[tuple], chosen: list[tuple]) -> list[tuple]:
     """Matches not nested inside a chosen neutral phrase ("Kitchen, Garden & Pets" says nothing)."""
-    spans = [(m[0], m[1]) for m in chosen if any(e[0] == _NEUTRAL for e in m[3])]
+    spans = [(m[0], m[1]) for m in chosen if m[3][0][0] == _NEUTRAL]
     if not spans:
         return every
     return [
         m
         for m in every
-        if not any(
-            s <= m[0] and m[1] <= e and m != c
-            for s, e in spans
-            for c in chosen
-            if (c[0], c[1]) == (s, e)
-        )
+        if (m[0], m[1]) in spans or not any(a <= m[0] and m[1] <= b for a, b in spans)
     ]
+
+
+def _required_literals(pattern: str) -> tuple[str, ...]:
+    """Literals one of which any match of `pattern` must contain (empty: cannot tell, always run).
+
+    Read from the parsed pattern's top level: a run of two or more literal characters, or a
+    group of alternatives each starting with such a run; the candidate with the longest
+    shortest literal wins.
+    """
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        parsed = sre_parse.parse(pattern)
+    except Exception:  # noqa: BLE001 - an exotic pattern simply always runs
+        return ()
+    literal, subpattern, branch = sre_parse.LITERAL, sre_parse.SUBPATTERN, sre_parse.BRANCH
+    candidates: list[tuple[str, ...]] = []
+
+    def leading(items) -> str:
+        out = ""
+        for op, av in items:
+            if op is not literal:
+                break
+            out += chr(av)
+        return out
+
+    run = ""
+    for op, av in list(parsed) + [(None, None)]:
+        if op is literal:
+            run += chr(av)
+            continue
+        if len(run) >= 2:
+            candidates.append((run,))
+        run = ""
+        inner = list(av[-1]) if op is subpattern else [(op, av)]
+        if len(inner) == 1 and inner[0][0] is branch:
+            alts = tuple(leading(list(b)) for b in inner[0][1][1])
+            if alts and all(len(a) >= 2 for a in alts):
+                candidates.append(alts)
+    if not candidates:
+        return ()
+    return max(candidates, key=lambda c: min(len(x) for x in c))
+
+
+def _braces(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _entries(lex: _Lexicon, term: str) -> tuple:
@@ -593,4 +708,12 @@ def _total(per: dict[str, Hit]) -> float:
     return sum(h.weight for h in per.values())
 
 
-__all__ = ["Classifier", "Hit", "SkuFacts", "UnknownCurrencyError", "unit_price"]
+__all__ = [
+    "CatEvidence",
+    "Classifier",
+    "Hit",
+    "SkuFacts",
+    "UnknownCurrencyError",
+    "Verdict",
+    "unit_price",
+]

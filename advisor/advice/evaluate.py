@@ -18,7 +18,7 @@ import datetime as dt
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError, unit_price
@@ -48,19 +48,25 @@ class Shared:
 
 
 class EvaluatedRow(NamedTuple):
-    """One decided SKU: its row, the unit value in the base currency and the shared decision.
+    """One decided SKU: its row, unit value, the shared decision and its own evidence text.
 
-    A NamedTuple (cheap to build a million of). `facts.unit_value` and `facts.title` belong to
-    the first row that produced `shared`; use `unit_value` and `record.title` for this row.
+    A NamedTuple (cheap to build a million of). Rows with the same decision share `shared`;
+    `source` — the evidence that chose the vertical, in this row's own words — is the row's own.
+    `facts` gives this row's vertical source; its `unit_value`, `title` and `category` belong
+    to the first row that produced `shared` (use `unit_value` and `record` for this row).
     """
 
     record: SkuRecord
     unit_value: float | None
     shared: Shared
+    source: str = ""
 
     @property
     def facts(self) -> SkuFacts:
-        return self.shared.facts
+        f = self.shared.facts
+        if not self.source or self.source == f.vertical_source:
+            return f
+        return replace(f, vertical_source=self.source)
 
     @property
     def decision(self) -> Decision:
@@ -135,27 +141,27 @@ class Evaluator:
         facts = self.classifier.classify(rec, signature)
         decision = self.engine.decide(self.classifier.facts(facts))
         # Rows differing only in value, title or brand share one Shared, so tallies stay small.
+        # Rows differing only in value, title, category words or brand share one Shared (the
+        # row keeps its own evidence text), so tallies and renderings stay few.
         key = (
             id(decision),
             facts.vertical,
-            facts.vertical_source,
             facts.confidence,
             facts.value_band,
             facts.regulations,
             facts.customised,
             facts.warranty,
             facts.has_gtin,
-            facts.category,
             facts.return_rate,
         )
         shared = self._by_decision.get(key)
         if shared is None:
             shared = self._by_decision[key] = Shared(facts, decision)
             self._shared.append(shared)
-        return EvaluatedRow(rec, facts.unit_value, shared)
+        return EvaluatedRow(rec, facts.unit_value, shared, facts.vertical_source)
 
     def evaluate(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
-        """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
+        """Decide one record through the memos; an unknown currency becomes a RejectedRow."""
         currency = rec.currency or self.default_currency
         rate = self.classifier._rates.get(currency)
         price = unit_price(rec)
@@ -164,30 +170,27 @@ class Evaluator:
                 return self.decide(rec)
             except UnknownCurrencyError as exc:
                 return RejectedRow(rec.row, str(exc), rec.sku)
+        c = self.classifier
+        cat = c.category_evidence(rec)
+        sig = c.title_signature(rec.title)
+        verdict = c.verdict(cat, sig, rec.nature, rec.customised)
         value = price * rate
-        sig = self.classifier.title_signature(rec.title)
-        key = self._row_key(rec, value, sig)
+        key = self._row_key(rec, value, verdict)
         hit = self._memo.get(key)
         if hit is None:
             row = self.decide(rec, sig)
-            if len(self._memo) < 300_000:
+            if len(self._memo) < 200_000:
                 self._memo[key] = row.shared
             return row
-        return EvaluatedRow(rec, value, hit)
+        return EvaluatedRow(rec, value, hit, verdict.explain(cat))
 
-    def _row_key(self, rec: SkuRecord, value: float, sig: tuple) -> tuple:
+    def _row_key(self, rec: SkuRecord, value: float, verdict: Any) -> tuple:
+        """All a decision depends on once the vertical is known (the memo is exact on it)."""
         return (
-            rec.product_category,
-            rec.category,
-            rec.product_type,
-            rec.tags,
+            verdict,
             rec.hsn,
-            rec.nature,
-            sig,
-            rec.currency,
             bisect_left(self._bounds, value),
             value in self._bound_set,
-            rec.customised,
             rec.warranty_months,
             not rec.gtin,
         )
@@ -205,8 +208,11 @@ class Evaluator:
         # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
         # catalog); anything else goes through `evaluate` itself, so both give the same answer.
         memo_get = self._memo.get
-        rates_get = self.classifier._rates.get
-        signature = self.classifier.title_signature
+        c = self.classifier
+        rates_get = c._rates.get
+        signature, verdict_of = c.title_signature, c.verdict
+        cat_get, category_evidence = c._category_memo.get, c.category_evidence
+        verdict_get = c._vertical_memo.get
         default_currency = self.default_currency
         bounds, bound_set = self._bounds, self._bound_set
         fast = not self._exact_only
@@ -217,8 +223,7 @@ class Evaluator:
                 price = item.list_price or item.price
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
-                    value = price * rate
-                    hit = memo_get(
+                    cat = cat_get(
                         (
                             item.product_category,
                             item.category,
@@ -226,11 +231,19 @@ class Evaluator:
                             item.tags,
                             item.hsn,
                             item.nature,
-                            signature(item.title),
-                            item.currency,
+                        )
+                    ) or category_evidence(item)
+                    sig = signature(item.title)
+                    verdict = verdict_get(
+                        (cat.shape, sig, item.nature, item.customised)
+                    ) or verdict_of(cat, sig, item.nature, item.customised)
+                    value = price * rate
+                    hit = memo_get(
+                        (
+                            verdict,
+                            item.hsn,
                             bisect_left(bounds, value),
                             value in bound_set,
-                            item.customised,
                             item.warranty_months,
                             not item.gtin,
                         )
@@ -238,7 +251,10 @@ class Evaluator:
                     if hit is not None:
                         hit.count += 1
                         hit.value_sum += value
-                        yield new_tuple(row_cls, (item, value, hit))
+                        text = verdict.template
+                        if cat.texts:
+                            text = text.format(*cat.texts)
+                        yield new_tuple(row_cls, (item, value, hit, text))
                         continue
                 out = evaluate(item)
             else:

@@ -59,7 +59,6 @@ def _static(shared: Shared, base: str, version: str) -> dict[str, Any]:
         "matched": [m.rule for m in d.matched],
         "fallback": d.fallback,
         "return_qc": bool(o.get("return_qc", False)),
-        "vertical_source": f.vertical_source,
         "confidence": f.confidence,
         "rulebook_version": version,
     }
@@ -72,6 +71,7 @@ def record(item: EvaluatedRow | RejectedRow, base_currency: str, version: str) -
     r = item.record
     out: dict[str, Any] = {"row": r.row, "status": "decided", "sku": r.sku, "title": r.title}
     out.update(_static(item.shared, base_currency, version))
+    out["vertical_source"] = item.source or item.shared.facts.vertical_source
     out["unit_value"] = None if item.unit_value is None else round(item.unit_value, 2)
     return out
 
@@ -98,9 +98,11 @@ def _json_row(item: EvaluatedRow, base: str, version: str, key: str) -> str:
     r = item.record
     v = item.unit_value
     value = "null" if v is None else repr(round(v, 2))
+    source = item.source or sh.facts.vertical_source
     return (
         f'{{"row": {r.row}, "status": "decided", "sku": {encode_basestring(r.sku)}, '
-        f'"title": {encode_basestring(r.title)}, "unit_value": {value}, {tail}'
+        f'"title": {encode_basestring(r.title)}, "unit_value": {value}, '
+        f'"vertical_source": {encode_basestring(source)}, {tail}'
     )
 
 
@@ -176,7 +178,7 @@ class CsvWriter(Writer):
             self._w.writerow(COLUMNS)
         self._lines: list[str] = []
 
-    def _parts(self, sh: Shared) -> tuple[str, str]:
+    def _parts(self, sh: Shared) -> tuple[str, str, str]:
         f, d = sh.facts, sh.decision
         o = d.outcome
         head = _csv_line((f.vertical, f.value_band))
@@ -192,13 +194,10 @@ class CsvWriter(Writer):
                 ";".join(m.rule for m in d.matched),
                 "yes" if d.fallback else "no",
                 "yes" if o.get("return_qc") else "no",
-                f.vertical_source,
-                f.confidence,
-                self.version,
-                "",
             )
         )
-        parts = sh.render["csv"] = (head, tail)
+        end = _csv_line((f.confidence, self.version, ""))
+        parts = sh.render["csv"] = (head, tail, end)
         return parts
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
@@ -218,8 +217,12 @@ class CsvWriter(Writer):
                 sku = _csv_cell(sku)
             if _NEEDS_QUOTE(title) is not None:
                 title = _csv_cell(title)
+            source = item.source or sh.facts.vertical_source
+            if _NEEDS_QUOTE(source) is not None:
+                source = _csv_cell(source)
             lines.append(
-                f"{r.row},decided,{sku},{title},{parts[0]},{'' if v is None else f'{v:.2f}'},{parts[1]}\n"
+                f"{r.row},decided,{sku},{title},{parts[0]},{'' if v is None else f'{v:.2f}'},"
+                f"{parts[1]},{source},{parts[2]}\n"
             )
         if len(lines) >= self._BLOCK:
             self.out.write("".join(lines))
