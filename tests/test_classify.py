@@ -55,7 +55,7 @@ TRAPS = [
         "tools_hardware",
         "Media Tensión",
     ),
-    ({"title": "Oppo A79 5G 8GB/128GB Glowing Green"}, "mobile_phones", "5g"),
+    ({"title": "Oppo A79 5G 8GB/128GB Glowing Green"}, "mobile_phones", "oppo"),
     ({"title": "Cold pressed groundnut oil 1 L"}, "food", "groundnut oil"),
     ({"title": "Sterling silver 925 toe rings"}, "fine_jewellery", "sterling silver"),
     ({"title": "Gold plated brass bangle"}, "fashion_jewellery", "gold plated"),
