@@ -172,6 +172,13 @@ class _Lexicon:
                 name = f"p{len(self.patterns)}"
                 self.patterns.append((name, _required_literals(p), re.compile(p).finditer))
                 self.pattern_vertical[name] = v.id
+        # one C-level search says whether any pattern can match at all
+        needs = [n for _, n, _ in self.patterns]
+        self.pattern_gate = (
+            re.compile("|".join(re.escape(lit) for n in needs for lit in n)).search
+            if needs and all(needs)
+            else None
+        )
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
         self.requires = frozenset(v.id for v in cls.verticals.values() if v.requires)
         self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
@@ -290,9 +297,17 @@ class Classifier:
         """
         lex = self._lex
         text = fast_norm(title)
-        found = [(end - v[0] + 1, end, v[1], v[2]) for end, v in lex.iter(f" {text} ")]
-        if len(found) > 1:
-            chosen, every = _select(found)
+        raw = list(lex.iter(f" {text} "))  # [(end, (size, term, entries))], by end position
+        overlap = False
+        if len(raw) > 1:
+            prev = -1
+            for end, v in raw:
+                if end - v[0] + 1 < prev:
+                    overlap = True
+                    break
+                prev = end
+        if overlap:
+            chosen, every = _select([(end - v[0] + 1, end, v[1], v[2]) for end, v in raw])
             words = tuple(m[2] for m in chosen)
             if chosen is every:
                 context: tuple = ()
@@ -308,9 +323,9 @@ class Classifier:
                     )
                 )
         else:
-            words, context = tuple(m[2] for m in found), ()
+            words, context = tuple([v[1] for _, v in raw]), ()
         pats: tuple = ()
-        if lex.patterns:
+        if lex.patterns and (lex.pattern_gate is None or lex.pattern_gate(text)):
             contains = text.__contains__
             for name, needs, finditer in lex.patterns:
                 if needs and not any(map(contains, needs)):

@@ -127,6 +127,7 @@ class Evaluator:
         self._memo: dict[tuple, Shared | object] = {}
         self._shared: list[Shared] = []
         self._by_decision: dict[tuple, Shared] = {}
+        self._by_facts: dict[tuple, Shared] = {}
         self._acc: CostAccumulator | None = None
 
     def close(self) -> None:
@@ -172,22 +173,40 @@ class Evaluator:
                 return RejectedRow(rec.row, str(exc), rec.sku)
         c = self.classifier
         cat = c.category_evidence(rec)
-        sig = c.title_signature(rec.title)
-        verdict = c.verdict(cat, sig, rec.nature, rec.customised)
         value = price * rate
-        key = self._row_key(rec, value, verdict)
-        hit = self._memo.get(key)
-        if hit is None:
-            row = self.decide(rec, sig)
-            if len(self._memo) < 200_000:
-                self._memo[key] = row.shared
-            return row
-        return EvaluatedRow(rec, value, hit, verdict.explain(cat))
+        key = self._row_key(rec, value, cat, c.title_signature(rec.title))
+        hit = self._memo.get(key) or self._remember(key, rec, cat)
+        shared, template = hit
+        return EvaluatedRow(
+            rec, value, shared, template.format(*cat.texts) if cat.texts else template
+        )
 
-    def _row_key(self, rec: SkuRecord, value: float, verdict: Any) -> tuple:
-        """All a decision depends on once the vertical is known (the memo is exact on it)."""
+    def _remember(self, key: tuple, rec: SkuRecord, cat: Any) -> tuple[Shared, str]:
+        """The shared decision and explanation template of a new row-memo key.
+
+        Its vertical comes from the evidence memo; its decision from a second memo keyed on
+        exactly what the policy reads once the vertical is known (vertical, confidence,
+        customised, HSN, the value's interval between thresholds, warranty, GTIN), so a title
+        with new words costs two dictionary lookups, not a classification.
+        """
+        sig, nature, customised = key[1], key[2], key[3]
+        verdict = self.classifier.verdict(cat, sig, nature, customised)
+        k2 = (verdict.vertical, verdict.confidence, verdict.customised, *key[4:])
+        shared = self._by_facts.get(k2)
+        if shared is None:
+            shared = self._by_facts[k2] = self.decide(rec, sig).shared
+        got = (shared, verdict.template)
+        if len(self._memo) < 200_000:
+            self._memo[key] = got
+        return got
+
+    def _row_key(self, rec: SkuRecord, value: float, cat: Any, sig: tuple) -> tuple:
+        """All a decision and its explanation template depend on (the memo is exact on it)."""
         return (
-            verdict,
+            cat.shape,
+            sig,
+            rec.nature,
+            rec.customised,
             rec.hsn,
             bisect_left(self._bounds, value),
             value in self._bound_set,
@@ -210,9 +229,8 @@ class Evaluator:
         memo_get = self._memo.get
         c = self.classifier
         rates_get = c._rates.get
-        signature, verdict_of = c.title_signature, c.verdict
+        signature = c.title_signature
         cat_get, category_evidence = c._category_memo.get, c.category_evidence
-        verdict_get = c._vertical_memo.get
         default_currency = self.default_currency
         bounds, bound_set = self._bounds, self._bound_set
         fast = not self._exact_only
@@ -233,29 +251,28 @@ class Evaluator:
                             item.nature,
                         )
                     ) or category_evidence(item)
-                    sig = signature(item.title)
-                    verdict = verdict_get(
-                        (cat.shape, sig, item.nature, item.customised)
-                    ) or verdict_of(cat, sig, item.nature, item.customised)
                     value = price * rate
-                    hit = memo_get(
-                        (
-                            verdict,
-                            item.hsn,
-                            bisect_left(bounds, value),
-                            value in bound_set,
-                            item.warranty_months,
-                            not item.gtin,
-                        )
+                    key = (
+                        cat.shape,
+                        signature(item.title),
+                        item.nature,
+                        item.customised,
+                        item.hsn,
+                        bisect_left(bounds, value),
+                        value in bound_set,
+                        item.warranty_months,
+                        not item.gtin,
                     )
-                    if hit is not None:
-                        hit.count += 1
-                        hit.value_sum += value
-                        text = verdict.template
-                        if cat.texts:
-                            text = text.format(*cat.texts)
-                        yield new_tuple(row_cls, (item, value, hit, text))
-                        continue
+                    hit = memo_get(key)
+                    if hit is None:
+                        hit = self._remember(key, item, cat)
+                    shared, template = hit
+                    shared.count += 1
+                    shared.value_sum += value
+                    if cat.texts:
+                        template = template.format(*cat.texts)
+                    yield new_tuple(row_cls, (item, value, shared, template))
+                    continue
                 out = evaluate(item)
             else:
                 out = item
