@@ -443,7 +443,7 @@ class Classifier:
         got = self._vertical_memo.get(key)
         if got is None:
             got = self._decide_vertical(cat, sig, nature, customised)
-            if len(self._vertical_memo) < 100_000:
+            if len(self._vertical_memo) < 30_000:
                 self._vertical_memo[key] = got
         return got
 

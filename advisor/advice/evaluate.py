@@ -196,7 +196,7 @@ class Evaluator:
         if shared is None:
             shared = self._by_facts[k2] = self.decide(rec, sig).shared
         got = (shared, verdict.template)
-        if len(self._memo) < 200_000:
+        if len(self._memo) < 30_000:  # bounded: its keys hold title evidence
             self._memo[key] = got
         return got
 
