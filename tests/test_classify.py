@@ -39,7 +39,7 @@ TRAPS = [
     ({"title": "Kookaburra Players Edition Cricket Bat"}, "sports_fitness", "cricket bat"),
     ({"title": "LED Ring Light 10 inch with tripod"}, "electronics", "ring light"),
     ({"title": "16 x WS2812B LED Ring"}, "electronic_components", "ws2812b"),
-    ({"title": "CD4027 Dual J-K Flip-Flop"}, "electronic_components", "flip flop"),
+    ({"title": "CD4027 Dual J-K Flip-Flop"}, "electronic_components", "Flip-Flop"),
     ({"title": "Dolo 650 Tablet 15's"}, "otc_medicines", "dolo"),
     ({"title": "Cefixime 200 mg Tablets IP"}, "prescription_medicines", "cefixime"),
     (
@@ -68,7 +68,7 @@ def test_traps_a_keyword_matcher_falls_into(classifier, fields, vertical, word):
     """Each trap of the issue is decided by the evidence, and the explanation cites the row's words."""
     got, source, confidence = classifier.vertical_of(sku(**fields))
     assert got == vertical, source
-    assert word in source and confidence in ("high", "medium", "low")
+    assert word.lower() in source.lower() and confidence in ("high", "medium", "low")
 
 
 def test_title_only_rows_still_classified(classifier):
@@ -128,10 +128,10 @@ def test_explanation_cites_each_rows_own_words_when_rows_share_a_category(book):
         SkuRecord(3, "C", title="Dell 27-Inch Monitor", category="Electronics", price=9999.0),
     ]
     out = list(ev.run(rows, Summary()))
-    assert "android tablet" in out[0].facts.vertical_source
+    assert "Android Tablet" in out[0].facts.vertical_source  # as the row writes it
     for row in out[1:]:
-        assert "monitor" in row.facts.vertical_source
-        assert "tablet" not in row.facts.vertical_source
+        assert "Monitor" in row.facts.vertical_source
+        assert "ablet" not in row.facts.vertical_source
 
 
 def test_india_only_rules_are_not_attached_outside_india(book):

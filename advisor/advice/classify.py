@@ -309,6 +309,7 @@ class Classifier:
         if overlap:
             chosen, every = _select([(end - v[0] + 1, end, v[1], v[2]) for end, v in raw])
             words = tuple(m[2] for m in chosen)
+            spans = [(m[0], m[1]) for m in chosen]
             if chosen is every:
                 context: tuple = ()
             else:
@@ -324,14 +325,27 @@ class Classifier:
                 )
         else:
             words, context = tuple([v[1] for _, v in raw]), ()
+            spans = [(end - v[0] + 1, end) for end, v in raw]
+        # The row's own words: an ASCII title keeps every character's place in `text`, so the
+        # words are cut from the title as written ("Blender", "J-K Flip-Flop").
+        same_place = len(text) == len(title)
+        if same_place and words:
+            surfaces = tuple(title[a : b - 1] for a, b in spans)
+            if surfaces == words:
+                surfaces = ()
+        else:
+            surfaces = ()
         pats: tuple = ()
         if lex.patterns and (lex.pattern_gate is None or lex.pattern_gate(text)):
             contains = text.__contains__
             for name, needs, finditer in lex.patterns:
                 if needs and not any(map(contains, needs)):
                     continue
-                pats += tuple((name, m.group()) for m in finditer(text))
-        return (words, context, pats)
+                pats += tuple(
+                    (name, title[m.start() : m.end()] if same_place else m.group())
+                    for m in finditer(text)
+                )
+        return (words, context, pats, surfaces)
 
     def category_evidence(self, rec: SkuRecord) -> CatEvidence:
         """Evidence from everything but the title, memoised on those fields."""
@@ -453,7 +467,7 @@ class Classifier:
         lex = self._lex
         w = lex.weights
         cat_hits, seen = cat.hits, set(cat.context)
-        words, context, pats = sig
+        words, context, pats, surfaces = sig
         hits = list(cat_hits)
         for term in (*words, *context):
             for entry in _entries(lex, term):
@@ -464,9 +478,10 @@ class Classifier:
         negs |= {v for v in lex.requires if (_REQ, v) not in seen}
         last: dict[str, int] = {}  # position of each vertical's last title word
         for pos, term in enumerate(words):
+            written = surfaces[pos] if surfaces else term
             for entry in _entries(lex, term):
                 if entry[0] == _KW:
-                    shown = _braces(term)
+                    shown = _braces(written)
                     hits.append(
                         Hit("title", entry[1], w["title"] * entry[2], f'title word "{shown}"')
                     )
