@@ -1,7 +1,9 @@
 """Benchmark `trackright evaluate` on a generated 1,000,000-row catalog.
 
-Generates a realistic generic CSV with a fixed seed (unique SKUs and titles, a few hundred
-category paths, HSN codes, GTINs, prices across every value band), then measures in the same run:
+Generates a realistic generic CSV with a fixed seed — unique SKUs, unique titles written as stores
+write them (brand, line, model, product noun, spec, colour), thousands of distinct category paths
+built on the Shopify / Google taxonomy paths the rulebook maps, HSN codes, GTINs, prices across
+every value band — then measures in the same run:
 
   io-only   read every row with the catalog reader and write one CSV line per row (no rules)
   full      classification + durable-rules decisions (cached per profile) + CSV writing, run as
@@ -29,56 +31,312 @@ import tempfile
 import time
 from pathlib import Path
 
-CATEGORIES = [
-    ("Electronics > Mobile Phones", "851713", (6000, 90000)),
-    ("Electronics > Laptops", "847130", (20000, 150000)),
-    ("Electronics > Audio > Earbuds", "851830", (500, 15000)),
-    ("Electronics > Accessories > Cables", "854442", (99, 999)),
-    ("Electronics > Accessories > Phone Cases", "392690", (149, 1299)),
-    ("Home > Kitchen > Appliances", "850940", (1500, 45000)),
-    ("Fashion > Women > Dresses", "620442", (299, 8999)),
-    ("Fashion > Men > T-Shirts", "610910", (199, 2499)),
-    ("Footwear > Sneakers", "640411", (699, 12999)),
-    ("Jewellery > Necklaces", "711319", (2500, 350000)),
-    ("Watches", "910211", (1500, 90000)),
-    ("Health > Supplements > Protein", "210690", (499, 7999)),
-    ("Health > OTC Medicines", "300490", (29, 899)),
-    ("Grocery > Tea", "090230", (99, 1999)),
-    ("Grocery > Snacks", "190590", (20, 699)),
-    ("Medical Devices > BP Monitors", "901890", (899, 6999)),
-    ("Medical Supplies > Test Strips", "382200", (299, 1999)),
-    ("Books > Fiction", "490199", (99, 1499)),
-    ("Home > Furniture", "940360", (2999, 120000)),
-    ("Home > Decor", "691390", (99, 4999)),
-    ("Toys > Puzzles", "950390", (199, 2999)),
-    ("Collectibles > Figures", "970600", (999, 80000)),
-    ("Beauty > Makeup > Lipstick", "330410", (149, 3999)),
-    ("Beauty > Fragrance", "330300", (299, 25000)),
-    ("Gifts > Stationery", "960810", (49, 4999)),
+# Product families: (category leaves under a standard taxonomy path, nouns, brands, specs, HSN,
+# price range in INR). Titles are built as a store writes them — brand, line, model, noun, size
+# or spec, colour — and every row's title is unique; category paths combine the rulebook's own
+# taxonomy paths with store-style leaves, so a million rows carry thousands of distinct paths.
+FAMILIES = [
+    (
+        "Electronics > Communications > Telephony > Mobile Phones",
+        ["5G Smartphone", "Smartphone", "Keypad Phone"],
+        [
+            "Samsung Galaxy",
+            "Redmi Note",
+            "OnePlus Nord",
+            "Vivo Y",
+            "Oppo A",
+            "realme Narzo",
+            "Moto G",
+        ],
+        ["8GB/128GB", "6GB/128GB", "12GB/256GB", "4GB/64GB"],
+        "851713",
+        (6000, 90000),
+    ),
+    (
+        "Electronics > Computers > Laptops",
+        ["Laptop", "Thin and Light Laptop", "Gaming Laptop"],
+        ["Dell Inspiron", "HP Pavilion", "Lenovo IdeaPad", "Asus Vivobook", "Acer Aspire"],
+        ["16GB RAM 512GB SSD", "8GB RAM 256GB SSD", "i5 13th Gen", "Ryzen 5"],
+        "847130",
+        (30000, 150000),
+    ),
+    (
+        "Electronics > Audio > Headphones",
+        ["Wireless Earbuds", "Over-Ear Headphones", "Neckband", "Bluetooth Speaker"],
+        ["boAt Airdopes", "Sony WH", "JBL Tune", "Noise Buds", "OnePlus Buds"],
+        ["ANC", "40h Playback", "IPX5", "Dual Mic"],
+        "851830",
+        (799, 29990),
+    ),
+    (
+        "Electronics > Electronics Accessories",
+        [
+            "USB-C Cable 1m",
+            "Fast Charger 33W",
+            "Power Bank 20000mAh",
+            "Tempered Glass Screen Guard",
+            "Silicone Phone Case",
+        ],
+        ["Ambrane", "Portronics", "Anker", "Spigen", "Mi"],
+        ["Pack of 2", "Braided", "Type-C", "Transparent"],
+        "854442",
+        (99, 2999),
+    ),
+    (
+        "Electronics > Circuit Boards & Components",
+        [
+            "Development Board",
+            "Sensor Module",
+            "Resistor Kit",
+            "Dual J-K Flip-Flop IC",
+            "LED Ring WS2812B",
+        ],
+        ["Robocraze", "Adafruit", "Espressif ESP32", "Arduino Uno R3", "Texas Instruments"],
+        ["Pack of 5", "5V", "I2C", "DIP-16"],
+        "854231",
+        (25, 2499),
+    ),
+    (
+        "Home & Garden > Kitchen & Dining > Kitchen Appliances",
+        [
+            "Mixer Grinder 750W",
+            "Air Fryer 4.2 L",
+            "Electric Kettle 1.5 L",
+            "Induction Cooktop",
+            "Hand Blender 500W",
+        ],
+        ["Philips", "Prestige", "Bajaj", "Havells", "Morphy Richards"],
+        ["3 Jars", "Digital", "Stainless Steel", "2000W"],
+        "850940",
+        (899, 14999),
+    ),
+    (
+        "Home & Garden > Household Appliances",
+        [
+            "Front Load Washing Machine 7 kg",
+            "Double Door Refrigerator 340 L",
+            "Split AC 1.5 Ton",
+            "Robot Vacuum Cleaner",
+            "RO Water Purifier",
+        ],
+        ["LG", "Samsung", "Whirlpool", "Voltas", "Kent"],
+        ["5 Star", "Inverter", "WiFi", "Convertible"],
+        "845011",
+        (9999, 65000),
+    ),
+    (
+        "Apparel & Accessories > Clothing",
+        [
+            "Cotton Kurta",
+            "Slim Fit Jeans",
+            "Crew Neck T-Shirt",
+            "Anarkali Kurta Set",
+            "Linen Shirt",
+            "Silk Saree",
+        ],
+        ["Zariya", "Biba", "Levi's", "Allen Solly", "FabIndia", "W"],
+        ["S", "M", "L", "XL"],
+        "620442",
+        (299, 18999),
+    ),
+    (
+        "Apparel & Accessories > Shoes",
+        [
+            "Running Shoes",
+            "Leather Sandals",
+            "Kolhapuri Chappal",
+            "Canvas Sneakers",
+            "Formal Shoes",
+        ],
+        ["Bata", "Puma", "Nike", "Red Tape", "Campus"],
+        ["UK 7", "UK 8", "UK 9", "UK 10"],
+        "640411",
+        (399, 16999),
+    ),
+    (
+        "Apparel & Accessories > Jewelry",
+        [
+            "Oxidised Jhumka Earrings",
+            "925 Sterling Silver Pendant",
+            "18K Gold Diamond Studs",
+            "Gold Plated Brass Bangle",
+            "Kundan Necklace Set",
+        ],
+        ["Zaveri", "GIVA", "Tanishq", "Voylla", "Sukkhi"],
+        ["Pair", "Adjustable", "Set of 2", "Free Size"],
+        "711319",
+        (249, 95000),
+    ),
+    (
+        "Apparel & Accessories > Jewelry > Watches",
+        ["Analogue Watch", "Automatic Watch", "Chronograph Watch"],
+        ["Titan", "Fastrack", "Casio", "Timex", "Sonata"],
+        ["Leather Strap", "Steel Mesh", "40mm", "Day-Date"],
+        "910211",
+        (999, 45000),
+    ),
+    (
+        "Health & Beauty > Health Care > Fitness & Nutrition > Vitamins & Supplements",
+        [
+            "Whey Protein 1 kg",
+            "Multivitamin Tablets 60s",
+            "Omega-3 Fish Oil Capsules",
+            "Ashwagandha Capsules",
+            "Biotin Gummies",
+        ],
+        ["MuscleBlaze", "HealthKart", "Himalaya", "Oziva", "Wellbeing"],
+        ["Chocolate", "Unflavoured", "60 Veg Caps", "30 Days"],
+        "210690",
+        (299, 5999),
+    ),
+    (
+        "Health & Beauty > Health Care > Medicine & Drugs",
+        [
+            "Paracetamol 650 mg Tablets",
+            "Cough Syrup 100 ml",
+            "Antacid Tablets",
+            "Pain Relief Balm 25 g",
+            "ORS Sachet",
+        ],
+        ["Dolo", "Crocin", "Benadryl", "Digene", "Zandu"],
+        ["Strip of 15", "Pack of 3", "Orange", "Mint"],
+        "300490",
+        (19, 499),
+    ),
+    (
+        "Health & Beauty > Personal Care > Cosmetics",
+        ["Matte Lipstick", "Face Serum 30 ml", "Sunscreen SPF 50", "Kajal", "Shampoo 340 ml"],
+        ["Lakme", "Maybelline", "Minimalist", "Mamaearth", "Dove"],
+        ["Red", "Nude", "Vitamin C", "Oily Skin"],
+        "330410",
+        (99, 5999),
+    ),
+    (
+        "Health & Beauty > Personal Care > Cosmetics > Perfume & Cologne",
+        ["Eau de Parfum 100 ml", "Attar Roll-on 8 ml", "Body Mist 150 ml"],
+        ["Bella Vita", "Skinn by Titan", "Fogg", "Ajmal"],
+        ["Oud", "Musk", "Citrus", "Floral"],
+        "330300",
+        (199, 12000),
+    ),
+    (
+        "Food, Beverages & Tobacco > Food Items",
+        [
+            "Organic Toor Dal 1 kg",
+            "Basmati Rice 5 kg",
+            "Cold Pressed Groundnut Oil 1 L",
+            "Assam CTC Tea 500 g",
+            "Roasted Makhana 100 g",
+            "Desi Ghee 500 ml",
+            "Free-Range Eggs Pack of 12",
+        ],
+        ["Tata Sampann", "Annapurna", "24 Mantra", "Amul", "Organic India"],
+        ["Family Pack", "Pouch", "Jar", "Value Pack"],
+        "100630",
+        (40, 1999),
+    ),
+    (
+        "Media > Books",
+        ["Paperback Novel", "Hardcover Cookbook", "Comic Book Vol 1"],
+        ["Penguin", "HarperCollins", "Rupa", "Westland"],
+        ["English", "Hindi", "2nd Edition", "Illustrated"],
+        "490199",
+        (99, 1499),
+    ),
+    (
+        "Home & Garden > Decor",
+        [
+            "Cotton Cushion Cover 16x16",
+            "Ceramic Vase",
+            "Table Lamp",
+            "Wall Clock",
+            "Bath Towel Set",
+        ],
+        ["Home Centre", "Urban Ladder", "Chumbak", "Bombay Dyeing"],
+        ["Set of 2", "Blue", "Handcrafted", "Large"],
+        "630400",
+        (149, 12999),
+    ),
+    (
+        "Furniture",
+        ["Three-Seater Sofa", "Study Table", "Queen Bed with Storage", "Office Chair", "Bookshelf"],
+        ["Nilkamal", "Wakefit", "Godrej Interio", "Durian", "Sleepyhead"],
+        ["Sheesham Wood", "Engineered Wood", "Ergonomic", "Walnut"],
+        "940360",
+        (2999, 85000),
+    ),
+    (
+        "Sporting Goods > Athletics > Cricket",
+        ["English Willow Cricket Bat", "Leather Cricket Ball", "Batting Gloves", "Cricket Helmet"],
+        ["SS", "SG", "Kookaburra", "Gray-Nicolls", "DSC"],
+        ["Players Edition", "Short Handle", "Size 6", "Junior"],
+        "950699",
+        (299, 39000),
+    ),
+    (
+        "Toys & Games",
+        [
+            "Building Blocks 500 pcs",
+            "Jigsaw Puzzle 1000 pcs",
+            "Remote Control Car",
+            "Plush Teddy Bear",
+            "Board Game",
+        ],
+        ["Lego", "Funskool", "Hasbro", "Mattel", "Hamleys"],
+        ["Ages 6+", "Family", "Large", "Classic"],
+        "950300",
+        (199, 24999),
+    ),
+    (
+        "Animals & Pet Supplies > Pet Supplies > Dog Supplies",
+        [
+            "Dry Dog Food 3 kg",
+            "Chicken Jerky Dog Treats",
+            "Nylon Dog Leash",
+            "Orthopedic Dog Bed",
+            "Squeaky Dog Toy",
+        ],
+        ["Pedigree", "Drools", "Heads Up For Tails", "Royal Canin"],
+        ["Adult", "Puppy", "Large", "Medium"],
+        "230910",
+        (149, 7999),
+    ),
+    (
+        "Gift Cards",
+        ["E-Gift Card"],
+        ["Store"],
+        ["Rs 500", "Rs 1000", "Rs 2000", "Rs 5000"],
+        "",
+        (500, 5000),
+    ),
 ]
-WORDS = [
-    "Classic",
-    "Pro",
-    "Max",
-    "Lite",
-    "Ultra",
-    "Neo",
-    "Prime",
+STORE_LEAVES = [
+    "New Arrivals",
+    "Bestsellers",
+    "Festive",
+    "Clearance",
+    "Premium",
+    "Everyday",
+    "Combo Packs",
+    "Top Rated",
     "Eco",
-    "Air",
-    "Plus",
-    "Mini",
-    "Royal",
-    "Urban",
-    "Zen",
-    "Nova",
-    "Aura",
-    "Vibe",
-    "Bold",
-    "Pure",
-    "Swift",
+    "Gifting",
 ]
-COLOURS = ["Black", "White", "Blue", "Red", "Green", "Gold", "Silver", "Rose", "Grey", "Teal"]
+COLOURS = [
+    "Black",
+    "White",
+    "Blue",
+    "Red",
+    "Green",
+    "Gold",
+    "Silver",
+    "Rose",
+    "Grey",
+    "Teal",
+    "Mustard",
+    "Navy",
+]
+LINES = ["Classic", "Pro", "Max", "Lite", "Ultra", "Neo", "Prime", "Plus", "Air", "Royal"]
 
 
 def gtin13(n: int) -> str:
@@ -89,15 +347,28 @@ def gtin13(n: int) -> str:
 
 def generate(path: Path, rows: int, seed: int = 20261127) -> None:
     rng = random.Random(seed)
+    # thousands of distinct category paths: each family's taxonomy path, its noun as a leaf,
+    # and a store's own merchandising leaves and sub-collections
+    paths = []
+    for family in FAMILIES:
+        base, nouns = family[0], family[1]
+        for noun in nouns:
+            leaf = noun.split(" ")[-1] if len(noun.split()) > 2 else noun
+            for store in STORE_LEAVES:
+                for k in range(8):
+                    paths.append((family, f"{base} > {leaf} > {store} {k}"))
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["sku", "title", "category", "brand", "price", "currency", "hsn", "gtin"])
         for i in range(rows):
-            cat, hsn, (lo, hi) = CATEGORIES[rng.randrange(len(CATEGORIES))]
-            leaf = cat.split(" > ")[-1]
-            personalised = rng.random() < 0.01
-            title = f"{rng.choice(WORDS)} {rng.choice(WORDS)} {leaf} {rng.choice(COLOURS)} {i}"
-            if personalised:
+            family, cat = paths[rng.randrange(len(paths))]
+            _, nouns, brands, specs, hsn, (lo, hi) = family
+            brand = rng.choice(brands)
+            title = (
+                f"{brand} {rng.choice(LINES)} {rng.randrange(10, 999)} {rng.choice(nouns)} "
+                f"{rng.choice(specs)} - {rng.choice(COLOURS)} ({i})"
+            )
+            if rng.random() < 0.01:
                 title = "Personalised " + title
             price = round(rng.uniform(lo, hi), 2)
             w.writerow(
@@ -105,7 +376,7 @@ def generate(path: Path, rows: int, seed: int = 20261127) -> None:
                     f"SKU-{i:07d}",
                     title,
                     cat,
-                    f"Brand{rng.randrange(300)}",
+                    brand,
                     f"{price:.2f}",
                     "INR",
                     hsn,

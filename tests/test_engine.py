@@ -62,8 +62,16 @@ VERTICAL_CASES = [
         "batch",
         ("lot",),
     ),
-    ("Solitaire diamond ring 18K", "Jewellery > Rings", 129999, "711319", "luxury", "serial", ()),
-    ("Automatic watch 40mm", "Watches", 58000, "910211", "luxury", "serial", ()),
+    (
+        "Solitaire diamond ring 18K",
+        "Jewellery > Rings",
+        129999,
+        "711319",
+        "fine_jewellery",
+        "serial",
+        (),
+    ),
+    ("Automatic watch 40mm", "Watches", 58000, "910211", "watches", "serial", ()),
     (
         "Whey protein isolate 1kg",
         "Health > Supplements",
@@ -105,7 +113,7 @@ VERTICAL_CASES = [
     ("Floral midi dress", "Fashion > Women > Dresses", 1499, "620442", "fashion", "lpn", ()),
     ("Godaan paperback", "Books > Fiction", 199, "490199", "books", "batch", ()),
     ("Ceramic mugs set of 2", "Home > Kitchen", 349, "691200", "home", "batch", ()),
-    ("Three-seater teak sofa", "Home > Furniture", 45000, "940360", "home", "serial", ()),
+    ("Three-seater teak sofa", "Home > Furniture", 45000, "940360", "furniture", "serial", ()),
     ("Jigsaw puzzle 500 pieces", "Toys > Puzzles", 399, "950390", "toys", "batch", ("lot",)),
     (
         "Numbered collectible figure 1/500",
@@ -154,7 +162,7 @@ def test_each_vertical_decides_as_design_expects(
 
 
 def test_customised_goods_get_an_lpn(book, engine):
-    """A personalised gift is one of a kind: LPN per unit, from the title alone."""
+    """A personalised gift is one of a kind: a customised gift, LPN per unit, from the title alone."""
     facts, d = decide(
         book,
         engine,
@@ -162,7 +170,8 @@ def test_customised_goods_get_an_lpn(book, engine):
         category="Gifts > Stationery",
         price=899.0,
     )
-    assert facts.customised and d.method == "lpn" and d.rule == "customised-goods"
+    assert facts.customised and facts.vertical == "customised_gifts"
+    assert d.method == "lpn" and d.rule == "customised-gifts"
 
 
 def test_warranty_electronics_use_serial(book, engine):
@@ -204,16 +213,12 @@ def test_electronics_value_band_edges(book, engine, price, band, method):
     assert (facts.value_band, d.method) == (band, method)
 
 
-def test_fashion_fit_returns_edge_on_return_rate(book, engine):
-    """Mid-value fashion flips to LPN at a 15% return rate, not below."""
-    low = BrandProfile(return_rate=0.1499)
-    high = BrandProfile(return_rate=0.15)
-    _, d1 = decide(
-        book, engine, profile=low, title="Kurta", category="Fashion > Kurtas", price=1500.0
-    )
-    _, d2 = decide(
-        book, engine, profile=high, title="Kurta", category="Fashion > Kurtas", price=1500.0
-    )
+def test_multichannel_raises_low_value_fashion_to_an_lpn(book, engine):
+    """Low-value fashion is batch in one warehouse and an LPN once stock sits in two."""
+    one = BrandProfile(warehouses=1)
+    two = BrandProfile(warehouses=2)
+    _, d1 = decide(book, engine, profile=one, title="Tee", category="Fashion > Tees", price=499.0)
+    _, d2 = decide(book, engine, profile=two, title="Tee", category="Fashion > Tees", price=499.0)
     assert (d1.method, d2.method) == ("batch", "lpn")
 
 
@@ -296,14 +301,14 @@ def test_every_match_is_reported_winner_first(book, engine):
     _, d = decide(
         book,
         engine,
-        profile=BrandProfile(return_rate=0.3),
+        profile=BrandProfile(channels=("website", "myntra")),
         title="Dress",
         category="Fashion > Dresses",
-        price=1500.0,
+        price=500.0,
     )
     business = [m for m in d.matched if m.kind == "business"]
-    assert [m.rule for m in business] == ["fashion-fit-returns", "fashion-mid"]
-    assert d.rule == "fashion-fit-returns" and business[0].priority > business[1].priority
+    assert [m.rule for m in business] == ["multichannel-low-value", "fashion-low"]
+    assert d.rule == "multichannel-low-value" and business[0].priority > business[1].priority
 
 
 # ------------------------------------------------------------------ the cache is exact
@@ -322,7 +327,11 @@ VERTICALS_ST = st.sampled_from(
         "fragrance",
         "general",
         "medical_devices",
-        "luxury",
+        "fine_jewellery",
+        "fashion_jewellery",
+        "watches",
+        "prescription_medicines",
+        "gift_cards",
         "books",
     ]
 )

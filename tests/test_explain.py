@@ -59,11 +59,15 @@ def test_boundary_in_foreign_currency_also_gives_the_price(book):
 
 
 def test_profile_number_boundaries_and_flag_what_ifs(book):
-    """Fit returns give a return-rate boundary; a warranty flag flip shows as a what-if."""
-    rec = sku_from_fields({"title": "Linen shirt", "category": "Apparel > Shirts", "price": 1499})
-    ex = explain_sku(book, rec, BrandProfile(return_rate=0.1))
+    """Fakes seen give a counterfeit boundary; a warranty flag flip shows as a what-if."""
+    rec = sku_from_fields(
+        {"title": "Leather handbag", "category": "Bags > Handbags", "price": 8999}
+    )
+    ex = explain_sku(book, rec, BrandProfile())
     assert ex.decision.rule == "fashion-mid"
-    assert any(b.text == "would be lpn if return rate ≥ 0.15 (now 0.10)" for b in ex.boundaries)
+    assert any(
+        b.text == "would be serial if counterfeit incidents ≥ 1 (now 0)" for b in ex.boundaries
+    ), [b.text for b in ex.boundaries]
     ex2 = explain_sku(book, earbuds(999))
     assert [(w.change, w.method) for w in ex2.what_ifs] == [("warranty were true", "lpn")]
 

@@ -60,7 +60,7 @@ def test_shadowed_rule_is_a_warning_at_its_line(rules_copy):
     findings = lint_rulebook(load_rulebook(rules_copy.root))
     (f,) = [f for f in findings if f.code == "shadowed"]
     assert (f.line, f.subject, f.severity) == (line, "rule premium-gadgets", "warning")
-    assert "electronics-serial (priority 100, line 43)" in f.message
+    assert "electronics-serial (priority 100, line 47)" in f.message
 
 
 def test_contradiction_is_an_error_and_tautology_a_warning(rules_copy):
@@ -83,14 +83,17 @@ def test_contradiction_is_an_error_and_tautology_a_warning(rules_copy):
 
 
 def test_gap_only_the_fallback_decides_is_found(rules_copy):
-    """Removing the books rule leaves every books band to the fallback, one warning per band."""
+    """Taking the furniture-high rule away leaves that band to the fallback (regulated or not)."""
     rules_copy.edit(
         "policy.yaml",
-        "    when: {vertical: books}\n",
-        "    when: {vertical: books, value_band: [low, mid, high]}\n",
+        "    when: {vertical: furniture, value_band: high}\n",
+        "    when: {vertical: home, value_band: high, has_gtin: true}\n",
     )
     gaps = [f for f in lint_rulebook(load_rulebook(rules_copy.root)) if f.code == "gap"]
-    assert [f.message.split(":")[0] for f in gaps] == ["vertical books, band premium"]
+    assert [f.message.split(":")[0] for f in gaps] == [
+        "vertical furniture, band high",
+        "vertical furniture, band high (regulated)",
+    ]
     assert gaps[0].subject == "fallback"
     text = (rules_copy.root / "policy.yaml").read_text(encoding="utf-8").splitlines()
     assert gaps[0].file.endswith("policy.yaml")

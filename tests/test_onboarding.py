@@ -27,7 +27,7 @@ BUNDLED = Path(__file__).parent.parent / "rules" / "onboarding.yaml"
 RULEBOOK_VERTICALS = [
     "electronics",
     "mobile_phones",
-    "luxury",
+    "fine_jewellery",
     "fashion",
     "footwear",
     "supplements",
@@ -42,6 +42,11 @@ RULEBOOK_VERTICALS = [
     "collectibles",
     "beauty",
     "fragrance",
+    "watches",
+    "fashion_jewellery",
+    "sports_fitness",
+    "furniture",
+    "pet_supplies",
 ]
 # A fashion brand with no regulated vertical, answered start to finish.
 FASHION = [
@@ -205,7 +210,7 @@ def test_invalid_answers_name_what_is_expected(flow, question_id, text, message)
         ("counterfeit_seen", "nope", False),
         ("verticals", "1, 4", ["electronics", "fashion"]),
         ("verticals", "Electronics and fashion", ["electronics", "fashion"]),
-        ("verticals", "Luxury, jewellery and watches; mobile phones", ["mobile_phones", "luxury"]),
+        ("verticals", "Fine jewellery; mobile phones", ["mobile_phones", "fine_jewellery"]),
         ("verticals", "otc_medicines", ["otc_medicines"]),
         ("channels", "2 3", ["amazon", "flipkart"]),
         ("regulated_products", "None of these", ["none"]),

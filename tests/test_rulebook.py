@@ -63,11 +63,9 @@ def test_unknown_key_suggests_the_right_one(rules_copy):
 
 def test_unknown_operator_is_named(rules_copy):
     """An operator durable-rules would reject as 'error code 202' is caught here, located."""
-    line = rules_copy.edit(
-        "policy.yaml", "return_rate: {gte: 0.15}", "return_rate: {greater: 0.15}"
-    )
+    line = rules_copy.edit("policy.yaml", "unit_value: {gte: 500}", "unit_value: {greater: 500}")
     p = one(problems_for(rules_copy), "unknown operator 'greater'")
-    assert f"policy.yaml:{line}:" in p and "rule fashion-fit-returns" in p
+    assert f"policy.yaml:{line}:" in p and "rule warranty-low-value" in p
 
 
 def test_unknown_vertical_suggests_a_known_one(rules_copy):
@@ -98,7 +96,7 @@ def test_unknown_field_is_reported(rules_copy):
 def test_wrong_type_names_what_was_expected(rules_copy):
     """`gte: "ten thousand"` is a type error, not a string comparison."""
     line = rules_copy.edit(
-        "policy.yaml", "return_rate: {gte: 0.15}", 'return_rate: {gte: "ten thousand"}'
+        "policy.yaml", "unit_value: {gte: 500}", 'unit_value: {gte: "ten thousand"}'
     )
     p = one(problems_for(rules_copy), "expects a number")
     assert "ten thousand" in p and f"policy.yaml:{line}:" in p
@@ -106,7 +104,7 @@ def test_wrong_type_names_what_was_expected(rules_copy):
 
 def test_duplicate_rule_ids_are_reported(rules_copy):
     """Two rules with one id: the second is reported, pointing at the first."""
-    line = rules_copy.edit("policy.yaml", "  - id: home-high\n", "  - id: books\n")
+    line = rules_copy.edit("policy.yaml", "  - id: toys\n", "  - id: books\n")
     p = one(problems_for(rules_copy), "duplicate id")
     assert f"policy.yaml:{line}:" in p and "rule books" in p
 
@@ -192,8 +190,8 @@ def test_unknown_currency_rate_type_and_band_order(rules_copy):
     l1 = rules_copy.edit("currencies.yaml", "  USD: {rate: 94.9552,", "  USD: {rate: eighty,")
     l2 = rules_copy.edit(
         "classification.yaml",
-        "value_bands: {low: 0, mid: 500, high: 2000, premium: 10000}",
-        "value_bands: {low: 0, mid: 500, high: 400, premium: 10000}",
+        "value_bands: {low: 0, mid: 500, high: 2000, premium: 6000}",
+        "value_bands: {low: 0, mid: 500, high: 400, premium: 6000}",
     )
     problems = problems_for(rules_copy)
     assert f"currencies.yaml:{l1}:" in one(problems, "expects a number", "eighty")
@@ -206,7 +204,11 @@ def test_every_problem_is_reported_at_once(rules_copy):
     rules_copy.edit(
         "returns.yaml", "when: {return_count: {gte: 3}}", "when: {return_count: {gte: three}}"
     )
-    rules_copy.edit("regulations.yaml", "    floor: serial", "    floor: serialise")
+    rules_copy.edit(
+        "regulations.yaml",
+        "    applies_to: {verticals: [mobile_phones]}\n    floor: serial",
+        "    applies_to: {verticals: [mobile_phones]}\n    floor: serialise",
+    )
     problems = problems_for(rules_copy)
     files = {p.split(":")[0].rsplit("/", 1)[-1] for p in problems}
     assert {"policy.yaml", "returns.yaml", "regulations.yaml"} <= files
@@ -215,7 +217,7 @@ def test_every_problem_is_reported_at_once(rules_copy):
 def test_check_command_exits_non_zero_without_traceback(rules_copy, cli):
     """`trackright rules check PATH` prints file:line problems and exits 1, never a traceback."""
     rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
-    rules_copy.edit("policy.yaml", "return_rate: {gte: 0.15}", 'return_rate: {gte: "ten thousand"}')
+    rules_copy.edit("policy.yaml", "unit_value: {gte: 500}", 'unit_value: {gte: "ten thousand"}')
     result = cli("rules", "check", str(rules_copy.root))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout

@@ -66,7 +66,7 @@ def test_failing_case_reports_expected_got_winner_and_matches(book, tmp_path):
     assert failed.message().splitlines() == [
         "method: expected serial, got batch",
         "rule: expected electronics-serial, got electronics-accessories-low",
-        "decided by electronics-accessories-low (rules/policy.yaml:37); "
+        "decided by electronics-accessories-low (rules/policy.yaml:41); "
         "matched: electronics-accessories-low",
     ]
 
@@ -103,16 +103,16 @@ def test_profile_columns_and_case_profiles_override_the_file_profile(book, tmp_p
     path = write(
         tmp_path,
         """\
-profile: {return_rate: 0.05}
+profile: {counterfeit_incidents: 0}
 cases:
-  - name: file profile keeps lot
-    sku: {title: Linen shirt, category: Apparel > Shirts, price: 1499}
+  - name: file profile keeps an LPN
+    sku: {title: Leather handbag, category: Bags > Handbags, price: 8999}
     expect: {rule: fashion-mid}
 tables:
-  - name: fit returns
-    columns: [title, category, price, profile.return_rate, rule]
+  - name: fakes seen
+    columns: [title, category, price, profile.counterfeit_incidents, rule]
     rows:
-      - [Linen shirt, Apparel > Shirts, 1499, 0.15, fashion-fit-returns]
+      - [Leather handbag, Bags > Handbags, 8999, 1, counterfeit-seen-high-value]
 """,
     )
     assert run_rule_tests(book, [path]).failed == []
@@ -182,7 +182,7 @@ def test_coverage_below_minimum_fails_and_lists_uncovered_rules(tmp_path):
     path = write(tmp_path, PHONE_FAIL.split("  - name: earbuds")[0])
     result = run("rules", "test", str(path), "--rules", str(ROOT / "rules"), "--min-coverage", "50")
     assert result.exit_code == 1
-    assert "rules/policy.yaml:37: rule electronics-accessories-low: never won a case" in (
+    assert "rules/policy.yaml:41: rule electronics-accessories-low: never won a case" in (
         result.stdout
     )
     assert "rules/regulations.yaml:15: rule in-imei-registration" not in result.stdout

@@ -1,11 +1,15 @@
 """Batch evaluation: every catalog row decided or rejected, streamed, with a running summary.
 
 This is the hot path of `trackright evaluate`. A row's decision depends only on its category
-fields, HSN, currency, flags and which rule threshold or band bound its unit value falls
-between — so rows are memoised on exactly those inputs (`_row_key`) and a million-row catalog
-costs one classification and one durable-rules round trip per distinct key (a few thousand),
-plus a tuple and a dictionary lookup per row. Counting for the summary and the cost report is
-done per distinct decision, not per row.
+fields, HSN, nature, the evidence its title gives (`Classifier.title_signature`: the words and
+patterns found by one C-level scan), currency, flags and which rule threshold or band bound its
+unit value falls between — so rows are memoised on exactly those inputs (`_row_key`) and a
+million-row catalog costs one classification and one durable-rules round trip per distinct key,
+plus a title scan, a tuple and a dictionary lookup per row. Because the memo key holds every
+piece of evidence a decision's explanation cites, two rows share an explanation only when it is
+true of both, and the output is the same whatever the number of processes. Counting for the
+summary and the cost report is done per distinct decision, not per row; what is not stock
+(`none`) is counted apart and left out of the cost model's stock figures.
 """
 
 from __future__ import annotations
@@ -14,16 +18,17 @@ import datetime as dt
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError
-from advisor.advice.costs import CostAccumulator, CostReport
 from advisor.advice.money import unit_amount, unknown_currency
+from advisor.advice.costs import CostAccumulator, CostReport
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.engine.decide import Decision, PolicyEngine
 from advisor.rulebook.load import Rulebook
+from tracker.vocabulary import NOT_STOCK
 
 
 class Shared:
@@ -44,19 +49,25 @@ class Shared:
 
 
 class EvaluatedRow(NamedTuple):
-    """One decided SKU: its row, the unit value in the base currency and the shared decision.
+    """One decided SKU: its row, unit value, the shared decision and its own evidence text.
 
-    A NamedTuple (cheap to build a million of). `facts.unit_value` and `facts.title` belong to
-    the first row that produced `shared`; use `unit_value` and `record.title` for this row.
+    A NamedTuple (cheap to build a million of). Rows with the same decision share `shared`;
+    `source` — the evidence that chose the vertical, in this row's own words — is the row's own.
+    `facts` gives this row's vertical source; its `unit_value`, `title` and `category` belong
+    to the first row that produced `shared` (use `unit_value` and `record` for this row).
     """
 
     record: SkuRecord
     unit_value: float | None
     shared: Shared
+    source: str = ""
 
     @property
     def facts(self) -> SkuFacts:
-        return self.shared.facts
+        f = self.shared.facts
+        if not self.source or self.source == f.vertical_source:
+            return f
+        return replace(f, vertical_source=self.source)
 
     @property
     def decision(self) -> Decision:
@@ -77,15 +88,16 @@ class Summary:
     rejection_reasons: Counter = field(default_factory=Counter)
     fallback: int = 0
     price_missing: int = 0  # decided rows with no price of their own (0, blank, or from others)
+    not_stock: int = 0  # decided `none`: gift cards, services, digital goods
+    by_confidence: Counter = field(default_factory=Counter)
+    markets: tuple[str, ...] = ()  # where the store sells: whose regulations applied
+    markets_assumed: bool = False  # no profile gave them: the default was used
     costs: CostReport | None = None
     currency: Any = None  # the run's advisor.advice.money.PriceCheck, when it made one
 
     @property
     def rows_read(self) -> int:
         return self.decided + self.rejected
-
-
-_TITLE = object()  # memo marker: the category fields did not decide the vertical; the title does
 
 
 class Evaluator:
@@ -99,6 +111,7 @@ class Evaluator:
         default_currency: str | None = None,
     ) -> None:
         self.rulebook = rulebook
+        self.markets_assumed = profile is None or profile == BrandProfile()
         self.profile = profile or BrandProfile()
         self.classifier = Classifier(rulebook, self.profile, as_of)
         self.engine = PolicyEngine(rulebook.policy, rulebook.version)
@@ -118,6 +131,7 @@ class Evaluator:
         self._memo: dict[tuple, Shared | object] = {}
         self._shared: list[Shared] = []
         self._by_decision: dict[tuple, Shared] = {}
+        self._by_facts: dict[tuple, Shared] = {}
         self._acc: CostAccumulator | None = None
 
     def close(self) -> None:
@@ -125,82 +139,87 @@ class Evaluator:
 
     # ------------------------------------------------------------------ one row
 
-    def decide(self, rec: SkuRecord) -> EvaluatedRow:
+    def decide(self, rec: SkuRecord, signature: tuple | None = None) -> EvaluatedRow:
         """Classify and decide one record exactly (no row memo); raises UnknownCurrencyError."""
         if not rec.currency:
             rec = rec._replace(currency=self.default_currency)
-        facts = self.classifier.classify(rec)
+        facts = self.classifier.classify(rec, signature)
         decision = self.engine.decide(self.classifier.facts(facts))
         # Rows differing only in value, title or brand share one Shared, so tallies stay small.
+        # Rows differing only in value, title, category words or brand share one Shared (the
+        # row keeps its own evidence text), so tallies and renderings stay few.
         key = (
             id(decision),
             facts.vertical,
-            facts.vertical_source,
+            facts.confidence,
             facts.value_band,
             facts.regulations,
             facts.customised,
             facts.warranty,
             facts.has_gtin,
-            facts.category,
             facts.return_rate,
         )
         shared = self._by_decision.get(key)
         if shared is None:
             shared = self._by_decision[key] = Shared(facts, decision)
             self._shared.append(shared)
-        return EvaluatedRow(rec, facts.unit_value, shared)
+        return EvaluatedRow(rec, facts.unit_value, shared, facts.vertical_source)
 
     def evaluate(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
-        """Decide one record through the row memo; an unknown currency becomes a RejectedRow."""
+        """Decide one record through the memos; an unknown currency becomes a RejectedRow."""
         currency = rec.currency or self.default_currency
         rate = self.classifier._rates.get(currency)
         if rate is None:
             return RejectedRow(
                 rec.row, unknown_currency(currency, self.rulebook.currencies), rec.sku
             )
-        amount = self._amount(rec)
-        if self._exact_only:
+        price = self._amount(rec)
+        if price is None or self._exact_only:
             try:
                 return self.decide(rec)
             except UnknownCurrencyError as exc:
                 return RejectedRow(rec.row, str(exc), rec.sku)
-        value = None if amount is None else amount * rate
-        key = self._row_key(rec, value)
-        memo = self._memo
-        hit = memo.get(key)
-        if hit is _TITLE:  # the category fields leave the vertical to the title: second level
-            key = (*key, self.classifier.vertical(rec)[0])
-            hit = memo.get(key)
-            titled = True
-        else:
-            titled = False
-        if hit is None:
-            row = self.decide(rec)
-            if len(memo) < 1_000_000:
-                if not titled and self.classifier.vertical_from_category(rec)[0] is None:
-                    memo[key] = _TITLE
-                    key = (*key, row.facts.vertical)
-                memo[key] = row.shared
-            return row
-        return EvaluatedRow(rec, value, hit)  # type: ignore[arg-type]
-
-    def _row_key(self, rec: SkuRecord, value: float | None) -> tuple:
-        customised = (
-            rec.customised if rec.customised is not None else self.classifier.is_customised(rec)
+        c = self.classifier
+        cat = c.category_evidence(rec)
+        value = price * rate
+        key = self._row_key(rec, value, cat, c.title_signature(rec.title))
+        hit = self._memo.get(key) or self._remember(key, rec, cat)
+        shared, template = hit
+        return EvaluatedRow(
+            rec, value, shared, template.format(*cat.texts) if cat.texts else template
         )
+
+    def _remember(self, key: tuple, rec: SkuRecord, cat: Any) -> tuple[Shared, str]:
+        """The shared decision and explanation template of a new row-memo key.
+
+        Its vertical comes from the evidence memo; its decision from a second memo keyed on
+        exactly what the policy reads once the vertical is known (vertical, confidence,
+        customised, HSN, the value's interval between thresholds, warranty, GTIN), so a title
+        with new words costs two dictionary lookups, not a classification.
+        """
+        sig, nature, customised = key[1], key[2], key[3]
+        verdict = self.classifier.verdict(cat, sig, nature, customised)
+        k2 = (verdict.vertical, verdict.confidence, verdict.customised, *key[4:])
+        shared = self._by_facts.get(k2)
+        if shared is None:
+            shared = self._by_facts[k2] = self.decide(rec, sig).shared
+        got = (shared, verdict.template)
+        if len(self._memo) < 30_000:  # bounded: its keys hold title evidence
+            self._memo[key] = got
+        return got
+
+    def _row_key(self, rec: SkuRecord, value: float, cat: Any, sig: tuple) -> tuple:
+        """All a decision and its explanation template depend on (the memo is exact on it)."""
         return (
-            rec.product_category,
-            rec.category,
-            rec.product_type,
-            rec.tags,
+            cat.shape,
+            sig,
+            rec.nature,
+            rec.customised,
             rec.hsn,
-            rec.currency,
-            -1 if value is None else bisect_left(self._bounds, value),
+            bisect_left(self._bounds, value),
             value in self._bound_set,
-            customised,
             rec.warranty_months,
             not rec.gtin,
-            rec.nature,
         )
 
     # ------------------------------------------------------------------ a stream
@@ -210,22 +229,23 @@ class Evaluator:
     ) -> Iterator[EvaluatedRow | RejectedRow]:
         """Evaluate a stream in order; `summary` is complete once the stream is exhausted."""
         s = summary if summary is not None else Summary()
+        s.markets, s.markets_assumed = tuple(self.profile.markets), self.markets_assumed
         evaluate = self.evaluate
         reasons = s.rejection_reasons
         # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
         # catalog); anything else goes through `evaluate` itself, so both give the same answer.
         memo_get = self._memo.get
-        rates_get = self.classifier._rates.get
+        c = self.classifier
+        rates_get = c._rates.get
+        signature = c.title_signature
+        cat_get, category_evidence = c._category_memo.get, c.category_evidence
         default_currency = self.default_currency
         bounds, bound_set = self._bounds, self._bound_set
-        quick = self.classifier._customised_quick
-        is_customised = self.classifier.is_customised
         amount_of = self._amount
         # The default value rule (MRP / regular price, else price) inlined for the hot loop;
         # any other `unit_value` order goes through `amount_of`, the one definition.
         list_first = self.rulebook.currencies.unit_value == ("list_price", "price")
         fast = not self._exact_only
-        title_marker = _TITLE
         record_cls, row_cls = SkuRecord, EvaluatedRow
         new_tuple = tuple.__new__
         for item in items:
@@ -240,37 +260,40 @@ class Evaluator:
                 missing = own is None or item.price_from  # no price of its own (writers' rule)
                 rate = rates_get(item.currency or default_currency)
                 if fast and rate is not None and price is not None:
-                    value = price * rate
-                    cust = item.customised
-                    if cust is None:
-                        cust = (
-                            quick is not None
-                            and quick(item.title.lower()) is not None
-                            and is_customised(item)
-                        )
-                    hit = memo_get(
+                    cat = cat_get(
                         (
                             item.product_category,
                             item.category,
                             item.product_type,
                             item.tags,
                             item.hsn,
-                            item.currency,
-                            bisect_left(bounds, value),
-                            value in bound_set,
-                            cust,
-                            item.warranty_months,
-                            not item.gtin,
                             item.nature,
                         )
+                    ) or category_evidence(item)
+                    value = price * rate
+                    key = (
+                        cat.shape,
+                        signature(item.title),
+                        item.nature,
+                        item.customised,
+                        item.hsn,
+                        bisect_left(bounds, value),
+                        value in bound_set,
+                        item.warranty_months,
+                        not item.gtin,
                     )
-                    if hit is not None and hit is not title_marker:
-                        hit.count += 1
-                        hit.value_sum += value
-                        if missing:
-                            s.price_missing += 1
-                        yield new_tuple(row_cls, (item, value, hit))
-                        continue
+                    hit = memo_get(key)
+                    if hit is None:
+                        hit = self._remember(key, item, cat)
+                    shared, template = hit
+                    shared.count += 1
+                    shared.value_sum += value
+                    if missing:
+                        s.price_missing += 1
+                    if cat.texts:
+                        template = template.format(*cat.texts)
+                    yield new_tuple(row_cls, (item, value, shared, template))
+                    continue
                 out = evaluate(item)
             else:
                 out, missing = item, False
@@ -300,9 +323,13 @@ class Evaluator:
             s.by_vertical[f.vertical] += n
             s.by_vertical_method[f.vertical, method] += n
             s.by_rule[d.rule] += n
+            s.by_confidence[f.confidence] += n
             if d.fallback:
                 s.fallback += n
-            acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+            if method == NOT_STOCK:  # nothing to track: no labels, no lots, no returns to catch
+                s.not_stock += n
+            else:
+                acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
             sh.count, sh.value_sum = 0, 0.0
         self._acc = acc
 

@@ -424,7 +424,16 @@ def _merge(into: Summary, s: Summary) -> None:
     into.rejected += s.rejected
     into.fallback += s.fallback
     into.price_missing += s.price_missing
-    for name in ("by_method", "by_vertical", "by_rule", "by_vertical_method", "rejection_reasons"):
+    into.not_stock += s.not_stock
+    into.markets, into.markets_assumed = s.markets, s.markets_assumed
+    for name in (
+        "by_method",
+        "by_vertical",
+        "by_rule",
+        "by_vertical_method",
+        "rejection_reasons",
+        "by_confidence",
+    ):
         getattr(into, name).update(getattr(s, name) or Counter())
 
 

@@ -37,6 +37,7 @@ COLUMNS = (
     "fallback",
     "return_qc",
     "vertical_source",
+    "confidence",
     "rulebook_version",
     "price_status",
     "flags",
@@ -60,7 +61,7 @@ def _static(shared: Shared, base: str, version: str) -> dict[str, Any]:
         "matched": [m.rule for m in d.matched],
         "fallback": d.fallback,
         "return_qc": bool(o.get("return_qc", False)),
-        "vertical_source": f.vertical_source,
+        "confidence": f.confidence,
         "rulebook_version": version,
     }
 
@@ -86,6 +87,7 @@ def _row_part(item: EvaluatedRow) -> dict[str, Any]:
         "gtin": r.gtin,
         "title": r.title,
         "unit_value": None if v is None else round(v, 2),
+        "vertical_source": item.source or item.shared.facts.vertical_source,
         "price_status": status,
         "flags": list(flags),
     }
@@ -210,11 +212,10 @@ class CsvWriter(Writer):
                 ";".join(m.rule for m in d.matched),
                 "yes" if d.fallback else "no",
                 "yes" if o.get("return_qc") else "no",
-                f.vertical_source,
-                self.version,
             )
         )
-        parts = sh.render["csv"] = (head, tail, tail + ",ok,,\n")
+        end = _csv_line((f.confidence, self.version))
+        parts = sh.render["csv"] = (head, tail, end)
         return parts
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
@@ -235,13 +236,16 @@ class CsvWriter(Writer):
                     sku = _csv_cell(sku)
                 if _NEEDS_QUOTE(title) is not None:
                     title = _csv_cell(title)
+            source = item.source or sh.facts.vertical_source  # this row's own evidence
+            if _NEEDS_QUOTE(source) is not None:
+                source = _csv_cell(source)
             if r.price is not None and not r.price_from:
-                tail = parts[2]
+                price = "ok,,\n"
             else:
-                tail = f"{parts[1]},missing,{';'.join(price_status(r)[1])},\n"
+                price = f"missing,{';'.join(price_status(r)[1])},\n"
             lines.append(
                 f"{r.row},decided,{sku},{r.gtin},{title},{parts[0]},"
-                f"{'' if v is None else f'{v:.2f}'},{tail}"
+                f"{'' if v is None else f'{v:.2f}'},{parts[1]},{source},{parts[2]},{price}"
             )
         if len(lines) >= self._BLOCK:
             self.out.write("".join(lines))

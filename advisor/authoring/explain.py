@@ -49,6 +49,8 @@ SKU_FIELDS = (
     "tags",
     "customised",
     "warranty_months",
+    "list_price",
+    "nature",
 )
 SKU_ALIASES = {
     "name": "title",
@@ -94,6 +96,20 @@ def sku_from_fields(fields: Mapping[str, Any], option_prefix: str = "") -> SkuRe
         currency = currency or (found or "")
     elif price is not None and (isinstance(price, bool) or not isinstance(price, int | float)):
         raise SkuFieldError(f"{option_prefix}price: expects a number, got {price!r}")
+    list_price = canon.get("list_price")
+    if isinstance(list_price, str):
+        try:
+            list_price, _ = parse_price(list_price)
+        except PriceError as exc:
+            raise SkuFieldError(f"{option_prefix}list_price: {exc}") from None
+    elif list_price is not None and (
+        isinstance(list_price, bool) or not isinstance(list_price, int | float)
+    ):
+        raise SkuFieldError(f"{option_prefix}list_price: expects a number, got {list_price!r}")
+    nature = canon.get("nature") or ()
+    if isinstance(nature, str):
+        nature = tuple(w.strip() for w in nature.split(",") if w.strip())
+    nature = tuple(str(w).strip().lower().replace(" ", "_") for w in nature)
     tags = canon.get("tags") or ()
     if isinstance(tags, str):
         tags = tuple(t.strip().lower() for t in tags.split(",") if t.strip())
@@ -120,6 +136,8 @@ def sku_from_fields(fields: Mapping[str, Any], option_prefix: str = "") -> SkuRe
         tags=tuple(tags),
         customised=customised,
         warranty_months=warranty,
+        list_price=None if not list_price else float(list_price),
+        nature=nature,
     )
 
 

@@ -43,7 +43,7 @@ from advisor.rulebook.load import (
     CAPTURES,
     FLAGS,
     JSON_SCHEMA_DIALECT,
-    METHODS,
+    OUTCOMES,
     RETURN_FACTS,
     VERDICTS,
     Rule,
@@ -105,6 +105,14 @@ _SKU_SPECS: dict[str, Any] = {
     "warranty_months": Field(
         Num(minimum=0, integer=True), False, "default: the profile's warranty_offered"
     ),
+    "list_price": Field(
+        OneOf((Num(minimum=0), Str())), False, "regular price / MRP, the unit's value when given"
+    ),
+    "nature": Field(
+        OneOf((ListOf(Str()), Str())),
+        False,
+        "what the file says of the item: gift_card, no_shipping, virtual, downloadable, service",
+    ),
 }
 assert set(_SKU_SPECS) == set(SKU_FIELDS)
 _SHARE = OneOf((Num(minimum=0, maximum=1), Enum(nullable=True)))
@@ -130,7 +138,9 @@ _PROFILE = Obj(
 )
 _POLICY_EXPECT = Obj(
     {
-        "method": Field(Enum(METHODS), False, "the tracking method"),
+        "method": Field(
+            Enum(OUTCOMES), False, "the tracking method, or none for what is not stock"
+        ),
         "capture": Field(
             ListOf(Enum(CAPTURES), unique=True), False, "exactly these captures, in any order"
         ),

@@ -159,6 +159,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
             "title": rec.title,
             "vertical": facts.vertical,
             "vertical_source": facts.vertical_source,
+            "confidence": facts.confidence,
             "value_band": facts.value_band,
             "unit_value": facts.unit_value,
             "currency": book.classification.base_currency,
@@ -203,6 +204,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     )
     for k, v in (
         ("Vertical", f"{facts.vertical}  ({facts.vertical_source})"),
+        ("Confidence", facts.confidence),
         ("Value band", facts.value_band),
         ("Unit value", value),
         ("Regulations", ", ".join(facts.regulations) or "none"),

@@ -19,7 +19,7 @@ from typing import Any
 
 from advisor.engine.durable_host import DurableRuleset
 from advisor.rulebook.conditions import Compiler, ProfileKeyer
-from advisor.rulebook.load import CAPTURES, METHOD_RANK, Rule, RuleSet
+from advisor.rulebook.load import CAPTURES, Rule, RuleSet, method_rank
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ class PolicyEngine(RuleEngine):
         raised: list[str] = []
         for f in floors:
             floor = f.get("method")
-            if METHOD_RANK[floor] > METHOD_RANK[outcome["method"]]:
+            if method_rank(floor) > method_rank(outcome["method"]):
                 outcome["method"] = floor
                 raised.append(f.id)
             captures.update(f.get("capture", ()))

@@ -123,6 +123,32 @@ def summary_panel(s: Summary, source: str) -> Panel:
                 f"{m.upper()} {n:,} ({n / max(s.decided, 1):.0%})  ", style=METHOD_STYLE[m]
             )
     lines.add_row("Methods", methods)
+    if s.not_stock:
+        lines.add_row(
+            "Not stock",
+            f"{s.not_stock:,} gift cards, services or digital goods: nothing to track (none), "
+            "left out of the costs",
+        )
+    if s.by_confidence:
+        lines.add_row(
+            "Confidence",
+            "  ".join(
+                f"{level} {s.by_confidence[level]:,}"
+                for level in ("high", "medium", "low")
+                if s.by_confidence.get(level)
+            )
+            + "  (how strongly the row's own words point at its vertical)",
+        )
+    if s.markets:
+        lines.add_row(
+            "Markets",
+            ", ".join(s.markets)
+            + (
+                "  (no brand profile: the default market; set `markets` in a profile)"
+                if s.markets_assumed
+                else "  (regulations of these markets apply)"
+            ),
+        )
     if s.fallback:
         lines.add_row(
             "Fallback", f"{s.fallback:,} SKUs matched no rule (see `trackright rules lint`)"

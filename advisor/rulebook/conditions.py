@@ -192,6 +192,13 @@ class ConditionParser:
             out = []
             for op, value in raw.items():
                 oline = raw.line_of(op) if hasattr(raw, "line_of") else line
+                if spec.type == "set" and op == "excludes" and isinstance(value, list) and value:
+                    # "excludes all of these": one test per value, all of which must hold
+                    for v in value:
+                        test = self._test(spec, "excludes", v, oline, rule, problems)
+                        if test:
+                            out.append(test)
+                    continue
                 test = self._test(spec, str(op), value, oline, rule, problems)
                 if test:
                     out.append(test)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,15 +41,26 @@ from advisor.rulebook.shapes import (
     conditions_schema,
     to_json_schema,
 )
+from advisor.rulebook.words import norm
 from advisor.rulebook.yamlsrc import load_located
 from tracker.vocabulary import (  # noqa: E402 - the rulebook speaks the tracker's vocabulary
     CAPTURES,
     FLAGS,
     METHOD_RANK,
     METHODS,
+    NOT_STOCK,
     RETURN_REASONS,
     VERDICTS,
 )
+
+#: What a policy rule may decide: a tracking method, or `none` for what is not stock.
+OUTCOMES = (*METHODS, NOT_STOCK)
+
+
+def method_rank(method: str) -> int:
+    """Strength of a decision for floor comparisons; `none` is below every method."""
+    return METHOD_RANK.get(method, -1)
+
 
 RULE_KINDS = ("business", "regulatory")
 HIT_POLICIES = ("priority",)
@@ -59,9 +71,12 @@ FILES = (
     "costs.yaml",
     "returns.yaml",
     "currencies.yaml",
+    "evidence.yaml",
+    "taxonomies.yaml",
 )
 #: The record fields a rulebook may name in `currencies.yaml: unit_value`, in SkuRecord's words.
 PRICE_FIELDS = ("list_price", "price")
+SOURCES = ("nature", "taxonomy", "category", "hsn", "type", "category_parent", "title", "tags")
 
 _ID = Str(
     pattern=r"[a-z0-9][a-z0-9_.-]*",
@@ -100,6 +115,48 @@ SCHEMAS: dict[str, Obj] = {
                             "keywords": Field(
                                 ListOf(Str(), unique=True), False, "title words or phrases"
                             ),
+                            "weak": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "title words that yield to any specific word (a dosage form)",
+                            ),
+                            "strong": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "title words that outweigh a category (e-book, gift card)",
+                            ),
+                            "patterns": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "regular expressions on the lower-case title",
+                            ),
+                            "unless": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "words that, anywhere in the row, cancel this vertical's words",
+                            ),
+                            "requires": Field(
+                                ListOf(Str(), unique=True),
+                                False,
+                                "words one of which must be in the row for this vertical's words to count",
+                            ),
+                            "context": Field(
+                                ListOf(
+                                    Obj(
+                                        {
+                                            "words": Field(ListOf(Str(), min_items=1), True),
+                                            "vertical": Field(Enum(source="verticals"), True),
+                                        }
+                                    )
+                                ),
+                                False,
+                                "with any of `words` in the row, this vertical's words mean `vertical`",
+                            ),
+                            "stock": Field(
+                                Bool(),
+                                False,
+                                "false: not stock (the policy may decide `none` for it)",
+                            ),
                             "value_bands": Field(
                                 MapOf(Num(minimum=0), key=Enum(source="value_bands")),
                                 True,
@@ -110,6 +167,90 @@ SCHEMAS: dict[str, Obj] = {
                     key=_ID,
                 ),
                 True,
+            ),
+        }
+    ),
+    "evidence.yaml": Obj(
+        {
+            "sources": Field(
+                Obj({s: Field(Num(minimum=0), True) for s in SOURCES}),
+                True,
+                "weight of one hit of each source; listed strongest first (the precedence)",
+            ),
+            "multipliers": Field(
+                Obj(
+                    {
+                        "strong": Field(Num(minimum=0), True, "factor of a `strong` title word"),
+                        "weak": Field(Num(minimum=0), True, "factor of a `weak` title word"),
+                    }
+                ),
+                True,
+            ),
+            "confidence": Field(
+                Obj(
+                    {
+                        level: Field(
+                            Obj(
+                                {
+                                    "score": Field(Num(minimum=0), True),
+                                    "lead": Field(Num(minimum=0), True),
+                                }
+                            ),
+                            True,
+                        )
+                        for level in ("high", "medium")
+                    }
+                ),
+                True,
+                "winner's score and lead over the runner-up for high / medium; else low",
+            ),
+            "nature": Field(
+                MapOf(
+                    Obj(
+                        {
+                            "vertical": Field(Enum(source="verticals"), False),
+                            "prefer": Field(ListOf(Enum(source="verticals"), unique=True), False),
+                            "otherwise": Field(Enum(source="verticals", nullable=True), False),
+                        }
+                    ),
+                    key=_ID,
+                ),
+                True,
+                "what a nature word from the file (gift_card, no_shipping, ...) proves",
+            ),
+            "customised": Field(
+                Obj(
+                    {
+                        "vertical": Field(Enum(source="verticals"), True),
+                        "keep": Field(ListOf(Enum(source="verticals"), unique=True), False),
+                    }
+                ),
+                True,
+                "personalised goods become `vertical` unless their vertical is in `keep`",
+            ),
+            "neutral": Field(
+                ListOf(Str(), unique=True), False, "phrases that point at no vertical"
+            ),
+        }
+    ),
+    "taxonomies.yaml": Obj(
+        {
+            "paths": Field(
+                MapOf(ListOf(Str(), unique=True), key=Enum(source="verticals")),
+                True,
+                "standard taxonomy paths (A > B > C) by vertical; the longest listed prefix wins",
+            ),
+            "either": Field(
+                MapOf(ListOf(Enum(source="verticals"), min_items=1, unique=True)),
+                False,
+                "paths whose vertical the row's other evidence chooses among these (first by default)",
+            ),
+            "google_ids": Field(
+                MapOf(
+                    ListOf(Num(minimum=1, integer=True), unique=True), key=Enum(source="verticals")
+                ),
+                False,
+                "Google product taxonomy ids by vertical",
             ),
         }
     ),
@@ -205,7 +346,11 @@ SCHEMAS: dict[str, Obj] = {
                             "then": Field(
                                 Obj(
                                     {
-                                        "method": Field(Enum(METHODS), True),
+                                        "method": Field(
+                                            Enum(OUTCOMES),
+                                            True,
+                                            "none: not stock (only for verticals with stock: false)",
+                                        ),
                                         "capture": Field(ListOf(Enum(CAPTURES), unique=True)),
                                         "return_qc": Field(Bool()),
                                     }
@@ -470,6 +615,13 @@ class Vertical:
     keywords: tuple[str, ...]
     bands: tuple[tuple[str, float], ...]  # (band, lower bound) ascending
     line: int
+    weak: tuple[str, ...] = ()
+    strong: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    stock: bool = True
+    requires: tuple[str, ...] = ()
+    context: tuple[tuple[tuple[str, ...], str], ...] = ()  # (words, vertical they redirect to)
 
 
 @dataclass(frozen=True, slots=True)
@@ -515,6 +667,30 @@ class Classification:
     verticals: Mapping[str, Vertical]
     fallback_vertical: str
     customised_keywords: tuple[str, ...]
+    evidence: Evidence | None = None
+    taxonomy_paths: Mapping[tuple[str, ...], str | tuple[str, ...]] = field(default_factory=dict)
+    google_ids: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def not_stock(self) -> frozenset[str]:
+        """Verticals that are not stock (gift cards, services, digital goods)."""
+        return frozenset(v.id for v in self.verticals.values() if not v.stock)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """How evidence is weighed (evidence.yaml)."""
+
+    weights: Mapping[str, float]  # source -> weight, in precedence order
+    strong: float
+    weak: float
+    confidence: tuple[tuple[str, float, float], ...]  # (level, min score, min lead), best first
+    nature: Mapping[
+        str, tuple[str | None, tuple[str, ...], str | None]
+    ]  # vertical, prefer, otherwise
+    customised_vertical: str
+    customised_keep: tuple[str, ...]
+    neutral: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -708,8 +884,15 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
     regulations = _regulations(docs, names, problems)
     reg_ids = tuple(r.id for r in regulations)
     facts = policy_facts(enums.get("verticals", ()), enums.get("value_bands", ()), reg_ids)
+    not_stock = classification.not_stock if classification else frozenset()
     policy = _ruleset(
-        "policy", docs.get("policy.yaml"), names["policy.yaml"], facts, problems, regulations
+        "policy",
+        docs.get("policy.yaml"),
+        names["policy.yaml"],
+        facts,
+        problems,
+        regulations,
+        not_stock,
     )
     returns = _ruleset(
         "returns", docs.get("returns.yaml"), names["returns.yaml"], RETURN_FACTS, problems, ()
@@ -867,15 +1050,37 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                         f"verticals.{vid}.value_bands.{b2}: must be above {b1} ({x1:g}), got {x2:g}",
                     )
                 )
+        for i, pattern in enumerate(v.get("patterns", ())):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(
+                    Problem(
+                        file,
+                        v["patterns"].line_of(i),
+                        f"verticals.{vid}.patterns[{i}]: bad regular expression {pattern!r}: {exc}",
+                    )
+                )
         verticals[vid] = Vertical(
             vid,
             v["label"],
             tuple(v.get("hsn", ())),
-            tuple(c.lower() for c in v.get("categories", ())),
-            tuple(k.lower() for k in v.get("keywords", ())),
+            tuple(norm(c) for c in v.get("categories", ())),
+            tuple(norm(k) for k in v.get("keywords", ())),
             tuple(ordered),
             vline,
+            tuple(norm(k) for k in v.get("weak", ())),
+            tuple(norm(k) for k in v.get("strong", ())),
+            tuple(v.get("patterns", ())),
+            tuple(norm(k) for k in v.get("unless", ())),
+            bool(v.get("stock", True)),
+            tuple(norm(k) for k in v.get("requires", ())),
+            tuple(
+                (tuple(norm(k) for k in c["words"]), str(c["vertical"]))
+                for c in v.get("context", ())
+            ),
         )
+    problems.extend(_ambiguous_words(doc, file))
     seen_hsn: dict[str, str] = {}
     for vid, vert in verticals.items():
         for prefix in vert.hsn:
@@ -889,13 +1094,137 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                 )
             seen_hsn[prefix] = vid
     keywords = tuple(
-        k.lower() for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
+        norm(k) for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
     )
+    evidence = _evidence(docs.get("evidence.yaml")) if checked.get("evidence.yaml") else None
+    paths: dict[tuple[str, ...], str] = {}
+    ids: dict[int, str] = {}
+    if checked.get("taxonomies.yaml"):
+        tax = docs["taxonomies.yaml"]
+        problems.extend(_ambiguous_taxonomy(tax, names["taxonomies.yaml"]))
+        for vid, items in tax["paths"].items():
+            for path in items:
+                paths.setdefault(taxonomy_key(path), vid)
+        for path, candidates in (tax.get("either") or {}).items():
+            k = taxonomy_key(path)
+            if k in paths:
+                problems.append(
+                    Problem(
+                        names["taxonomies.yaml"],
+                        tax["either"].line_of(path),
+                        f"either: path {path!r} is also listed under paths.{paths[k]}; list it in "
+                        f"one place only",
+                    )
+                )
+            paths[k] = tuple(candidates)
+        for vid, items in (tax.get("google_ids") or {}).items():
+            for gid in items:
+                ids.setdefault(int(gid), vid)
     if money is None:  # currencies.yaml reports its own problems
         return None
     return Classification(
-        money.base, money.multipliers(), bands, verticals, doc["fallback_vertical"], keywords
+        money.base,
+        money.multipliers(),
+        bands,
+        verticals,
+        doc["fallback_vertical"],
+        keywords,
+        evidence,
+        paths,
+        ids,
     )
+
+
+def taxonomy_key(path: str) -> tuple[str, ...]:
+    """A taxonomy path as compared: its segments, normalised ("A > B" -> ("a", "b"))."""
+    return tuple(norm(seg) for seg in re.split(r">+|/|\|", path) if norm(seg))
+
+
+def _evidence(doc) -> Evidence:
+    nature = {
+        str(k): (v.get("vertical"), tuple(v.get("prefer", ())), v.get("otherwise"))
+        for k, v in doc["nature"].items()
+    }
+    conf = tuple(
+        (level, float(doc["confidence"][level]["score"]), float(doc["confidence"][level]["lead"]))
+        for level in ("high", "medium")
+    )
+    return Evidence(
+        {k: float(v) for k, v in doc["sources"].items()},
+        float(doc["multipliers"]["strong"]),
+        float(doc["multipliers"]["weak"]),
+        conf,
+        nature,
+        doc["customised"]["vertical"],
+        tuple(doc["customised"].get("keep", ())),
+        tuple(norm(n) for n in doc.get("neutral", ())),
+    )
+
+
+_WORD_KINDS = (
+    ("categories", "category word"),
+    ("keywords", "keyword"),
+    ("weak", "keyword"),
+    ("strong", "keyword"),
+)
+
+
+def _ambiguous_words(doc, file: str) -> list[Problem]:
+    """A category word, or a keyword, listed under two verticals: one error naming both places."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], tuple[str, str, int]] = {}
+    for vid, v in doc["verticals"].items():
+        if not isinstance(v, Mapping):
+            continue
+        for key, kind in _WORD_KINDS:
+            items = v.get(key) or ()
+            for i, word in enumerate(items):
+                if not isinstance(word, str):
+                    continue
+                line = items.line_of(i) if hasattr(items, "line_of") else doc.line
+                slot = (kind, norm(word))
+                first = seen.get(slot)
+                if first is None:
+                    seen[slot] = (vid, key, line)
+                elif first[0] != vid:
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"verticals.{vid}.{key}: {kind} {word!r} is also listed under "
+                            f"{first[0]}.{first[1]} ({file}:{first[2]}); a {kind} can identify only "
+                            f"one vertical — keep it under the one it means and remove it here, or "
+                            f'list a longer phrase ("{word} …") for this one',
+                        )
+                    )
+    return problems
+
+
+def _ambiguous_taxonomy(doc, file: str) -> list[Problem]:
+    """A taxonomy path or id listed under two verticals."""
+    problems: list[Problem] = []
+    for section, key_of in (("paths", taxonomy_key), ("google_ids", int)):
+        seen: dict[Any, tuple[str, int]] = {}
+        block = doc.get(section) or {}
+        for vid, items in block.items():
+            for i, item in enumerate(items or ()):
+                line = items.line_of(i) if hasattr(items, "line_of") else 1
+                k = key_of(item)
+                first = seen.get(k)
+                if first is None:
+                    seen[k] = (vid, line)
+                elif first[0] != vid:
+                    what = "path" if section == "paths" else "id"
+                    problems.append(
+                        Problem(
+                            file,
+                            line,
+                            f"{section}.{vid}: {what} {item!r} is also listed under {first[0]} "
+                            f"({file}:{first[1]}); a taxonomy {what} maps to one vertical — remove "
+                            f"one of the two (a deeper path can map a subtree elsewhere)",
+                        )
+                    )
+    return problems
 
 
 def _band_order(doc, file, problems) -> None:
@@ -959,7 +1288,50 @@ def _regulations(docs, names, problems) -> list[Regulation]:
     return out
 
 
-def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
+def _none_allowed(cond, not_stock, file, line, rid, outcome, problems) -> bool:
+    """`method: none` only for SKUs every branch pins to verticals that are not stock."""
+    where = f"{file}:{line}"
+    if outcome.get("capture") or outcome.get("return_qc"):
+        problems.append(
+            Problem(
+                file,
+                line,
+                f"then.method: none means not stock, so nothing is captured; remove capture / "
+                f"return_qc from this rule ({where})",
+                rid,
+            )
+        )
+        return False
+    for branch in cond.branches():
+        pinned: set[str] | None = None
+        for t in branch:
+            if t.fact == "vertical" and t.op in ("eq", "in"):
+                vals = {t.value} if t.op == "eq" else set(t.value)
+                pinned = vals if pinned is None else pinned & vals
+        if pinned is None or not pinned <= not_stock:
+            stock = sorted((pinned or set()) - not_stock)
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    "then.method: none (not stock) is only for verticals marked `stock: false` in "
+                    f"classification.yaml ({', '.join(sorted(not_stock)) or 'none are'}); "
+                    + (
+                        f"this rule can also match {', '.join(stock)}"
+                        if stock
+                        else "this rule does not say `vertical:`"
+                    )
+                    + " — narrow `when.vertical` to them, or choose batch, lpn or serial",
+                    rid,
+                )
+            )
+            return False
+    return True
+
+
+def _ruleset(
+    name, doc, file, facts, problems, regulations, not_stock=frozenset()
+) -> RuleSet | None:
     if not isinstance(doc, Mapping):
         return None
     parser = ConditionParser(facts, file)
@@ -1002,6 +1374,11 @@ def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
         outcome = dict(then)
         if "capture" in outcome:
             outcome["capture"] = tuple(outcome["capture"] or ())
+        if outcome.get("method") == NOT_STOCK and not _none_allowed(
+            cond, not_stock, file, then.line_of("method"), rid, outcome, problems
+        ):
+            ok = False
+            continue
         rules.append(
             Rule(
                 rid,
@@ -1125,7 +1502,7 @@ def _hit_policy_conflicts(rs: RuleSet, regulations) -> list[Problem]:
         for b in business:
             if floor is None or "method" not in dict(b.outcome):
                 continue
-            if METHOD_RANK[b.get("method")] >= METHOD_RANK[floor]:
+            if method_rank(b.get("method")) >= method_rank(floor):
                 continue
             if may_overlap(reg.condition, b.condition, rs.facts, implied):
                 problems.append(
@@ -1174,8 +1551,10 @@ __all__ = [
     "Classification",
     "Costs",
     "Currencies",
+    "Evidence",
     "METHODS",
     "METHOD_RANK",
+    "OUTCOMES",
     "PRICE_FIELDS",
     "RETURN_FACTS",
     "Rate",
@@ -1187,7 +1566,9 @@ __all__ = [
     "Vertical",
     "bundled_rules_dir",
     "load_rulebook",
+    "method_rank",
     "policy_facts",
     "resolve_rules_dir",
     "rule_file_schemas",
+    "taxonomy_key",
 ]

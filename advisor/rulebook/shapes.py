@@ -404,6 +404,11 @@ def conditions_schema(facts: Mapping[str, Any]) -> dict[str, Any]:
                 }
             elif op in ("in", "not_in"):
                 ops[op] = many
+            elif op == "excludes":
+                ops[op] = {
+                    "anyOf": [one, many],
+                    "description": "one value, or a list: none of them may be present",
+                }
             elif op == "matches":
                 ops[op] = {
                     "type": "string",
