@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from advisor.advice.classify import Classifier, SkuFacts, UnknownCurrencyError
-from advisor.advice.money import unit_amount, unknown_currency
 from advisor.advice.costs import CostAccumulator, CostReport
+from advisor.advice.money import unit_amount, unknown_currency
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.engine.decide import Decision, PolicyEngine
