@@ -8,7 +8,8 @@
     >>> t.process_return("SO-1", "IMEI-1", reason="fit").verdict        # doctest: +SKIP
 
 `verdict` is any callable taking the return facts dict and giving a `Verdict`; the CLI passes the
-returns rulebook (`advisor.advice.returns`). Everything but returns works without it.
+returns rulebook (`advisor.advice.returns`). Everything but returns works without it. The store
+sits behind the interface in `tracker.store`; see `tracker.store.tinydb_store` for the files.
 """
 
 from __future__ import annotations
@@ -30,16 +31,17 @@ from .errors import (
     StoreCorruptError,
     StoreError,
     TrackerError,
+    TrackrightError,
     UnknownIdError,
     VerdictUnavailableError,
 )
-from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Unit, Verdict
+from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Suspect, Unit, Verdict
 from .operations import Tracker, VerdictFn
-from .policies import read_policy_file
-from .queries import stats, trace_lot, trace_order, trace_unit
+from .operations.policies import PolicyFile, read_policy_file
+from .operations.trace import event_qty, stats, trace_lot, trace_order, trace_unit
 from .reports import write_recall_report
 from .settings import get_setting, set_setting
-from .store import Store, default_store_path
+from .store import Store, default_store_path, open_store
 
 __all__ = [
     "BadIdentifierError",
@@ -52,6 +54,7 @@ __all__ = [
     "NotAllowedError",
     "NotEnoughStockError",
     "Order",
+    "PolicyFile",
     "PolicySnapshot",
     "RefusedError",
     "ReturnFacts",
@@ -59,15 +62,19 @@ __all__ = [
     "StoreBusyError",
     "StoreCorruptError",
     "StoreError",
+    "Suspect",
     "Tracker",
     "TrackerError",
+    "TrackrightError",
     "Unit",
     "UnknownIdError",
     "Verdict",
     "VerdictFn",
     "VerdictUnavailableError",
     "default_store_path",
+    "event_qty",
     "get_setting",
+    "open_store",
     "open_tracker",
     "read_policy_file",
     "set_setting",
@@ -85,6 +92,9 @@ def open_tracker(
     verdict: VerdictFn | None = None,
     clock: Callable[[], datetime] | None = None,
     timeout: float = 10.0,
+    readonly: bool = False,
 ) -> Tracker:
     """Open (or create) the store at `path` ($TRACKRIGHT_STORE, else ./.trackright/store.json)."""
-    return Tracker(Store(path, timeout=timeout), verdict=verdict, clock=clock)
+    return Tracker(
+        open_store(path, readonly=readonly, timeout=timeout), verdict=verdict, clock=clock
+    )

@@ -1,7 +1,7 @@
 """The tracker's domain records: what the store holds and what operations hand back.
 
 Everything is a frozen dataclass; `to_doc()` / `from_doc()` convert to the plain JSON documents the
-store keeps, so TinyDB (or any JSON reader) can open the store file without trackright.
+TinyDB store keeps, so TinyDB (or any JSON reader) can open its partition files without trackright.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class PolicySnapshot:
     vertical: str = ""
     return_qc: bool = False
     gtin: str = ""
+    nature: str = ""
 
     def to_doc(self) -> dict:
         return {
@@ -60,6 +61,7 @@ class PolicySnapshot:
             "vertical": self.vertical,
             "return_qc": self.return_qc,
             "gtin": self.gtin,
+            "nature": self.nature,
         }
 
     @classmethod
@@ -74,6 +76,7 @@ class PolicySnapshot:
             vertical=d.get("vertical", ""),
             return_qc=bool(d.get("return_qc", False)),
             gtin=d.get("gtin", ""),
+            nature=d.get("nature", ""),
         )
 
 
@@ -92,7 +95,28 @@ class Unit:
     returned_on: tuple[str, ...] = ()
     returns: int = 0
     flags: tuple[str, ...] = ()
-    foreign: bool = False
+    gtin: str = ""
+
+    @property
+    def key(self) -> str:
+        """The store key: the serial, GTIN-qualified when the unit has a GTIN (GS1 SGTIN)."""
+        return f"(01){self.gtin}(21){self.id}" if self.gtin else self.id
+
+    def to_doc(self) -> dict:
+        return {
+            "id": self.id,
+            "gtin": self.gtin,
+            "sku": self.sku,
+            "method": self.method,
+            "status": self.status,
+            "location": self.location,
+            "lot": self.lot,
+            "order": self.order,
+            "orders": list(self.orders),
+            "returned_on": list(self.returned_on),
+            "returns": self.returns,
+            "flags": list(self.flags),
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Unit:
@@ -108,7 +132,65 @@ class Unit:
             returned_on=tuple(d.get("returned_on", ())),
             returns=int(d.get("returns", 0)),
             flags=tuple(d.get("flags", ())),
-            foreign=bool(d.get("foreign", False)),
+            gtin=d.get("gtin") or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """An item handed in as a return that is not ours: kept apart from stock, never sold.
+
+    `kind` is "unit" (an unknown serial / LPN, or a serial under another GTIN) or "lot" (an
+    unknown SKU:LOT, with `qty`). A genuine unit or lot with the same identifier is unaffected.
+    """
+
+    key: str
+    id: str
+    kind: str
+    sku: str
+    status: str
+    location: str
+    gtin: str = ""
+    lot: str | None = None
+    qty: int = 1
+    returns: int = 0
+    returned_on: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    released_as: str | None = None
+
+    def to_doc(self) -> dict:
+        return {
+            "key": self.key,
+            "id": self.id,
+            "kind": self.kind,
+            "sku": self.sku,
+            "status": self.status,
+            "location": self.location,
+            "gtin": self.gtin,
+            "lot": self.lot,
+            "qty": self.qty,
+            "returns": self.returns,
+            "returned_on": list(self.returned_on),
+            "flags": list(self.flags),
+            "released_as": self.released_as,
+        }
+
+    @classmethod
+    def from_doc(cls, d: dict) -> Suspect:
+        return cls(
+            key=d["key"],
+            id=d["id"],
+            kind=d["kind"],
+            sku=d["sku"],
+            status=d["status"],
+            location=d["location"],
+            gtin=d.get("gtin") or "",
+            lot=d.get("lot"),
+            qty=int(d.get("qty", 1)),
+            returns=int(d.get("returns", 0)),
+            returned_on=tuple(d.get("returned_on", ())),
+            flags=tuple(d.get("flags", ())),
+            released_as=d.get("released_as"),
         )
 
 
@@ -124,12 +206,35 @@ class Lot:
     recalled: bool = False
     received: int = 0
     quantities: tuple[tuple[str, str, int], ...] = ()  # (location, status, qty), qty > 0
+    received_at: str = ""
+    shipped_total: int = 0
 
     def qty(self, status: str, location: str | None = None) -> int:
         return sum(q for loc, st, q in self.quantities if st == status and location in (None, loc))
 
     def expired(self, today: date) -> bool:
         return self.expiry is not None and self.expiry < today
+
+    def qty_map(self) -> dict[str, dict[str, int]]:
+        """Quantities as {location: {status: qty}} (a fresh dict to change)."""
+        out: dict[str, dict[str, int]] = {}
+        for loc, st, q in self.quantities:
+            out.setdefault(loc, {})[st] = q
+        return out
+
+    def to_doc(self) -> dict:
+        return {
+            "sku": self.sku,
+            "lot": self.lot,
+            "method": self.method,
+            "mfg": _iso(self.mfg),
+            "expiry": _iso(self.expiry),
+            "recalled": self.recalled,
+            "received": self.received,
+            "received_at": self.received_at,
+            "shipped_total": self.shipped_total,
+            "qty": self.qty_map(),
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Lot:
@@ -148,6 +253,8 @@ class Lot:
             recalled=bool(d.get("recalled", False)),
             received=int(d.get("received", 0)),
             quantities=quantities,
+            received_at=d.get("received_at") or "",
+            shipped_total=int(d.get("shipped_total", 0)),
         )
 
 
@@ -160,6 +267,17 @@ class OrderItem:
     location: str
     id: str | None = None
     lot: str | None = None
+    gtin: str = ""
+
+    def to_doc(self) -> dict:
+        return {
+            "sku": self.sku,
+            "qty": self.qty,
+            "location": self.location,
+            "id": self.id,
+            "lot": self.lot,
+            "gtin": self.gtin,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +289,15 @@ class Order:
     lines: tuple[tuple[str, int], ...]
     items: tuple[OrderItem, ...]
     returned: tuple[OrderItem, ...] = ()
+
+    def to_doc(self) -> dict:
+        return {
+            "order_id": self.order_id,
+            "shipped_at": self.shipped_at,
+            "lines": [[s, q] for s, q in self.lines],
+            "items": [i.to_doc() for i in self.items],
+            "returned": [i.to_doc() for i in self.returned],
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Order:
@@ -222,9 +349,12 @@ class Event:
     persistent_set: tuple[str, ...] = ()
     persistent_unset: tuple[str, ...] = ()
     ilmd: tuple[tuple[str, str], ...] = ()
+    suspect: str | None = None
+    seq: int = 0
 
     def to_doc(self) -> dict:
         return {
+            "seq": self.seq,
             "event_id": self.event_id,
             "op_id": self.op_id,
             "op": self.op,
@@ -253,6 +383,7 @@ class Event:
             "rulebook_version": self.rulebook_version,
             "persistent": {"set": list(self.persistent_set), "unset": list(self.persistent_unset)},
             "ilmd": dict(self.ilmd),
+            "suspect": self.suspect,
         }
 
     @classmethod
@@ -281,6 +412,8 @@ class Event:
             persistent_set=tuple(persistent.get("set", ())),
             persistent_unset=tuple(persistent.get("unset", ())),
             ilmd=tuple(sorted((d.get("ilmd") or {}).items())),
+            suspect=d.get("suspect"),
+            seq=int(d.get("seq", 0)),
         )
 
 
@@ -346,6 +479,7 @@ class ReturnResult:
     status: str | None
     qty: int = 1
     lot: str | None = None
+    suspect: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,6 +516,7 @@ class Trace:
     units: tuple[Unit, ...] = ()
     lot: Lot | None = None
     order: Order | None = None
+    suspects: tuple[Suspect, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,5 +539,5 @@ class Stats:
     stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
     returns: tuple[SkuReturns, ...]
     repeat_returners: tuple[Unit, ...]
-    suspects: tuple[Unit, ...]
+    suspects: tuple[Unit | Suspect, ...]
     counts: dict[str, int] = field(default_factory=dict)

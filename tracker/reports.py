@@ -1,10 +1,15 @@
-"""Writing recall reports to CSV or JSON, for the people who will phone customers and pull stock."""
+"""Writing recall reports to CSV or JSON, for the people who will phone customers and pull stock.
+
+A report is always a new file: it is created exclusively, so no existing file (the store's files
+least of all) is ever overwritten, even if one appears between the check and the write.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -47,14 +52,31 @@ def recall_json(report: RecallReport) -> str:
 
 
 def write_recall_report(report: RecallReport, path: str | Path) -> Path:
-    """Write the report as CSV or JSON, chosen by the file's extension."""
+    """Write the report as a new CSV or JSON file, chosen by the file's extension."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InputError(f"recall report {path}: the file name must end in .csv or .json")
-    text = recall_csv(report) if suffix == ".csv" else recall_json(report)
+    data = (recall_csv(report) if suffix == ".csv" else recall_json(report)).encode()
+    again = "run the same recall again with a new --report file: it records nothing new"
     try:
-        path.write_text(text, encoding="utf-8")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except FileExistsError:
+        raise InputError(
+            f"recall report {path} already exists; it was not overwritten (the recall is recorded)",
+            hint=again,
+        ) from None
     except OSError as err:
-        raise InputError(f"cannot write the recall report {path}: {err.strerror}") from None
+        raise InputError(
+            f"cannot write the recall report {path}: {err.strerror} (the recall is recorded)",
+            hint=again,
+        ) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+    except OSError as err:
+        raise InputError(
+            f"cannot write the recall report {path}: {err.strerror} (the recall is recorded)",
+            hint=again,
+        ) from None
     return path
