@@ -139,11 +139,13 @@ class Loaded:
 def parse_delta(data: bytes, max_seq: int | None) -> tuple[list[tuple[int, list[dict]]], int]:
     """The (seq, docs) entries of a delta log up to `max_seq`, and the bytes they span.
 
-    A torn last line is a write in progress or a crashed one (the journal still holds it); a
-    complete line that fails its checksum raises files.Damaged.
+    `data` is only what the op log vouches for, so it must end with a complete line; a torn
+    line or one that fails its checksum raises files.Damaged.
     """
     out: list[tuple[int, list[dict]]] = []
-    lines, _torn = files.split_lines(data)
+    lines, torn = files.split_lines(data)
+    if torn:
+        raise files.Damaged("the last recorded change is cut short")
     pos = 0
     for line in lines:
         entry = files.decode_line(line)

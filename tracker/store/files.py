@@ -201,13 +201,21 @@ class Lock:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self._released = 0.0
 
     def acquire(self, timeout: float) -> bool:
+        """Take the lock within `timeout` seconds; False if another holder kept it.
+
+        Waiters poll every millisecond or so; a holder that takes the lock again straight after
+        releasing it first pauses a millisecond, so that a waiting desk gets its turn.
+        """
         import fcntl
 
+        if time.monotonic() - self._released < 0.001:
+            time.sleep(0.001)
         fd = os.open(self.path, os.O_RDONLY)
         deadline = time.monotonic() + timeout
-        pause = 0.001
+        pause = 0.0005
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -221,12 +229,13 @@ class Lock:
                 os.close(fd)
                 return False
             time.sleep(pause * (0.5 + random.random()))
-            pause = min(pause * 1.5, 0.01)
+            pause = min(pause * 1.2, 0.002)
 
     def release(self) -> None:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor drops the flock
             self._fd = None
+            self._released = time.monotonic()
 
     @property
     def held(self) -> bool:

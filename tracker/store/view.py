@@ -31,6 +31,14 @@ class Retry(Exception):
     """The files moved on under a reader (two folds of one partition); read again."""
 
 
+class Unvouched(StoreCorruptError):
+    """A file holds bytes the op log does not record: lost op-log lines, unless a writer is busy.
+
+    A reader that meets it looks again: if an operation is in flight the bytes are its own; if
+    not, the op log has lost operations and this is the error a person sees.
+    """
+
+
 @dataclass(slots=True)
 class Head:
     """The committed state as of operation `seq`: sequences, counts and the size of every file."""
@@ -43,6 +51,7 @@ class Head:
     segment: int = 1
     gen: int = 0  # the op log's own generation
     log_size: int = 0  # bytes of head.<gen>.log read
+    torn: bool = False  # head.<gen>.log ends in a partial line (a writer mid-commit, or damage)
     last: dict = field(default_factory=dict)  # the last op line (op, time)
 
     def to_doc(self) -> dict:
@@ -126,8 +135,17 @@ def read_head(data: Path) -> Head:
             head.segment = state["segment"]
             head.last = dict(state.get("last", {}))
         log = data / f"head.{gen}.log"
-        chunk = files.read_bytes(log) or b""
-        lines, _torn = files.split_lines(chunk)
+        chunk = files.read_bytes(log)
+        if chunk is None:
+            if raw is None and files.size_of(data / "events" / "000001.log"):
+                raise StoreCorruptError(
+                    f"{log} is missing, yet the store holds events: the record of every "
+                    "operation is lost",
+                    hint=RECOVER,
+                )
+            chunk = b""
+        lines, torn = files.split_lines(chunk)
+        head.torn = bool(torn)
         pos = 0
         for n, line in enumerate(lines, 1):
             try:
@@ -178,26 +196,7 @@ def load_bucket(
     else:
         gen = expected
     rel = buckets.delta_name(bucket, gen)
-    vouched = head.files.get(rel, 0)
-    chunk = b""
-    if vouched:
-        raw = files.read_bytes(data / rel)
-        if raw is None:
-            raise StoreCorruptError(
-                f"{data / rel} is missing: the last changes to these {table} are lost "
-                f"({vouched} bytes recorded)",
-                hint=RECOVER,
-            )
-        if len(raw) < vouched:
-            raise StoreCorruptError(
-                f"{data / rel} is {len(raw)} bytes, {vouched} recorded: changes to these "
-                f"{table} by the latest operations are lost",
-                hint=RECOVER,
-            )
-        chunk = raw[:vouched]
-    pending = overlay.get(rel)
-    if pending is not None:
-        chunk = chunk[: pending[0]] + pending[1]
+    chunk = _vouched_bytes(data, head, rel, overlay, f"changes to these {table}")
     try:
         entries, _ = buckets.parse_delta(chunk, None)
     except files.Damaged as err:
@@ -249,19 +248,45 @@ def read_span(data: Path, head: Head, rel: str, offset: int, length: int, overla
 
 def read_appended(data: Path, head: Head, rel: str, overlay: dict) -> bytes:
     """All vouched bytes of an append-only file (an index log), plus a pending record's."""
-    vouched = head.files.get(rel, 0)
-    raw = files.read_bytes(data / rel) if vouched else b""
-    if raw is None or len(raw) < vouched:
+    chunk = _vouched_bytes(data, head, rel, overlay, "the lot history it indexed")
+    if chunk and not chunk.endswith(b"\n"):
+        raise StoreCorruptError(f"{data / rel}: the last entry is cut short", hint=RECOVER)
+    return chunk
+
+
+def _vouched_bytes(data: Path, head: Head, rel: str, overlay: dict, what: str) -> bytes:
+    """The bytes of `rel` the op log vouches for; with a pending record, the part before it
+    from disk and the rest from the journal."""
+    pending = overlay.get(rel)
+    need = pending[0] if pending is not None else head.files.get(rel, 0)
+    raw = files.read_bytes(data / rel) if need else b""
+    if raw is None:
         raise StoreCorruptError(
-            f"{data / rel} is {'missing' if raw is None else 'shorter than recorded'}: "
-            "the lot history it indexed is lost",
+            f"{data / rel} is missing: {what} are lost ({need} bytes recorded)", hint=RECOVER
+        )
+    if len(raw) < need:
+        raise StoreCorruptError(
+            f"{data / rel} is {len(raw)} bytes, {need} recorded: {what} by the latest "
+            "operations are lost",
             hint=RECOVER,
         )
-    chunk = raw[:vouched]
-    pending = overlay.get(rel)
     if pending is not None:
-        chunk = chunk[: pending[0]] + pending[1]
-    return chunk
+        return raw[:need] + pending[1]
+    if len(raw) > need:
+        raise Unvouched(
+            f"{data / rel} holds {len(raw) - need} bytes of {what} that the op log does not "
+            "record: operations are missing from the op log",
+            hint=RECOVER,
+        )
+    return raw
+
+
+def torn_head_error(data: Path, head: Head) -> StoreCorruptError:
+    return StoreCorruptError(
+        f"{data / f'head.{head.gen}.log'}: the record of operation {head.seq + 1} is cut short "
+        "although no operation is in progress",
+        hint=RECOVER,
+    )
 
 
 def read_pending(data: Path, head: Head) -> tuple[dict | None, bool]:
