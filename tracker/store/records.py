@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import StoreCorruptError
 from ..model import Event, Lot, Order, PolicySnapshot, Suspect, Unit
-from . import buckets, view
+from . import view
 from .buckets import bucket_of
 
 _MISSING = object()
@@ -71,7 +71,16 @@ class Reader:
         return self._docs(bucket_of(table, route)).get(key)
 
     def _table(self, table: str) -> Iterator[dict]:
-        for bucket in buckets.all_buckets(table):
+        """Every document of a table: only the partitions the op log knows to hold any."""
+        prefix = table + "/"
+        names = {
+            rel.rsplit(".", 2)[0]
+            for rel in (*self.head.files, *self.overlay)
+            if rel.startswith(prefix)
+        }
+        names.update(b for b in self.head.gens if b.startswith(prefix))
+        names.update(b for b in self._cache if b.startswith(prefix))
+        for bucket in sorted(names):
             yield from self._docs(bucket).values()
 
     def _decode(self, cls: Any, doc: dict | None, what: str) -> Any:
