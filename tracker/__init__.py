@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .errors import (
     BadIdentifierError,
@@ -35,13 +36,51 @@ from .errors import (
     UnknownIdError,
     VerdictUnavailableError,
 )
-from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Suspect, Unit, Verdict
-from .operations import Tracker, VerdictFn
-from .operations.policies import PolicyFile, read_policy_file
-from .operations.trace import event_qty, stats, trace_lot, trace_order, trace_unit
-from .reports import write_recall_report
-from .settings import get_setting, set_setting
-from .store import Store, default_store_path, open_store
+
+if TYPE_CHECKING:
+    from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Suspect, Unit, Verdict
+    from .operations import Tracker, VerdictFn
+    from .store import Store
+
+#: Where each public name lives. They load on first use, so that `import tracker.errors` (which
+#: every face does at start-up) costs nothing, and a command imports only what it runs.
+_LAZY = {
+    "Event": "model",
+    "Lot": "model",
+    "Order": "model",
+    "PolicySnapshot": "model",
+    "ReturnFacts": "model",
+    "Suspect": "model",
+    "Unit": "model",
+    "Verdict": "model",
+    "Tracker": "operations",
+    "VerdictFn": "operations",
+    "PolicyFile": "operations.policies",
+    "read_policy_file": "operations.policies",
+    "event_qty": "operations.trace",
+    "stats": "operations.trace",
+    "trace_lot": "operations.trace",
+    "trace_order": "operations.trace",
+    "trace_unit": "operations.trace",
+    "write_recall_report": "reports",
+    "get_setting": "settings",
+    "set_setting": "settings",
+    "Store": "store",
+    "default_store_path": "store",
+    "open_store": "store",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tracker' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BadIdentifierError",
@@ -95,6 +134,8 @@ def open_tracker(
     readonly: bool = False,
 ) -> Tracker:
     """Open (or create) the store at `path` ($TRACKRIGHT_STORE, else ./.trackright/store.json)."""
-    return Tracker(
-        open_store(path, readonly=readonly, timeout=timeout), verdict=verdict, clock=clock
-    )
+    from .operations import Tracker
+    from .store import open_store
+
+    store = open_store(path, readonly=readonly, timeout=timeout)
+    return Tracker(store, verdict=verdict, clock=clock)

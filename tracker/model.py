@@ -1,13 +1,16 @@
 """The tracker's domain records: what the store holds and what operations hand back.
 
-Everything is a frozen dataclass; `to_doc()` / `from_doc()` convert to the plain JSON documents the
-TinyDB store keeps, so TinyDB (or any JSON reader) can open its partition files without trackright.
+Every record is an immutable, typed `NamedTuple` (change a copy with `unit._replace(status=…)`);
+`to_doc()` / `from_doc()` convert to the plain JSON documents the TinyDB store keeps. Typed
+tuples rather than frozen dataclasses on purpose, as `advisor.catalog.records.SkuRecord`: each
+dataclass costs over a millisecond to define, and a `trackright track` command pays for every
+definition at start-up within a 200 ms budget; a NamedTuple costs a fifth of that.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from .vocabulary import (  # noqa: F401 - the model speaks the shared vocabulary
     CAPTURES,
@@ -35,8 +38,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@dataclass(frozen=True, slots=True)
-class PolicySnapshot:
+class PolicySnapshot(NamedTuple):
     """A SKU's tracking decision as the advisor made it, frozen at import time."""
 
     sku: str
@@ -80,8 +82,7 @@ class PolicySnapshot:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """One serialised or LPN-labelled item; `order` is the order it last shipped on."""
 
     id: str
@@ -136,8 +137,7 @@ class Unit:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Suspect:
+class Suspect(NamedTuple):
     """An item handed in as a return that is not ours: kept apart from stock, never sold.
 
     `kind` is "unit" (an unknown serial / LPN, or a serial under another GTIN) or "lot" (an
@@ -194,8 +194,7 @@ class Suspect:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Lot:
+class Lot(NamedTuple):
     """A production lot; for batch SKUs it also carries quantities by location and status."""
 
     sku: str
@@ -258,8 +257,7 @@ class Lot:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class OrderItem:
+class OrderItem(NamedTuple):
     """One thing that left on an order: a unit (`id`) or a quantity of a lot."""
 
     sku: str
@@ -280,8 +278,7 @@ class OrderItem:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Order:
+class Order(NamedTuple):
     """A shipped order and what went out (and came back) on it."""
 
     order_id: str
@@ -310,8 +307,7 @@ class Order:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class QtyMove:
+class QtyMove(NamedTuple):
     """A class-level (lot quantity) change carried by an event."""
 
     sku: str
@@ -322,8 +318,7 @@ class QtyMove:
     to_status: str
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One EPCIS-style ObjectEvent in the append-only ledger.
 
     `status` is the tracker status every id in `ids` has after the event; `moves` are lot-quantity
@@ -417,8 +412,7 @@ class Event:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnFacts:
+class ReturnFacts(NamedTuple):
     """What the returns rulebook is told about one returned item (typed, never coerced)."""
 
     id_known: bool
@@ -433,11 +427,10 @@ class ReturnFacts:
     method: str
 
     def as_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return dict(self._asdict())
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The returns rulebook's answer: what to do with the item, and which rule said so."""
 
     verdict: str
@@ -447,8 +440,7 @@ class Verdict:
     rulebook_version: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiveResult:
+class ReceiveResult(NamedTuple):
     """What a receive put into stock."""
 
     sku: str
@@ -459,16 +451,14 @@ class ReceiveResult:
     qty: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ShipResult:
+class ShipResult(NamedTuple):
     """Which unit or lot quantity went out on the order."""
 
     order_id: str
     items: tuple[OrderItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnResult:
+class ReturnResult(NamedTuple):
     """A processed return: the facts, the verdict and the item's status afterwards."""
 
     order_id: str
@@ -482,8 +472,7 @@ class ReturnResult:
     suspect: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RecallRow:
+class RecallRow(NamedTuple):
     """One line of a recall report: where one unit (or lot quantity) was and what happened to it."""
 
     sku: str
@@ -497,8 +486,7 @@ class RecallRow:
     action: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RecallReport:
+class RecallReport(NamedTuple):
     """Everything of the recalled lots: what was pulled from stock and which orders to contact."""
 
     lots: tuple[tuple[str, str], ...]
@@ -506,8 +494,7 @@ class RecallReport:
     orders_to_contact: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(NamedTuple):
     """The history of a unit, lot or order, with where everything is now."""
 
     kind: str
@@ -519,8 +506,7 @@ class Trace:
     suspects: tuple[Suspect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SkuReturns:
+class SkuReturns(NamedTuple):
     """Return figures for one SKU."""
 
     sku: str
@@ -532,12 +518,11 @@ class SkuReturns:
         return self.returned / self.shipped if self.shipped else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     """Stock by status and location, returns per SKU, repeat returners and suspects."""
 
     stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
     returns: tuple[SkuReturns, ...]
     repeat_returners: tuple[Unit, ...]
     suspects: tuple[Unit | Suspect, ...]
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = {}  # noqa: RUF012 - always given by stats()

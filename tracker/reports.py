@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 from .errors import InputError
@@ -35,7 +34,7 @@ def recall_csv(report: RecallReport) -> str:
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in report.rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in asdict(row).items()})
+        writer.writerow({k: ("" if v is None else v) for k, v in row._asdict().items()})
     return out.getvalue()
 
 
@@ -45,7 +44,7 @@ def recall_json(report: RecallReport) -> str:
         {
             "lots": [{"sku": s, "lot": lot} for s, lot in report.lots],
             "orders_to_contact": list(report.orders_to_contact),
-            "rows": [asdict(r) for r in report.rows],
+            "rows": [r._asdict() for r in report.rows],
         },
         indent=2,
     )

@@ -6,8 +6,6 @@ needs a supervisor override, a SKU with a policy, and an identifier no genuine u
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from .. import ledger
 from ..errors import BadIdentifierError, NotAllowedError, RefusedError, UnknownIdError
 from ..model import (
@@ -133,7 +131,7 @@ def _unit(
                 f"unit {unit.id} is flagged {', '.join(suspect)}; "
                 "releasing it needs a supervisor override (--override)",
             )
-    tx.put_unit(replace(unit, status=target))
+    tx.put_unit(unit._replace(status=target))
     return [unit.key], [], unit.sku, 1, unit.location
 
 
@@ -174,10 +172,10 @@ def _suspect(
                 "under the same identifier"
             )
         tx.put_unit(unit)
-        tx.put_suspect(replace(suspect, status=IN_STOCK, released_as=unit.key))
+        tx.put_suspect(suspect._replace(status=IN_STOCK, released_as=unit.key))
         ids, target, step = [unit.key], IN_STOCK, "stocking"
     else:
-        tx.put_suspect(replace(suspect, status=DESTROYED))
+        tx.put_suspect(suspect._replace(status=DESTROYED))
         ids, target, step = [], DESTROYED, "destroying"
     tx.add_event(
         ledger.make_event(
@@ -234,4 +232,4 @@ def take(
     flat = tuple(
         (lc, st, n) for lc, by in sorted(quantities.items()) for st, n in sorted(by.items()) if n
     )
-    return moves, replace(lot, quantities=flat)
+    return moves, lot._replace(quantities=flat)

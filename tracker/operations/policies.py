@@ -11,8 +11,8 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import InputError, NotAllowedError, TrackerError
 from ..labels import check_identifier, gs1_check_digit
@@ -28,16 +28,14 @@ CHUNK = 20_000
 MAX_ROWS = 5_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One row that could not be imported, and why."""
 
     where: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyFile:
+class PolicyFile(NamedTuple):
     """What a decisions file holds: the usable decisions, and each row that was not usable."""
 
     snapshots: tuple[PolicySnapshot, ...]

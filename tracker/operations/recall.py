@@ -8,7 +8,6 @@ all. Recalling a lot that is already recalled records nothing and writes its rep
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -107,7 +106,7 @@ def _recall_lot(
         after = before
         if before in PULL:
             after = RECALLED
-            tx.put_unit(replace(unit, status=RECALLED))
+            tx.put_unit(unit._replace(status=RECALLED))
             ids.append(unit.key)
             action = "pulled from stock"
         elif before == SHIPPED:
@@ -140,7 +139,7 @@ def _recall_lot(
             for st, n in sorted(by.items())
             if n
         )
-        tx.put_lot(replace(lot, recalled=True, quantities=flat))
+        tx.put_lot(lot._replace(recalled=True, quantities=flat))
         tx.add_event(
             ledger.make_event(
                 op,

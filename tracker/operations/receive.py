@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date, datetime
 
 from .. import ledger
@@ -133,7 +132,7 @@ def lot_for_receipt(
                 f"lot {lot} of SKU {policy.sku} was received before with {field} {have}, "
                 f"not {given}"
             )
-    return replace(found, mfg=found.mfg or mfg, expiry=found.expiry or expiry)
+    return found._replace(mfg=found.mfg or mfg, expiry=found.expiry or expiry)
 
 
 def _receive_lot(
@@ -153,7 +152,7 @@ def _receive_lot(
     quantities = doc.qty_map()
     by_status = quantities.setdefault(location, {})
     by_status[IN_STOCK] = by_status.get(IN_STOCK, 0) + qty
-    tx.put_lot(replace(doc, received=doc.received + qty, quantities=_flat(quantities)))
+    tx.put_lot(doc._replace(received=doc.received + qty, quantities=_flat(quantities)))
     tx.add_event(
         ledger.make_event(
             ledger.new_op_id(),
@@ -204,7 +203,8 @@ def _receive_units(
             "nothing was received",
             hint="a duplicate scan is not counted twice: remove it and receive again",
         )
-    known = [i for i in ids if tx.unit(_key(gtin, i)) is not None]
+    present = tx.known_units(_key(gtin, i) for i in ids)
+    known = [i for i in ids if _key(gtin, i) in present]
     if known:
         unit = tx.unit(_key(gtin, known[0]))
         assert unit is not None
@@ -214,12 +214,14 @@ def _receive_units(
         )
     minted: list[str] = []
     while len(minted) < generate:
-        if policy.method == "lpn":
-            label = make_lpn(tx.next_number("lpn"))
-        else:
-            label = make_serial(policy.sku, tx.next_number("serial"))
-        if label not in seen and tx.unit(_key(gtin, label)) is None:
-            minted.append(label)
+        batch = []
+        for _ in range(generate - len(minted)):
+            if policy.method == "lpn":
+                batch.append(make_lpn(tx.next_number("lpn")))
+            else:
+                batch.append(make_serial(policy.sku, tx.next_number("serial")))
+        taken = tx.known_units(_key(gtin, label) for label in batch)
+        minted += [x for x in batch if x not in seen and _key(gtin, x) not in taken]
     ids = ids + minted
     if not ids:
         raise RefusedError(
@@ -227,7 +229,7 @@ def _receive_units(
         )
     if lot is not None:
         lot_doc = lot_for_receipt(tx, policy, lot, mfg, expiry, now)
-        tx.put_lot(replace(lot_doc, received=lot_doc.received + len(ids)))
+        tx.put_lot(lot_doc._replace(received=lot_doc.received + len(ids)))
     keys = []
     for ident in ids:
         unit = Unit(ident, policy.sku, policy.method, IN_STOCK, location, lot=lot, gtin=gtin)

@@ -7,7 +7,6 @@ later genuine receipt, return, hold or recall of that identifier is unaffected.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from .. import ledger
@@ -151,8 +150,7 @@ def _return_unit(
         flags = (*flags, verdict.flag)
     where = location or unit.location
     tx.put_unit(
-        replace(
-            unit,
+        unit._replace(
             status=status,
             location=where,
             returns=unit.returns + 1,
@@ -162,7 +160,7 @@ def _return_unit(
     )
     if shipped_here:
         item = OrderItem(unit.sku, 1, where, unit.id, unit.lot, unit.gtin)
-        tx.put_order(replace(order, returned=(*order.returned, item)))
+        tx.put_order(order._replace(returned=(*order.returned, item)))
     return_events(
         tx,
         now,
@@ -302,10 +300,10 @@ def _return_lot(
     flat = tuple(
         (lc, st, n) for lc, by in sorted(quantities.items()) for st, n in sorted(by.items()) if n
     )
-    tx.put_lot(replace(lot, quantities=flat, received=received))
+    tx.put_lot(lot._replace(quantities=flat, received=received))
     if shipped:
         tx.put_order(
-            replace(order, returned=(*order.returned, OrderItem(sku, qty, loc, None, lot_no)))
+            order._replace(returned=(*order.returned, OrderItem(sku, qty, loc, None, lot_no)))
         )
     return_events(
         tx,

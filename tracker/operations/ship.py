@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 
 from .. import ledger
@@ -102,7 +101,7 @@ def ship(
                 items += pick(tx, sku, need, location, today, lots, moves)
         for unit in units:
             tx.put_unit(
-                replace(unit, status=SHIPPED, order=order_id, orders=(*unit.orders, order_id))
+                unit._replace(status=SHIPPED, order=order_id, orders=(*unit.orders, order_id))
             )
         for lot in lots.values():
             tx.put_lot(lot)
@@ -192,8 +191,7 @@ def pick(
         quantities = lot.qty_map()
         bump(quantities, loc, IN_STOCK, -take)
         bump(quantities, loc, SHIPPED, take)
-        lots[(sku, lot_no)] = replace(
-            lot,
+        lots[(sku, lot_no)] = lot._replace(
             quantities=_flat(quantities),
             shipped_total=lot.shipped_total + take,
         )

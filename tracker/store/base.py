@@ -10,17 +10,18 @@ TinyDB one. The contract a store keeps:
 - `reader()` is a consistent read-only view as of one committed operation; it never blocks a
   writer (the TinyDB store takes no lock for it; a server store uses a snapshot).
 - The ledger is append-only: `add_event` is the only way events enter, and nothing edits them.
-- Records cross this boundary as the frozen dataclasses of `tracker.model`, never as documents.
+- Records cross this boundary as the typed, immutable records of `tracker.model`, never as
+  documents.
 
     with store.transaction("ship") as tx:
         unit = tx.unit("IMEI-1")
-        tx.put_unit(dataclasses.replace(unit, status=SHIPPED))
+        tx.put_unit(unit._replace(status=SHIPPED))
         tx.add_event(event)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -36,6 +37,10 @@ class StoreReader(Protocol):
         ...
 
     def unit(self, key: str) -> Unit | None: ...
+    def known_units(self, keys: Iterable[str]) -> set[str]:
+        """Which of these unit keys exist (cheap for thousands: a receipt's duplicate check)."""
+        ...
+
     def units_by_serial(self, serial: str) -> list[Unit]:
         """Every unit bearing this serial (one per GTIN at most), sorted by key."""
         ...

@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tinydb.storages import Storage
 
@@ -28,8 +28,7 @@ def unit_key(gtin: str, serial: str) -> str:
     return f"(01){gtin}(21){serial}" if gtin else serial
 
 
-@dataclass(frozen=True, slots=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     """One partitioned table: how many buckets, each document's key, and what routes it."""
 
     name: str
@@ -124,16 +123,6 @@ class BucketStorage(Storage):
 
     def write(self, data: dict) -> None:
         raise PermissionError("trackright partition files are written by the store only")
-
-
-@dataclass(slots=True)
-class Loaded:
-    """One bucket as read: its documents by key, generation, and what the reader relied on."""
-
-    docs: dict[str, dict]
-    gen: int
-    through: int
-    delta_size: int
 
 
 def parse_delta(data: bytes, max_seq: int | None) -> tuple[list[tuple[int, list[dict]]], int]:

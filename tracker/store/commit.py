@@ -10,7 +10,6 @@ counts) are kept up to date here, from each record's image before and after.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from ..vocabulary import SUSPECT_FLAGS
@@ -23,7 +22,8 @@ SEGMENT_BYTES = 64 << 20
 def _attach(tx: Transaction, table: str, key: str, ref: list) -> None:
     route = serial_of(key) if table in ("units", "suspects") else key
     bucket = buckets.bucket_of(table, route)
-    docs = tx._docs(bucket)
+    fresh = tx._fresh.get(bucket)
+    docs = fresh if fresh is not None and key in fresh else tx._docs(bucket)
     old = docs.get(key)
     if old is None:
         return
@@ -49,7 +49,7 @@ def _events(tx: Transaction, seq: int, head: view.Head) -> tuple[list, dict, int
     chunks: list[bytes] = []
     by_lot: dict[str, list] = defaultdict(list)
     for event in tx.events:
-        line = files.encode_line(replace(event, seq=seq).to_doc())
+        line = files.encode_line(event._replace(seq=seq).to_doc())
         ref = [seg, pos, len(line)]
         pos += len(line)
         chunks.append(line)
@@ -81,7 +81,7 @@ def _figures(tx: Transaction, counts: dict[str, int]) -> None:
     stock: dict[str, dict] = defaultdict(lambda: {"qty": defaultdict(int), "ship": 0, "ret": 0})
     for (bucket, key), old in list(tx.orig.items()):
         table = bucket.partition("/")[0]
-        new = tx._cache[bucket][key]
+        new = tx.current(bucket, key)
         if table == "units":
             if old is None:
                 counts["units"] += 1
@@ -146,13 +146,19 @@ def build(tx: Transaction, head: view.Head, seq: int) -> tuple[list, bytes]:
     _figures(tx, counts)
     fixes = {}
     for bucket, keys in tx.dirty().items():
-        gen = tx._gen[bucket]
+        gen = tx.gen_of(bucket)
         if gen != head.gens.get(bucket, 0):
             fixes[bucket] = gen
         rel = buckets.delta_name(bucket, gen)
-        docs = tx._cache[bucket]
-        line = buckets.delta_line(seq, [docs[k] for k in keys])
+        line = buckets.delta_line(seq, [tx.current(bucket, k) for k in keys])
         appends.append((rel, head.files.get(rel, 0), line))
+        if bucket.startswith("units/"):
+            new = [k for k in keys if tx.orig[(bucket, k)] is None]
+            if new:
+                rel = f"{bucket}.keys"
+                appends.append(
+                    (rel, head.files.get(rel, 0), "".join(k + "\n" for k in new).encode())
+                )
     line = {
         "s": seq,
         "op": tx.op,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,7 @@ class Reader:
         self.overlay = overlay or {}
         self._cache: dict[str, dict[str, dict]] = {}
         self._gen: dict[str, int] = {}
+        self._key_index: dict[str, set[str]] = {}
 
     @property
     def seq(self) -> int:
@@ -105,6 +106,29 @@ class Reader:
             (self._decode(Unit, d, "unit") for d in docs.values() if d["id"] == serial),
             key=lambda u: u.key,
         )
+
+    def known_units(self, keys: Iterable[str]) -> set[str]:
+        """Which of these unit keys are in the store, reading each partition's key index only."""
+        by_bucket: dict[str, list[str]] = {}
+        for key in keys:
+            by_bucket.setdefault(bucket_of("units", serial_of(key)), []).append(key)
+        found = set()
+        for bucket, wanted in by_bucket.items():
+            have = self._keys(bucket)
+            found.update(k for k in wanted if k in have)
+        return found
+
+    def _keys(self, bucket: str) -> set[str] | dict[str, dict]:
+        loaded = self._cache.get(bucket)
+        if loaded is not None:
+            return loaded
+        keys = self._key_index.get(bucket)
+        if keys is None:
+            rel = f"{bucket}.keys"
+            chunk = view.read_appended(self.data, self.head, rel, self.overlay)
+            keys = set(chunk.decode().split("\n")[:-1]) if chunk else set()
+            self._key_index[bucket] = keys
+        return keys
 
     def units_of_lot(self, sku: str, lot: str) -> list[Unit]:
         keys = {k for e in self.events_of_lot(sku, lot) for k in e.ids}
@@ -243,10 +267,39 @@ class Transaction(Reader):
         self.numbers: dict[str, int] = {}
         self._undo: list[tuple[str, str, Any]] = []
         self._puts: dict[tuple[str, str], int] = {}
+        #: new units staged into partitions not read (a receipt of 10,000 serials reads only
+        #: the partitions' key indexes); merged if the partition is read later
+        self._fresh: dict[str, dict[str, dict]] = {}
+        self.new_keys: dict[str, list[str]] = {}
+
+    def _docs(self, bucket: str) -> dict[str, dict]:
+        docs = super()._docs(bucket)
+        fresh = self._fresh.pop(bucket, None)
+        if fresh:
+            docs.update(fresh)
+        return docs
+
+    def gen_of(self, bucket: str) -> int:
+        """The generation a partition's changes go to (read or not; a writer holds the lock)."""
+        if bucket in self._gen:
+            return self._gen[bucket]
+        expected = self.head.gens.get(bucket, 0)
+        newer = self.data / f"{bucket}.{expected + 1}.json"
+        return expected + 1 if newer.exists() else expected
+
+    def current(self, bucket: str, key: str) -> dict:
+        """The staged image of a dirty document."""
+        fresh = self._fresh.get(bucket)
+        if fresh is not None and key in fresh:
+            return fresh[key]
+        return self._cache[bucket][key]
 
     def _stage(self, table: str, route: str, doc: dict, key: str) -> None:
         bucket = bucket_of(table, route)
-        docs = self._docs(bucket)
+        if table == "units" and bucket not in self._cache and key not in self._keys(bucket):
+            docs = self._fresh.setdefault(bucket, {})  # a new unit: no need to read its partition
+        else:
+            docs = self._docs(bucket)
         old = docs.get(key, _MISSING)
         if (bucket, key) not in self.orig:
             self.orig[(bucket, key)] = None if old is _MISSING else old
@@ -291,7 +344,7 @@ class Transaction(Reader):
         undo_len, events_len, numbers = mark
         while len(self._undo) > undo_len:
             bucket, key, old = self._undo.pop()
-            docs = self._cache[bucket]
+            docs = self._fresh[bucket] if bucket in self._fresh else self._cache[bucket]
             if old is _MISSING:
                 docs.pop(key, None)
             else:

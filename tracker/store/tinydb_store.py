@@ -398,6 +398,74 @@ class TinyDBStore:
             head.gen += 1
             head.log_size = 0
 
+    def compact(self) -> int:
+        """Fold every partition whose delta log holds anything, and the op log; how many folded.
+
+        Folding is done a few partitions at a time after ordinary operations; this does all of
+        it at once (after a bulk load, or before copying the folder)."""
+        with self._locked():
+            head = self._recover()
+            grown = sorted(
+                {
+                    rel.rsplit(".", 2)[0]
+                    for rel, size in head.files.items()
+                    if size
+                    and rel.count("/") == 1
+                    and rel.split("/")[0] in buckets.TABLES
+                    and rel.endswith(".log")
+                }
+            )
+            done = 0
+            for bucket in grown:
+                table = bucket.partition("/")[0]
+                r = Reader(self.data, head)
+                docs = list(r._docs(bucket).values())
+                gen = r._gen[bucket]
+                if not head.files.get(buckets.delta_name(bucket, gen)):
+                    continue
+                files.atomic_write(
+                    self.data / f"{bucket}.{gen + 1}.json",
+                    buckets.encode_base(table, docs, gen + 1, head.seq),
+                    self.data / "tmp",
+                )
+                for old in (f"{bucket}.{gen - 1}.json", f"{bucket}.{gen - 1}.log"):
+                    _unlink(self.data / old)
+                done += 1
+            if done:
+                # record the new generations as one operation, so the op log names them
+                tx = Transaction(self.data, view.read_head(self.data), "compact")
+                for bucket in grown:
+                    tx._docs(bucket)
+                head = view.read_head(self.data)
+                fixes = {b: tx._gen[b] for b in grown if tx._gen.get(b, 0) != head.gens.get(b, 0)}
+                line = {
+                    "s": head.seq + 1,
+                    "op": "compact",
+                    "t": "",
+                    "n": {},
+                    "c": {},
+                    "f": {},
+                    "g": fixes,
+                }
+                data = files.encode_line(line)
+                rel = f"head.{head.gen}.log"
+                record = files.encode_line(
+                    {"s": head.seq + 1, "op": "compact", "a": [[rel, head.log_size, data.decode()]]}
+                )
+                wal = self.data / "wal.log"
+                files.truncate(wal, 0)
+                files.append(wal, record, sync=True)
+                self._apply([(rel, head.log_size, data)])
+                files.truncate(wal, 0)
+                head.apply(line, rel)
+                head.log_size += len(data)
+                self.head_fold_bytes, saved = 0, self.head_fold_bytes
+                try:
+                    self._fold(tx, head, [])
+                finally:
+                    self.head_fold_bytes = saved
+            return done
+
     def close(self) -> None:
         self._lock.release()
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import StoreCorruptError
@@ -39,20 +38,33 @@ class Unvouched(StoreCorruptError):
     """
 
 
-@dataclass(slots=True)
 class Head:
     """The committed state as of operation `seq`: sequences, counts and the size of every file."""
 
-    seq: int = 0
-    numbers: dict[str, int] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    files: dict[str, int] = field(default_factory=dict)
-    gens: dict[str, int] = field(default_factory=dict)
-    segment: int = 1
-    gen: int = 0  # the op log's own generation
-    log_size: int = 0  # bytes of head.<gen>.log read
-    torn: bool = False  # head.<gen>.log ends in a partial line (a writer mid-commit, or damage)
-    last: dict = field(default_factory=dict)  # the last op line (op, time)
+    __slots__ = (
+        "seq",
+        "numbers",
+        "counts",
+        "files",
+        "gens",
+        "segment",
+        "gen",
+        "log_size",
+        "torn",
+        "last",
+    )
+
+    def __init__(self, gen: int = 0) -> None:
+        self.seq = 0
+        self.numbers: dict[str, int] = {}
+        self.counts: dict[str, int] = {}
+        self.files: dict[str, int] = {}  # size the op log vouches for, per appended file
+        self.gens: dict[str, int] = {}  # generation of each folded partition
+        self.segment = 1
+        self.gen = gen  # the op log's own generation
+        self.log_size = 0  # bytes of head.<gen>.log read
+        self.torn = False  # head.<gen>.log ends in a partial line (a writer mid-commit, or damage)
+        self.last: dict = {}  # the last op line (op, time)
 
     def to_doc(self) -> dict:
         return {
