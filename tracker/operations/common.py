@@ -107,6 +107,16 @@ def bump(qty: dict[str, dict[str, int]], location: str, status: str, delta: int)
         del qty[location]
 
 
+def flat(quantities: dict[str, dict[str, int]]) -> tuple[tuple[str, str, int], ...]:
+    """A {location: {status: n}} map as a lot's sorted (location, status, n) quantities."""
+    return tuple(
+        (loc, st, n)
+        for loc, by_status in sorted(quantities.items())
+        for st, n in sorted(by_status.items())
+        if n
+    )
+
+
 def gtin14(gtin: str | None) -> str:
     return gtin.zfill(14) if gtin else ""
 

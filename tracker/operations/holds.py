@@ -23,7 +23,7 @@ from ..model import (
 from ..scan import parse_scan
 from ..store import StoreTransaction
 from ..vocabulary import SUSPECT_FLAGS
-from .common import Ops, bump, matching_units, one_unit, positive, split_lot_ref, text
+from .common import Ops, bump, flat, matching_units, one_unit, positive, split_lot_ref, text
 
 HOLDS = {
     "quarantine": ((IN_STOCK, INSPECTING, RETURNED), QUARANTINED, "holding"),
@@ -229,7 +229,5 @@ def take(
         bump(quantities, loc, target, n_take)
         moves.append(QtyMove(lot.sku, lot.lot, loc, n_take, st, target))
         qty -= n_take
-    flat = tuple(
-        (lc, st, n) for lc, by in sorted(quantities.items()) for st, n in sorted(by.items()) if n
-    )
-    return moves, lot._replace(quantities=flat)
+    flat_q = flat(quantities)
+    return moves, lot._replace(quantities=flat_q)

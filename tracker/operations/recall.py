@@ -22,11 +22,12 @@ from ..model import (
     RETURNED,
     SHIPPED,
     Lot,
+    QtyMove,
     RecallReport,
     RecallRow,
 )
 from ..store import StoreTransaction
-from .common import Ops, as_date, bump, text
+from .common import Ops, as_date, bump, flat, text
 
 PULL = (IN_STOCK, QUARANTINED, INSPECTING, RETURNED)
 
@@ -131,15 +132,7 @@ def _recall_lot(
     if lot.method == "batch":
         rows += _shipped_lot_rows(tx, sku, lot_no)
     if ids or moves or not lot.recalled:
-        from ..model import QtyMove
-
-        flat = tuple(
-            (lc, st, n)
-            for lc, by in sorted(quantities.items())
-            for st, n in sorted(by.items())
-            if n
-        )
-        tx.put_lot(lot._replace(recalled=True, quantities=flat))
+        tx.put_lot(lot._replace(recalled=True, quantities=flat(quantities)))
         tx.add_event(
             ledger.make_event(
                 op,

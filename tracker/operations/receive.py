@@ -11,7 +11,7 @@ from ..labels import check_identifier, make_lpn, make_serial
 from ..model import IN_STOCK, Lot, PolicySnapshot, QtyMove, ReceiveResult, Unit
 from ..scan import Scan, parse_scan
 from ..store import StoreTransaction
-from .common import MAX_UNITS, Ops, as_date, gtin14, positive, require_policy
+from .common import MAX_UNITS, Ops, as_date, flat, gtin14, positive, require_policy
 
 
 def receive(
@@ -152,7 +152,7 @@ def _receive_lot(
     quantities = doc.qty_map()
     by_status = quantities.setdefault(location, {})
     by_status[IN_STOCK] = by_status.get(IN_STOCK, 0) + qty
-    tx.put_lot(doc._replace(received=doc.received + qty, quantities=_flat(quantities)))
+    tx.put_lot(doc._replace(received=doc.received + qty, quantities=flat(quantities)))
     tx.add_event(
         ledger.make_event(
             ledger.new_op_id(),
@@ -172,15 +172,6 @@ def _receive_lot(
         )
     )
     return ReceiveResult(policy.sku, "batch", location, lot=lot, qty=qty)
-
-
-def _flat(quantities: dict[str, dict[str, int]]) -> tuple[tuple[str, str, int], ...]:
-    return tuple(
-        (loc, st, n)
-        for loc, by_status in sorted(quantities.items())
-        for st, n in sorted(by_status.items())
-        if n
-    )
 
 
 def _receive_units(

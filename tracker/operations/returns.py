@@ -41,6 +41,7 @@ from ..store import StoreTransaction
 from .common import (
     Ops,
     bump,
+    flat,
     gtin14,
     matching_units,
     normalise_reason,
@@ -297,10 +298,8 @@ def _return_lot(
         received += qty  # stock that arrives without having left: counted in
         move = QtyMove(sku, lot_no, loc, qty, None, status)
     bump(quantities, loc, status, qty)
-    flat = tuple(
-        (lc, st, n) for lc, by in sorted(quantities.items()) for st, n in sorted(by.items()) if n
-    )
-    tx.put_lot(lot._replace(quantities=flat, received=received))
+    flat_q = flat(quantities)
+    tx.put_lot(lot._replace(quantities=flat_q, received=received))
     if shipped:
         tx.put_order(
             order._replace(returned=(*order.returned, OrderItem(sku, qty, loc, None, lot_no)))

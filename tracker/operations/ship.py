@@ -23,6 +23,7 @@ from .common import (
     MAX_SCANS,
     Ops,
     bump,
+    flat,
     matching_units,
     one_unit,
     positive,
@@ -192,19 +193,10 @@ def pick(
         bump(quantities, loc, IN_STOCK, -take)
         bump(quantities, loc, SHIPPED, take)
         lots[(sku, lot_no)] = lot._replace(
-            quantities=_flat(quantities),
+            quantities=flat(quantities),
             shipped_total=lot.shipped_total + take,
         )
         moves.append(QtyMove(sku, lot_no, loc, take, IN_STOCK, SHIPPED))
         items.append(OrderItem(sku, take, loc, None, lot_no))
         qty -= take
     return items
-
-
-def _flat(quantities: dict[str, dict[str, int]]) -> tuple[tuple[str, str, int], ...]:
-    return tuple(
-        (loc, st, n)
-        for loc, by_status in sorted(quantities.items())
-        for st, n in sorted(by_status.items())
-        if n
-    )

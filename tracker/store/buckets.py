@@ -64,10 +64,6 @@ def bucket_of(table: str, route: str) -> str:
     return f"{table}/{n:03x}"
 
 
-def all_buckets(table: str) -> list[str]:
-    return [f"{table}/{n:03x}" for n in range(TABLES[table].buckets)]
-
-
 def delta_name(bucket: str, gen: int) -> str:
     return f"{bucket}.{gen}.log"
 

@@ -144,7 +144,7 @@ def build(tx: Transaction, head: view.Head, seq: int) -> tuple[list, bytes]:
     counts: dict[str, int] = defaultdict(int)
     counts["events"] = n_events
     _figures(tx, counts)
-    fixes = {}
+    fixes = dict(tx.gen_fixes)
     for bucket, keys in tx.dirty().items():
         gen = tx.gen_of(bucket)
         if gen != head.gens.get(bucket, 0):

@@ -17,7 +17,6 @@ import os
 import random
 import time
 import zlib
-from collections.abc import Iterator
 from pathlib import Path
 
 FILE_MODE = 0o666
@@ -240,9 +239,3 @@ class Lock:
     @property
     def held(self) -> bool:
         return self._fd is not None
-
-
-def iter_lines(data: bytes) -> Iterator[bytes]:
-    """The complete lines of `data`, without their newlines."""
-    lines, _ = split_lines(data)
-    return iter(lines)

@@ -270,7 +270,8 @@ class Transaction(Reader):
         #: new units staged into partitions not read (a receipt of 10,000 serials reads only
         #: the partitions' key indexes); merged if the partition is read later
         self._fresh: dict[str, dict[str, dict]] = {}
-        self.new_keys: dict[str, list[str]] = {}
+        #: partitions folded to a new generation that the op log must learn (by `compact`)
+        self.gen_fixes: dict[str, int] = {}
 
     def _docs(self, bucket: str) -> dict[str, dict]:
         docs = super()._docs(bucket)

@@ -50,7 +50,6 @@ from .records import Reader, Transaction
 
 SCHEMA = "trackright.store"
 SCHEMA_VERSION = 2
-FOLDS_PER_OPERATION = 4
 FOLD_MIN_BYTES = 24 << 10
 HEAD_FOLD_BYTES = 384 << 10
 BUSY_HINT = (
@@ -240,7 +239,7 @@ class TinyDBStore:
             head = self._recover()
             tx = Transaction(self.data, head, op)
             yield tx
-            if tx.orig or tx.events:
+            if tx.orig or tx.events or tx.gen_fixes:
                 self._commit(tx, head)
 
     @contextmanager
@@ -358,113 +357,19 @@ class TinyDBStore:
     # -- folding ----------------------------------------------------------------------------------
 
     def _fold(self, tx: Transaction, head: view.Head, appends: list) -> None:
-        grown = []
-        for rel, size, data in appends:
-            if (
-                not rel.endswith(".log")
-                or rel.count("/") != 1
-                or rel.split("/")[0] not in buckets.TABLES
-            ):
-                continue
-            bucket, gen, _ = rel.rsplit(".", 2)
-            total = size + len(data)
-            base = files.size_of(self.data / f"{bucket}.{gen}.json")
-            if total >= max(self.fold_min_bytes, base // 2):
-                grown.append((total - base // 2, bucket, int(gen)))
-        for _score, bucket, gen in sorted(grown, reverse=True)[:FOLDS_PER_OPERATION]:
-            files.step("fold", bucket)
-            table = bucket.partition("/")[0]
-            docs = list(tx._docs(bucket).values())
-            files.atomic_write(
-                self.data / f"{bucket}.{gen + 1}.json",
-                buckets.encode_base(table, docs, gen + 1, head.seq),
-                self.data / "tmp",
-            )
-            # the op log learns of the new generation with the next operation that touches
-            # the partition; until then readers find it beside the one the op log names
-            for old in (f"{bucket}.{gen - 1}.json", f"{bucket}.{gen - 1}.log"):
-                _unlink(self.data / old)
-        if head.log_size >= self.head_fold_bytes:
-            files.step("fold", "head")
-            state = head.to_doc()
-            files.atomic_write(
-                self.data / f"head.{head.gen + 1}.json",
-                buckets.encode_base("head", [state], head.gen + 1, head.seq),
-                self.data / "tmp",
-            )
-            files.fsync_dir(self.data)
-            for old in (f"head.{head.gen - 1}.json", f"head.{head.gen - 1}.log"):
-                _unlink(self.data / old)
-            head.gen += 1
-            head.log_size = 0
+        from .fold import fold_grown
+
+        fold_grown(self, tx, head, appends)
 
     def compact(self) -> int:
-        """Fold every partition whose delta log holds anything, and the op log; how many folded.
+        """Fold every partition with changes, and the op log; how many partitions were folded.
 
-        Folding is done a few partitions at a time after ordinary operations; this does all of
-        it at once (after a bulk load, or before copying the folder)."""
+        Ordinary operations fold a few grown partitions each; this folds all of them at once
+        (after a bulk load, or before copying the folder)."""
+        from .fold import compact
+
         with self._locked():
-            head = self._recover()
-            grown = sorted(
-                {
-                    rel.rsplit(".", 2)[0]
-                    for rel, size in head.files.items()
-                    if size
-                    and rel.count("/") == 1
-                    and rel.split("/")[0] in buckets.TABLES
-                    and rel.endswith(".log")
-                }
-            )
-            done = 0
-            for bucket in grown:
-                table = bucket.partition("/")[0]
-                r = Reader(self.data, head)
-                docs = list(r._docs(bucket).values())
-                gen = r._gen[bucket]
-                if not head.files.get(buckets.delta_name(bucket, gen)):
-                    continue
-                files.atomic_write(
-                    self.data / f"{bucket}.{gen + 1}.json",
-                    buckets.encode_base(table, docs, gen + 1, head.seq),
-                    self.data / "tmp",
-                )
-                for old in (f"{bucket}.{gen - 1}.json", f"{bucket}.{gen - 1}.log"):
-                    _unlink(self.data / old)
-                done += 1
-            if done:
-                # record the new generations as one operation, so the op log names them
-                tx = Transaction(self.data, view.read_head(self.data), "compact")
-                for bucket in grown:
-                    tx._docs(bucket)
-                head = view.read_head(self.data)
-                fixes = {b: tx._gen[b] for b in grown if tx._gen.get(b, 0) != head.gens.get(b, 0)}
-                line = {
-                    "s": head.seq + 1,
-                    "op": "compact",
-                    "t": "",
-                    "n": {},
-                    "c": {},
-                    "f": {},
-                    "g": fixes,
-                }
-                data = files.encode_line(line)
-                rel = f"head.{head.gen}.log"
-                record = files.encode_line(
-                    {"s": head.seq + 1, "op": "compact", "a": [[rel, head.log_size, data.decode()]]}
-                )
-                wal = self.data / "wal.log"
-                files.truncate(wal, 0)
-                files.append(wal, record, sync=True)
-                self._apply([(rel, head.log_size, data)])
-                files.truncate(wal, 0)
-                head.apply(line, rel)
-                head.log_size += len(data)
-                self.head_fold_bytes, saved = 0, self.head_fold_bytes
-                try:
-                    self._fold(tx, head, [])
-                finally:
-                    self.head_fold_bytes = saved
-            return done
+            return compact(self, self._recover())
 
     def close(self) -> None:
         self._lock.release()

@@ -11,7 +11,6 @@ from the journal, so what was acknowledged is always what readers see.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -348,7 +347,3 @@ def decode_event_line(chunk: bytes, where: str) -> dict:
 
 def segment_name(n: int) -> str:
     return f"events/{n:06d}.log"
-
-
-def dumps(doc: object) -> str:
-    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
