@@ -19,8 +19,8 @@ from ..errors import StoreCorruptError
 from . import buckets, files
 
 RECOVER = (
-    "restore the store folder from a backup; trackright changed nothing "
-    "(`trackright track --read-only stats` still shows what can be read)"
+    "restore the whole store folder (store.json and the folder beside it) from a backup; "
+    "trackright changed nothing"
 )
 _HEAD_RE = re.compile(r"^head\.(\d+)\.json$")
 
