@@ -337,17 +337,24 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=30, help="samples per single-unit command")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the concurrent run")
     parser.add_argument("--stock-samples", type=int, default=3)
-    parser.add_argument("--keep", type=Path, help="build the stores here and keep them")
+    parser.add_argument(
+        "--keep", type=Path, help="build the stores here and keep them (a kept store is reused)"
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-tracker-"))
     print(f"trackright tracker benchmark, {datetime.now(UTC):%Y-%m-%d}, {os.cpu_count()} cores")
     try:
         for units in args.units:
             folder = root / f"s{units}"
-            shutil.rmtree(folder, ignore_errors=True)
             path = folder / "store.json"
             cache = folder / "cache"
-            info = _child("build", str(path), str(units))
+            saved = folder / "info.json"
+            if args.keep and saved.exists():  # a store kept from an earlier run: measure it again
+                info = json.loads(saved.read_text())
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
+                info = _child("build", str(path), str(units))
+                saved.write_text(json.dumps(info))
             c = info["counts"]
             print(
                 f"\n== {units:,} units: {c['orders']:,} orders, {c['events']:,} events, "

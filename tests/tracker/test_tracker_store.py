@@ -221,3 +221,21 @@ def test_compact_folds_everything_and_changes_nothing_readable(store_path):
     assert seen == {f"P{i}" for i in range(50)}
     t.ship("SO-after", scans=["P40"])
     assert trace_unit(open_store(store_path), "P40").units[0].status == "SHIPPED"
+
+
+def test_a_bulk_load_refuses_a_serial_it_already_holds(store_path):
+    """Inside one bulk transaction a serial received twice is refused the second time, and the
+    refused receipt leaves the first in place."""
+    import pytest as _pytest
+
+    from tracker import DuplicateIdError
+
+    t = open_tracker(store_path, clock=lambda: NOW)
+    t.set_policies(POLICIES)
+    with t.store.bulk():
+        t.receive("PHONE", serials=["B1"])
+        t.ship("SO-B", scans=["B1"])
+        with _pytest.raises(DuplicateIdError):
+            t.receive("PHONE", serials=["B2", "B1"])
+    assert unit_ids(open_store(store_path)) == {"B1"}
+    assert trace_unit(open_store(store_path), "B1").units[0].status == "SHIPPED"

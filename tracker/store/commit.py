@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from ..vocabulary import SUSPECT_FLAGS
 from . import buckets, files, view
-from .records import Transaction, gtin14, lot_key, lotidx_name, serial_of
+from .records import INDEXED, Transaction, gtin14, lot_key, lotidx_name, serial_of
 
 SEGMENT_BYTES = 64 << 20
 
@@ -152,7 +152,7 @@ def build(tx: Transaction, head: view.Head, seq: int) -> tuple[list, bytes]:
         rel = buckets.delta_name(bucket, gen)
         line = buckets.delta_line(seq, [tx.current(bucket, k) for k in keys])
         appends.append((rel, head.files.get(rel, 0), line))
-        if bucket.startswith("units/"):
+        if bucket.partition("/")[0] in INDEXED:
             new = [k for k in keys if tx.orig[(bucket, k)] is None]
             if new:
                 rel = f"{bucket}.keys"

@@ -21,6 +21,11 @@ from .buckets import bucket_of
 _MISSING = object()
 
 
+#: Tables whose partitions keep a key index (``units/0a3.keys``): "is it there?" and "add a new
+#: one" never read the partition itself.
+INDEXED = ("units", "orders")
+
+
 def serial_of(key: str) -> str:
     """The routing serial of a unit or suspect key (the part after (21) for GS1 keys)."""
     if key.startswith("(01)"):
@@ -69,7 +74,10 @@ class Reader:
         return docs
 
     def _doc(self, table: str, route: str, key: str) -> dict | None:
-        return self._docs(bucket_of(table, route)).get(key)
+        bucket = bucket_of(table, route)
+        if table in INDEXED and bucket not in self._cache and key not in self._keys(bucket):
+            return None  # not there: known from the partition's key index alone
+        return self._docs(bucket).get(key)
 
     def _table(self, table: str) -> Iterator[dict]:
         """Every document of a table: only the partitions the op log knows to hold any."""
@@ -280,6 +288,21 @@ class Transaction(Reader):
             docs.update(fresh)
         return docs
 
+    def _doc(self, table: str, route: str, key: str) -> dict | None:
+        fresh = self._fresh.get(bucket_of(table, route))
+        if fresh is not None and key in fresh:
+            return fresh[key]
+        return super()._doc(table, route, key)
+
+    def known_units(self, keys: Iterable[str]) -> set[str]:
+        keys = list(keys)
+        found = super().known_units(keys)
+        for key in keys:
+            fresh = self._fresh.get(bucket_of("units", serial_of(key)))
+            if fresh is not None and key in fresh:
+                found.add(key)
+        return found
+
     def gen_of(self, bucket: str) -> int:
         """The generation a partition's changes go to (read or not; a writer holds the lock)."""
         if bucket in self._gen:
@@ -297,7 +320,7 @@ class Transaction(Reader):
 
     def _stage(self, table: str, route: str, doc: dict, key: str) -> None:
         bucket = bucket_of(table, route)
-        if table == "units" and bucket not in self._cache and key not in self._keys(bucket):
+        if table in INDEXED and bucket not in self._cache and key not in self._keys(bucket):
             docs = self._fresh.setdefault(bucket, {})  # a new unit: no need to read its partition
         else:
             docs = self._docs(bucket)
