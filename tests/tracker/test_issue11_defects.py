@@ -359,7 +359,7 @@ def test_12_policy_import_reports_rows_and_keeps_the_rest(tmp_path):
     assert found.snapshots[0].gtin == GTIN_A
     text = "\n".join(f"{p.where}: {p.message}" for p in found.problems)
     assert f"{path}:2" in text and f"{path}:3" in text and "disagree" in text
-    assert f"{path}:4: sku must be text" in text
+    assert f"{path}:4: sku must be text" in text and f"{path}:4: {path}:4" not in text
     assert f"{path}:5" in text and "DÉJÀ" in text
     assert f"{path}:7: gtin" in text
 

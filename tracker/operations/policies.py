@@ -169,7 +169,7 @@ def read_policy_file(path: str | Path) -> PolicyFile:
         if rows > MAX_ROWS:
             raise InputError(f"{path} has more than {MAX_ROWS:,} rows; split it")
         if isinstance(row, InputError):
-            problems.append(Problem(where, row.message))
+            problems.append(Problem(where, row.message.removeprefix(f"{where}: ")))
             continue
         if isinstance(row, dict) and str(row.get("status", "")).strip().lower() == "rejected":
             why = row.get("error") or "rejected by evaluate"
@@ -178,7 +178,7 @@ def read_policy_file(path: str | Path) -> PolicyFile:
         try:
             snap = snapshot_from_row(row, where)  # type: ignore[arg-type]
         except InputError as err:
-            problems.append(Problem(where, err.message))
+            problems.append(Problem(where, err.message.removeprefix(f"{where}: ")))
             continue
         if snap.sku in conflicts:
             conflicts[snap.sku].append(where)
