@@ -93,7 +93,10 @@ class TinyDBStore:
         self._bulk: Transaction | None = None
         if not self.path.exists():
             if readonly:
-                raise StoreError(f"there is no store at {self.path}", hint="check --store")
+                raise StoreError(
+                    f"there is no store at {self.path}: nothing has been recorded there yet",
+                    hint="check --store, or start with `trackright track policy import FILE`",
+                )
             self._create()
         self._check_manifest()
 
