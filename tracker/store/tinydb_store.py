@@ -202,10 +202,10 @@ class TinyDBStore:
         yield _Retrying(self)  # type: ignore[misc]
 
     def _snapshot(self) -> Reader:
-        for attempt in range(20):
+        for attempt in range(50):
             try:
                 head = view.read_head(self.data)
-                record, _torn = view.read_pending(self.data, head)
+                record, _torn = view.read_pending(self.data, head, strict=attempt >= 45)
             except view.Retry:
                 continue
             if head.torn and record is None:

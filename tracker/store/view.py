@@ -300,8 +300,12 @@ def torn_head_error(data: Path, head: Head) -> StoreCorruptError:
     )
 
 
-def read_pending(data: Path, head: Head) -> tuple[dict | None, bool]:
-    """The journal's record not yet in the op log (or None), and whether a torn record is there."""
+def read_pending(data: Path, head: Head, *, strict: bool = True) -> tuple[dict | None, bool]:
+    """The journal's record not yet in the op log (or None), and whether a torn record is there.
+
+    `strict` is for a writer holding the lock; a reader (not strict) that finds the journal ahead
+    of the op log it read has merely been overtaken by writers, and reads again (Retry).
+    """
     raw = files.read_bytes(data / "wal.log")
     if not raw:
         return None, False
@@ -321,6 +325,8 @@ def read_pending(data: Path, head: Head) -> tuple[dict | None, bool]:
     if record["s"] <= head.seq:
         return None, False
     if record["s"] != head.seq + 1:
+        if not strict:
+            raise Retry
         raise StoreCorruptError(
             f"{data / 'wal.log'} holds operation {record['s']}, but the store has only "
             f"{head.seq}: operations in between are missing",
