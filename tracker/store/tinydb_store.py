@@ -51,7 +51,7 @@ from .records import Reader, Transaction
 SCHEMA = "trackright.store"
 SCHEMA_VERSION = 2
 FOLD_MIN_BYTES = 24 << 10
-HEAD_FOLD_BYTES = 384 << 10
+HEAD_FOLD_BYTES = 64 << 10
 BUSY_HINT = (
     "try again in a moment. The lock is released the instant its holder ends, so it is never "
     "stale: do not delete any file of the store"
