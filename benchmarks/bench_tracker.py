@@ -227,7 +227,7 @@ def concurrent(path: Path, cache: Path, seconds: float = 20.0) -> dict[str, floa
     env = dict(ENV, TRACKRIGHT_STORE=str(path), TRACKRIGHT_CACHE=str(cache), PYTHONPATH=str(ROOT))
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", DESK, *CLI, f"D{n}-", str(seconds)],
+            [sys.executable, "-c", DESK, *CLI, f"D{int(time.time()) % 100000}x{n}-", str(seconds)],
             stdout=subprocess.PIPE,
             env=env,
             text=True,
