@@ -8,7 +8,8 @@
     >>> t.process_return("SO-1", "IMEI-1", reason="fit").verdict        # doctest: +SKIP
 
 `verdict` is any callable taking the return facts dict and giving a `Verdict`; the CLI passes the
-returns rulebook (`advisor.advice.returns`). Everything but returns works without it.
+returns rulebook (`advisor.advice.returns`). Everything but returns works without it. The store
+sits behind the interface in `tracker.store`; see `tracker.store.tinydb_store` for the files.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .errors import (
     BadIdentifierError,
@@ -30,16 +32,55 @@ from .errors import (
     StoreCorruptError,
     StoreError,
     TrackerError,
+    TrackrightError,
     UnknownIdError,
     VerdictUnavailableError,
 )
-from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Unit, Verdict
-from .operations import Tracker, VerdictFn
-from .policies import read_policy_file
-from .queries import stats, trace_lot, trace_order, trace_unit
-from .reports import write_recall_report
-from .settings import get_setting, set_setting
-from .store import Store, default_store_path
+
+if TYPE_CHECKING:
+    from .model import Event, Lot, Order, PolicySnapshot, ReturnFacts, Suspect, Unit, Verdict
+    from .operations import Tracker, VerdictFn
+    from .store import Store
+
+#: Where each public name lives. They load on first use, so that `import tracker.errors` (which
+#: every face does at start-up) costs nothing, and a command imports only what it runs.
+_LAZY = {
+    "Event": "model",
+    "Lot": "model",
+    "Order": "model",
+    "PolicySnapshot": "model",
+    "ReturnFacts": "model",
+    "Suspect": "model",
+    "Unit": "model",
+    "Verdict": "model",
+    "Tracker": "operations",
+    "VerdictFn": "operations",
+    "PolicyFile": "operations.policies",
+    "read_policy_file": "operations.policies",
+    "event_qty": "operations.trace",
+    "stats": "operations.trace",
+    "trace_lot": "operations.trace",
+    "trace_order": "operations.trace",
+    "trace_unit": "operations.trace",
+    "write_recall_report": "reports",
+    "get_setting": "settings",
+    "set_setting": "settings",
+    "Store": "store",
+    "default_store_path": "store",
+    "open_store": "store",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tracker' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BadIdentifierError",
@@ -52,6 +93,7 @@ __all__ = [
     "NotAllowedError",
     "NotEnoughStockError",
     "Order",
+    "PolicyFile",
     "PolicySnapshot",
     "RefusedError",
     "ReturnFacts",
@@ -59,15 +101,19 @@ __all__ = [
     "StoreBusyError",
     "StoreCorruptError",
     "StoreError",
+    "Suspect",
     "Tracker",
     "TrackerError",
+    "TrackrightError",
     "Unit",
     "UnknownIdError",
     "Verdict",
     "VerdictFn",
     "VerdictUnavailableError",
     "default_store_path",
+    "event_qty",
     "get_setting",
+    "open_store",
     "open_tracker",
     "read_policy_file",
     "set_setting",
@@ -85,6 +131,11 @@ def open_tracker(
     verdict: VerdictFn | None = None,
     clock: Callable[[], datetime] | None = None,
     timeout: float = 10.0,
+    readonly: bool = False,
 ) -> Tracker:
     """Open (or create) the store at `path` ($TRACKRIGHT_STORE, else ./.trackright/store.json)."""
-    return Tracker(Store(path, timeout=timeout), verdict=verdict, clock=clock)
+    from .operations import Tracker
+    from .store import open_store
+
+    store = open_store(path, readonly=readonly, timeout=timeout)
+    return Tracker(store, verdict=verdict, clock=clock)

@@ -102,13 +102,16 @@ class Namer:
     def instance(self, ident: str) -> str:
         """A unit's EPC: SGTIN or Digital Link for a serial of a GTIN SKU, else ours."""
         unit = self.units.get(ident)
-        gtin = self._gtin(unit.sku) if unit and not unit.foreign else None
-        if unit is None or unit.method != "serial" or gtin is None or not _gs1_text(ident):
+        if unit is None:
             return self.ours("unit", ident)
+        serial = unit.id  # the key may be GTIN-qualified; the EPC carries the serial itself
+        gtin = unit.gtin.zfill(14) if unit.gtin else self._gtin(unit.sku)
+        if unit.method != "serial" or gtin is None or not _gs1_text(serial):
+            return self.ours("unit", serial)
         split = self._split(gtin)
         if split:
-            return f"urn:epc:id:sgtin:{split[0]}.{split[1]}.{_epc_escape(ident)}"
-        return f"{DIGITAL_LINK_HOST}/01/{gtin}/21/{quote(ident, safe='')}"
+            return f"urn:epc:id:sgtin:{split[0]}.{split[1]}.{_epc_escape(serial)}"
+        return f"{DIGITAL_LINK_HOST}/01/{gtin}/21/{quote(serial, safe='')}"
 
     def lot_class(self, sku: str, lot: str | None) -> str:
         """A lot's EPC class: LGTIN or Digital Link when the SKU has a GTIN, else ours."""
@@ -161,9 +164,11 @@ def _disposition(value: str) -> str:
 
 def epcis_events(event: Event, namer: Namer) -> list[dict]:
     """The EPCIS ObjectEvents of one ledger event: one, or one per location its moves touch."""
-    groups: dict[str | None, tuple[list[str], list[QtyMove]]] = {
-        event.location: (list(event.ids), [])
-    }
+    ids = list(event.ids)
+    if not ids and not event.moves and event.suspect:
+        # a suspect unit lives apart from stock: name what was handed in (its serial), as ours
+        ids = [event.suspect.rpartition("(21)")[2] if "(21)" in event.suspect else event.suspect]
+    groups: dict[str | None, tuple[list[str], list[QtyMove]]] = {event.location: (ids, [])}
     for m in event.moves:
         groups.setdefault(m.location, ([], []))[1].append(m)
     if len(groups) > 1 and not groups[event.location][0] and not groups[event.location][1]:

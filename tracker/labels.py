@@ -17,6 +17,7 @@ from .errors import BadIdentifierError
 LPN_PREFIX = "LPN"
 _LPN_RE = re.compile(r"^LPN(\d{12})(\d)$")
 _ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
+_LPN_ANY_CASE = re.compile(r"^lpn\d{13}$", re.IGNORECASE)
 
 
 def gs1_check_digit(payload: str) -> int:
@@ -31,11 +32,6 @@ def make_lpn(sequence: int) -> str:
     """The LPN label for a store sequence number."""
     body = f"{sequence:012d}"
     return f"{LPN_PREFIX}{body}{gs1_check_digit(body)}"
-
-
-def is_lpn(identifier: str) -> bool:
-    """True when the identifier has the shape of an LPN label (check digit not yet verified)."""
-    return _LPN_RE.match(identifier) is not None
 
 
 def check_lpn(identifier: str) -> None:
@@ -55,7 +51,15 @@ def make_serial(sku: str, sequence: int) -> str:
 
 
 def check_identifier(identifier: str, what: str = "identifier") -> str:
-    """Refuse identifiers that are empty, too long, or carry spaces or control characters."""
+    """Refuse identifiers that are empty, too long, or carry spaces or control characters.
+
+    An LPN label typed in lower case (``lpn0000000000017``) is the same label: it comes back
+    upper-cased, so it is never mistaken for an unknown identifier.
+    """
+    if not isinstance(identifier, str):
+        raise BadIdentifierError(f"{what} must be text, got {type(identifier).__name__}")
+    if _LPN_ANY_CASE.match(identifier):
+        identifier = identifier.upper()
     if not _ID_RE.match(identifier):
         shown = identifier if len(identifier) <= 70 else identifier[:67] + "..."
         raise BadIdentifierError(

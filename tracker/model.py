@@ -1,13 +1,16 @@
 """The tracker's domain records: what the store holds and what operations hand back.
 
-Everything is a frozen dataclass; `to_doc()` / `from_doc()` convert to the plain JSON documents the
-store keeps, so TinyDB (or any JSON reader) can open the store file without trackright.
+Every record is an immutable, typed `NamedTuple` (change a copy with `unit._replace(status=…)`);
+`to_doc()` / `from_doc()` convert to the plain JSON documents the TinyDB store keeps. Typed
+tuples rather than frozen dataclasses on purpose, as `advisor.catalog.records.SkuRecord`: each
+dataclass costs over a millisecond to define, and a `trackright track` command pays for every
+definition at start-up within a 200 ms budget; a NamedTuple costs a fifth of that.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from .vocabulary import (  # noqa: F401 - the model speaks the shared vocabulary
     CAPTURES,
@@ -35,8 +38,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@dataclass(frozen=True, slots=True)
-class PolicySnapshot:
+class PolicySnapshot(NamedTuple):
     """A SKU's tracking decision as the advisor made it, frozen at import time."""
 
     sku: str
@@ -48,6 +50,7 @@ class PolicySnapshot:
     vertical: str = ""
     return_qc: bool = False
     gtin: str = ""
+    nature: str = ""
 
     def to_doc(self) -> dict:
         return {
@@ -60,6 +63,7 @@ class PolicySnapshot:
             "vertical": self.vertical,
             "return_qc": self.return_qc,
             "gtin": self.gtin,
+            "nature": self.nature,
         }
 
     @classmethod
@@ -74,11 +78,11 @@ class PolicySnapshot:
             vertical=d.get("vertical", ""),
             return_qc=bool(d.get("return_qc", False)),
             gtin=d.get("gtin", ""),
+            nature=d.get("nature", ""),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
     """One serialised or LPN-labelled item; `order` is the order it last shipped on."""
 
     id: str
@@ -92,7 +96,28 @@ class Unit:
     returned_on: tuple[str, ...] = ()
     returns: int = 0
     flags: tuple[str, ...] = ()
-    foreign: bool = False
+    gtin: str = ""
+
+    @property
+    def key(self) -> str:
+        """The store key: the serial, GTIN-qualified when the unit has a GTIN (GS1 SGTIN)."""
+        return f"(01){self.gtin}(21){self.id}" if self.gtin else self.id
+
+    def to_doc(self) -> dict:
+        return {
+            "id": self.id,
+            "gtin": self.gtin,
+            "sku": self.sku,
+            "method": self.method,
+            "status": self.status,
+            "location": self.location,
+            "lot": self.lot,
+            "order": self.order,
+            "orders": list(self.orders),
+            "returned_on": list(self.returned_on),
+            "returns": self.returns,
+            "flags": list(self.flags),
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Unit:
@@ -108,12 +133,68 @@ class Unit:
             returned_on=tuple(d.get("returned_on", ())),
             returns=int(d.get("returns", 0)),
             flags=tuple(d.get("flags", ())),
-            foreign=bool(d.get("foreign", False)),
+            gtin=d.get("gtin") or "",
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Lot:
+class Suspect(NamedTuple):
+    """An item handed in as a return that is not ours: kept apart from stock, never sold.
+
+    `kind` is "unit" (an unknown serial / LPN, or a serial under another GTIN) or "lot" (an
+    unknown SKU:LOT, with `qty`). A genuine unit or lot with the same identifier is unaffected.
+    """
+
+    key: str
+    id: str
+    kind: str
+    sku: str
+    status: str
+    location: str
+    gtin: str = ""
+    lot: str | None = None
+    qty: int = 1
+    returns: int = 0
+    returned_on: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    released_as: str | None = None
+
+    def to_doc(self) -> dict:
+        return {
+            "key": self.key,
+            "id": self.id,
+            "kind": self.kind,
+            "sku": self.sku,
+            "status": self.status,
+            "location": self.location,
+            "gtin": self.gtin,
+            "lot": self.lot,
+            "qty": self.qty,
+            "returns": self.returns,
+            "returned_on": list(self.returned_on),
+            "flags": list(self.flags),
+            "released_as": self.released_as,
+        }
+
+    @classmethod
+    def from_doc(cls, d: dict) -> Suspect:
+        return cls(
+            key=d["key"],
+            id=d["id"],
+            kind=d["kind"],
+            sku=d["sku"],
+            status=d["status"],
+            location=d["location"],
+            gtin=d.get("gtin") or "",
+            lot=d.get("lot"),
+            qty=int(d.get("qty", 1)),
+            returns=int(d.get("returns", 0)),
+            returned_on=tuple(d.get("returned_on", ())),
+            flags=tuple(d.get("flags", ())),
+            released_as=d.get("released_as"),
+        )
+
+
+class Lot(NamedTuple):
     """A production lot; for batch SKUs it also carries quantities by location and status."""
 
     sku: str
@@ -124,12 +205,35 @@ class Lot:
     recalled: bool = False
     received: int = 0
     quantities: tuple[tuple[str, str, int], ...] = ()  # (location, status, qty), qty > 0
+    received_at: str = ""
+    shipped_total: int = 0
 
     def qty(self, status: str, location: str | None = None) -> int:
         return sum(q for loc, st, q in self.quantities if st == status and location in (None, loc))
 
     def expired(self, today: date) -> bool:
         return self.expiry is not None and self.expiry < today
+
+    def qty_map(self) -> dict[str, dict[str, int]]:
+        """Quantities as {location: {status: qty}} (a fresh dict to change)."""
+        out: dict[str, dict[str, int]] = {}
+        for loc, st, q in self.quantities:
+            out.setdefault(loc, {})[st] = q
+        return out
+
+    def to_doc(self) -> dict:
+        return {
+            "sku": self.sku,
+            "lot": self.lot,
+            "method": self.method,
+            "mfg": _iso(self.mfg),
+            "expiry": _iso(self.expiry),
+            "recalled": self.recalled,
+            "received": self.received,
+            "received_at": self.received_at,
+            "shipped_total": self.shipped_total,
+            "qty": self.qty_map(),
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Lot:
@@ -148,11 +252,12 @@ class Lot:
             recalled=bool(d.get("recalled", False)),
             received=int(d.get("received", 0)),
             quantities=quantities,
+            received_at=d.get("received_at") or "",
+            shipped_total=int(d.get("shipped_total", 0)),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class OrderItem:
+class OrderItem(NamedTuple):
     """One thing that left on an order: a unit (`id`) or a quantity of a lot."""
 
     sku: str
@@ -160,10 +265,20 @@ class OrderItem:
     location: str
     id: str | None = None
     lot: str | None = None
+    gtin: str = ""
+
+    def to_doc(self) -> dict:
+        return {
+            "sku": self.sku,
+            "qty": self.qty,
+            "location": self.location,
+            "id": self.id,
+            "lot": self.lot,
+            "gtin": self.gtin,
+        }
 
 
-@dataclass(frozen=True, slots=True)
-class Order:
+class Order(NamedTuple):
     """A shipped order and what went out (and came back) on it."""
 
     order_id: str
@@ -171,6 +286,15 @@ class Order:
     lines: tuple[tuple[str, int], ...]
     items: tuple[OrderItem, ...]
     returned: tuple[OrderItem, ...] = ()
+
+    def to_doc(self) -> dict:
+        return {
+            "order_id": self.order_id,
+            "shipped_at": self.shipped_at,
+            "lines": [[s, q] for s, q in self.lines],
+            "items": [i.to_doc() for i in self.items],
+            "returned": [i.to_doc() for i in self.returned],
+        }
 
     @classmethod
     def from_doc(cls, d: dict) -> Order:
@@ -183,8 +307,7 @@ class Order:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class QtyMove:
+class QtyMove(NamedTuple):
     """A class-level (lot quantity) change carried by an event."""
 
     sku: str
@@ -195,8 +318,7 @@ class QtyMove:
     to_status: str
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One EPCIS-style ObjectEvent in the append-only ledger.
 
     `status` is the tracker status every id in `ids` has after the event; `moves` are lot-quantity
@@ -222,9 +344,12 @@ class Event:
     persistent_set: tuple[str, ...] = ()
     persistent_unset: tuple[str, ...] = ()
     ilmd: tuple[tuple[str, str], ...] = ()
+    suspect: str | None = None
+    seq: int = 0
 
     def to_doc(self) -> dict:
         return {
+            "seq": self.seq,
             "event_id": self.event_id,
             "op_id": self.op_id,
             "op": self.op,
@@ -253,6 +378,7 @@ class Event:
             "rulebook_version": self.rulebook_version,
             "persistent": {"set": list(self.persistent_set), "unset": list(self.persistent_unset)},
             "ilmd": dict(self.ilmd),
+            "suspect": self.suspect,
         }
 
     @classmethod
@@ -281,11 +407,12 @@ class Event:
             persistent_set=tuple(persistent.get("set", ())),
             persistent_unset=tuple(persistent.get("unset", ())),
             ilmd=tuple(sorted((d.get("ilmd") or {}).items())),
+            suspect=d.get("suspect"),
+            seq=int(d.get("seq", 0)),
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnFacts:
+class ReturnFacts(NamedTuple):
     """What the returns rulebook is told about one returned item (typed, never coerced)."""
 
     id_known: bool
@@ -300,11 +427,10 @@ class ReturnFacts:
     method: str
 
     def as_dict(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return dict(self._asdict())
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(NamedTuple):
     """The returns rulebook's answer: what to do with the item, and which rule said so."""
 
     verdict: str
@@ -314,8 +440,7 @@ class Verdict:
     rulebook_version: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ReceiveResult:
+class ReceiveResult(NamedTuple):
     """What a receive put into stock."""
 
     sku: str
@@ -326,16 +451,14 @@ class ReceiveResult:
     qty: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ShipResult:
+class ShipResult(NamedTuple):
     """Which unit or lot quantity went out on the order."""
 
     order_id: str
     items: tuple[OrderItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnResult:
+class ReturnResult(NamedTuple):
     """A processed return: the facts, the verdict and the item's status afterwards."""
 
     order_id: str
@@ -346,10 +469,10 @@ class ReturnResult:
     status: str | None
     qty: int = 1
     lot: str | None = None
+    suspect: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class RecallRow:
+class RecallRow(NamedTuple):
     """One line of a recall report: where one unit (or lot quantity) was and what happened to it."""
 
     sku: str
@@ -363,8 +486,7 @@ class RecallRow:
     action: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RecallReport:
+class RecallReport(NamedTuple):
     """Everything of the recalled lots: what was pulled from stock and which orders to contact."""
 
     lots: tuple[tuple[str, str], ...]
@@ -372,8 +494,7 @@ class RecallReport:
     orders_to_contact: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Trace:
+class Trace(NamedTuple):
     """The history of a unit, lot or order, with where everything is now."""
 
     kind: str
@@ -382,10 +503,10 @@ class Trace:
     units: tuple[Unit, ...] = ()
     lot: Lot | None = None
     order: Order | None = None
+    suspects: tuple[Suspect, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class SkuReturns:
+class SkuReturns(NamedTuple):
     """Return figures for one SKU."""
 
     sku: str
@@ -397,12 +518,11 @@ class SkuReturns:
         return self.returned / self.shipped if self.shipped else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Stats:
+class Stats(NamedTuple):
     """Stock by status and location, returns per SKU, repeat returners and suspects."""
 
     stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
     returns: tuple[SkuReturns, ...]
     repeat_returners: tuple[Unit, ...]
-    suspects: tuple[Unit, ...]
-    counts: dict[str, int] = field(default_factory=dict)
+    suspects: tuple[Unit | Suspect, ...]
+    counts: dict[str, int] = {}  # noqa: RUF012 - always given by stats()

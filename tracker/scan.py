@@ -9,8 +9,8 @@ GS1 Digital Link URI. Parsing and GTIN check-digit validation are done by biip.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from .errors import BadIdentifierError
 from .labels import check_identifier
@@ -18,8 +18,7 @@ from .labels import check_identifier
 _GS1_START = re.compile(r"^(\(\d{2,4}\)|\]\w\d|https?://|01\d{14}|00\d{18})")
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
+class Scan(NamedTuple):
     """What one scan or typed identifier carries."""
 
     raw: str

@@ -5,26 +5,25 @@ A face (the terminal app) saves what it needs to resume here, so a workspace is 
     set_setting(store, "onboarding", {"answers": {...}})
     get_setting(store, "onboarding")            # {"answers": {...}}, or None before the first save
 
-Values must be JSON-able; each write is one journalled store operation, like a scan.
+Values must be JSON-able (and at most 1 MB); each write is one store operation, like a scan.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
 from .errors import InputError
 from .store import Store
 
-TABLE = "settings"
+MAX_BYTES = 1 << 20
 
 
 def get_setting(store: Store, key: str, default: Any = None) -> Any:
     """The value saved under `key` (a private copy), or `default` if none was saved."""
-    with store.transaction() as tx:
-        doc = tx.get(TABLE, key)
-    return default if doc is None else copy.deepcopy(doc["value"])
+    with store.reader() as r:
+        value = r.setting(key)
+    return default if value is None else value
 
 
 def set_setting(store: Store, key: str, value: Any) -> None:
@@ -32,11 +31,13 @@ def set_setting(store: Store, key: str, value: Any) -> None:
     if not isinstance(key, str) or not key:
         raise InputError(f"a setting needs a non-empty text key, got {key!r}")
     try:
-        json.dumps(value)
+        size = len(json.dumps(value))
     except (TypeError, ValueError) as err:
         raise InputError(f"setting {key!r} must be JSON-able: {err}") from None
+    if size > MAX_BYTES:
+        raise InputError(f"setting {key!r} is {size:,} bytes; at most {MAX_BYTES:,}")
     with store.transaction("setting") as tx:
-        tx.put(TABLE, {"key": key, "value": copy.deepcopy(value)})
+        tx.put_setting(key, value)
 
 
 __all__ = ["get_setting", "set_setting"]

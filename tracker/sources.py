@@ -1,10 +1,9 @@
 """What labels and the EPCIS export read from the store: a receipt's units, a lot, named identifiers,
 the events in a date range.
 
-This is the only module of the printing and export work that touches the store (through
-`Tracker.store` transactions and `Tracker.policies`, as they are today); `tracker.printing` and
-`tracker.epcis` take model records only. When the store moves behind its new interface, these
-few functions are what to re-point.
+The only module of the printing and export work that reads the store, through the store
+interface's read views (`tracker.store.base.StoreReader`); `tracker.printing` and `tracker.epcis`
+take model records only.
 """
 
 from __future__ import annotations
@@ -14,8 +13,9 @@ from datetime import UTC, date, datetime
 
 from .epcis import DEFAULT_BASE, epcis_document
 from .errors import InputError, NotAllowedError, UnknownIdError
-from .model import DESTROYED, SHIPPED, Event, Lot, PolicySnapshot, ReceiveResult, Unit
+from .model import DESTROYED, SHIPPED, Event, PolicySnapshot, ReceiveResult
 from .operations import Tracker, split_lot_ref
+from .operations.common import matching_units, one_unit
 from .printing import LabelData, label_for_lot, label_for_unit
 from .scan import parse_scan
 
@@ -28,32 +28,26 @@ def _same_gtin(a: str | None, b: str | None) -> bool:
     return bool(a and b) and a.strip().zfill(14) == b.strip().zfill(14)  # type: ignore[union-attr]
 
 
-def _lot(tx: object, sku: str, lot: str | None) -> Lot | None:
-    doc = tx.get("lots", (sku, lot)) if lot else None  # type: ignore[attr-defined]
-    return Lot.from_doc(doc) if doc else None
-
-
 def labels_for_identifiers(tracker: Tracker, identifiers: Iterable[str]) -> list[LabelData]:
     """One label per serial, LPN, scanned GS1 barcode or SKU:LOT, in the order given."""
     policies = _policies(tracker)
     labels = []
-    with tracker.store.transaction() as tx:
+    with tracker.store.reader() as r:
         for text in identifiers:
             scan = parse_scan(text)
             ident = scan.identifier
-            doc = tx.get("units", ident) if ident else None
-            if doc is not None and not doc.get("foreign"):
-                unit = Unit.from_doc(doc)
-                labels.append(
-                    label_for_unit(unit, _lot(tx, unit.sku, unit.lot), policies.get(unit.sku))
-                )
+            found = matching_units(r, scan) if ident else []
+            if found:
+                unit = one_unit(found, ident or text)
+                lot = r.lot(unit.sku, unit.lot) if unit.lot else None
+                labels.append(label_for_unit(unit, lot, policies.get(unit.sku)))
                 continue
             if scan.gs1:  # a lot barcode: its GTIN names the SKU
                 sku = next((p.sku for p in policies.values() if _same_gtin(p.gtin, scan.gtin)), "")
                 ref = (sku, scan.lot) if sku and scan.lot and not ident else None
             else:
                 ref = split_lot_ref(text)
-            lot = _lot(tx, *ref) if ref else None
+            lot = r.lot(*ref) if ref else None
             if lot is None:
                 raise UnknownIdError(f"{text} is neither a unit nor a SKU:LOT in the store")
             labels.append(label_for_lot(lot, policies.get(lot.sku)))
@@ -63,14 +57,14 @@ def labels_for_identifiers(tracker: Tracker, identifiers: Iterable[str]) -> list
 def labels_for_lot(tracker: Tracker, sku: str, lot_no: str) -> list[LabelData]:
     """A batch lot's label, or one label per unit of the lot still in the warehouse."""
     policies = _policies(tracker)
-    with tracker.store.transaction() as tx:
-        lot = _lot(tx, sku, lot_no)
+    with tracker.store.reader() as r:
+        lot = r.lot(sku, lot_no)
         if lot is None:
             raise UnknownIdError(f"lot {lot_no} of SKU {sku} is not in the store")
         if lot.method == "batch":
             return [label_for_lot(lot, policies.get(sku))]
-        units = [Unit.from_doc(d) for d in tx.units_of_lot(sku, lot_no)]
-    here = [u for u in units if u.status not in (SHIPPED, DESTROYED) and not u.foreign]
+        units = r.units_of_lot(sku, lot_no)
+    here = [u for u in units if u.status not in (SHIPPED, DESTROYED)]
     if not here:
         raise NotAllowedError(f"lot {lot_no} of SKU {sku} has no unit left in the warehouse")
     return [label_for_unit(u, lot, policies.get(sku)) for u in here]
@@ -86,12 +80,17 @@ def labels_for_result(tracker: Tracker, result: ReceiveResult) -> list[LabelData
 
 def receipt_event(tracker: Tracker, receipt: str = "last") -> Event:
     """The ledger event of a receive: the latest, or the one whose operation or event id is given."""
-    with tracker.store.transaction():
-        events = [Event.from_doc(d) for d in tracker.store.docs("events") if d["op"] == "receive"]
+    if receipt != "last" and len(receipt) < 6:
+        raise InputError(f"--receipt {receipt!r}: give 'last' or at least 6 characters of its id")
+    with tracker.store.reader() as r:
+        if receipt == "last":  # the newest receipt: read the ledger from its end
+            for e in r.events(newest_first=True):
+                if e.op == "receive":
+                    return e
+            raise UnknownIdError("nothing has been received into this store yet")
+        events = [e for e in r.events() if e.op == "receive"]
     if not events:
         raise UnknownIdError("nothing has been received into this store yet")
-    if receipt == "last":
-        return max(events, key=lambda e: datetime.fromisoformat(e.time))
     if len(receipt) < 6:
         raise InputError(f"--receipt {receipt!r}: give 'last' or at least 6 characters of its id")
     found = [e for e in events if e.op_id.startswith(receipt) or e.event_id.startswith(receipt)]
@@ -116,8 +115,8 @@ def ledger_events(
     """Every ledger event whose time (as recorded) falls on a day from `start` to `end`, oldest first."""
     if start and end and end < start:
         raise InputError(f"--to {end} is before --from {start}")
-    with tracker.store.transaction():
-        events = [Event.from_doc(d) for d in tracker.store.docs("events")]
+    with tracker.store.reader() as r:
+        events = list(r.events())
     chosen = []
     for e in events:
         day = datetime.fromisoformat(e.time).date()
@@ -138,8 +137,8 @@ def export_epcis(
     """The ledger (or the days from `start` to `end`) as an EPCIS 2.0 document."""
     events = ledger_events(tracker, start, end)
     ids = {i for e in events for i in e.ids}
-    with tracker.store.transaction() as tx:
-        units = {i: Unit.from_doc(d) for i in sorted(ids) if (d := tx.get("units", i))}
+    with tracker.store.reader() as r:
+        units = {i: u for i in sorted(ids) if (u := r.unit(i)) is not None}
     return epcis_document(
         events,
         policies=_policies(tracker),

@@ -3,22 +3,46 @@
 The tracker builds the facts of one return (is the id known, shipped on this order, lot
 recalled, …) and asks for a verdict; this module is the one function it calls, so the tracker
 never reaches into the rulebook or durable-rules itself.
+
+Loading and validating the rulebook takes most of a second, which a returns desk would pay on
+every scan from the command line. `memoised_verdicts` therefore remembers each verdict on disk,
+keyed by a digest of the rules folder's files (and of the code that decides) plus the facts: the
+verdict is a function of exactly those, so a remembered one is the one the rules would give, and
+any edit of a rules file starts a fresh memo. The rulebook is loaded only on a miss.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from advisor.engine.decide import Decision, RuleEngine
-from advisor.rulebook.load import RETURN_FACTS, Rulebook, load_rulebook
+if TYPE_CHECKING:
+    from advisor.engine.decide import Decision
+    from advisor.rulebook.load import Rulebook
+
+#: The rules files a rulebook is made of (advisor.rulebook.load.FILES; a test keeps them equal).
+RULE_FILES = (
+    "classification.yaml",
+    "regulations.yaml",
+    "policy.yaml",
+    "costs.yaml",
+    "returns.yaml",
+    "currencies.yaml",
+    "evidence.yaml",
+    "taxonomies.yaml",
+)
 
 
 class ReturnRules:
     """Decides return verdicts with the validated returns rule set of one rulebook."""
 
     def __init__(self, rulebook: Rulebook) -> None:
+        from advisor.engine.decide import RuleEngine
+
         self.rulebook = rulebook
         self._engine = RuleEngine(rulebook.returns, rulebook.version)
 
@@ -28,6 +52,8 @@ class ReturnRules:
 
     def decide(self, facts: Mapping[str, Any]) -> Decision:
         """The verdict for one return; `facts` must hold every fact returns.yaml may test."""
+        from advisor.rulebook.load import RETURN_FACTS
+
         missing = [name for name in RETURN_FACTS if name not in facts]
         if missing:
             raise ValueError(f"return facts missing: {', '.join(missing)}")
@@ -50,7 +76,99 @@ class ReturnRules:
 
 def load_return_rules(rules_dir: str | Path | None = None) -> ReturnRules:
     """Load and validate the rulebook at `rules_dir` (default: bundled) for return verdicts."""
+    from advisor.rulebook.load import load_rulebook
+
     return ReturnRules(load_rulebook(rules_dir))
 
 
-__all__ = ["ReturnRules", "load_return_rules"]
+def _rules_dir(rules_dir: str | Path | None) -> Path:
+    """The folder `load_rulebook` would read (advisor.rulebook.load.resolve_rules_dir), cheaply."""
+    if rules_dir:
+        return Path(rules_dir)
+    env = os.environ.get("TRACKRIGHT_RULES")
+    if env:
+        return Path(env)
+    import importlib.util
+
+    beside = Path(__file__).resolve().parents[1] / "rules"  # as bundled_rules_dir() looks
+    if (beside / "policy.yaml").is_file():
+        return beside
+    try:
+        spec = importlib.util.find_spec("trackright_rules")
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "policy.yaml").is_file():
+            return Path(location)
+    return beside
+
+
+def _digest(folder: Path) -> str:
+    h = hashlib.sha256()
+    for name in RULE_FILES:
+        try:
+            h.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+        except OSError:
+            h.update(name.encode() + b"\0missing\0")
+    code = Path(__file__).resolve().parents[1]
+    for part in ("engine", "rulebook"):
+        for src in sorted((code / part).glob("*.py")):
+            st = src.stat()
+            h.update(f"{src.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    st = Path(__file__).stat()
+    h.update(f"returns:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:32]
+
+
+def _memo_dir() -> Path:
+    base = os.environ.get("TRACKRIGHT_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "trackright" / "returns"
+
+
+def memoised_verdicts(rules_dir: str | Path | None = None) -> Callable[[Mapping[str, Any]], Any]:
+    """The returns rulebook as a verdict function that remembers its verdicts on disk.
+
+    A rules folder that fails to load fails here exactly as `load_return_rules` does (on the
+    first miss). Without a writable cache folder it still decides, just without remembering.
+    """
+    folder = _rules_dir(rules_dir)
+    memo_file = _memo_dir() / f"{_digest(folder)}.json"
+    state: dict[str, Any] = {"rules": None, "memo": None}
+
+    def load_memo() -> dict[str, list]:
+        if state["memo"] is None:
+            try:
+                state["memo"] = json.loads(memo_file.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                state["memo"] = {}
+        return state["memo"]
+
+    def verdict(facts: Mapping[str, Any]):
+        from tracker import Verdict
+
+        key = json.dumps(dict(facts), sort_keys=True)
+        memo = load_memo()
+        hit = memo.get(key)
+        if isinstance(hit, list) and len(hit) == 5:
+            return Verdict(*hit)
+        if state["rules"] is None:
+            state["rules"] = load_return_rules(folder)
+        found = state["rules"].verdict(facts)
+        memo[key] = [found.verdict, found.flag, found.rule, found.reason, found.rulebook_version]
+        _save(memo_file, memo)
+        return found
+
+    return verdict
+
+
+def _save(path: Path, memo: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(memo), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no memo: every verdict is decided afresh, which is only slower
+
+
+__all__ = ["RULE_FILES", "ReturnRules", "load_return_rules", "memoised_verdicts"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import click
@@ -24,7 +23,6 @@ from tracker import (
     trace_lot,
     trace_order,
     trace_unit,
-    write_recall_report,
 )
 from tracker.operations import split_lot_ref
 
@@ -150,9 +148,7 @@ def run(tracker: Tracker, line: str) -> Outcome:
     if verb == "recall":
         r = _recall(tracker, p)
         lots = ", ".join(f"{s}:{lot}" for s, lot in r.lots)
-        note = ""
-        if p["report"] is not None:
-            note = f"; report written to {write_recall_report(r, Path(p['report']))}"
+        note = f"; report written to {p['report']}" if p["report"] is not None else ""
         return Outcome(
             verb, r, f"Recalled {lots}: {len(r.orders_to_contact)} order(s) to contact{note}"
         )
@@ -186,16 +182,19 @@ def run(tracker: Tracker, line: str) -> Outcome:
 
 
 def _recall(tracker: Tracker, p: dict[str, Any]) -> Any:
-    if p["report"] is not None and Path(p["report"]).suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"recall report {p['report']}: the file name must end in .csv or .json")
+    """The recall, its report checked before and written after it by the tracker itself."""
     if p["lot_ref"]:
         ref = split_lot_ref(p["lot_ref"])
         if ref is None:
             raise InputError(f"--lot {p['lot_ref']!r} must be written SKU:LOT")
-        return tracker.recall(ref[0], lot=ref[1], reason=p["reason"])
+        return tracker.recall(ref[0], lot=ref[1], reason=p["reason"], report=p["report"])
     if p["sku"]:
         return tracker.recall(
-            p["sku"], date_from=p["date_from"], date_to=p["date_to"], reason=p["reason"]
+            p["sku"],
+            date_from=p["date_from"],
+            date_to=p["date_to"],
+            reason=p["reason"],
+            report=p["report"],
         )
     raise InputError("give --lot SKU:LOT, or --sku SKU --from DATE --to DATE")
 

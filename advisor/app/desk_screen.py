@@ -214,7 +214,7 @@ class DeskScreen(Screen[None]):
     def _refused(self, line: str, message: str, origin: str) -> None:
         self.pending -= 1
         if origin in ("title", "dashboard"):
-            self.notify(message, severity="error")
+            self.notify(message, severity="error", markup=False)
             return
         if origin == "returns":
             self._show_verdict("NOT TAKEN", "warning", message)
@@ -319,8 +319,8 @@ class DeskScreen(Screen[None]):
         box = self.query_one("#verdict", Static)
         for t in VERDICT_TONES:
             box.set_class(t == tone_name, f"-{t}")
-        box.update(label)
-        self.query_one("#verdict-why", Static).update(why)
+        box.update(Text(label))  # user text (identifiers) is shown as typed, never as markup
+        self.query_one("#verdict-why", Static).update(Text(why))
 
     # -- dashboard -------------------------------------------------------------------------------
 
@@ -341,17 +341,17 @@ class DeskScreen(Screen[None]):
         stock = self.query_one("#stock", DataTable)
         stock.clear()
         for sku, loc, status, qty in s.stock:
-            stock.add_row(sku, loc, render.status_text(status, self._style), str(qty))
+            stock.add_row(Text(sku), Text(loc), render.status_text(status, self._style), str(qty))
         rates = self.query_one("#rates", DataTable)
         rates.clear()
         for r in s.returns:
-            rates.add_row(r.sku, str(r.shipped), str(r.returned), f"{r.rate:.0%}")
+            rates.add_row(Text(r.sku), str(r.shipped), str(r.returned), f"{r.rate:.0%}")
         suspects = self.query_one("#suspects", DataTable)
         suspects.clear()
         for u in (*s.suspects, *(u for u in s.repeat_returners if u not in s.suspects)):
             suspects.add_row(
-                u.id,
-                u.sku,
+                Text(u.id),
+                Text(u.sku),
                 render.status_text(u.status, self._style),
                 str(u.returns),
                 ", ".join(u.flags),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.track import _tracker, guarded, track
+from advisor.cli.track import _tracker, export, guarded, track
 from tracker import InputError
 
 FORMATS = ("zpl", "pdf", "png")
@@ -124,11 +124,6 @@ def labels(
     if output is not None and str(output) != "-":
         n = len(chosen) * copies
         click.echo(f"{n} label(s) as {fmt.upper()} written to {output}")
-
-
-@track.group("export")
-def export() -> None:
-    """Write the ledger in a format other systems read."""
 
 
 def _day(value: datetime | None) -> object:

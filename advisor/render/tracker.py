@@ -23,6 +23,7 @@ from tracker.model import (
     Stats,
     Trace,
 )
+from tracker.operations.trace import event_qty
 
 Style = Callable[[str], str]
 STATUS_TONE = {
@@ -38,6 +39,11 @@ STATUS_TONE = {
 
 def status_text(status: str | None, style: Style) -> Text:
     return Text(status or "", style=style(STATUS_TONE.get(status or "", "text")))
+
+
+def _t(value: object) -> Text:
+    """A cell of user text (an id, SKU, lot, order): shown as typed, never read as markup."""
+    return Text("" if value is None else str(value))
 
 
 def _table(title: str, *columns: str) -> Table:
@@ -57,7 +63,7 @@ def receipt(r: ReceiveResult) -> RenderableType:
 def shipment(r: ShipResult) -> RenderableType:
     t = _table("", "SKU", "unit", "lot", "qty", "from")
     for i in r.items:
-        t.add_row(i.sku, i.id or "", i.lot or "", str(i.qty), i.location)
+        t.add_row(_t(i.sku), _t(i.id), _t(i.lot), str(i.qty), _t(i.location))
     return t
 
 
@@ -78,11 +84,11 @@ def recall(r: RecallReport, style: Style) -> RenderableType:
         status = Text(f"{row.status_before} → ")
         status.append_text(status_text(row.status_after, style))
         t.add_row(
-            f"{row.sku}:{row.lot}",
-            row.id or f"qty {row.qty}",
+            _t(f"{row.sku}:{row.lot}"),
+            _t(row.id or f"qty {row.qty}"),
             status,
-            row.location,
-            row.order or "",
+            _t(row.location),
+            _t(row.order),
             row.action,
         )
     contact = ", ".join(r.orders_to_contact) or "none"
@@ -101,7 +107,7 @@ def timeline(trace: Trace, style: Style) -> RenderableType:
         line.append(" → ")
         line.append_text(status_text(e.status, style))
         parts.append(line)
-        qty = sum(m.qty for m in e.moves)
+        qty = event_qty(trace, e)
         details = [
             e.location or "",
             f"order {e.order}" if e.order else "",
@@ -124,6 +130,12 @@ def timeline(trace: Trace, style: Style) -> RenderableType:
             now.append(f", returned {u.returns}x")
         if u.flags:
             now.append(f"  ⚑ {', '.join(u.flags)}", style=style("text-error"))
+        parts.append(now)
+    for sus in trace.suspects[:20]:
+        now = Text(f"  now: {sus.id} ({sus.sku}) ")
+        now.append_text(status_text(sus.status, style))
+        now.append(f" at {sus.location}: handed in on {', '.join(sus.returned_on)}, never received")
+        now.append(f"  ⚑ {', '.join(sus.flags)}", style=style("text-error"))
         parts.append(now)
     if trace.lot is not None:
         lot = trace.lot
@@ -182,7 +194,7 @@ _TONE = {"serial": "secondary", "lpn": "accent", "batch": "success"}
 def policies(snaps: list[PolicySnapshot], style: Style) -> RenderableType:
     t = _table("", "SKU", "method", "capture", "rule")
     for p in snaps[:200]:
-        t.add_row(p.sku, Text(p.method.upper(), style="bold"), ", ".join(p.capture), p.rule)
+        t.add_row(_t(p.sku), Text(p.method.upper(), style="bold"), ", ".join(p.capture), _t(p.rule))
     return t
 
 

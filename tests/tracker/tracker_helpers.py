@@ -38,3 +38,33 @@ POLICIES = [
     PolicySnapshot("TEA", "batch", ("lot", "expiry"), "food", "recalls", gtin="80614141123458"),
     PolicySnapshot("PUMP", "serial", ("lot", "expiry"), "meddev", "UDI"),
 ]
+
+
+def store_files(store) -> dict[str, bytes]:
+    """Every file of a TinyDB store (manifest and data folder) by relative path, for comparisons."""
+    from pathlib import Path
+
+    root = Path(store.path).parent
+    out = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "tmp" not in path.relative_to(root).parts:
+            out[str(path.relative_to(root))] = path.read_bytes()
+    return out
+
+
+def unit_ids(store) -> set[str]:
+    """The keys of every unit in the store (read through the store's own reader)."""
+    with store.reader() as r:
+        return {d["id"] for d in r._table("units")}
+
+
+_REAL = {}
+
+
+def real_verdict(facts: dict[str, object]) -> Verdict:
+    """The bundled rules/returns.yaml through advisor.advice.returns (loaded once per run)."""
+    if "rules" not in _REAL:
+        from advisor.advice.returns import load_return_rules
+
+        _REAL["rules"] = load_return_rules()
+    return _REAL["rules"].verdict(facts)

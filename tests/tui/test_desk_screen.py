@@ -124,3 +124,41 @@ async def test_help_lists_verbs_without_printing_to_the_terminal(make_app, onboa
         await run(pilot, app, "ship --help")
         assert "--line TEXT" in log_text(app)
     assert "--line" not in capsys.readouterr().out
+
+
+async def test_markup_in_identifiers_is_shown_as_typed(make_app, onboard):
+    """Rich markup in a serial or order is stored and shown literally on the desk, the returns
+    desk and the dashboard, never interpreted and never a crash (issue #11, item 3)."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial 'SO[/x]' --serial '[bold]X'")
+        await run(pilot, app, "ship 'SO[/x]' --scan 'SO[/x]'")
+        assert "Shipped order SO[/x]" in log_text(app)
+        await pilot.press("f3")
+        await pilot.pause()
+        await say(pilot, "SO[/x]")
+        await say(pilot, "FAKE[/b]")
+        await wait_for(pilot, lambda: desk.pending == 0)
+        assert str(desk.query_one("#verdict").render()) == "COUNTERFEIT SUSPECT"
+        assert "FAKE[/b]" in str(desk.query_one("#verdict-why").render())
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: desk.pending == 0 and desk.query_one("#suspects").row_count)
+        row = desk.query_one("#suspects", DataTable).get_row_at(0)
+        assert str(row[0]) == "FAKE[/b]"
+
+
+async def test_a_recall_whose_report_cannot_be_written_records_nothing(make_app, onboard, tmp_path):
+    """From the desk, a recall with a report in a missing folder is refused before it is recorded
+    (issue #12: it used to record the recall and then fail)."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await accepted_desk(app, pilot)
+        batch = next(p.sku for p in app.workspace.tracker.policies() if p.method == "batch")
+        await run(pilot, app, f"receive {batch} --lot L1 --qty 5 --expiry 2099-01-01")
+        await run(pilot, app, f"recall --lot {batch}:L1 --report {tmp_path}/missing/r.csv")
+        assert "does not exist" in log_text(app)
+        with app.workspace.tracker.store.reader() as r:
+            assert not r.lot(batch, "L1").recalled

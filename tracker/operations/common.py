@@ -1,0 +1,182 @@
+"""What every operation shares: limits, date and quantity checks, and finding units and policies.
+
+Limits keep one mistyped number from creating 10^30 units or a receipt that needs gigabytes; each
+refusal names the limit and what was asked for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Protocol
+
+from ..errors import BadIdentifierError, InputError, NoPolicyError, NotAllowedError, RefusedError
+from ..model import PolicySnapshot, Unit, Verdict
+from ..scan import Scan
+from ..store import Store, StoreReader
+from ..vocabulary import NOT_STOCK, RETURN_REASONS
+
+VerdictFn = Callable[[dict[str, object]], Verdict]
+
+#: Most units one receive may create (serials + scans + generated labels).
+MAX_UNITS = 100_000
+#: Largest quantity one line of one operation may move.
+MAX_QTY = 1_000_000
+#: Most order lines and most scans on one shipment.
+MAX_LINES = 1_000
+MAX_SCANS = 10_000
+#: Longest free text (reasons) kept on an event.
+MAX_TEXT = 500
+
+EVALUATE_HINT = (
+    "run `trackright evaluate CATALOG -o decisions.json` and "
+    "`trackright track policy import decisions.json`, or set one with "
+    "`trackright track policy set SKU --method serial|batch|lpn`"
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NATURE = (
+    ("gift", "gift cards"),
+    ("voucher", "gift cards"),
+    ("service", "services"),
+    ("digital", "digital goods"),
+    ("download", "digital goods"),
+    ("virtual", "digital goods"),
+    ("subscription", "subscriptions"),
+)
+
+
+class Ops(Protocol):
+    """What an operation needs from the facade: the store, the time, the returns verdict."""
+
+    store: Store
+    verdict: VerdictFn | None
+
+    def clock(self) -> datetime: ...
+
+
+def as_date(value: date | str | None, what: str) -> date | None:
+    """A date from a date or a `YYYY-MM-DD` string (nothing else); InputError otherwise."""
+    if value is None or isinstance(value, date):
+        return value
+    text = value.strip()
+    try:
+        if not _DATE.match(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{what} {value!r} is not a date: expected YYYY-MM-DD") from None
+
+
+def normalise_reason(reason: str | None) -> str:
+    """Map free-text return reasons onto the rulebook's reason codes (unknown text → `other`)."""
+    text = (reason or "other").strip().lower().replace("-", "_").replace(" ", "_")
+    return text if text in RETURN_REASONS else "other"
+
+
+def text(value: str | None, what: str) -> str:
+    """Free text for an event (a reason), trimmed and bounded."""
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT:
+        raise RefusedError(f"{what} is {len(value)} characters long; at most {MAX_TEXT}")
+    return value
+
+
+def split_lot_ref(ref: str) -> tuple[str, str] | None:
+    """`SKU:LOT` → (sku, lot), or None when the text is not written that way."""
+    sku, sep, lot = ref.partition(":")
+    return (sku, lot) if sep and sku and lot else None
+
+
+def positive(qty: object, what: str, limit: int = MAX_QTY) -> int:
+    """A whole number above zero and within `limit`; RefusedError otherwise."""
+    if isinstance(qty, bool) or not isinstance(qty, int) or qty <= 0:
+        raise RefusedError(f"{what} must be a whole number above zero, got {qty!r}")
+    if qty > limit:
+        raise RefusedError(f"{what} {qty:,} is more than one operation may move ({limit:,})")
+    return qty
+
+
+def bump(qty: dict[str, dict[str, int]], location: str, status: str, delta: int) -> None:
+    """Add `delta` to a {location: {status: n}} map, dropping entries that reach zero."""
+    by_status = qty.setdefault(location, {})
+    by_status[status] = by_status.get(status, 0) + delta
+    if by_status[status] == 0:
+        del by_status[status]
+    if not by_status:
+        del qty[location]
+
+
+def flat(quantities: dict[str, dict[str, int]]) -> tuple[tuple[str, str, int], ...]:
+    """A {location: {status: n}} map as a lot's sorted (location, status, n) quantities."""
+    return tuple(
+        (loc, st, n)
+        for loc, by_status in sorted(quantities.items())
+        for st, n in sorted(by_status.items())
+        if n
+    )
+
+
+def gtin14(gtin: str | None) -> str:
+    return gtin.zfill(14) if gtin else ""
+
+
+def not_stock_message(policy: PolicySnapshot, verb: str) -> str:
+    words = f"{policy.nature} {policy.vertical} {policy.reason} {policy.rule}".lower()
+    kind = next((name for stem, name in _NATURE if stem in words), None)
+    if kind:
+        return f"SKU {policy.sku}: {kind} are not stock: nothing to {verb}"
+    why = f" ({policy.reason})" if policy.reason else ""
+    return f"SKU {policy.sku} is not stock{why}: nothing to {verb}"
+
+
+def require_policy(r: StoreReader, sku: str, verb: str = "receive") -> PolicySnapshot:
+    """The SKU's policy; NoPolicyError without one, NotAllowedError for what is not stock."""
+    policy = r.policy(sku)
+    if policy is None:
+        raise NoPolicyError(f"SKU {sku} has no tracking decision yet", hint=EVALUATE_HINT)
+    if policy.method == NOT_STOCK:
+        raise NotAllowedError(
+            not_stock_message(policy, verb),
+            hint="its decision is `none` (gift cards, services, digital goods are not tracked)",
+        )
+    return policy
+
+
+def unit_gtin(r: StoreReader, unit: Unit) -> str:
+    """The GTIN a unit carries: its own, else its SKU's (units received before a GTIN was set)."""
+    if unit.gtin:
+        return unit.gtin
+    policy = r.policy(unit.sku)
+    return gtin14(policy.gtin) if policy else ""
+
+
+def matching_units(r: StoreReader, scan: Scan) -> list[Unit]:
+    """Units the scan may mean: same serial, and the same GTIN when the barcode carries one.
+
+    In GS1 a serial is unique only within its GTIN, so another product bearing one of our
+    serials is not our unit.
+    """
+    ident = scan.identifier
+    if not ident:
+        return []
+    found = r.units_by_serial(ident)
+    if scan.gs1 and scan.gtin:
+        want = gtin14(scan.gtin)
+        found = [u for u in found if unit_gtin(r, u) == want]
+    return found
+
+
+def one_unit(found: list[Unit], ident: str, prefer: Callable[[Unit], bool] | None = None) -> Unit:
+    """The single unit of `found`; a plain serial borne by several products must be scanned."""
+    if len(found) > 1 and prefer is not None:
+        preferred = [u for u in found if prefer(u)]
+        if len(preferred) == 1:
+            return preferred[0]
+    if len(found) > 1:
+        skus = ", ".join(f"{u.sku} (GTIN {u.gtin or '-'})" for u in found)
+        raise BadIdentifierError(
+            f"serial {ident} is borne by {len(found)} products: {skus}",
+            hint="scan the GS1 barcode, which carries the GTIN",
+        )
+    return found[0]
