@@ -5,9 +5,11 @@
     >>> book.policy.rules[0].id
     'mobile-phones'
 
-`yamlsrc` reads YAML remembering where every value came from, `shapes` declares what each file
-may hold (and emits JSON Schema from the same declarations), `conditions` parses `when:` blocks,
-and `load` puts it all together into a `Rulebook`.
+`yamlsrc` reads YAML remembering where every value came from, `shapes` declares what a value
+may be (and emits JSON Schema from the same declarations), `files` says what each rules file
+holds, `conditions` parses and compiles `when:` blocks, `analysis` decides whether conditions
+overlap or cover each other, `model` holds the typed objects, and `load` puts it all together
+into a `Rulebook` (with `classification`, `rulesets` and `floors` doing the per-file work).
 """
 
 from __future__ import annotations

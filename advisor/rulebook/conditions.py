@@ -1,4 +1,4 @@
-"""Rule conditions: parsing from YAML, compiling to durable-rules, exact profile keys, overlap.
+"""Rule conditions: parsing from YAML, compiling to durable-rules, exact profile keys, reading in Python.
 
 A condition block is a mapping of fact name → test, all of which must hold, plus an optional
 `any:` list of such mappings of which at least one must hold. A test is a scalar (equality), a
@@ -303,6 +303,57 @@ class ConditionParser:
         return Test(name, op, value.lower(), line)
 
 
+# ---------------------------------------------------------------- reading conditions in Python
+
+
+def holds(t: Test, spec: FactSpec, value: Any) -> bool:
+    """Whether one test holds for a fact value, with the engine's semantics (missing never holds)."""
+    if value is None:
+        return False
+    if spec.type == "number":
+        x = float(value)
+        match t.op:
+            case "eq":
+                return x == t.value
+            case "ne":
+                return x != t.value
+            case "gt":
+                return x > t.value
+            case "gte":
+                return x >= t.value
+            case "lt":
+                return x < t.value
+            case "lte":
+                return x <= t.value
+            case "between":
+                return t.value[0] <= x < t.value[1]
+    if spec.type == "set":
+        return (t.value in value) == (t.op == "includes")
+    if spec.type == "text":
+        value = str(value).lower()
+        if t.op == "matches":
+            return re.search(t.value, value, re.IGNORECASE) is not None
+    match t.op:
+        case "eq":
+            return value == t.value
+        case "ne":
+            return value != t.value
+        case "in":
+            return value in t.value
+        case "not_in":
+            return value not in t.value
+    raise AssertionError(f"operator {t.op} on a {spec.type} fact has no reading")
+
+
+def condition_holds(cond: Condition, facts: Mapping[str, FactSpec], values: Mapping[str, Any]):
+    """Whether a whole condition holds: every `all_of` test and, if any, one `any:` branch."""
+
+    def ok(branch: Iterable[Test]) -> bool:
+        return all(holds(t, facts[t.fact], values.get(t.fact)) for t in branch)
+
+    return ok(cond.all_of) and (not cond.any_of or any(ok(b) for b in cond.any_of))
+
+
 # ---------------------------------------------------------------- compiling to durable-rules
 
 
@@ -479,84 +530,6 @@ class ProfileKeyer:
         return out
 
 
-# ---------------------------------------------------------------- overlap analysis
-
-
-def _branch_satisfiable(tests: Iterable[Test], facts: Mapping[str, FactSpec]) -> bool:
-    """Whether some fact set passes every test (conservative: regexes are assumed satisfiable)."""
-    lo: dict[str, tuple[float, bool]] = {}
-    hi: dict[str, tuple[float, bool]] = {}
-    ne: dict[str, set[Any]] = {}
-    allowed: dict[str, set[Any]] = {}
-    excluded: dict[str, set[Any]] = {}
-    req_true: dict[str, set[str]] = {}
-    req_false: dict[str, set[str]] = {}
-    for t in tests:
-        spec = facts[t.fact]
-        f = t.fact
-        if spec.type == "number":
-            bounds = []
-            if t.op == "eq":
-                bounds = [("lo", t.value, True), ("hi", t.value, True)]
-            elif t.op in ("gt", "gte"):
-                bounds = [("lo", t.value, t.op == "gte")]
-            elif t.op in ("lt", "lte"):
-                bounds = [("hi", t.value, t.op == "lte")]
-            elif t.op == "between":
-                bounds = [("lo", t.value[0], True), ("hi", t.value[1], False)]
-            elif t.op == "ne":
-                ne.setdefault(f, set()).add(t.value)
-            for side, val, incl in bounds:
-                if side == "lo":
-                    cur = lo.get(f)
-                    if cur is None or val > cur[0] or (val == cur[0] and not incl):
-                        lo[f] = (val, incl)
-                else:
-                    cur = hi.get(f)
-                    if cur is None or val < cur[0] or (val == cur[0] and not incl):
-                        hi[f] = (val, incl)
-        elif spec.type == "set":
-            (req_true if t.op == "includes" else req_false).setdefault(f, set()).add(t.value)
-        elif t.op == "matches":
-            continue
-        elif t.op in ("eq", "in"):
-            vals = {t.value} if t.op == "eq" else set(t.value)
-            allowed[f] = allowed[f] & vals if f in allowed else vals
-        elif t.op in ("ne", "not_in"):
-            vals = {t.value} if t.op == "ne" else set(t.value)
-            excluded.setdefault(f, set()).update(vals)
-    for f in set(lo) | set(hi):
-        a, b = lo.get(f, (-math.inf, False)), hi.get(f, (math.inf, False))
-        if a[0] > b[0] or (a[0] == b[0] and not (a[1] and b[1])):
-            return False
-        if a[0] == b[0] and a[0] in ne.get(f, ()):
-            return False
-    for f in set(allowed) | set(excluded):
-        spec = facts[f]
-        domain = allowed.get(f)
-        if domain is None:
-            if spec.type in ("enum", "bool"):
-                domain = set(spec.values) if spec.type == "enum" else {True, False}
-            else:
-                continue  # open text domain: some other value always exists
-        if not (domain - excluded.get(f, set())):
-            return False
-    for f, vals in req_true.items():
-        if vals & req_false.get(f, set()):
-            return False
-    return True
-
-
-def may_overlap(
-    a: Condition, b: Condition, facts: Mapping[str, FactSpec], extra: Iterable[Test] = ()
-) -> bool:
-    """Whether one fact set can satisfy both conditions (plus `extra` implied tests)."""
-    extra = tuple(extra)
-    return any(
-        _branch_satisfiable(ba + bb + extra, facts) for ba in a.branches() for bb in b.branches()
-    )
-
-
 __all__ = [
     "Compiler",
     "Condition",
@@ -564,5 +537,6 @@ __all__ = [
     "FactSpec",
     "ProfileKeyer",
     "Test",
-    "may_overlap",
+    "condition_holds",
+    "holds",
 ]

@@ -1,0 +1,170 @@
+"""Turning the checked `regulations.yaml`, `policy.yaml`, `returns.yaml` and `costs.yaml` into objects.
+
+`_ruleset` parses each rule's `when:` (and each decision-table row) into a `Rule`, appends the
+regulations as floor rules, and reports what the file's shape could not (duplicate ids, bad
+conditions), every problem with its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from advisor.errors import Problem
+from advisor.rulebook.conditions import Condition, ConditionParser, Test
+from advisor.rulebook.model import Costs, Regulation, Rule, RuleSet
+
+
+def _regulations(docs, names, problems) -> list[Regulation]:
+    doc = docs.get("regulations.yaml")
+    file = names["regulations.yaml"]
+    out: list[Regulation] = []
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("regulations"), list):
+        return out
+    seen: dict[str, int] = {}
+    items = doc["regulations"]
+    for i, r in enumerate(items):
+        line = items.line_of(i)
+        if not isinstance(r, Mapping) or not isinstance(r.get("id"), str):
+            continue
+        if r["id"] in seen:
+            problems.append(
+                Problem(file, line, f"duplicate id: already used on line {seen[r['id']]}", r["id"])
+            )
+            continue
+        seen[r["id"]] = line
+        try:
+            out.append(
+                Regulation(
+                    r["id"],
+                    str(r["name"]),
+                    str(r["jurisdiction"]),
+                    str(r["source"]),
+                    str(r["effective_from"]),
+                    tuple(r["applies_to"]["verticals"]),
+                    tuple(r["applies_to"].get("hsn", ())),
+                    str(r["floor"]),
+                    tuple(r.get("capture", ())),
+                    bool(r.get("return_qc", False)),
+                    file,
+                    line,
+                )
+            )
+        except (KeyError, TypeError):
+            continue  # the schema check already reported what is missing
+    return out
+
+
+def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
+    if not isinstance(doc, Mapping):
+        return None
+    parser = ConditionParser(facts, file)
+    rules: list[Rule] = []
+    ok = True
+    seen: dict[str, int] = {r.id: r.line for r in regulations}
+    items = doc.get("rules")
+    for i, r in enumerate(items if isinstance(items, list) else ()):
+        line = items.line_of(i)
+        if not isinstance(r, Mapping):
+            ok = False
+            continue
+        rid = r.get("id") if isinstance(r.get("id"), str) else f"#{i + 1}"
+        if rid in seen:
+            where = (
+                "line " + str(seen[rid])
+                if not any(g.id == rid for g in regulations)
+                else "regulations.yaml"
+            )
+            problems.append(
+                Problem(file, r.line_of("id"), f"duplicate id: already used on {where}", rid)
+            )
+            ok = False
+        seen[rid] = line
+        n_before = len(problems)
+        cond = parser.parse(
+            r.get("when"), r.line_of("when") if "when" in r else line, rid, problems
+        )
+        if len(problems) > n_before or cond is None:
+            ok = False
+            continue
+        then = r.get("then")
+        if (
+            not isinstance(then, Mapping)
+            or not isinstance(r.get("priority"), int)
+            or not isinstance(r.get("reason"), str)
+        ):
+            ok = False
+            continue
+        outcome = dict(then)
+        if "capture" in outcome:
+            outcome["capture"] = tuple(outcome["capture"] or ())
+        rules.append(
+            Rule(
+                rid,
+                file,
+                line,
+                int(r["priority"]),
+                str(r.get("kind", "business")),
+                cond,
+                tuple(sorted(outcome.items())),
+                r["reason"],
+                str(r.get("description", "")),
+            )
+        )
+    for reg in regulations:
+        tests = [Test("regulation", "includes", reg.id, reg.line)]
+        rules.append(
+            Rule(
+                reg.id,
+                reg.file,
+                reg.line,
+                65535,
+                "regulatory",
+                Condition(tuple(tests)),
+                (("capture", reg.capture), ("method", reg.floor), ("return_qc", reg.return_qc)),
+                f"{reg.name} ({reg.jurisdiction}, from {reg.effective_from}) requires at least "
+                f"{reg.floor}" + (f" with {', '.join(reg.capture)}" if reg.capture else ""),
+                reg.source,
+            )
+        )
+    fb = doc.get("fallback")
+    if not ok or not isinstance(fb, Mapping) or not isinstance(fb.get("reason"), str):
+        return None
+    fallback = dict(fb)
+    reason = fallback.pop("reason")
+    if "capture" in fallback:
+        fallback["capture"] = tuple(fallback["capture"] or ())
+    return RuleSet(
+        name,
+        file,
+        facts,
+        tuple(rules),
+        tuple(sorted(fallback.items())),
+        reason,
+        str(doc.get("hit_policy", "priority")),
+        str(doc.get("version", "")),
+    )
+
+
+def _costs(doc, ok) -> Costs | None:
+    if not ok:
+        return None
+    m = doc["methods"]
+    a = doc["assumptions"]
+    return Costs(
+        doc["currency"],
+        {k: float(v["per_unit"]) for k, v in m.items()},
+        {k: float(v.get("per_lot", 0)) for k, v in m.items()},
+        {k: float(v.get("fixed_monthly", 0)) for k, v in m.items()},
+        {k: str(v.get("note", "")) for k, v in m.items()},
+        float(a["bad_return_share"]),
+        float(a["loss_per_bad_return"]),
+        float(a["repeat_return_share"]),
+        float(a["return_loop_cost"]),
+        float(a["lots_per_sku_month"]),
+        float(a["lpn_catch_share"]),
+        {k: float(v) for k, v in doc["return_rates"].items()},
+        float(doc["default_return_rate"]),
+    )
+
+
+__all__: list[str] = []
