@@ -131,7 +131,7 @@ cases:
     )
     result = run("rules", "test", str(path), "--rules", str(ROOT / "rules"))
     assert result.exit_code == 2
-    assert f"{path}:4: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
+    assert f"{path}:4:14: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
         result.stderr
     )
     bad_yaml = write(tmp_path, "cases:\n  - name: x\n   sku: {}\n", "bad.yaml")

@@ -115,4 +115,39 @@ def negate(t: Test) -> tuple[Branch, ...]:
     return ()
 
 
-__all__ = ["may_overlap", "negate"]
+def residual(
+    branches: Iterable[Branch],
+    covers: Iterable[Condition],
+    facts: Mapping[str, FactSpec],
+    limit: int = 4000,
+) -> list[Branch] | None:
+    """The part of `branches` (a DNF) that none of `covers` matches, as satisfiable branches.
+
+    [] means every fact set satisfying `branches` satisfies one of `covers` (together, not
+    necessarily one alone); None means the expansion grew past `limit` and nothing is claimed.
+    A test that cannot be negated (a regular expression) never removes anything, so a cover is
+    only claimed when it is certain.
+    """
+    cur = [b for b in branches if _branch_satisfiable(b, facts)]
+    for cond in covers:
+        for cb in cond.branches():
+            nxt: list[Branch] = []
+            for y in cur:
+                for t in cb:
+                    alts = negate(t)
+                    if not alts:
+                        nxt.append(y)
+                        continue
+                    for alt in alts:
+                        cand = y + alt
+                        if _branch_satisfiable(cand, facts):
+                            nxt.append(cand)
+            cur = list(dict.fromkeys(nxt))
+            if len(cur) > limit:
+                return None
+            if not cur:
+                return []
+    return cur
+
+
+__all__ = ["may_overlap", "negate", "residual"]

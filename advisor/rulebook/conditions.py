@@ -17,10 +17,11 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import Any
 
 from advisor.errors import Problem
+from advisor.rulebook.suggest import did_you_mean
+from advisor.rulebook.yamlsrc import trap_hint
 
 NUMBER_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "between")
 ENUM_OPS = ("eq", "ne", "in", "not_in")
@@ -81,8 +82,7 @@ class Condition:
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    near = get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    return did_you_mean(word, options)
 
 
 def _plain(v: float) -> bool:
@@ -97,9 +97,10 @@ def _is_number(v: Any) -> bool:
 class ConditionParser:
     """Turns a YAML `when:` block into a Condition, collecting Problems instead of raising."""
 
-    def __init__(self, facts: Mapping[str, FactSpec], file: str) -> None:
+    def __init__(self, facts: Mapping[str, FactSpec], file: str, prefix: str = "when.") -> None:
         self.facts = facts
         self.file = file
+        self.prefix = prefix  # how messages name the block: "when.", "applies_to.when.", a cell
 
     def parse(self, block: Any, line: int, rule: str, problems: list[Problem]) -> Condition | None:
         if not isinstance(block, Mapping) or not block:
@@ -151,6 +152,7 @@ class ConditionParser:
         tests: list[Test] = []
         for key, raw in block.items():
             kline = block.line_of(key) if hasattr(block, "line_of") else line
+            kcol = block.col_of(key) if hasattr(block, "col_of") else 0
             if key == "any":
                 if not allow_any:
                     problems.append(
@@ -168,14 +170,24 @@ class ConditionParser:
                         f"unknown field '{key}'{_did_you_mean(key, self.facts)}; "
                         f"known fields: {', '.join(sorted(self.facts))}",
                         rule,
+                        kcol,
                     )
                 )
                 continue
-            tests.extend(self._tests(spec, raw, kline, rule, problems))
+            vraw = block.raw_of(key) if hasattr(block, "raw_of") else None
+            vcol = block.value_at(key)[1] if hasattr(block, "value_at") else kcol
+            tests.extend(self._tests(spec, raw, kline, rule, problems, vraw, vcol))
         return tuple(tests)
 
     def _tests(
-        self, spec: FactSpec, raw: Any, line: int, rule: str, problems: list[Problem]
+        self,
+        spec: FactSpec,
+        raw: Any,
+        line: int,
+        rule: str,
+        problems: list[Problem],
+        source: str | None = None,
+        col: int = 0,
     ) -> list[Test]:
         if isinstance(raw, Mapping):
             if not raw:
@@ -192,35 +204,55 @@ class ConditionParser:
             out = []
             for op, value in raw.items():
                 oline = raw.line_of(op) if hasattr(raw, "line_of") else line
-                test = self._test(spec, str(op), value, oline, rule, problems)
+                ocol = raw.value_at(op)[1] if hasattr(raw, "value_at") else col
+                osrc = raw.raw_of(op) if hasattr(raw, "raw_of") else None
+                if spec.type == "set" and op == "excludes" and isinstance(value, list) and value:
+                    for i, v in enumerate(value):
+                        src = value.raw_of(i) if hasattr(value, "raw_of") else None
+                        test = self._test(spec, "excludes", v, oline, rule, problems, src, ocol)
+                        if test:
+                            out.append(test)
+                    continue
+                test = self._test(spec, str(op), value, oline, rule, problems, osrc, ocol)
                 if test:
                     out.append(test)
             return out
         if isinstance(raw, list):
             op = "includes" if spec.type == "set" else "in"
-            test = self._test(spec, op, raw, line, rule, problems)
+            test = self._test(spec, op, raw, line, rule, problems, None, col)
             return [test] if test else []
         op = "includes" if spec.type == "set" else "eq"
-        test = self._test(spec, op, raw, line, rule, problems)
+        test = self._test(spec, op, raw, line, rule, problems, source, col)
         return [test] if test else []
 
     def _test(
-        self, spec: FactSpec, op: str, value: Any, line: int, rule: str, problems: list[Problem]
+        self,
+        spec: FactSpec,
+        op: str,
+        value: Any,
+        line: int,
+        rule: str,
+        problems: list[Problem],
+        source: str | None = None,
+        col: int = 0,
     ) -> Test | None:
         allowed = OPS_BY_TYPE[spec.type]
         name = spec.name
 
         def bad(msg: str) -> None:
-            problems.append(Problem(self.file, line, f"when.{name}.{op}: {msg}", rule))
+            hint = trap_hint(value, source)
+            msg = f"{msg}; {hint}" if hint and hint not in msg else msg
+            problems.append(Problem(self.file, line, f"{self.prefix}{name}.{op}: {msg}", rule, col))
 
         if op not in allowed:
             problems.append(
                 Problem(
                     self.file,
                     line,
-                    f"when.{name}: unknown operator '{op}'{_did_you_mean(op, allowed)}; "
+                    f"{self.prefix}{name}: unknown operator '{op}'{_did_you_mean(op, allowed)}; "
                     f"a {spec.type} field takes {', '.join(allowed)}",
                     rule,
+                    col,
                 )
             )
             return None

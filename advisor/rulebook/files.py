@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from advisor.rulebook.model import FILES, HIT_POLICIES, RULE_KINDS, Rulebook
+from advisor.rulebook.facts import scope_facts
+from advisor.rulebook.model import FILES, HIT_POLICIES, RULE_KINDS, TABLE_HIT_POLICIES, Rulebook
 from advisor.rulebook.shapes import (
     Bool,
     Conditions,
@@ -18,9 +19,12 @@ from advisor.rulebook.shapes import (
     Field,
     ListOf,
     MapOf,
+    Market,
     Num,
     Obj,
+    Raw,
     Str,
+    Tagged,
     conditions_schema,
     to_json_schema,
 )
@@ -33,6 +37,60 @@ _ID = Str(
 _CODE = Str(pattern=r"[A-Z]{3}", pattern_hint="is not a 3-letter currency code like INR")
 _HSN = Str(
     pattern=r"\d{2}(\d{2}){0,3}", pattern_hint="is not an HSN prefix: 2, 4, 6 or 8 digits, quoted"
+)
+
+POLICY_RULE = Obj(
+    {
+        "id": Field(_ID, True),
+        "description": Field(Str()),
+        "kind": Field(
+            Enum(RULE_KINDS),
+            False,
+            "regulatory rules are floors no business rule may undercut",
+        ),
+        "priority": Field(Num(minimum=0, maximum=65535, integer=True), True, "higher wins"),
+        "when": Field(Conditions(), True),
+        "then": Field(
+            Obj(
+                {
+                    "method": Field(Enum(METHODS), True),
+                    "capture": Field(ListOf(Enum(CAPTURES), unique=True)),
+                    "return_qc": Field(Bool()),
+                }
+            ),
+            True,
+        ),
+        "reason": Field(Str(), True, "one sentence a warehouse manager understands"),
+    }
+)
+
+TABLE = Obj(
+    {
+        "table": Field(_ID, True, "the table's name"),
+        "description": Field(Str()),
+        "hit_policy": Field(
+            Enum(TABLE_HIT_POLICIES),
+            True,
+            "unique: at most one row matches a SKU; any: overlapping rows decide the same; "
+            "first: the first matching row wins",
+        ),
+        "priority": Field(
+            Num(minimum=0, maximum=65535, integer=True),
+            True,
+            "every row competes with the other rules at this priority",
+        ),
+        "columns": Field(
+            ListOf(Str(), min_items=3, unique=True),
+            True,
+            "id, then facts (conditions), then outcomes (method, capture, return_qc), then reason",
+        ),
+        "rows": Field(
+            ListOf(ListOf(Raw()), min_items=1),
+            True,
+            "one list of cells per row, in column order; '-' in a condition cell means any",
+        ),
+    },
+    doc="a decision table: each row is a rule",
 )
 
 SCHEMAS: dict[str, Obj] = {
@@ -93,11 +151,7 @@ SCHEMAS: dict[str, Obj] = {
                             "id": Field(_ID, True),
                             "name": Field(Str(), True),
                             "jurisdiction": Field(
-                                Str(
-                                    pattern=r"[A-Z]{2,3}",
-                                    pattern_hint="is not a market code like IN, US or EU",
-                                ),
-                                True,
+                                Market(), True, "the market it binds in, e.g. IN, US or EU"
                             ),
                             "source": Field(Str(), True, "where the obligation is written down"),
                             "effective_from": Field(Date(), True),
@@ -114,6 +168,11 @@ SCHEMAS: dict[str, Obj] = {
                                             ListOf(_HSN, unique=True),
                                             False,
                                             "narrow to these HSN prefixes",
+                                        ),
+                                        "when": Field(
+                                            Conditions(),
+                                            False,
+                                            "narrow further with policy facts (category, title, flags…), as in a rule's when:",
                                         ),
                                     }
                                 ),
@@ -159,38 +218,9 @@ SCHEMAS: dict[str, Obj] = {
                 "decision for a SKU no rule matches",
             ),
             "rules": Field(
-                ListOf(
-                    Obj(
-                        {
-                            "id": Field(_ID, True),
-                            "description": Field(Str()),
-                            "kind": Field(
-                                Enum(RULE_KINDS),
-                                False,
-                                "regulatory rules are floors no business rule may undercut",
-                            ),
-                            "priority": Field(
-                                Num(minimum=0, maximum=65535, integer=True), True, "higher wins"
-                            ),
-                            "when": Field(Conditions(), True),
-                            "then": Field(
-                                Obj(
-                                    {
-                                        "method": Field(Enum(METHODS), True),
-                                        "capture": Field(ListOf(Enum(CAPTURES), unique=True)),
-                                        "return_qc": Field(Bool()),
-                                    }
-                                ),
-                                True,
-                            ),
-                            "reason": Field(
-                                Str(), True, "one sentence a warehouse manager understands"
-                            ),
-                        }
-                    ),
-                    min_items=1,
-                ),
+                ListOf(Tagged("table", TABLE, POLICY_RULE), min_items=1),
                 True,
+                "rules, and decision tables (an entry with `table:`)",
             ),
         }
     ),
@@ -320,6 +350,7 @@ def rule_file_schemas(book: Rulebook) -> dict[str, dict[str, Any]]:
     cls = book.classification
     enums = {"verticals": tuple(cls.verticals), "value_bands": cls.value_bands}
     when = {
+        "regulations.yaml": conditions_schema(scope_facts(book.policy.facts)),
         "policy.yaml": conditions_schema(book.policy.facts),
         "returns.yaml": conditions_schema(book.returns.facts),
     }
@@ -334,4 +365,4 @@ def rule_file_schemas(book: Rulebook) -> dict[str, dict[str, Any]]:
     return out
 
 
-__all__ = ["JSON_SCHEMA_DIALECT", "SCHEMAS", "rule_file_schemas"]
+__all__ = ["JSON_SCHEMA_DIALECT", "POLICY_RULE", "SCHEMAS", "TABLE", "rule_file_schemas"]

@@ -24,7 +24,7 @@ from typing import Any
 
 from advisor.errors import Problem, RulebookError
 from advisor.rulebook.classification import _classification
-from advisor.rulebook.facts import RETURN_FACTS, policy_facts
+from advisor.rulebook.facts import RETURN_FACTS, policy_facts, scope_facts
 from advisor.rulebook.files import JSON_SCHEMA_DIALECT, SCHEMAS, rule_file_schemas
 from advisor.rulebook.floors import _hit_policy_conflicts
 from advisor.rulebook.model import (
@@ -134,7 +134,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         problems.extend(checker.problems)
 
     classification = _classification(docs, names, checked, problems)
-    regulations = _regulations(docs, names, problems)
+    plain = policy_facts(enums.get("verticals", ()), enums.get("value_bands", ()), ())
+    regulations = _regulations(docs, names, problems, scope_facts(plain))
     reg_ids = tuple(r.id for r in regulations)
     facts = policy_facts(enums.get("verticals", ()), enums.get("value_bands", ()), reg_ids)
     policy = _ruleset(

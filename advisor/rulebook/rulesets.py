@@ -14,7 +14,7 @@ from advisor.rulebook.conditions import Condition, ConditionParser, Test
 from advisor.rulebook.model import Costs, Regulation, Rule, RuleSet
 
 
-def _regulations(docs, names, problems) -> list[Regulation]:
+def _regulations(docs, names, problems, scope_facts=None) -> list[Regulation]:
     doc = docs.get("regulations.yaml")
     file = names["regulations.yaml"]
     out: list[Regulation] = []
@@ -32,6 +32,14 @@ def _regulations(docs, names, problems) -> list[Regulation]:
             )
             continue
         seen[r["id"]] = line
+        scope = None
+        applies = r.get("applies_to")
+        if scope_facts is not None and isinstance(applies, Mapping) and "when" in applies:
+            parser = ConditionParser(scope_facts, file, "applies_to.when.")
+            n_before = len(problems)
+            scope = parser.parse(applies["when"], applies.line_of("when"), r["id"], problems)
+            if len(problems) > n_before:
+                continue
         try:
             out.append(
                 Regulation(
@@ -47,6 +55,7 @@ def _regulations(docs, names, problems) -> list[Regulation]:
                     bool(r.get("return_qc", False)),
                     file,
                     line,
+                    scope,
                 )
             )
         except (KeyError, TypeError):
@@ -66,6 +75,26 @@ def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
         line = items.line_of(i)
         if not isinstance(r, Mapping):
             ok = False
+            continue
+        if "table" in r:
+            rows = _table(r, file, facts, problems)
+            if rows is None:
+                ok = False
+                continue
+            for row in rows:
+                if row.id in seen:
+                    problems.append(
+                        Problem(
+                            file,
+                            row.line,
+                            f"duplicate id: already used on line {seen[row.id]}",
+                            row.id,
+                            row.column,
+                        )
+                    )
+                    ok = False
+                seen[row.id] = row.line
+            rules.extend(rows)
             continue
         rid = r.get("id") if isinstance(r.get("id"), str) else f"#{i + 1}"
         if rid in seen:
@@ -143,6 +172,24 @@ def _ruleset(name, doc, file, facts, problems, regulations) -> RuleSet | None:
         str(doc.get("hit_policy", "priority")),
         str(doc.get("version", "")),
     )
+
+
+def _table(entry, file, facts, problems) -> list[Rule] | None:
+    """A decision table's rows as rules, if its shape passed the file check."""
+    from advisor.rulebook.files import POLICY_RULE
+    from advisor.rulebook.shapes import Checker
+    from advisor.rulebook.tables import compile_table
+
+    if not (
+        isinstance(entry.get("table"), str)
+        and isinstance(entry.get("priority"), int)
+        and isinstance(entry.get("columns"), list)
+        and isinstance(entry.get("rows"), list)
+        and isinstance(entry.get("hit_policy"), str)
+    ):
+        return None  # the file's shape check reported what is wrong
+    then = POLICY_RULE.fields["then"].spec
+    return compile_table(entry, file, facts, then, Checker(file, {}), problems)
 
 
 def _costs(doc, ok) -> Costs | None:

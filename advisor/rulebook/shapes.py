@@ -12,10 +12,11 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Any
 
 from advisor.errors import Problem
+from advisor.rulebook.suggest import did_you_mean
+from advisor.rulebook.yamlsrc import trap_hint
 
 
 class Spec:
@@ -47,6 +48,13 @@ class Bool(Spec):
 @dataclass
 class Date(Spec):
     doc: str = ""
+
+
+@dataclass
+class Market(Spec):
+    """A market / jurisdiction code: ISO 3166-1 alpha-2 or a known union (`markets.py`)."""
+
+    doc: str = "ISO 3166-1 alpha-2 country code (IN, US, DE…) or a union: EU, EEA, GCC, EAEU, ASEAN"
 
 
 @dataclass
@@ -93,6 +101,16 @@ class Conditions(Spec):
 
 
 @dataclass
+class Tagged(Spec):
+    """One of two block shapes, chosen by whether the block has the key `tag` (e.g. `table:`)."""
+
+    tag: str
+    tagged: Obj
+    other: Obj
+    doc: str = ""
+
+
+@dataclass
 class Raw(Spec):
     doc: str = ""
 
@@ -136,14 +154,51 @@ class Checker:
         self.problems: list[Problem] = []
         self.rule_of = rule_of or (lambda path: "")
 
-    def add(self, line: int, path: str, message: str, rule: str = "") -> None:
+    def add(self, line: int, path: str, message: str, rule: str = "", col: int = 0) -> None:
         self.problems.append(
-            Problem(self.file, line, f"{path}: {message}" if path else message, rule)
+            Problem(self.file, line, f"{path}: {message}" if path else message, rule, col)
         )
 
-    def check(self, value: Any, spec: Spec, line: int, path: str = "", rule: str = "") -> bool:
+    def check(
+        self,
+        value: Any,
+        spec: Spec,
+        line: int,
+        path: str = "",
+        rule: str = "",
+        raw: str | None = None,
+        col: int = 0,
+    ) -> bool:
+        """Whether `value` fits `spec`; every mismatch is added to `problems` with its line.
+
+        `raw` is the source text of a plain scalar YAML did not read as text (for the YAML 1.1
+        trap hints) and `col` the value's column.
+        """
+        ok = self._check(value, spec, line, path, rule, raw, col)
+        if not ok and self.problems:
+            hint = trap_hint(value, raw)
+            last = self.problems[-1]
+            if hint and hint not in last.message and last.line == line:
+                self.problems[-1] = Problem(
+                    last.file, last.line, f"{last.message}; {hint}", last.rule, last.column
+                )
+        return ok
+
+    def _check(
+        self,
+        value: Any,
+        spec: Spec,
+        line: int,
+        path: str,
+        rule: str,
+        raw: str | None,
+        col: int,
+    ) -> bool:
         if isinstance(spec, Raw | Conditions):
             return True
+        if isinstance(spec, Tagged):
+            pick = spec.tagged if isinstance(value, Mapping) and spec.tag in value else spec.other
+            return self._check(value, pick, line, path, rule, raw, col)
         if isinstance(spec, OneOf):
             first: list[Problem] = []
             for option in spec.options:
@@ -165,20 +220,19 @@ class Checker:
             ok = True
             if "id" in spec.fields and isinstance(value.get("id"), str):
                 rule = value["id"]
+            elif "table" in spec.fields and isinstance(value.get("table"), str):
+                rule = value["table"]
             for key in value:
                 kline = value.line_of(key) if hasattr(value, "line_of") else line
+                kcol = value.col_of(key) if hasattr(value, "col_of") else 0
                 if key not in spec.fields:
-                    near = get_close_matches(str(key), list(spec.fields), n=1, cutoff=0.6)
-                    hint = (
-                        f" (did you mean '{near[0]}'?)"
-                        if near
-                        else f"; allowed: {', '.join(spec.fields)}"
-                    )
-                    self.add(kline, path, f"unknown key '{key}'{hint}", rule)
+                    hint = did_you_mean(key, spec.fields) or f"; allowed: {', '.join(spec.fields)}"
+                    self.add(kline, path, f"unknown key '{key}'{hint}", rule, kcol)
                     ok = False
                     continue
                 sub = f"{path}.{key}" if path else str(key)
-                ok &= self.check(value[key], spec.fields[key].spec, kline, sub, rule)
+                vraw, vcol = _located(value, key)
+                ok &= self.check(value[key], spec.fields[key].spec, kline, sub, rule, vraw, vcol)
             for key, fdef in spec.fields.items():
                 if fdef.required and key not in value:
                     self.add(
@@ -208,10 +262,13 @@ class Checker:
             seen: set[Any] = set()
             for i, item in enumerate(value):
                 iline = value.line_of(i) if hasattr(value, "line_of") else line
-                ok &= self.check(item, spec.item, iline, f"{path}[{i}]", rule)
+                iraw, icol = _located(value, i)
+                ok &= self.check(item, spec.item, iline, f"{path}[{i}]", rule, iraw, icol)
                 if spec.unique and isinstance(item, str | int | float):
                     if item in seen:
-                        self.add(iline, f"{path}[{i}]", f"{_type_name(item)} is listed twice", rule)
+                        self.add(
+                            iline, f"{path}[{i}]", f"{_type_name(item)} is listed twice", rule, icol
+                        )
                         ok = False
                     seen.add(item)
             return ok
@@ -222,13 +279,15 @@ class Checker:
             ok = True
             for key, item in value.items():
                 kline = value.line_of(key) if hasattr(value, "line_of") else line
+                kcol = value.col_of(key) if hasattr(value, "col_of") else 0
                 sub = f"{path}.{key}" if path else str(key)
-                ok &= self.check(key, spec.key, kline, f"{sub} (key)", rule)
-                ok &= self.check(item, spec.value, kline, sub, rule)
+                ok &= self.check(key, spec.key, kline, f"{sub} (key)", rule, col=kcol)
+                vraw, vcol = _located(value, key)
+                ok &= self.check(item, spec.value, kline, sub, rule, vraw, vcol)
             return ok
         if isinstance(spec, Str):
             if not isinstance(value, str) or not value.strip():
-                self.add(line, path, f"expects text, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects text, got {_type_name(value)}", rule, col)
                 return False
             if spec.pattern and not re.fullmatch(spec.pattern, value):
                 self.add(
@@ -245,27 +304,31 @@ class Checker:
                 or not isinstance(value, int | float)
                 or not math.isfinite(value)
             ):
-                self.add(line, path, f"expects a number, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects a number, got {_type_name(value)}", rule, col)
                 return False
             if spec.integer and not isinstance(value, int):
-                self.add(line, path, f"expects a whole number, got {value!r}", rule)
+                self.add(line, path, f"expects a whole number, got {value!r}", rule, col)
                 return False
             if spec.minimum is not None and value < spec.minimum:
-                self.add(line, path, f"must be at least {spec.minimum:g}, got {value!r}", rule)
+                self.add(line, path, f"must be at least {spec.minimum:g}, got {value!r}", rule, col)
                 return False
             if spec.maximum is not None and value > spec.maximum:
-                self.add(line, path, f"must be at most {spec.maximum:g}, got {value!r}", rule)
+                self.add(line, path, f"must be at most {spec.maximum:g}, got {value!r}", rule, col)
                 return False
             return True
         if isinstance(spec, Bool):
             if not isinstance(value, bool):
-                self.add(line, path, f"expects true or false, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects true or false, got {_type_name(value)}", rule, col)
                 return False
             return True
         if isinstance(spec, Date):
             if not isinstance(value, str) or not _DATE.match(value):
                 self.add(
-                    line, path, f"expects a date like 2023-01-01, got {_type_name(value)}", rule
+                    line,
+                    path,
+                    f"expects a date like 2023-01-01, got {_type_name(value)}",
+                    rule,
+                    col,
                 )
                 return False
             import datetime as _dt
@@ -273,7 +336,7 @@ class Checker:
             try:
                 _dt.date.fromisoformat(value)
             except ValueError:
-                self.add(line, path, f"{value!r} is not a real calendar date", rule)
+                self.add(line, path, f"{value!r} is not a real calendar date", rule, col)
                 return False
             return True
         if isinstance(spec, Enum):
@@ -283,8 +346,7 @@ class Checker:
             if not allowed and spec.source:
                 return True  # the defining file failed to load; it reports its own problems
             if not isinstance(value, str) or value not in allowed:
-                near = get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                hint = did_you_mean(value, allowed)
                 what = spec.source.rstrip("s") if spec.source else "value"
                 self.add(
                     line,
@@ -294,7 +356,28 @@ class Checker:
                 )
                 return False
             return True
+        if isinstance(spec, Market):
+            from advisor.rulebook.markets import market_problem
+
+            if not isinstance(value, str):
+                self.add(
+                    line, path, f"expects a market code like IN, got {_type_name(value)}", rule, col
+                )
+                return False
+            msg = market_problem(value)
+            if msg:
+                self.add(line, path, msg, rule, col)
+                return False
+            return True
         raise AssertionError(f"unhandled spec {spec!r}")
+
+
+def _located(container: Any, key: Any) -> tuple[str | None, int]:
+    """The raw text and column of one value of a located mapping or list (None, 0 if unknown)."""
+    raw = container.raw_of(key) if hasattr(container, "raw_of") else None
+    if hasattr(container, "value_at"):
+        return raw, container.value_at(key)[1]
+    return raw, container.col_of(key) if hasattr(container, "col_of") else 0
 
 
 def to_json_schema(
@@ -322,6 +405,13 @@ def to_json_schema(
         }
     if isinstance(spec, OneOf):
         return {"anyOf": [to_json_schema(o, enums, when) for o in spec.options], **doc}
+    if isinstance(spec, Tagged):
+        return {
+            "if": {"type": "object", "required": [spec.tag]},
+            "then": to_json_schema(spec.tagged, enums, when),
+            "else": to_json_schema(spec.other, enums, when),
+            **doc,
+        }
     if isinstance(spec, ListOf):
         out: dict[str, Any] = {
             "type": "array",
@@ -353,6 +443,10 @@ def to_json_schema(
         return out
     if isinstance(spec, Bool):
         return {"type": "boolean", **doc}
+    if isinstance(spec, Market):
+        from advisor.rulebook.markets import codes
+
+        return {"enum": list(codes()), **doc}
     if isinstance(spec, Date):
         return {"type": "string", "format": "date", "pattern": _DATE.pattern, **doc}
     if isinstance(spec, Enum):
@@ -455,12 +549,14 @@ __all__ = [
     "Field",
     "ListOf",
     "MapOf",
+    "Market",
     "Num",
     "Obj",
     "OneOf",
     "Raw",
     "Spec",
     "Str",
+    "Tagged",
     "conditions_schema",
     "to_json_schema",
 ]
