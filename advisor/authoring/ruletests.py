@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.advice.classify import Classifier, UnknownCurrencyError
-from advisor.advice.profile import BrandProfile, profile_from_mapping
+from advisor.advice.profile import PROFILE_SHAPE, BrandProfile, profile_from_mapping
 from advisor.authoring.explain import SKU_FIELDS, SkuFieldError, sku_from_fields
 from advisor.engine.decide import Decision, PolicyEngine, RuleEngine
 from advisor.errors import Problem, ProfileError, TrackrightError
@@ -107,27 +107,7 @@ _SKU_SPECS: dict[str, Any] = {
     ),
 }
 assert set(_SKU_SPECS) == set(SKU_FIELDS)
-_SHARE = OneOf((Num(minimum=0, maximum=1), Enum(nullable=True)))
-_PROFILE = Obj(
-    {
-        "brand": Field(Str()),
-        "markets": Field(ListOf(Str(), unique=True), False, "market codes, e.g. [IN, US]"),
-        "currency": Field(Str()),
-        "verticals": Field(ListOf(Enum(source="verticals"), unique=True)),
-        "monthly_orders": Field(Num(minimum=0, integer=True)),
-        "units_per_order": Field(Num(minimum=0)),
-        "return_rate": Field(_SHARE, False, "null: the vertical's assumed rate (costs.yaml)"),
-        "bad_return_share": Field(_SHARE),
-        "counterfeit_incidents": Field(Num(minimum=0, integer=True)),
-        "warranty_offered": Field(Bool()),
-        "customised_goods": Field(Bool()),
-        "regulated_products": Field(ListOf(Str(), unique=True)),
-        "channels": Field(ListOf(Str(), unique=True), False, "more than one = multi_channel"),
-        "warehouses": Field(Num(minimum=0, integer=True), False, "more than 1 = multi_warehouse"),
-        "price_ranges": Field(Raw()),
-    },
-    doc="brand profile fields (see `trackright` onboarding); unset fields keep their defaults",
-)
+_PROFILE = PROFILE_SHAPE
 _POLICY_EXPECT = Obj(
     {
         "method": Field(Enum(METHODS), False, "the tracking method"),

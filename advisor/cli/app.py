@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from advisor.cli.rules import RULES_OPTION
+from advisor.cli.options import RULES_OPTION
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})

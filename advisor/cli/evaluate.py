@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from advisor.cli.rules import AS_OF_OPTION, RULES_OPTION, profile_option
+from advisor.cli.options import AS_OF_OPTION, RULES_OPTION, profile_option
 from advisor.errors import TrackrightError
 
 TABLE_ROW_LIMIT = 500

@@ -297,7 +297,7 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     return Problem(file, pl, hint, column=pc)
 
 
-def _decode(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+def decode_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -325,7 +325,7 @@ def load_located(path: str | Path, display: str | None = None) -> tuple[Any, lis
         data_bytes = p.read_bytes()
     except OSError as exc:
         return None, [Problem(name, 1, f"cannot read the file ({exc.strerror})")]
-    text, problems = _decode(data_bytes, name)
+    text, problems = decode_bytes(data_bytes, name)
     if text is None:
         return None, problems
     return load_text(text, name)
@@ -362,6 +362,7 @@ __all__ = [
     "LocDict",
     "LocList",
     "char_name",
+    "decode_bytes",
     "invisible_characters",
     "load_located",
     "load_text",
