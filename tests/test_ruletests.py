@@ -156,7 +156,8 @@ cases:
     assert "no rule 'mobile-phone' in the rulebook (did you mean 'mobile-phones'?)" in str(
         err.value
     )
-    assert err.value.problems[0].line == 2
+    # #14.10: at the `rule:` itself, not at the case that holds it
+    assert (err.value.problems[0].line, err.value.problems[0].column) == (4, 20)
 
 
 def test_row_with_wrong_number_of_values_is_reported(book, tmp_path):

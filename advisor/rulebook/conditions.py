@@ -47,6 +47,7 @@ class FactSpec:
     values: tuple[str, ...] = ()
     minimum: float | None = None  # numbers: the smallest value the fact can take (for lint)
     maximum: float | None = None
+    unknown: bool = False  # enum values unknown: the file defining them failed to load
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +296,8 @@ class ConditionParser:
                 values = value
             ok = True
             for v in values:
+                if spec.unknown and isinstance(v, str):
+                    continue  # the defining file reports its own problem; no cascade here
                 if not isinstance(v, str) or v not in spec.values:
                     ok = False
                     bad(

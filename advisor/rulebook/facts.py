@@ -18,8 +18,20 @@ def policy_facts(
 ) -> dict[str, FactSpec]:
     """The facts policy rules may test; classification and the brand profile fill them."""
     specs = [
-        FactSpec("vertical", "enum", "the SKU's vertical (classification.yaml)", verticals),
-        FactSpec("value_band", "enum", "the SKU's value band within its vertical", bands),
+        FactSpec(
+            "vertical",
+            "enum",
+            "the SKU's vertical (classification.yaml)",
+            verticals,
+            unknown=not verticals,
+        ),
+        FactSpec(
+            "value_band",
+            "enum",
+            "the SKU's value band within its vertical",
+            bands,
+            unknown=not bands,
+        ),
         FactSpec("unit_value", "number", "unit price in the base currency", minimum=0),
         FactSpec("regulated", "bool", "at least one regulation applies"),
         FactSpec("regulation", "set", "ids of the regulations that apply", regulations),

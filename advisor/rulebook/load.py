@@ -86,6 +86,15 @@ def _display(root: Path, name: str) -> str:
         return str(p)
 
 
+_EMPTY = {
+    "classification.yaml": (
+        "the file is empty: the rulebook needs its verticals and value bands here, so nothing "
+        "that names a vertical or a band can be checked (copy a working one with "
+        "`trackright rules init DIR`)"
+    ),
+}
+
+
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """Load and validate the whole rulebook; raise RulebookError listing every problem."""
     root = resolve_rules_dir(path)
@@ -114,7 +123,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         data, found = load_located(fpath, display)
         problems.extend(found)
         if data is None and not found:
-            problems.append(Problem(display, 1, "the file is empty"))
+            problems.append(Problem(display, 1, _EMPTY.get(fname, "the file is empty")))
         docs[fname] = data
 
     enums: dict[str, tuple[str, ...]] = {}
