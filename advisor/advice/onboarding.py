@@ -22,7 +22,6 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ import yaml
 
 from advisor.advice.profile import BrandProfile, profile_from_mapping
 from advisor.errors import Problem, TrackrightError
+from advisor.rulebook.suggest import did_you_mean, nearest
 
 KINDS = (
     "text",
@@ -638,7 +638,7 @@ class _Loader:
             near[0]
             for k, _ in node.value
             if k.value not in _QUESTION_KEYS
-            and (near := get_close_matches(str(k.value), _QUESTION_KEYS, n=1))
+            and (near := [nearest(str(k.value), _QUESTION_KEYS)])[0]
         }
         for required in ("kind", "prompt", "why"):
             if required not in items and required not in typos:
@@ -1182,8 +1182,7 @@ _PARSERS = {
 
 
 def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    near = get_close_matches(word, list(known), n=1)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    return did_you_mean(word, known)
 
 
 def _scalar(node: yaml.Node) -> Any:

@@ -158,10 +158,9 @@ def profile_from_mapping(data: dict[str, Any], source: str = "<profile>") -> Bra
     values: dict[str, Any] = {}
     for key, raw in data.items():
         if key not in _FIELDS:
-            from difflib import get_close_matches
+            from advisor.rulebook.suggest import did_you_mean
 
-            near = get_close_matches(str(key), list(_FIELDS), n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            hint = did_you_mean(key, _FIELDS)
             raise ProfileError(f"{source}: unknown profile key '{key}'{hint}")
         values[key] = _coerce(key, raw, source)
     return BrandProfile(**values)

@@ -427,8 +427,11 @@ class Explainer:
             why = f"market {reg.jurisdiction} is not in the profile's markets ({', '.join(self.profile.markets) or 'none'})"
         elif reg.effective_from > self.as_of.isoformat():
             why = f"in force from {reg.effective_from}, after {self.as_of.isoformat()}"
-        elif reg.hsn:
+        elif reg.hsn and not any(rec.hsn.startswith(p) for p in reg.hsn):
             why = f"only for HSN {', '.join(reg.hsn)}; this SKU's HSN is {rec.hsn or 'missing'}"
+        elif reg.scope is not None:
+            tests = "; ".join(show_test(t) for t in reg.scope.tests())
+            why = f"only where {tests} (applies_to.when, {reg.file}:{reg.line})"
         else:
             why = "does not apply"
         return "floor n/a", "does not apply: " + why

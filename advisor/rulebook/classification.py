@@ -28,7 +28,9 @@ def _classification(docs, names, checked, problems) -> Classification | None:
             problems.append(
                 Problem(
                     file,
-                    vline,
+                    raw_bands.line_of(bands[0])
+                    if bands[0] in raw_bands
+                    else v.line_of("value_bands"),
                     f"verticals.{vid}.value_bands: the lowest band '{bands[0]}' must start at 0 so every price has a band",
                 )
             )
@@ -53,12 +55,13 @@ def _classification(docs, names, checked, problems) -> Classification | None:
         )
     seen_hsn: dict[str, str] = {}
     for vid, vert in verticals.items():
-        for prefix in vert.hsn:
+        hsn_items = doc["verticals"][vid].get("hsn") or ()
+        for i, prefix in enumerate(vert.hsn):
             if prefix in seen_hsn:
                 problems.append(
                     Problem(
                         file,
-                        vert.line,
+                        hsn_items.line_of(i) if hasattr(hsn_items, "line_of") else vert.line,
                         f"verticals.{vid}.hsn: prefix {prefix} is also listed under {seen_hsn[prefix]}; an HSN prefix can identify only one vertical",
                     )
                 )

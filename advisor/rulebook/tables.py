@@ -69,6 +69,8 @@ def compile_table(
     priority = int(table["priority"])
     outcome_keys = tuple(then_spec.fields)
     known = (*TEXT_COLUMNS, *facts, *outcome_keys)
+    if len(set(map(str, columns))) != len(columns):
+        return None  # a column named twice: the file check reported it
     ok = True
     for i, name in enumerate(columns):
         if name not in known:
@@ -169,6 +171,18 @@ def _row(tid, r, row, columns, file, facts, then_spec, parser, checker, problems
             continue
         value, line, colno, raw = cells[col]
         if col == "description" and value in ANY_CELL:
+            continue
+        if isinstance(value, Mapping):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"{where}{col}: a ':' followed by a space made YAML read this text as a key; "
+                    "put the text in quotes",
+                    rid,
+                    colno,
+                )
+            )
             continue
         shape = _ID if col == "id" else Str()
         sub = Checker(file, checker.enums)

@@ -70,6 +70,29 @@ class LocList(list):
         return raw[index] if index < len(raw) else None
 
 
+_DIGITS3 = re.compile(r"\d{3}")
+
+
+def _split_number(loader: Any, before: yaml.Node | None, node: yaml.Node) -> None:
+    """Note `30,000` inside [ ] or { }, which YAML reads as two entries (30 and 000)."""
+    text = getattr(loader, "source_text", None)
+    if (
+        text is None
+        or before is None
+        or not isinstance(node, yaml.ScalarNode)
+        or not isinstance(before, yaml.ScalarNode)
+        or node.style is not None
+        or not _DIGITS3.fullmatch(str(node.value))
+        or not re.fullmatch(r"[-+]?\d+(?:\.\d+)?", str(before.value))
+    ):
+        return
+    if text[before.end_mark.index : node.start_mark.index] == ",":
+        whole = f"{before.value},{node.value}"
+        found = getattr(loader, "split_numbers", None)
+        if found is not None:
+            found.append((before.start_mark.line + 1, before.start_mark.column + 1, whole))
+
+
 def _raw(node: yaml.Node, value: Any) -> str | None:
     if isinstance(node, yaml.ScalarNode) and node.style is None and not isinstance(value, str):
         return str(node.value)
@@ -86,7 +109,10 @@ def _construct_mapping(loader: _LocLoader, node: yaml.MappingNode) -> LocDict:
     out.line = node.start_mark.line + 1
     out.col = node.start_mark.column + 1
     out.key_lines, out.key_cols, out.value_pos, out.raw = {}, {}, {}, {}
+    before: yaml.Node | None = None
     for key_node, value_node in node.value:
+        _split_number(loader, before, key_node)
+        before = value_node
         key = loader.construct_object(key_node, deep=True)
         if key in out.key_lines:
             dup = getattr(loader, "duplicates", None)
@@ -104,6 +130,8 @@ def _construct_mapping(loader: _LocLoader, node: yaml.MappingNode) -> LocDict:
 
 
 def _construct_sequence(loader: _LocLoader, node: yaml.SequenceNode) -> LocList:
+    for before, child in zip(node.value, node.value[1:], strict=False):
+        _split_number(loader, before, child)
     values = [loader.construct_object(child, deep=True) for child in node.value]
     out = LocList(values)
     out.line = node.start_mark.line + 1
@@ -247,6 +275,51 @@ def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 0)
 
 
+def multiline_quotes(text: str) -> list[tuple[int, int, int | None]]:
+    """Quoted texts that open on one line and close on a later one (or never): (line, col, end).
+
+    Legal YAML, but in a rules file almost always a quote someone forgot to close, which PyYAML
+    only notices many lines later, where the next quote character happens to be.
+    """
+    out: list[tuple[int, int, int | None]] = []
+    quote, start = "", (0, 0)
+    line, col = 1, 0
+    prev = "\n"
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        col += 1
+        if ch == "\n":
+            line, col = line + 1, 0
+            prev = ch
+            i += 1
+            continue
+        if quote:
+            if quote == "'" and ch == "'" and i + 1 < n and text[i + 1] == "'":
+                i += 2
+                col += 1
+                continue
+            if quote == '"' and ch == "\\":
+                i += 2
+                col += 1
+                continue
+            if ch == quote:
+                if line != start[0]:
+                    out.append((start[0], start[1], line))
+                quote = ""
+        elif ch == "#" and prev in " \t\n":
+            while i < n and text[i] != "\n":
+                i += 1
+            continue
+        elif ch in "'\"" and prev in " \t\n[{,:-":
+            quote, start = ch, (line, col)
+        prev = ch
+        i += 1
+    if quote:
+        out.append((start[0], start[1], None))
+    return out
+
+
 def syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     """One Problem for a YAML syntax error, at the line where the mistake is, naming both ends.
 
@@ -272,6 +345,18 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
             f"the quoted text that opens here (column {cc}) is never closed: YAML read on to "
             f"line {pl} and gave up ({problem}); add the closing quote",
             column=cc,
+        )
+    opened = [q for q in multiline_quotes(text) if q[0] < pl and (q[2] is None or q[2] <= pl)]
+    if opened:
+        ql, qc, qend = opened[-1]
+        return Problem(
+            file,
+            ql,
+            f"the quoted text that opens here (column {qc}) does not close on this line: YAML "
+            f"read on to line {qend or pl}"
+            + (f" (the next quote), gave up at line {pl}" if qend and qend != pl else "")
+            + f" ({problem}); add the closing quote on this line",
+            column=qc,
         )
     for what, opener, closer in (("flow sequence", "[", "]"), ("flow mapping", "{", "}")):
         if exc.context_mark is not None and what in context:
@@ -336,6 +421,8 @@ def load_text(text: str, name: str) -> tuple[Any, list[Problem]]:
     hidden = invisible_characters(text, name)
     loader = _LocLoader(text)
     loader.duplicates = []  # type: ignore[attr-defined]
+    loader.split_numbers = []  # type: ignore[attr-defined]
+    loader.source_text = text  # type: ignore[attr-defined]
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
@@ -355,6 +442,18 @@ def load_text(text: str, name: str) -> tuple[Any, list[Problem]]:
         )
         for key, line, first in loader.duplicates  # type: ignore[attr-defined]
     ]
+    split = [
+        Problem(
+            name,
+            line,
+            f"{whole} inside [ ] or {{ }} is read as two entries ({whole.replace(',', ' and ')}): "
+            f"drop the thousands separator: write {whole.replace(',', '')}",
+            column=col,
+        )
+        for line, col, whole in loader.split_numbers  # type: ignore[attr-defined]
+    ]
+    if split:
+        return None, hidden + split
     return data, problems
 
 

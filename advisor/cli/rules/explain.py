@@ -88,11 +88,11 @@ def _print_explanation(ex, brief: bool) -> None:
         f"Decision: [{style}]{d.method.upper()}[/{style}]{cap}{qc} — by {escape(d.rule)}: "
         f"{escape(d.reason)}"
     )
+    if brief:
+        _print_brief(con, ex)
+        return
     con.print("[bold]Rules[/bold]")
     for t in ex.traces:
-        failed = t.failed()
-        if brief and not t.matched and len(failed) > 1:
-            continue
         mark = "[green]✓[/green]" if t.matched else "[red]✗[/red]"
         kind = "floor" if t.rule.kind == "regulatory" else f"p{t.rule.priority}"
         role = {"won": "[bold green]WON[/bold green]", "floor raised": "[bold]RAISED[/bold]"}.get(
@@ -124,3 +124,30 @@ def _print_explanation(ex, brief: bool) -> None:
     for w in ex.what_ifs:
         con.print(f"  would be {escape(w.method)} if {escape(w.change)} (rule {escape(w.rule)})")
     con.print(f"[dim]rulebook {escape(ex.rulebook)}[/dim]")
+
+
+def _print_brief(con, ex) -> None:
+    """The decision in a few lines: the rules that matched, near misses, the nearest boundary."""
+    from rich.markup import escape
+
+    for t in ex.traces:
+        where = f"{t.rule.file}:{t.rule.line}"
+        if t.matched and t.rule.kind != "regulatory":
+            role = "won" if t.role == "won" else "lost"
+            con.print(f" ✓ {escape(t.rule.id)} (p{t.rule.priority}, {escape(where)}) {role}")
+        elif t.matched:
+            con.print(f" ✓ {escape(t.rule.id)} (floor, {escape(where)}) {escape(t.role)}")
+        elif (
+            t.rule.kind != "regulatory"
+            and len(t.failed()) == 1
+            and t.failed()[0].test.fact != "vertical"  # another vertical's rule is no near miss
+        ):
+            con.print(
+                f" ✗ {escape(t.rule.id)} (p{t.rule.priority}, {escape(where)}) near miss: "
+                f"only {escape(t.failed()[0].text)} failed"
+            )
+    if ex.fallback_used:
+        con.print(" fallback decided: no business rule matched")
+    if ex.boundaries:
+        b = ex.boundaries[0]
+        con.print(f" nearest boundary: {escape(b.text)} (rule {escape(b.rule)})")
