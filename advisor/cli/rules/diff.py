@@ -68,9 +68,9 @@ def diff_cmd(
     behind each flip, SKUs whose captures changed, the rules that were added, removed or
     changed, and the monthly cost of each rulebook's plan.
 
-    OLD and NEW are rules folders, or versions the tracker accepted (`rules history`: a
-    number such as 3, a hash prefix or a tag), so an auditor can compare the policy in force
-    on a date with today's.
+    OLD and NEW are rules folders, `bundled` (the rules installed with trackright), or versions
+    the tracker accepted (`rules history`: a number such as 3, a hash prefix or a tag), so an
+    auditor can compare the policy in force on a date with today's.
 
     Exits 1 when more SKUs flip than --max-flips, 2 when a rulebook or the catalog is broken.
 
@@ -182,6 +182,10 @@ def _rulebook(ref: str, store: Path):
     path = Path(ref)
     if path.is_dir():
         return load_rulebook(path)
+    if ref == "bundled":
+        from advisor.rulebook.load import bundled_rules_dir
+
+        return load_rulebook(bundled_rules_dir())
     folder = history_folder(store)
     entry = find(folder, ref)
     if entry is None:
