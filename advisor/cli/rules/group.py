@@ -15,6 +15,7 @@ _COMMANDS = {
     "schema": ("advisor.cli.rules.schema", "schema_cmd"),
     "init": ("advisor.cli.rules.schema", "init_cmd"),
     "history": ("advisor.cli.rules.history", "history_cmd"),
+    "table": ("advisor.cli.rules.table", "table_cmd"),
 }
 
 
