@@ -17,6 +17,7 @@ from typing import Any
 from advisor.advice.profile import PROFILE_SHAPE, profile_from_mapping
 from advisor.authoring.explain import SKU_FIELDS
 from advisor.errors import Problem, ProfileError, TrackrightError
+from advisor.rulebook.emit import to_json_schema
 from advisor.rulebook.load import (
     CAPTURES,
     FLAGS,
@@ -38,7 +39,6 @@ from advisor.rulebook.shapes import (
     OneOf,
     Raw,
     Str,
-    to_json_schema,
 )
 from advisor.rulebook.suggest import did_you_mean
 from advisor.rulebook.yamlsrc import LocDict, load_located, trap_hint

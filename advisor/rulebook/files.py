@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.rulebook.emit import conditions_schema, to_json_schema
 from advisor.rulebook.facts import scope_facts
 from advisor.rulebook.model import FILES, HIT_POLICIES, RULE_KINDS, TABLE_HIT_POLICIES, Rulebook
 from advisor.rulebook.shapes import (
@@ -25,8 +26,6 @@ from advisor.rulebook.shapes import (
     Raw,
     Str,
     Tagged,
-    conditions_schema,
-    to_json_schema,
 )
 from tracker.vocabulary import CAPTURES, FLAGS, METHODS, VERDICTS
 

@@ -48,8 +48,8 @@ LONG_FORM = """\
 """
 
 
-def _as_long_form(copy) -> None:
-    path = copy.root / "policy.yaml"
+def _as_long_form(root) -> None:
+    path = root / "policy.yaml"
     text = path.read_text(encoding="utf-8")
     start = text.index("  - table: vertical-defaults")
     end = text.index("  - id: warranty-serial")
@@ -71,9 +71,7 @@ def test_a_table_compiles_to_the_rules_of_the_long_form(minibook, tmp_path):
 
     long_root = tmp_path / "long"
     shutil.copytree(minibook.root, long_root)
-    from conftest import RulesCopy
-
-    _as_long_form(RulesCopy(long_root))
+    _as_long_form(long_root)
     long_book = load_rulebook(long_root)
     a = {r.id: r for r in table_book.policy.rules}
     b = {r.id: r for r in long_book.policy.rules}
