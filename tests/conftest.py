@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from advisor_helpers import ROOT, RULES
+from advisor_helpers import MINIBOOK, ROOT, RULES
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +50,14 @@ def rules_copy(tmp_path: Path) -> RulesCopy:
     """A fresh copy of rules/ in a temp folder."""
     dst = tmp_path / "rules"
     shutil.copytree(RULES, dst)
+    return RulesCopy(dst)
+
+
+@pytest.fixture
+def minibook(tmp_path: Path) -> RulesCopy:
+    """A fresh copy of the suite's own small rulebook (tests/data/minibook) in a temp folder."""
+    dst = tmp_path / "minibook"
+    shutil.copytree(MINIBOOK, dst)
     return RulesCopy(dst)
 
 

@@ -131,7 +131,7 @@ cases:
     )
     result = run("rules", "test", str(path), "--rules", str(ROOT / "rules"))
     assert result.exit_code == 2
-    assert f"{path}:4: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
+    assert f"{path}:4:14: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
         result.stderr
     )
     bad_yaml = write(tmp_path, "cases:\n  - name: x\n   sku: {}\n", "bad.yaml")
@@ -156,7 +156,8 @@ cases:
     assert "no rule 'mobile-phone' in the rulebook (did you mean 'mobile-phones'?)" in str(
         err.value
     )
-    assert err.value.problems[0].line == 2
+    # #14.10: at the `rule:` itself, not at the case that holds it
+    assert (err.value.problems[0].line, err.value.problems[0].column) == (4, 20)
 
 
 def test_row_with_wrong_number_of_values_is_reported(book, tmp_path):

@@ -150,12 +150,20 @@ def policy() -> None:
 def policy_import(ctx: click.Context, file: Path) -> None:
     """Take every SKU's decision from an evaluate output file (CSV, JSON or JSON Lines)."""
     snapshots = read_policy_file(file)
-    n = _tracker(ctx).set_policies(snapshots)
+    tracker = _tracker(ctx)
+    n = tracker.set_policies(snapshots)
     counts: dict[str, int] = {}
     for s in snapshots:
         counts[s.method] = counts.get(s.method, 0) + 1
     summary = ", ".join(f"{m} {c}" for m, c in sorted(counts.items()))
     _console().print(f"Imported {n} SKU decision(s): {summary}")
+    from advisor.authoring.history import record_import
+
+    note = record_import(
+        {s.rulebook_version for s in snapshots}, ctx.obj.get("rules"), tracker.store.path, file
+    )
+    if note:
+        click.echo(note, err=not note.startswith("Rulebook"))
 
 
 @policy.command("set")
