@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,6 +35,13 @@ class RulesCopy:
         line = text[: text.index(old)].count("\n") + 1
         path.write_text(text.replace(old, new), encoding="utf-8")
         return line
+
+    def row(self, name: str, rule_id: str) -> str:
+        """The line of a decision-table row (the rule `rule_id`), to edit or drop with `edit`."""
+        text = (self.root / name).read_text(encoding="utf-8")
+        found = re.findall(rf"^ +- +\[{re.escape(rule_id)}, .*\n", text, re.M)
+        assert len(found) == 1, f"{len(found)} table rows of rule {rule_id} in {name}"
+        return found[0]
 
     def append(self, name: str, text: str) -> int:
         """Append text to a file; return the line number of its first line."""

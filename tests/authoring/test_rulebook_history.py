@@ -24,11 +24,8 @@ def test_policy_import_records_the_rulebook_and_history_lists_it(tmp_path, monke
     assert run("evaluate", str(CATALOG), "-o", "d1.json").exit_code in (0, 1)
     out = run("track", "policy", "import", "d1.json")
     assert "recorded v1" in out.output
-    rules_copy.edit(
-        "policy.yaml",
-        "value_band: low}\n    then: {method: batch, capture: [lot]}\n    reason: A low-value accessory",
-        "value_band: low}\n    then: {method: lpn}\n    reason: A low-value accessory",
-    )
+    row = rules_copy.row("policy.yaml", "electronics-accessories-low")
+    rules_copy.edit("policy.yaml", row, row.replace(" batch,  [lot],", " lpn,    -,    "))
     run("evaluate", str(CATALOG), "--rules", str(rules_copy.root), "-o", "d2.json")
     assert (
         "recorded v2"
@@ -55,11 +52,8 @@ def test_rules_diff_takes_a_stored_version_as_old(tmp_path, monkeypatch, rules_c
     monkeypatch.chdir(tmp_path)
     run("evaluate", str(CATALOG), "-o", "d1.json")
     run("track", "policy", "import", "d1.json")
-    rules_copy.edit(
-        "policy.yaml",
-        "value_band: low}\n    then: {method: batch, capture: [lot]}\n    reason: A low-value accessory",
-        "value_band: low}\n    then: {method: lpn}\n    reason: A low-value accessory",
-    )
+    row = rules_copy.row("policy.yaml", "electronics-accessories-low")
+    rules_copy.edit("policy.yaml", row, row.replace(" batch,  [lot],", " lpn,    -,    "))
     result = run(
         "rules", "diff", "1", str(rules_copy.root), "--catalog", str(CATALOG), "--format", "json"
     )

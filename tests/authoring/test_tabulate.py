@@ -36,8 +36,15 @@ def _same(a, b) -> bool:
     )
 
 
-def test_the_vertical_defaults_as_a_table_decide_the_same(rules_copy):
-    """Print the priority-100 rules as a table, paste it in their place: the rules are unchanged."""
+def test_the_bundled_vertical_defaults_are_a_table(book):
+    """Every priority-100 rule that a row can say is a row of `vertical-defaults`."""
+    defaults = [r for r in book.policy.rules if r.priority == 100]
+    assert [r.id for r in defaults if not r.table] == [r.id for r in defaults if r.condition.any_of]
+    assert {r.table for r in defaults if r.table} == {"vertical-defaults"}
+
+
+def test_a_block_of_rules_as_a_table_decides_the_same(rules_copy):
+    """Print the priority-350 rules as a table, paste it in their place: the rules are unchanged."""
     result = CliRunner().invoke(
         cli,
         [
@@ -46,16 +53,18 @@ def test_the_vertical_defaults_as_a_table_decide_the_same(rules_copy):
             "--rules",
             str(rules_copy.root),
             "--priority",
-            "100",
+            "350",
             "--name",
-            "vertical-defaults",
+            "warranty",
         ],
     )
     assert result.exit_code == 0, result.output
     before = load_rulebook(rules_copy.root)
     ids = set(re.findall(r"^      -\s+\[([a-z0-9_.-]+),", result.stdout, re.M))
-    assert ids == {
-        r.id for r in before.policy.rules if r.priority == 100 and not r.condition.any_of
+    assert len(ids) > 1 and ids == {
+        r.id
+        for r in before.policy.rules
+        if r.priority == 350 and not r.condition.any_of and not r.table
     }
     path = rules_copy.root / "policy.yaml"
     text = _drop_rules(path.read_text(encoding="utf-8"), ids)
@@ -66,5 +75,5 @@ def test_the_vertical_defaults_as_a_table_decide_the_same(rules_copy):
     b = {r.id: r for r in after.policy.rules}
     assert a.keys() == b.keys()
     assert all(_same(a[k], b[k]) for k in a)
-    assert all(b[k].table == "vertical-defaults" for k in ids)
+    assert all(b[k].table == "warranty" for k in ids)
     assert CliRunner().invoke(cli, ["rules", "test", str(rules_copy.root)]).exit_code == 0
