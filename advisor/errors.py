@@ -29,9 +29,10 @@ class Problem:
     line: int
     message: str
     rule: str = ""
+    column: int = 0  # 1-based; 0 when only the line is known
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:"
+        where = f"{self.file}:{self.line}:" + (f"{self.column}:" if self.column else "")
         who = f" rule {self.rule}:" if self.rule else ""
         return f"{where}{who} {self.message}"
 
@@ -40,7 +41,7 @@ class RulebookError(TrackrightError, ValueError):
     """The rulebook failed validation; `problems` lists every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: (p.file, p.line))
+        self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column))
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the rulebook"
         super().__init__("\n".join(str(p) for p in self.problems) + f"\n{head}")

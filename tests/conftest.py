@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from advisor_helpers import ROOT, RULES
+from advisor_helpers import MINIBOOK, ROOT, RULES
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +36,13 @@ class RulesCopy:
         path.write_text(text.replace(old, new), encoding="utf-8")
         return line
 
+    def row(self, name: str, rule_id: str) -> str:
+        """The line of a decision-table row (the rule `rule_id`), to edit or drop with `edit`."""
+        text = (self.root / name).read_text(encoding="utf-8")
+        found = re.findall(rf"^ +- +\[{re.escape(rule_id)}, .*\n", text, re.M)
+        assert len(found) == 1, f"{len(found)} table rows of rule {rule_id} in {name}"
+        return found[0]
+
     def append(self, name: str, text: str) -> int:
         """Append text to a file; return the line number of its first line."""
         path = self.root / name
@@ -50,6 +58,14 @@ def rules_copy(tmp_path: Path) -> RulesCopy:
     """A fresh copy of rules/ in a temp folder."""
     dst = tmp_path / "rules"
     shutil.copytree(RULES, dst)
+    return RulesCopy(dst)
+
+
+@pytest.fixture
+def minibook(tmp_path: Path) -> RulesCopy:
+    """A fresh copy of the suite's own small rulebook (tests/data/minibook) in a temp folder."""
+    dst = tmp_path / "minibook"
+    shutil.copytree(MINIBOOK, dst)
     return RulesCopy(dst)
 
 

@@ -269,7 +269,7 @@ def test_a_profile_column_mapping_with_an_unknown_field_names_the_profile(tmp_pa
 
     path = tmp_path / "brand.yaml"
     path.write_text("columns: {skew: ItemKey}\n", encoding="utf-8")
-    with pytest.raises(ProfileError, match=r"brand.yaml: columns: unknown field 'skew'.*'sku'"):
+    with pytest.raises(ProfileError, match=r"brand.yaml:1: columns: unknown field 'skew'.*'sku'"):
         load_profile(path)
 
 

@@ -248,15 +248,12 @@ def test_a_taxonomy_path_under_two_verticals_is_an_error(rules_copy):
 
 def test_none_is_only_for_verticals_that_are_not_stock(rules_copy):
     """`method: none` for a stock vertical is refused at its line, with the fix."""
-    line = rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
-        "    when: {vertical: books}\n    then: {method: none}",
-    )
+    row = rules_copy.row("policy.yaml", "books")
+    line = rules_copy.edit("policy.yaml", row, row.replace(" batch,  [lot],", " none,   -,    "))
     with pytest.raises(RulebookError) as err:
         load_rulebook(rules_copy.root)
     text = str(err.value)
-    assert f"policy.yaml:{line + 1}:" in text and "only for verticals marked `stock: false`" in text
+    assert f"policy.yaml:{line}:" in text and "only for verticals marked `stock: false`" in text
 
 
 def test_evidence_weights_are_rule_data(rules_copy):

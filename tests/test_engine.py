@@ -256,11 +256,7 @@ def test_regulation_applies_only_in_its_market_and_from_its_date(book, engine):
 
 def test_regulatory_floor_raises_the_fallback(rules_copy):
     """With no business rule for phones, the fallback's batch is raised to serial by the IMEI floor."""
-    rules_copy.edit(
-        "policy.yaml",
-        "  - id: mobile-phones\n    priority: 100\n    when: {vertical: mobile_phones}",
-        "  - id: mobile-phones\n    priority: 100\n    when: {vertical: mobile_phones, unit_value: {lt: 0}}",
-    )
+    rules_copy.edit("policy.yaml", rules_copy.row("policy.yaml", "mobile-phones"), "")
     book = load_rulebook(rules_copy.root)
     eng = PolicyEngine(book.policy, "floor")
     try:
@@ -281,11 +277,7 @@ def test_regulatory_captures_are_added_to_the_winner(book, engine):
 
 def test_unmatched_sku_gets_the_declared_fallback(rules_copy):
     """A SKU no rule matches gets the rulebook's fallback, marked as such."""
-    rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: general, value_band: low}",
-        "    when: {vertical: general, value_band: low, has_gtin: true}",
-    )
+    rules_copy.edit("policy.yaml", rules_copy.row("policy.yaml", "general-low"), "")
     book = load_rulebook(rules_copy.root)
     eng = PolicyEngine(book.policy, "fb")
     try:

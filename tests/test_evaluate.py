@@ -277,7 +277,8 @@ def test_missing_file_exit_2(cli, tmp_path):
 
 def test_broken_rulebook_exit_2(cli, rules_copy):
     """Evaluating with a broken rulebook stops before reading the catalog, with file:line."""
-    rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    row = rules_copy.row("policy.yaml", "books")
+    rules_copy.edit("policy.yaml", row, row.replace(" books,", " bookz,"))
     r = cli("evaluate", str(SAMPLES / "food_brand.jsonl"), "--rules", str(rules_copy.root))
     assert r.returncode == 2 and "policy.yaml:" in r.stderr and "bookz" in r.stderr
 

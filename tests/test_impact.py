@@ -56,16 +56,10 @@ def test_band_edit_flips_skus_and_names_the_cause(book, rules_copy):
 
 def test_rule_changes_ignore_moves_and_equivalent_spellings(book, rules_copy):
     """A rule written `[high]` instead of `high` is unchanged; a new `then` and a new rule show."""
-    rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: home, value_band: high}",
-        "    when: {vertical: home, value_band: [high]}",
-    )
-    rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot, expiry]}",
-    )
+    row = rules_copy.row("policy.yaml", "home-premium")
+    rules_copy.edit("policy.yaml", row, row.replace(" high, ", " [high],"))
+    row = rules_copy.row("policy.yaml", "books")
+    rules_copy.edit("policy.yaml", row, row.replace(" [lot],        ", " [lot, expiry],"))
     rules_copy.append(
         "policy.yaml",
         "  - id: rare-books\n    priority: 150\n    when: {vertical: books, value_band: premium}\n"

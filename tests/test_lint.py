@@ -57,10 +57,12 @@ def test_shadowed_rule_is_a_warning_at_its_line(rules_copy):
         "    when: {vertical: electronics, value_band: premium, unit_value: {gte: 60000}}\n"
         "    then: {method: lpn}\n    reason: x\n",
     )
-    findings = lint_rulebook(load_rulebook(rules_copy.root))
+    book = load_rulebook(rules_copy.root)
+    findings = lint_rulebook(book)
     (f,) = [f for f in findings if f.code == "shadowed"]
     assert (f.line, f.subject, f.severity) == (line, "rule premium-gadgets", "warning")
-    assert "electronics-serial (priority 100, line 47)" in f.message
+    at = next(r.line for r in book.policy.rules if r.id == "electronics-serial")
+    assert f"electronics-serial (priority 100, line {at})" in f.message
 
 
 def test_contradiction_is_an_error_and_tautology_a_warning(rules_copy):
@@ -84,11 +86,7 @@ def test_contradiction_is_an_error_and_tautology_a_warning(rules_copy):
 
 def test_gap_only_the_fallback_decides_is_found(rules_copy):
     """Taking the furniture-high rule away leaves that band to the fallback (regulated or not)."""
-    rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: furniture, value_band: high}\n",
-        "    when: {vertical: home, value_band: high, has_gtin: true}\n",
-    )
+    rules_copy.edit("policy.yaml", rules_copy.row("policy.yaml", "furniture-high"), "")
     gaps = [f for f in lint_rulebook(load_rulebook(rules_copy.root)) if f.code == "gap"]
     assert [f.message.split(":")[0] for f in gaps] == [
         "vertical furniture, band high",
@@ -102,11 +100,7 @@ def test_gap_only_the_fallback_decides_is_found(rules_copy):
 
 def test_catalog_findings_list_unused_rules_and_fallback_skus(rules_copy):
     """With a catalog: rules no SKU triggers are info, SKUs only the fallback decides warnings."""
-    rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: electronics, value_band: low}\n",
-        "    when: {vertical: electronics, value_band: low, unit_value: {lt: 300}}\n",
-    )
+    rules_copy.edit("policy.yaml", rules_copy.row("policy.yaml", "electronics-accessories-low"), "")
     result = run(
         "rules",
         "lint",

@@ -462,7 +462,8 @@ HEAD = "version: 1\nquestions:\n  - id: brand\n    kind: text\n    prompt: Name?
             7,
             "question brand: id already used by the question on line 3",
         ),
-        ("    kind: [oops\n", 8, "not valid YAML"),
+        # #14.6: reported where the list opens (line:column), not where YAML gave up
+        ("    kind: [oops\n", "7:11", "the '[' at column 11 is not closed"),
     ],
 )
 def test_yaml_problems_are_reported_with_file_and_line(tmp_path, tail, line, message):

@@ -31,8 +31,8 @@ def test_tab_indentation_is_reported_with_its_line(rules_copy):
     """A tab used for indentation names the line and says to use spaces."""
     line = rules_copy.edit(
         "policy.yaml",
-        "    priority: 100\n    when: {vertical: books}",
-        "    priority: 100\n\twhen: {vertical: books}",
+        "    priority: 100\n    columns: [",
+        "    priority: 100\n\tcolumns: [",
     )
     p = one(problems_for(rules_copy), "policy.yaml", "tab")
     assert f"policy.yaml:{line + 1}:" in p
@@ -41,7 +41,9 @@ def test_tab_indentation_is_reported_with_its_line(rules_copy):
 def test_bad_indentation_is_reported_with_its_line(rules_copy):
     """A key indented out of line with its siblings is a located syntax problem."""
     line = rules_copy.edit(
-        "policy.yaml", "  - id: books\n    priority: 100", "  - id: books\n      priority: 100"
+        "policy.yaml",
+        "  - table: vertical-defaults\n    hit_policy: unique",
+        "  - table: vertical-defaults\n      hit_policy: unique",
     )
     p = one(problems_for(rules_copy), "policy.yaml")
     assert f"policy.yaml:{line + 1}:" in p
@@ -51,14 +53,14 @@ def test_bad_indentation_is_reported_with_its_line(rules_copy):
 def test_unknown_key_suggests_the_right_one(rules_copy):
     """A misspelt key gets a did-you-mean with the key's own line."""
     line = rules_copy.edit(
-        "policy.yaml", "  - id: books\n    priority: 100", "  - id: books\n    prority: 100"
+        "policy.yaml",
+        "  - id: prescription-medicines-serialised\n    priority: 100",
+        "  - id: prescription-medicines-serialised\n    prority: 100",
     )
     p = one(problems_for(rules_copy), "unknown key 'prority'")
     assert "did you mean 'priority'" in p
-    assert (
-        p.startswith(f"rules/policy.yaml:{line + 1}: rule books:")
-        or f"policy.yaml:{line + 1}: rule books:" in p
-    )
+    # file:line:column of the key
+    assert f"policy.yaml:{line + 1}:5: rule prescription-medicines-serialised:" in p
 
 
 def test_unknown_operator_is_named(rules_copy):
@@ -69,26 +71,28 @@ def test_unknown_operator_is_named(rules_copy):
 
 
 def test_unknown_vertical_suggests_a_known_one(rules_copy):
-    """A misspelt vertical is reported with the closest real one."""
-    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    """A misspelt vertical is reported with the closest real one (here in a table row's cell)."""
+    row = rules_copy.row("policy.yaml", "books")
+    line = rules_copy.edit("policy.yaml", row, row.replace(" books,", " bookz,"))
     p = one(problems_for(rules_copy), "unknown vertical 'bookz'")
     assert "did you mean 'books'" in p and f"policy.yaml:{line}:" in p
 
 
 def test_unknown_method_is_reported(rules_copy):
     """A method outside serial / batch / lpn is refused with a suggestion."""
-    line = rules_copy.edit(
-        "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
-        "    when: {vertical: books}\n    then: {method: serialise, capture: [lot]}",
-    )
+    row = rules_copy.row("policy.yaml", "books")
+    line = rules_copy.edit("policy.yaml", row, row.replace(" batch,", " serialise,"))
     p = one(problems_for(rules_copy), "serialise")
-    assert f"policy.yaml:{line + 1}:" in p and "did you mean 'serial'" in p
+    assert f"policy.yaml:{line}:" in p and "did you mean 'serial'" in p
 
 
 def test_unknown_field_is_reported(rules_copy):
     """A condition on a fact that does not exist lists the facts that do."""
-    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {verticle: books}")
+    line = rules_copy.edit(
+        "policy.yaml",
+        "      vertical: prescription_medicines\n",
+        "      verticle: prescription_medicines\n",
+    )
     p = one(problems_for(rules_copy), "unknown field 'verticle'")
     assert "did you mean 'vertical'" in p and f"policy.yaml:{line}:" in p
 
@@ -104,7 +108,8 @@ def test_wrong_type_names_what_was_expected(rules_copy):
 
 def test_duplicate_rule_ids_are_reported(rules_copy):
     """Two rules with one id: the second is reported, pointing at the first."""
-    line = rules_copy.edit("policy.yaml", "  - id: toys\n", "  - id: books\n")
+    row = rules_copy.row("policy.yaml", "toys")
+    line = rules_copy.edit("policy.yaml", row, row.replace("[toys,", "[books,"))
     p = one(problems_for(rules_copy), "duplicate id")
     assert f"policy.yaml:{line}:" in p and "rule books" in p
 
@@ -113,16 +118,22 @@ def test_bad_regular_expression_is_reported(rules_copy):
     """A regex that does not compile is caught with the compiler's reason."""
     line = rules_copy.edit(
         "policy.yaml",
-        "when: {vertical: books}",
-        'when: {vertical: books, title: {matches: "(unclosed"}}',
+        "      vertical: prescription_medicines\n",
+        '      vertical: prescription_medicines\n      title: {matches: "(unclosed"}\n',
     )
+    line += 1
     p = one(problems_for(rules_copy), "bad regular expression")
     assert f"policy.yaml:{line}:" in p
 
 
 def test_empty_conditions_are_refused(rules_copy):
     """`when: {}` would match everything: the author is pointed to the fallback."""
-    line = rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {}")
+    line = rules_copy.edit(
+        "policy.yaml",
+        "when: {warranty: true, vertical: [electronics, appliances, medical_devices], "
+        "value_band: low, unit_value: {gte: 500}}",
+        "when: {}",
+    )
     p = one(problems_for(rules_copy), "empty conditions")
     assert f"policy.yaml:{line}:" in p and "fallback" in p
 
@@ -172,11 +183,11 @@ def test_duplicate_yaml_key_is_reported(rules_copy):
     """A key given twice in one block (the second silently winning in plain YAML) is an error."""
     line = rules_copy.edit(
         "policy.yaml",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}",
-        "    when: {vertical: books}\n    then: {method: batch, capture: [lot]}\n    then: {method: lpn}",
+        "    then: {method: lpn}\n    reason: A warranty starts",
+        "    then: {method: lpn}\n    then: {method: serial}\n    reason: A warranty starts",
     )
     p = one(problems_for(rules_copy), "appears twice")
-    assert f"policy.yaml:{line + 2}:" in p
+    assert f"policy.yaml:{line + 1}:" in p
 
 
 def test_missing_file_is_reported(rules_copy):
@@ -200,7 +211,8 @@ def test_unknown_currency_rate_type_and_band_order(rules_copy):
 
 def test_every_problem_is_reported_at_once(rules_copy):
     """Several mistakes in several files all come back in one run, sorted by file and line."""
-    rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    row = rules_copy.row("policy.yaml", "books")
+    rules_copy.edit("policy.yaml", row, row.replace(" books,", " bookz,"))
     rules_copy.edit(
         "returns.yaml", "when: {return_count: {gte: 3}}", "when: {return_count: {gte: three}}"
     )
@@ -216,7 +228,8 @@ def test_every_problem_is_reported_at_once(rules_copy):
 
 def test_check_command_exits_non_zero_without_traceback(rules_copy, cli):
     """`trackright rules check PATH` prints file:line problems and exits 1, never a traceback."""
-    rules_copy.edit("policy.yaml", "when: {vertical: books}", "when: {vertical: bookz}")
+    row = rules_copy.row("policy.yaml", "books")
+    rules_copy.edit("policy.yaml", row, row.replace(" books,", " bookz,"))
     rules_copy.edit("policy.yaml", "unit_value: {gte: 500}", 'unit_value: {gte: "ten thousand"}')
     result = cli("rules", "check", str(rules_copy.root))
     assert result.returncode == 1

@@ -63,10 +63,11 @@ def test_failing_case_reports_expected_got_winner_and_matches(book, tmp_path):
     report = run_rule_tests(book, [write(tmp_path, PHONE_FAIL)])
     (failed,) = report.failed
     assert failed.case.line == 5
+    line = next(r.line for r in book.policy.rules if r.id == "electronics-accessories-low")
     assert failed.message().splitlines() == [
         "method: expected serial, got batch",
         "rule: expected electronics-serial, got electronics-accessories-low",
-        "decided by electronics-accessories-low (rules/policy.yaml:41); "
+        f"decided by electronics-accessories-low (rules/policy.yaml:{line}); "
         "matched: electronics-accessories-low",
     ]
 
@@ -131,7 +132,7 @@ cases:
     )
     result = run("rules", "test", str(path), "--rules", str(ROOT / "rules"))
     assert result.exit_code == 2
-    assert f"{path}:4: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
+    assert f"{path}:4:14: cases[0].expect: unknown key 'methd' (did you mean 'method'?)" in (
         result.stderr
     )
     bad_yaml = write(tmp_path, "cases:\n  - name: x\n   sku: {}\n", "bad.yaml")
@@ -156,7 +157,8 @@ cases:
     assert "no rule 'mobile-phone' in the rulebook (did you mean 'mobile-phones'?)" in str(
         err.value
     )
-    assert err.value.problems[0].line == 2
+    # #14.10: at the `rule:` itself, not at the case that holds it
+    assert (err.value.problems[0].line, err.value.problems[0].column) == (4, 20)
 
 
 def test_row_with_wrong_number_of_values_is_reported(book, tmp_path):
@@ -177,12 +179,13 @@ tables:
     assert (problem.line, "has 2 value(s) but there are 3 columns" in problem.message) == (5, True)
 
 
-def test_coverage_below_minimum_fails_and_lists_uncovered_rules(tmp_path):
+def test_coverage_below_minimum_fails_and_lists_uncovered_rules(book, tmp_path):
     """With --min-coverage the run fails when too few rules won, and lists them with file:line."""
     path = write(tmp_path, PHONE_FAIL.split("  - name: earbuds")[0])
     result = run("rules", "test", str(path), "--rules", str(ROOT / "rules"), "--min-coverage", "50")
     assert result.exit_code == 1
-    assert "rules/policy.yaml:41: rule electronics-accessories-low: never won a case" in (
+    line = next(r.line for r in book.policy.rules if r.id == "electronics-accessories-low")
+    assert f"rules/policy.yaml:{line}: rule electronics-accessories-low: never won a case" in (
         result.stdout
     )
     assert "rules/regulations.yaml:15: rule in-imei-registration" not in result.stdout
@@ -265,11 +268,8 @@ cases:
 
 def test_rules_folder_argument_runs_its_tests(rules_copy):
     """Given a rules folder, `rules test` tests that rulebook with the tests inside it."""
-    rules_copy.edit(
-        "policy.yaml",
-        "then: {method: batch, capture: [lot]}\n    reason: A low-value accessory",
-        "then: {method: lpn}\n    reason: A low-value accessory",
-    )
+    row = rules_copy.row("policy.yaml", "electronics-accessories-low")
+    rules_copy.edit("policy.yaml", row, row.replace(" batch,  [lot],", " lpn,    -,    "))
     result = run("rules", "test", str(rules_copy.root))
     assert result.exit_code == 1
     assert "method: expected batch, got lpn" in result.stdout

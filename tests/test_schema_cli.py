@@ -15,7 +15,7 @@ from advisor.cli.main import cli as root_cli
 from advisor.cli.rules import json_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "schemas"
+SCHEMAS = ROOT / "rules" / "schemas"
 YAML_FILES = sorted((ROOT / "rules").glob("*.yaml")) + sorted(
     (ROOT / "rules" / "tests").glob("*.yaml")
 )
@@ -43,6 +43,10 @@ def errors(value: Any, schema: dict, root: dict, path: str = "$") -> list[str]:
         for part in schema["$ref"].removeprefix("#/").split("/"):
             target = target[part]
         return errors(value, target, root, path)
+    if "if" in schema:
+        branch = "then" if not errors(value, schema["if"], root, path) else "else"
+        if branch in schema:
+            out.extend(errors(value, schema[branch], root, path))
     if "anyOf" in schema and not any(not errors(value, s, root, path) for s in schema["anyOf"]):
         out.append(f"{path}: matches none of anyOf")
     if "enum" in schema and value not in schema["enum"]:

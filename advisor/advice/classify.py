@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 import ahocorasick
@@ -253,6 +253,7 @@ class Classifier:
             for r in rulebook.regulations
             if r.jurisdiction in markets and r.effective_from <= self.as_of
         ]
+        self._scoped = {r.id: r for r in self._regs if r.scope is not None}
         self._category_memo: dict[tuple, CatEvidence] = {}
         self._shapes: dict[tuple, int] = {}
         self._title_memo: dict[str, tuple] = {}
@@ -613,7 +614,7 @@ class Classifier:
             if rec.warranty_months is not None
             else self.profile.warranty_offered
         )
-        return SkuFacts(
+        sku = SkuFacts(
             vertical=vertical,
             vertical_source=source,
             value_band=self.band(vertical, unit_value),
@@ -628,6 +629,20 @@ class Classifier:
             return_rate=self._return_rates[vertical],
             confidence=confidence,
         )
+        if self._scoped and any(r in self._scoped for r in sku.regulations):
+            sku = self._narrowed(sku)
+        return sku
+
+    def _narrowed(self, sku: SkuFacts) -> SkuFacts:
+        """Drop the regulations whose `applies_to.when` does not hold for this SKU."""
+        facts = self.facts(sku)
+        specs = self.rulebook.policy.facts
+        keep = tuple(
+            r
+            for r in sku.regulations
+            if r not in self._scoped or self._scoped[r].applies(specs, facts)
+        )
+        return replace(sku, regulations=keep)
 
     def profile_facts(self) -> dict[str, Any]:
         p = self.profile

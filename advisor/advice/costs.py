@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 
 from advisor.rulebook.load import METHODS, Costs
 
+# What every view says when the monthly volume is unknown (evaluate, rules diff, the app).
+NO_VOLUME = (
+    "No monthly volume given: pass --monthly-orders N or a --profile with monthly_orders "
+    "to see what the policy costs a month."
+)
+
 
 @dataclass(slots=True)
 class _Group:
@@ -191,4 +197,11 @@ def price_groups(
     return acc.report(monthly_units)
 
 
-__all__ = ["CostAccumulator", "CostReport", "GroupCost", "price_groups", "serial_monthly_cost"]
+__all__ = [
+    "NO_VOLUME",
+    "CostAccumulator",
+    "CostReport",
+    "GroupCost",
+    "price_groups",
+    "serial_monthly_cost",
+]

@@ -22,7 +22,6 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ import yaml
 
 from advisor.advice.profile import BrandProfile, profile_from_mapping
 from advisor.errors import Problem, TrackrightError
+from advisor.rulebook.suggest import did_you_mean, nearest
 
 KINDS = (
     "text",
@@ -480,15 +480,20 @@ def load_onboarding(
     Every problem in the file is reported at once, each with its line, as an `OnboardingError`.
     """
     source, text = _read(path)
+    from advisor.rulebook.yamlsrc import invisible_characters, syntax_problem
+
+    hidden = invisible_characters(text, source)
     try:
         root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise OnboardingError(
-            f"{source}:{line}: not valid YAML ({problem})", file=source, line=line
+    except yaml.MarkedYAMLError as exc:
+        found = syntax_problem(exc, text, source)
+        raise OnboardingError.from_problems(
+            hidden if any(h.line == found.line for h in hidden) else [*hidden, found]
         ) from None
+    except yaml.YAMLError as exc:
+        raise OnboardingError(f"{source}:1: not valid YAML ({exc})", file=source, line=1) from None
+    if hidden:
+        raise OnboardingError.from_problems(hidden)
     loader = _Loader(source)
     questions = loader.load(root)
     if loader.problems:
@@ -504,11 +509,17 @@ def _read(path: str | Path | None) -> tuple[str, str]:
         path = bundled_rules_dir() / "onboarding.yaml"
     p = Path(path)
     try:
-        return str(p), p.read_text(encoding="utf-8-sig")
+        data = p.read_bytes()
     except OSError as exc:
         raise OnboardingError(
             f"{p}: cannot read the onboarding questions ({exc.strerror})", file=str(p)
         ) from None
+    from advisor.rulebook.yamlsrc import decode_bytes
+
+    text, problems = decode_bytes(data, str(p))
+    if text is None:
+        raise OnboardingError.from_problems(problems)
+    return str(p), text
 
 
 # --- loading and checking the YAML ------------------------------------------------------------
@@ -627,7 +638,7 @@ class _Loader:
             near[0]
             for k, _ in node.value
             if k.value not in _QUESTION_KEYS
-            and (near := get_close_matches(str(k.value), _QUESTION_KEYS, n=1))
+            and (near := [nearest(str(k.value), _QUESTION_KEYS)])[0]
         }
         for required in ("kind", "prompt", "why"):
             if required not in items and required not in typos:
@@ -1171,8 +1182,7 @@ _PARSERS = {
 
 
 def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    near = get_close_matches(word, list(known), n=1)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    return did_you_mean(word, known)
 
 
 def _scalar(node: yaml.Node) -> Any:

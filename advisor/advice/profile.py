@@ -13,7 +13,21 @@ from typing import Any
 
 import yaml
 
-from advisor.errors import ProfileError
+from advisor.errors import Problem, ProfileError
+from advisor.rulebook.shapes import (
+    Bool,
+    Checker,
+    Enum,
+    Field,
+    ListOf,
+    MapOf,
+    Market,
+    Num,
+    Obj,
+    OneOf,
+    Raw,
+    Str,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,78 @@ class BrandProfile:
 
 _FIELDS = {f.name: f for f in fields(BrandProfile)}
 _CODE = re.compile(r"[A-Z]{3}")
+_SHARE = OneOf((Num(minimum=0, maximum=1), Enum(nullable=True)))
+PROFILE_SHAPE = Obj(
+    {
+        "brand": Field(Str()),
+        "markets": Field(
+            ListOf(Market(), unique=True), False, "market codes, e.g. [IN, US, EU] (ISO 3166)"
+        ),
+        "currency": Field(
+            Str(), False, "3-letter code of the prices a catalog gives none for, e.g. INR"
+        ),
+        "verticals": Field(ListOf(Enum(source="verticals"), unique=True)),
+        "monthly_orders": Field(Num(minimum=0, integer=True)),
+        "units_per_order": Field(Num(minimum=0)),
+        "return_rate": Field(_SHARE, False, "null: the vertical's assumed rate (costs.yaml)"),
+        "bad_return_share": Field(_SHARE),
+        "counterfeit_incidents": Field(Num(minimum=0, integer=True)),
+        "warranty_offered": Field(Bool()),
+        "customised_goods": Field(Bool()),
+        "regulated_products": Field(ListOf(Str(), unique=True)),
+        "channels": Field(ListOf(Str(), unique=True), False, "more than one = multi_channel"),
+        "warehouses": Field(Num(minimum=0, integer=True), False, "more than 1 = multi_warehouse"),
+        "price_ranges": Field(Raw()),
+        "columns": Field(
+            MapOf(Str()), False, "catalog field → header name, as `--column FIELD=HEADER`"
+        ),
+    },
+    doc="brand profile fields (see `trackright` onboarding); unset fields keep their defaults",
+)
+assert set(PROFILE_SHAPE.fields) == set(_FIELDS)
+
+
+def check_profile(
+    doc: Any, file: str, verticals: tuple[str, ...] = (), regulations: Any = ()
+) -> tuple[list[Problem], list[Problem]]:
+    """Problems (file:line) of a parsed profile document, and warnings worth a look.
+
+    A warning: an EU member among the markets without `EU` itself, so no EU regulation of the
+    rulebook (`regulations`, Regulation objects) would apply.
+    """
+    if doc is None:
+        return [], []
+    checker = Checker(file, {"verticals": verticals} if verticals else {})
+    ok = checker.check(doc, PROFILE_SHAPE, getattr(doc, "line", 1))
+    problems = list(checker.problems)
+    warnings: list[Problem] = []
+    if ok:
+        try:
+            profile_from_mapping(dict(doc), file)
+        except ProfileError as exc:
+            message = str(exc).split(": ", 1)[-1]  # "<key>: what is wrong"
+            key = message.split(":", 1)[0]
+            line = doc.line_of(key) if hasattr(doc, "line_of") else getattr(doc, "line", 1)
+            problems.append(Problem(file, line, message))
+        from advisor.rulebook.markets import EU_MEMBERS
+
+        markets = list(doc.get("markets") or ())
+        members = [m for m in markets if m in EU_MEMBERS]
+        eu_regs = [r.id for r in regulations if r.jurisdiction == "EU"]
+        if members and "EU" not in markets and eu_regs:
+            line = doc.line_of("markets") if hasattr(doc, "line_of") else 1
+            warnings.append(
+                Problem(
+                    file,
+                    line,
+                    f"markets: {', '.join(members)} {'is' if len(members) == 1 else 'are'} in the EU, but EU "
+                    f"is not among the markets, so EU regulations ({', '.join(eu_regs)}) will not "
+                    "apply; add EU to markets",
+                )
+            )
+    return problems, warnings
+
+
 _TUPLE_FIELDS = {"markets", "verticals", "regulated_products", "channels"}
 
 
@@ -91,10 +177,9 @@ def profile_from_mapping(data: dict[str, Any], source: str = "<profile>") -> Bra
     values: dict[str, Any] = {}
     for key, raw in data.items():
         if key not in _FIELDS:
-            from difflib import get_close_matches
+            from advisor.rulebook.suggest import did_you_mean
 
-            near = get_close_matches(str(key), list(_FIELDS), n=1)
-            hint = f" (did you mean '{near[0]}'?)" if near else ""
+            hint = did_you_mean(key, _FIELDS)
             raise ProfileError(f"{source}: unknown profile key '{key}'{hint}")
         values[key] = _coerce(key, raw, source)
     return BrandProfile(**values)
@@ -164,20 +249,36 @@ def _coerce(key: str, raw: Any, source: str) -> Any:
     return raw
 
 
+def read_profile(path: str | Path) -> tuple[Any, list[Problem]]:
+    """The located YAML of a profile file and its syntax problems (see `check_profile`)."""
+    from advisor.rulebook.yamlsrc import load_located
+
+    p = Path(path)
+    if not p.is_file():
+        return None, [Problem(str(p), 1, "no such brand profile file")]
+    return load_located(p, str(p))
+
+
 def load_profile(path: str | Path) -> BrandProfile:
-    """Read a profile file (YAML or JSON); any problem is a ProfileError naming the file."""
+    """Read a profile file (YAML or JSON); any problem is a ProfileError naming file and line."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        p.read_bytes()
     except OSError as exc:
         raise ProfileError(f"{p}: cannot read the brand profile ({exc.strerror})") from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise ProfileError(f"{p}{line}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    return profile_from_mapping(data, str(p))
+    data, problems = read_profile(p)
+    if not problems:
+        problems, _ = check_profile(data, str(p))
+    if problems:
+        raise ProfileError("\n".join(str(x) for x in problems))
+    return profile_from_mapping(dict(data or {}), str(p))
 
 
-__all__ = ["BrandProfile", "load_profile", "profile_from_mapping"]
+__all__ = [
+    "PROFILE_SHAPE",
+    "BrandProfile",
+    "check_profile",
+    "load_profile",
+    "profile_from_mapping",
+    "read_profile",
+]

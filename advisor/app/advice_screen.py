@@ -399,6 +399,7 @@ class AdviceScreen(Screen[None]):
             with ws.store_lock:
                 n = ws.tracker.set_policies(snaps)
                 ws.mark_accepted(n, rec.catalog or "answers")
+                ws.record_rulebook("app accept")
         except TrackerError as err:
             self.app.call_from_thread(
                 self.notify, str(err), title="Not accepted", severity="error", timeout=8

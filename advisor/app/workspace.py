@@ -132,7 +132,8 @@ class Workspace:
         if self._flow is None:
             book = self.require_rulebook()
             verticals = [(v.id, v.label) for v in book.classification.verticals.values()]
-            self._flow = load_onboarding(verticals=verticals)
+            own = self.rules_dir / "onboarding.yaml"
+            self._flow = load_onboarding(own if own.is_file() else None, verticals=verticals)
         return self._flow
 
     def load_conversation(self) -> Conversation:
@@ -160,6 +161,13 @@ class Workspace:
         """What was accepted last: {"skus": n, "source": ..., "rulebook": ...}, or None."""
         with self.store_lock:
             return get_setting(self.tracker.store, ACCEPTED_KEY)
+
+    def record_rulebook(self, source: str) -> None:
+        """Keep the rulebook in force in the workspace's rulebook history (`rules history`)."""
+        from advisor.authoring.history import record
+
+        if self.rulebook is not None:
+            record(self.rulebook, self.store_path, source)
 
     def mark_accepted(self, skus: int, source: str) -> None:
         label = self.rulebook.label if self.rulebook else ""

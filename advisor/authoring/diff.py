@@ -98,18 +98,20 @@ def rule_changes(old: Rulebook, new: Rulebook) -> list[RuleChange]:
             out.append(RuleChange(f"vertical {vid}", "added", (), cls_file, vert.line))
             continue
         if before.bands != vert.bands:
-            moved = [
-                f"{b} {x:g} → {y:g}"
+            changed = [
+                (b, x, y)
                 for (b, x), (_, y) in zip(before.bands, vert.bands, strict=False)
                 if x != y
             ]
+            moved = [f"{b} {x:g} → {y:g}" for b, x, y in changed]
+            line = _band_line(cls_file, vid, changed[0][0]) if changed else vert.line
             out.append(
                 RuleChange(
                     f"value bands of {vid}",
                     "changed",
                     tuple(moved) or ("bands",),
                     cls_file,
-                    vert.line,
+                    line or vert.line,
                 )
             )
         signals = (before.hsn, before.categories, before.keywords)
@@ -124,6 +126,17 @@ def rule_changes(old: Rulebook, new: Rulebook) -> list[RuleChange]:
                 )
             )
     return out
+
+
+def _band_line(file: str, vertical: str, band: str) -> int:
+    """The line of `verticals.<vertical>.value_bands.<band>` in classification.yaml (0 if unknown)."""
+    from advisor.rulebook.yamlsrc import load_located
+
+    doc, _ = load_located(file)
+    try:
+        return doc["verticals"][vertical]["value_bands"].line_of(band)
+    except (KeyError, TypeError, AttributeError):
+        return 0
 
 
 @dataclass

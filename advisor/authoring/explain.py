@@ -22,7 +22,6 @@ a rule test case) becomes a `SkuRecord`; `trackright decide`, `explain` and `rul
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +31,7 @@ from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
 from advisor.engine.decide import Decision, PolicyEngine
 from advisor.errors import TrackrightError
-from advisor.rulebook.conditions import Condition, FactSpec, Test
+from advisor.rulebook.conditions import Test, condition_holds, holds
 from advisor.rulebook.load import Regulation, Rule, Rulebook
 
 SKU_FIELDS = (
@@ -139,57 +138,6 @@ def sku_from_fields(fields: Mapping[str, Any], option_prefix: str = "") -> SkuRe
         list_price=None if not list_price else float(list_price),
         nature=nature,
     )
-
-
-# ------------------------------------------------------------------ reading conditions in Python
-
-
-def holds(t: Test, spec: FactSpec, value: Any) -> bool:
-    """Whether one test holds for a fact value, with the engine's semantics (missing never holds)."""
-    if value is None:
-        return False
-    if spec.type == "number":
-        x = float(value)
-        match t.op:
-            case "eq":
-                return x == t.value
-            case "ne":
-                return x != t.value
-            case "gt":
-                return x > t.value
-            case "gte":
-                return x >= t.value
-            case "lt":
-                return x < t.value
-            case "lte":
-                return x <= t.value
-            case "between":
-                return t.value[0] <= x < t.value[1]
-    if spec.type == "set":
-        return (t.value in value) == (t.op == "includes")
-    if spec.type == "text":
-        value = str(value).lower()
-        if t.op == "matches":
-            return re.search(t.value, value, re.IGNORECASE) is not None
-    match t.op:
-        case "eq":
-            return value == t.value
-        case "ne":
-            return value != t.value
-        case "in":
-            return value in t.value
-        case "not_in":
-            return value not in t.value
-    raise AssertionError(f"operator {t.op} on a {spec.type} fact has no reading")
-
-
-def condition_holds(cond: Condition, facts: Mapping[str, FactSpec], values: Mapping[str, Any]):
-    """Whether a whole condition holds: every `all_of` test and, if any, one `any:` branch."""
-
-    def ok(branch: Iterable[Test]) -> bool:
-        return all(holds(t, facts[t.fact], values.get(t.fact)) for t in branch)
-
-    return ok(cond.all_of) and (not cond.any_of or any(ok(b) for b in cond.any_of))
 
 
 _OP_TEXT = {
@@ -497,8 +445,11 @@ class Explainer:
             why = f"market {reg.jurisdiction} is not in the profile's markets ({', '.join(self.profile.markets) or 'none'})"
         elif reg.effective_from > self.as_of.isoformat():
             why = f"in force from {reg.effective_from}, after {self.as_of.isoformat()}"
-        elif reg.hsn:
+        elif reg.hsn and not any(rec.hsn.startswith(p) for p in reg.hsn):
             why = f"only for HSN {', '.join(reg.hsn)}; this SKU's HSN is {rec.hsn or 'missing'}"
+        elif reg.scope is not None:
+            tests = "; ".join(show_test(t) for t in reg.scope.tests())
+            why = f"only where {tests} (applies_to.when, {reg.file}:{reg.line})"
         else:
             why = "does not apply"
         return "floor n/a", "does not apply: " + why

@@ -28,7 +28,8 @@ from advisor.advice.profile import BrandProfile
 from advisor.authoring.explain import STEP, show_test
 from advisor.catalog.records import SkuRecord
 from advisor.engine.decide import PolicyEngine
-from advisor.rulebook.conditions import Branch, FactSpec, Test, _branch_satisfiable, may_overlap
+from advisor.rulebook.analysis import _branch_satisfiable, may_overlap, negate
+from advisor.rulebook.conditions import Branch, FactSpec, Test
 from advisor.rulebook.load import Rule, Rulebook, RuleSet
 
 SEVERITIES = ("error", "warning", "info")
@@ -73,30 +74,6 @@ def domain_tests(facts: Mapping[str, FactSpec]) -> tuple[Test, ...]:
         if spec.maximum is not None:
             out.append(Test(spec.name, "lte", float(spec.maximum), 0))
     return tuple(out)
-
-
-def negate(t: Test) -> tuple[Branch, ...]:
-    """The test's complement as alternative branches; () when it cannot be expressed (regex)."""
-    flip = {
-        "gte": "lt",
-        "gt": "lte",
-        "lt": "gte",
-        "lte": "gt",
-        "eq": "ne",
-        "ne": "eq",
-        "in": "not_in",
-        "not_in": "in",
-        "includes": "excludes",
-        "excludes": "includes",
-    }
-    if t.op == "between":
-        lo, hi = t.value
-        return ((Test(t.fact, "lt", lo, t.line),), (Test(t.fact, "gte", hi, t.line),))
-    if t.op in flip:
-        if isinstance(t.value, bool):
-            return ((Test(t.fact, "eq", not t.value, t.line),),)
-        return ((Test(t.fact, flip[t.op], t.value, t.line),),)
-    return ()
 
 
 # ------------------------------------------------------------------ implication

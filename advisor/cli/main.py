@@ -79,8 +79,8 @@ _SHORT = {
     invoke_without_command=True,
     lazy={
         "evaluate": ("advisor.cli.evaluate", "evaluate"),
-        "decide": ("advisor.cli.rules", "decide"),
-        "rules": ("advisor.cli.rules", "rules"),
+        "decide": ("advisor.cli.rules.decide", "decide"),
+        "rules": ("advisor.cli.rules.group", "rules"),
         "track": ("advisor.cli.track", "track"),
         "app": ("advisor.cli.app", "app"),
     },

@@ -200,6 +200,16 @@ def policy_import(ctx: click.Context, file: Path) -> None:
     summary = ", ".join(f"{m} {c}" for m, c in sorted(counts.items()))
     click.echo(f"Imported {n} SKU decision(s)" + (f": {summary}" if summary else ""))
     _warn(t.store)
+    from advisor.authoring.history import record_import
+
+    note = record_import(
+        {s.rulebook_version for s in found.snapshots},
+        ctx.obj.get("rules"),
+        Path(t.store.location),
+        file,
+    )
+    if note:
+        click.echo(note, err=not note.startswith("Rulebook"))
     if found.problems:
         for p in found.problems[:50]:
             click.echo(f"Skipped {p.where}: {p.message}", err=True)

@@ -3,7 +3,7 @@
 `RuleEngine` runs any RuleSet (the tracking policy, the return verdicts): durable-rules finds
 every rule whose condition holds, then the hit policy is applied here, in Python, where it can
 also be explained. Because rules only compare facts with constants, results are cached per
-profile key (see `advisor.rulebook.conditions.ProfileKeyer`); `cached=False` bypasses the cache, which is
+profile key (see `advisor.rulebook.compile.ProfileKeyer`); `cached=False` bypasses the cache, which is
 how the tests prove the cache changes nothing.
 
 `PolicyEngine` adds the policy's own semantics on top: regulatory rules are floors (the method
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.engine.durable_host import DurableRuleset
-from advisor.rulebook.conditions import Compiler, ProfileKeyer
+from advisor.rulebook.compile import Compiler, ProfileKeyer
 from advisor.rulebook.load import CAPTURES, Rule, RuleSet, method_rank
 
 

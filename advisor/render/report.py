@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.advice.costs import CostReport
+from advisor.advice.costs import NO_VOLUME, CostReport
 from advisor.advice.evaluate import EvaluatedRow, Summary
 from advisor.catalog.records import RejectedRow
 from advisor.engine.decide import Decision, match_roles
@@ -186,11 +186,7 @@ def cost_panel(c: CostReport) -> Panel:
     cur = c.currency
     if c.monthly_units == 0:
         return Panel(
-            Text(
-                "No monthly volume given: pass --monthly-orders N (and --units-per-order) or a "
-                "--profile with monthly_orders to see what this policy costs a month.",
-                style="yellow",
-            ),
+            Text(NO_VOLUME, style="yellow"),
             title="Monthly cost",
             border_style="yellow",
         )
@@ -244,11 +240,7 @@ def cost_panel(c: CostReport) -> Panel:
         style="dim",
     )
     if c.monthly_units == 0:
-        note = Text(
-            "No monthly volume given: pass --monthly-orders N or a --profile with monthly_orders "
-            "to see costs.",
-            style="yellow",
-        )
+        note = Text(NO_VOLUME, style="yellow")
     return Panel(
         Group(head, groups, Text("Break-even", style="bold"), breakeven, note),
         title="Monthly cost",

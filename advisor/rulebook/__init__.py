@@ -5,9 +5,14 @@
     >>> book.policy.rules[0].id
     'mobile-phones'
 
-`yamlsrc` reads YAML remembering where every value came from, `shapes` declares what each file
-may hold (and emits JSON Schema from the same declarations), `conditions` parses `when:` blocks,
-and `load` puts it all together into a `Rulebook`.
+`yamlsrc` reads YAML remembering where every value came from (and explains YAML that is not),
+`shapes` declares what a value may be and `emit` turns those declarations into JSON Schema,
+`files` says what each rules file holds, `conditions` parses `when:` blocks and `compile` puts
+them onto durable-rules with exact profile keys, `analysis` decides whether conditions overlap or
+cover each other, `tables` compiles decision tables to rules, `markets` knows the ISO 3166
+codes, `suggest` the "did you mean", `model` holds the typed objects, and `load` puts it all
+together into a `Rulebook` (with `classification`, `rulesets` and `floors` doing the per-file
+work).
 """
 
 from __future__ import annotations

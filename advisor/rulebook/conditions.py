@@ -1,26 +1,22 @@
-"""Rule conditions: parsing from YAML, compiling to durable-rules, exact profile keys, overlap.
+"""Rule conditions: parsing `when:` blocks from YAML into typed tests, and reading them in Python.
 
 A condition block is a mapping of fact name → test, all of which must hold, plus an optional
 `any:` list of such mappings of which at least one must hold. A test is a scalar (equality), a
 list (one of), or a mapping of operators (`gte`, `lt`, `in`, `matches`, …) that must all hold.
-
-Because every test compares one fact with constants, the set of constants per fact partitions
-each fact's values into classes that every rule treats alike. `ProfileKeyer` computes that class
-tuple for a set of facts; two fact sets with the same key get the same matches from every rule,
-so a decision can be cached per key and the cache is exact by construction.
+Compiling them onto durable-rules and the profile keys live in `advisor.rulebook.compile`.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from difflib import get_close_matches
 from typing import Any
 
 from advisor.errors import Problem
+from advisor.rulebook.suggest import did_you_mean
+from advisor.rulebook.yamlsrc import trap_hint
 
 NUMBER_OPS = ("eq", "ne", "gt", "gte", "lt", "lte", "between")
 ENUM_OPS = ("eq", "ne", "in", "not_in")
@@ -46,6 +42,7 @@ class FactSpec:
     values: tuple[str, ...] = ()
     minimum: float | None = None  # numbers: the smallest value the fact can take (for lint)
     maximum: float | None = None
+    unknown: bool = False  # enum values unknown: the file defining them failed to load
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +78,7 @@ class Condition:
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:
-    near = get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{near[0]}'?)" if near else ""
+    return did_you_mean(word, options)
 
 
 def _plain(v: float) -> bool:
@@ -97,9 +93,10 @@ def _is_number(v: Any) -> bool:
 class ConditionParser:
     """Turns a YAML `when:` block into a Condition, collecting Problems instead of raising."""
 
-    def __init__(self, facts: Mapping[str, FactSpec], file: str) -> None:
+    def __init__(self, facts: Mapping[str, FactSpec], file: str, prefix: str = "when.") -> None:
         self.facts = facts
         self.file = file
+        self.prefix = prefix  # how messages name the block: "when.", "applies_to.when.", a cell
 
     def parse(self, block: Any, line: int, rule: str, problems: list[Problem]) -> Condition | None:
         if not isinstance(block, Mapping) or not block:
@@ -151,6 +148,7 @@ class ConditionParser:
         tests: list[Test] = []
         for key, raw in block.items():
             kline = block.line_of(key) if hasattr(block, "line_of") else line
+            kcol = block.col_of(key) if hasattr(block, "col_of") else 0
             if key == "any":
                 if not allow_any:
                     problems.append(
@@ -168,14 +166,24 @@ class ConditionParser:
                         f"unknown field '{key}'{_did_you_mean(key, self.facts)}; "
                         f"known fields: {', '.join(sorted(self.facts))}",
                         rule,
+                        kcol,
                     )
                 )
                 continue
-            tests.extend(self._tests(spec, raw, kline, rule, problems))
+            vraw = block.raw_of(key) if hasattr(block, "raw_of") else None
+            vcol = block.value_at(key)[1] if hasattr(block, "value_at") else kcol
+            tests.extend(self._tests(spec, raw, kline, rule, problems, vraw, vcol))
         return tuple(tests)
 
     def _tests(
-        self, spec: FactSpec, raw: Any, line: int, rule: str, problems: list[Problem]
+        self,
+        spec: FactSpec,
+        raw: Any,
+        line: int,
+        rule: str,
+        problems: list[Problem],
+        source: str | None = None,
+        col: int = 0,
     ) -> list[Test]:
         if isinstance(raw, Mapping):
             if not raw:
@@ -192,42 +200,55 @@ class ConditionParser:
             out = []
             for op, value in raw.items():
                 oline = raw.line_of(op) if hasattr(raw, "line_of") else line
+                ocol = raw.value_at(op)[1] if hasattr(raw, "value_at") else col
+                osrc = raw.raw_of(op) if hasattr(raw, "raw_of") else None
                 if spec.type == "set" and op == "excludes" and isinstance(value, list) and value:
-                    # "excludes all of these": one test per value, all of which must hold
-                    for v in value:
-                        test = self._test(spec, "excludes", v, oline, rule, problems)
+                    for i, v in enumerate(value):
+                        src = value.raw_of(i) if hasattr(value, "raw_of") else None
+                        test = self._test(spec, "excludes", v, oline, rule, problems, src, ocol)
                         if test:
                             out.append(test)
                     continue
-                test = self._test(spec, str(op), value, oline, rule, problems)
+                test = self._test(spec, str(op), value, oline, rule, problems, osrc, ocol)
                 if test:
                     out.append(test)
             return out
         if isinstance(raw, list):
             op = "includes" if spec.type == "set" else "in"
-            test = self._test(spec, op, raw, line, rule, problems)
+            test = self._test(spec, op, raw, line, rule, problems, None, col)
             return [test] if test else []
         op = "includes" if spec.type == "set" else "eq"
-        test = self._test(spec, op, raw, line, rule, problems)
+        test = self._test(spec, op, raw, line, rule, problems, source, col)
         return [test] if test else []
 
     def _test(
-        self, spec: FactSpec, op: str, value: Any, line: int, rule: str, problems: list[Problem]
+        self,
+        spec: FactSpec,
+        op: str,
+        value: Any,
+        line: int,
+        rule: str,
+        problems: list[Problem],
+        source: str | None = None,
+        col: int = 0,
     ) -> Test | None:
         allowed = OPS_BY_TYPE[spec.type]
         name = spec.name
 
         def bad(msg: str) -> None:
-            problems.append(Problem(self.file, line, f"when.{name}.{op}: {msg}", rule))
+            hint = trap_hint(value, source)
+            msg = f"{msg}; {hint}" if hint and hint not in msg else msg
+            problems.append(Problem(self.file, line, f"{self.prefix}{name}.{op}: {msg}", rule, col))
 
         if op not in allowed:
             problems.append(
                 Problem(
                     self.file,
                     line,
-                    f"when.{name}: unknown operator '{op}'{_did_you_mean(op, allowed)}; "
+                    f"{self.prefix}{name}: unknown operator '{op}'{_did_you_mean(op, allowed)}; "
                     f"a {spec.type} field takes {', '.join(allowed)}",
                     rule,
+                    col,
                 )
             )
             return None
@@ -270,6 +291,8 @@ class ConditionParser:
                 values = value
             ok = True
             for v in values:
+                if spec.unknown and isinstance(v, str):
+                    continue  # the defining file reports its own problem; no cascade here
                 if not isinstance(v, str) or v not in spec.values:
                     ok = False
                     bad(
@@ -310,266 +333,62 @@ class ConditionParser:
         return Test(name, op, value.lower(), line)
 
 
-# ---------------------------------------------------------------- compiling to durable-rules
+# ---------------------------------------------------------------- reading conditions in Python
 
 
-def _regex_key(fact: str, index: int) -> str:
-    return f"{fact}__re{index}"
-
-
-def _member_key(fact: str, value: str) -> str:
-    return f"{fact}__has__{value}"
-
-
-class Compiler:
-    """Compiles Conditions into durable-rules JSON expressions over a flattened fact.
-
-    Regular expressions are evaluated in Python (durable's `$mt` is a different dialect) and
-    set membership is flattened into booleans, so durable only ever sees equality and
-    comparisons on plain scalar fields, joined with `$and` / `$or` inside one `m` expression.
-    """
-
-    def __init__(self) -> None:
-        self.regexes: dict[tuple[str, str], int] = {}
-
-    def expression(self, cond: Condition) -> dict[str, Any]:
-        branches = [self._branch(b) for b in cond.branches()]
-        return branches[0] if len(branches) == 1 else {"$or": branches}
-
-    def _branch(self, branch: Branch) -> dict[str, Any]:
-        parts = [self._test(t) for t in branch]
-        return parts[0] if len(parts) == 1 else {"$and": parts}
-
-    def _test(self, t: Test) -> dict[str, Any]:
-        f, v = t.fact, t.value
+def holds(t: Test, spec: FactSpec, value: Any) -> bool:
+    """Whether one test holds for a fact value, with the engine's semantics (missing never holds)."""
+    if value is None:
+        return False
+    if spec.type == "number":
+        x = float(value)
         match t.op:
             case "eq":
-                return {f: v}
+                return x == t.value
             case "ne":
-                return {"$neq": {f: v}}
+                return x != t.value
             case "gt":
-                return {"$gt": {f: v}}
+                return x > t.value
             case "gte":
-                return {"$gte": {f: v}}
+                return x >= t.value
             case "lt":
-                return {"$lt": {f: v}}
+                return x < t.value
             case "lte":
-                return {"$lte": {f: v}}
+                return x <= t.value
             case "between":
-                return {"$and": [{"$gte": {f: v[0]}}, {"$lt": {f: v[1]}}]}
-            case "in":
-                alts = [{f: x} for x in v]
-                return alts[0] if len(alts) == 1 else {"$or": alts}
-            case "not_in":
-                alts = [{"$neq": {f: x}} for x in v]
-                return alts[0] if len(alts) == 1 else {"$and": alts}
-            case "matches":
-                idx = self.regexes.setdefault((f, v), len(self.regexes))
-                return {_regex_key(f, idx): True}
-            case "includes":
-                return {_member_key(f, v): True}
-            case "excludes":
-                return {_member_key(f, v): False}
-        raise AssertionError(f"operator {t.op} passed validation but has no compilation")
+                return t.value[0] <= x < t.value[1]
+    if spec.type == "set":
+        return (t.value in value) == (t.op == "includes")
+    if spec.type == "text":
+        value = str(value).lower()
+        if t.op == "matches":
+            return re.search(t.value, value, re.IGNORECASE) is not None
+    match t.op:
+        case "eq":
+            return value == t.value
+        case "ne":
+            return value != t.value
+        case "in":
+            return value in t.value
+        case "not_in":
+            return value not in t.value
+    raise AssertionError(f"operator {t.op} on a {spec.type} fact has no reading")
 
 
-# ---------------------------------------------------------------- exact profile keys
+def condition_holds(cond: Condition, facts: Mapping[str, FactSpec], values: Mapping[str, Any]):
+    """Whether a whole condition holds: every `all_of` test and, if any, one `any:` branch."""
 
+    def ok(branch: Iterable[Test]) -> bool:
+        return all(holds(t, facts[t.fact], values.get(t.fact)) for t in branch)
 
-class ProfileKeyer:
-    """Maps a fact set to the equivalence class every compiled rule sees, and flattens facts.
-
-    For a number, the class is its position among all thresholds any rule uses plus whether it
-    equals one; for text or enum, the value itself if some rule names it, else one shared
-    "anything else" class; for regexes and set membership, the booleans the rules test.
-    """
-
-    _OTHER = "\x00other"
-
-    def __init__(
-        self, facts: Mapping[str, FactSpec], conditions: Iterable[Condition], compiler: Compiler
-    ) -> None:
-        thresholds: dict[str, set[float]] = {}
-        constants: dict[str, set[Any]] = {}
-        members: dict[str, set[str]] = {}
-        used: set[str] = set()
-        for cond in conditions:
-            for t in cond.tests():
-                used.add(t.fact)
-                spec = facts[t.fact]
-                if spec.type == "number":
-                    vals = t.value if t.op == "between" else (t.value,)
-                    thresholds.setdefault(t.fact, set()).update(vals)
-                elif spec.type == "set":
-                    members.setdefault(t.fact, set()).add(t.value)
-                elif t.op == "matches":
-                    pass
-                elif t.op in ("in", "not_in"):
-                    constants.setdefault(t.fact, set()).update(t.value)
-                else:
-                    constants.setdefault(t.fact, set()).add(t.value)
-        self.fields = sorted(used)
-        self._thresholds = {f: sorted(v) for f, v in thresholds.items()}
-        self._threshold_sets = {f: frozenset(v) for f, v in thresholds.items()}
-        self._constants = {f: frozenset(v) for f, v in constants.items()}
-        self._members = {f: sorted(v) for f, v in members.items()}
-        regex_by_fact: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
-        for (fact, pattern), idx in compiler.regexes.items():
-            regex_by_fact.setdefault(fact, []).append((idx, re.compile(pattern, re.IGNORECASE)))
-        self._regexes = regex_by_fact
-        self._types = {f: facts[f].type for f in self.fields}
-
-    def thresholds(self, fact: str) -> tuple[float, ...]:
-        """Every constant some rule compares the number `fact` with."""
-        return tuple(self._thresholds.get(fact, ()))
-
-    def key(self, facts: Mapping[str, Any]) -> tuple:
-        parts: list[Any] = []
-        for f in self.fields:
-            v = facts.get(f)
-            t = self._types[f]
-            if v is None:
-                parts.append(None)
-            elif t == "number":
-                thr = self._thresholds[f]
-                parts.append((bisect_left(thr, v), v in self._threshold_sets[f]))
-            elif t == "set":
-                parts.append(tuple(m in v for m in self._members[f]))
-            else:
-                if t == "text":
-                    v = v.lower()
-                consts = self._constants.get(f)
-                part = v if consts is not None and v in consts else self._OTHER
-                rx = self._regexes.get(f)
-                if rx:
-                    part = (part, tuple(bool(p.search(v)) for _, p in rx))
-                parts.append(part)
-        return tuple(parts)
-
-    def _representative(self, fact: str, v: float) -> float:
-        """A plainly written number in the same class as `v` (durable-rules cannot parse 1e-05).
-
-        Rules only compare a number with thresholds, so the threshold itself, or a point strictly
-        between two neighbours, decides exactly as `v` would.
-        """
-        thr = self._thresholds.get(fact)
-        if not thr:
-            return 0.0
-        if v in self._threshold_sets[fact]:
-            return v
-        i = bisect_left(thr, v)
-        if i == 0:
-            return thr[0] - 1.0
-        if i == len(thr):
-            return thr[-1] + 1.0
-        return (thr[i - 1] + thr[i]) / 2
-
-    def flatten(self, facts: Mapping[str, Any]) -> dict[str, Any]:
-        """The message durable sees: scalars only, regex results and memberships as booleans."""
-        out: dict[str, Any] = {}
-        for f in self.fields:
-            v = facts.get(f)
-            if v is None:
-                continue
-            t = self._types[f]
-            if t == "set":
-                for m in self._members[f]:
-                    out[_member_key(f, m)] = m in v
-                continue
-            if t == "text":
-                v = v.lower()
-            elif t == "number":
-                v = self._representative(f, float(v))
-            out[f] = v
-            for idx, p in self._regexes.get(f, ()):
-                out[_regex_key(f, idx)] = bool(p.search(v))
-        return out
-
-
-# ---------------------------------------------------------------- overlap analysis
-
-
-def _branch_satisfiable(tests: Iterable[Test], facts: Mapping[str, FactSpec]) -> bool:
-    """Whether some fact set passes every test (conservative: regexes are assumed satisfiable)."""
-    lo: dict[str, tuple[float, bool]] = {}
-    hi: dict[str, tuple[float, bool]] = {}
-    ne: dict[str, set[Any]] = {}
-    allowed: dict[str, set[Any]] = {}
-    excluded: dict[str, set[Any]] = {}
-    req_true: dict[str, set[str]] = {}
-    req_false: dict[str, set[str]] = {}
-    for t in tests:
-        spec = facts[t.fact]
-        f = t.fact
-        if spec.type == "number":
-            bounds = []
-            if t.op == "eq":
-                bounds = [("lo", t.value, True), ("hi", t.value, True)]
-            elif t.op in ("gt", "gte"):
-                bounds = [("lo", t.value, t.op == "gte")]
-            elif t.op in ("lt", "lte"):
-                bounds = [("hi", t.value, t.op == "lte")]
-            elif t.op == "between":
-                bounds = [("lo", t.value[0], True), ("hi", t.value[1], False)]
-            elif t.op == "ne":
-                ne.setdefault(f, set()).add(t.value)
-            for side, val, incl in bounds:
-                if side == "lo":
-                    cur = lo.get(f)
-                    if cur is None or val > cur[0] or (val == cur[0] and not incl):
-                        lo[f] = (val, incl)
-                else:
-                    cur = hi.get(f)
-                    if cur is None or val < cur[0] or (val == cur[0] and not incl):
-                        hi[f] = (val, incl)
-        elif spec.type == "set":
-            (req_true if t.op == "includes" else req_false).setdefault(f, set()).add(t.value)
-        elif t.op == "matches":
-            continue
-        elif t.op in ("eq", "in"):
-            vals = {t.value} if t.op == "eq" else set(t.value)
-            allowed[f] = allowed[f] & vals if f in allowed else vals
-        elif t.op in ("ne", "not_in"):
-            vals = {t.value} if t.op == "ne" else set(t.value)
-            excluded.setdefault(f, set()).update(vals)
-    for f in set(lo) | set(hi):
-        a, b = lo.get(f, (-math.inf, False)), hi.get(f, (math.inf, False))
-        if a[0] > b[0] or (a[0] == b[0] and not (a[1] and b[1])):
-            return False
-        if a[0] == b[0] and a[0] in ne.get(f, ()):
-            return False
-    for f in set(allowed) | set(excluded):
-        spec = facts[f]
-        domain = allowed.get(f)
-        if domain is None:
-            if spec.type in ("enum", "bool"):
-                domain = set(spec.values) if spec.type == "enum" else {True, False}
-            else:
-                continue  # open text domain: some other value always exists
-        if not (domain - excluded.get(f, set())):
-            return False
-    for f, vals in req_true.items():
-        if vals & req_false.get(f, set()):
-            return False
-    return True
-
-
-def may_overlap(
-    a: Condition, b: Condition, facts: Mapping[str, FactSpec], extra: Iterable[Test] = ()
-) -> bool:
-    """Whether one fact set can satisfy both conditions (plus `extra` implied tests)."""
-    extra = tuple(extra)
-    return any(
-        _branch_satisfiable(ba + bb + extra, facts) for ba in a.branches() for bb in b.branches()
-    )
+    return ok(cond.all_of) and (not cond.any_of or any(ok(b) for b in cond.any_of))
 
 
 __all__ = [
-    "Compiler",
     "Condition",
     "ConditionParser",
     "FactSpec",
-    "ProfileKeyer",
     "Test",
-    "may_overlap",
+    "condition_holds",
+    "holds",
 ]

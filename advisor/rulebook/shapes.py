@@ -1,7 +1,8 @@
 """Declarative shapes of the rules files, used both to validate them and to emit JSON Schema.
 
 One definition serves the validator (`check`, which reports every mismatch with its YAML line)
-and editors (`to_json_schema`, for `trackright rules schema`), so the two can never disagree.
+and editors (`advisor.rulebook.emit.to_json_schema`, for `trackright rules schema`), so the two
+can never disagree.
 Values whose allowed set comes from another file (verticals, value bands, regulation ids) are
 `Enum(source=...)` and are resolved against the rulebook being loaded.
 """
@@ -12,10 +13,11 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Any
 
 from advisor.errors import Problem
+from advisor.rulebook.suggest import did_you_mean
+from advisor.rulebook.yamlsrc import trap_hint
 
 
 class Spec:
@@ -47,6 +49,13 @@ class Bool(Spec):
 @dataclass
 class Date(Spec):
     doc: str = ""
+
+
+@dataclass
+class Market(Spec):
+    """A market / jurisdiction code: ISO 3166-1 alpha-2 or a known union (`markets.py`)."""
+
+    doc: str = "ISO 3166-1 alpha-2 country code (IN, US, DE…) or a union: EU, EEA, GCC, EAEU, ASEAN"
 
 
 @dataclass
@@ -93,6 +102,16 @@ class Conditions(Spec):
 
 
 @dataclass
+class Tagged(Spec):
+    """One of two block shapes, chosen by whether the block has the key `tag` (e.g. `table:`)."""
+
+    tag: str
+    tagged: Obj
+    other: Obj
+    doc: str = ""
+
+
+@dataclass
 class Raw(Spec):
     doc: str = ""
 
@@ -136,14 +155,51 @@ class Checker:
         self.problems: list[Problem] = []
         self.rule_of = rule_of or (lambda path: "")
 
-    def add(self, line: int, path: str, message: str, rule: str = "") -> None:
+    def add(self, line: int, path: str, message: str, rule: str = "", col: int = 0) -> None:
         self.problems.append(
-            Problem(self.file, line, f"{path}: {message}" if path else message, rule)
+            Problem(self.file, line, f"{path}: {message}" if path else message, rule, col)
         )
 
-    def check(self, value: Any, spec: Spec, line: int, path: str = "", rule: str = "") -> bool:
+    def check(
+        self,
+        value: Any,
+        spec: Spec,
+        line: int,
+        path: str = "",
+        rule: str = "",
+        raw: str | None = None,
+        col: int = 0,
+    ) -> bool:
+        """Whether `value` fits `spec`; every mismatch is added to `problems` with its line.
+
+        `raw` is the source text of a plain scalar YAML did not read as text (for the YAML 1.1
+        trap hints) and `col` the value's column.
+        """
+        ok = self._check(value, spec, line, path, rule, raw, col)
+        if not ok and self.problems:
+            hint = trap_hint(value, raw)
+            last = self.problems[-1]
+            if hint and hint not in last.message and last.line == line:
+                self.problems[-1] = Problem(
+                    last.file, last.line, f"{last.message}; {hint}", last.rule, last.column
+                )
+        return ok
+
+    def _check(
+        self,
+        value: Any,
+        spec: Spec,
+        line: int,
+        path: str,
+        rule: str,
+        raw: str | None,
+        col: int,
+    ) -> bool:
         if isinstance(spec, Raw | Conditions):
             return True
+        if isinstance(spec, Tagged):
+            pick = spec.tagged if isinstance(value, Mapping) and spec.tag in value else spec.other
+            return self._check(value, pick, line, path, rule, raw, col)
         if isinstance(spec, OneOf):
             first: list[Problem] = []
             for option in spec.options:
@@ -165,20 +221,19 @@ class Checker:
             ok = True
             if "id" in spec.fields and isinstance(value.get("id"), str):
                 rule = value["id"]
+            elif "table" in spec.fields and isinstance(value.get("table"), str):
+                rule = value["table"]
             for key in value:
                 kline = value.line_of(key) if hasattr(value, "line_of") else line
+                kcol = value.col_of(key) if hasattr(value, "col_of") else 0
                 if key not in spec.fields:
-                    near = get_close_matches(str(key), list(spec.fields), n=1, cutoff=0.6)
-                    hint = (
-                        f" (did you mean '{near[0]}'?)"
-                        if near
-                        else f"; allowed: {', '.join(spec.fields)}"
-                    )
-                    self.add(kline, path, f"unknown key '{key}'{hint}", rule)
+                    hint = did_you_mean(key, spec.fields) or f"; allowed: {', '.join(spec.fields)}"
+                    self.add(kline, path, f"unknown key '{key}'{hint}", rule, kcol)
                     ok = False
                     continue
                 sub = f"{path}.{key}" if path else str(key)
-                ok &= self.check(value[key], spec.fields[key].spec, kline, sub, rule)
+                vraw, vcol = _located(value, key)
+                ok &= self.check(value[key], spec.fields[key].spec, kline, sub, rule, vraw, vcol)
             for key, fdef in spec.fields.items():
                 if fdef.required and key not in value:
                     self.add(
@@ -208,10 +263,13 @@ class Checker:
             seen: set[Any] = set()
             for i, item in enumerate(value):
                 iline = value.line_of(i) if hasattr(value, "line_of") else line
-                ok &= self.check(item, spec.item, iline, f"{path}[{i}]", rule)
+                iraw, icol = _located(value, i)
+                ok &= self.check(item, spec.item, iline, f"{path}[{i}]", rule, iraw, icol)
                 if spec.unique and isinstance(item, str | int | float):
                     if item in seen:
-                        self.add(iline, f"{path}[{i}]", f"{_type_name(item)} is listed twice", rule)
+                        self.add(
+                            iline, f"{path}[{i}]", f"{_type_name(item)} is listed twice", rule, icol
+                        )
                         ok = False
                     seen.add(item)
             return ok
@@ -222,13 +280,15 @@ class Checker:
             ok = True
             for key, item in value.items():
                 kline = value.line_of(key) if hasattr(value, "line_of") else line
+                kcol = value.col_of(key) if hasattr(value, "col_of") else 0
                 sub = f"{path}.{key}" if path else str(key)
-                ok &= self.check(key, spec.key, kline, f"{sub} (key)", rule)
-                ok &= self.check(item, spec.value, kline, sub, rule)
+                ok &= self.check(key, spec.key, kline, f"{sub} (key)", rule, col=kcol)
+                vraw, vcol = _located(value, key)
+                ok &= self.check(item, spec.value, kline, sub, rule, vraw, vcol)
             return ok
         if isinstance(spec, Str):
             if not isinstance(value, str) or not value.strip():
-                self.add(line, path, f"expects text, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects text, got {_type_name(value)}", rule, col)
                 return False
             if spec.pattern and not re.fullmatch(spec.pattern, value):
                 self.add(
@@ -245,27 +305,31 @@ class Checker:
                 or not isinstance(value, int | float)
                 or not math.isfinite(value)
             ):
-                self.add(line, path, f"expects a number, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects a number, got {_type_name(value)}", rule, col)
                 return False
             if spec.integer and not isinstance(value, int):
-                self.add(line, path, f"expects a whole number, got {value!r}", rule)
+                self.add(line, path, f"expects a whole number, got {value!r}", rule, col)
                 return False
             if spec.minimum is not None and value < spec.minimum:
-                self.add(line, path, f"must be at least {spec.minimum:g}, got {value!r}", rule)
+                self.add(line, path, f"must be at least {spec.minimum:g}, got {value!r}", rule, col)
                 return False
             if spec.maximum is not None and value > spec.maximum:
-                self.add(line, path, f"must be at most {spec.maximum:g}, got {value!r}", rule)
+                self.add(line, path, f"must be at most {spec.maximum:g}, got {value!r}", rule, col)
                 return False
             return True
         if isinstance(spec, Bool):
             if not isinstance(value, bool):
-                self.add(line, path, f"expects true or false, got {_type_name(value)}", rule)
+                self.add(line, path, f"expects true or false, got {_type_name(value)}", rule, col)
                 return False
             return True
         if isinstance(spec, Date):
             if not isinstance(value, str) or not _DATE.match(value):
                 self.add(
-                    line, path, f"expects a date like 2023-01-01, got {_type_name(value)}", rule
+                    line,
+                    path,
+                    f"expects a date like 2023-01-01, got {_type_name(value)}",
+                    rule,
+                    col,
                 )
                 return False
             import datetime as _dt
@@ -273,7 +337,7 @@ class Checker:
             try:
                 _dt.date.fromisoformat(value)
             except ValueError:
-                self.add(line, path, f"{value!r} is not a real calendar date", rule)
+                self.add(line, path, f"{value!r} is not a real calendar date", rule, col)
                 return False
             return True
         if isinstance(spec, Enum):
@@ -283,8 +347,7 @@ class Checker:
             if not allowed and spec.source:
                 return True  # the defining file failed to load; it reports its own problems
             if not isinstance(value, str) or value not in allowed:
-                near = get_close_matches(str(value), list(allowed), n=1, cutoff=0.6)
-                hint = f" (did you mean '{near[0]}'?)" if near else ""
+                hint = did_you_mean(value, allowed)
                 what = spec.source.rstrip("s") if spec.source else "value"
                 self.add(
                     line,
@@ -294,161 +357,28 @@ class Checker:
                 )
                 return False
             return True
+        if isinstance(spec, Market):
+            from advisor.rulebook.markets import market_problem
+
+            if not isinstance(value, str):
+                self.add(
+                    line, path, f"expects a market code like IN, got {_type_name(value)}", rule, col
+                )
+                return False
+            msg = market_problem(value)
+            if msg:
+                self.add(line, path, msg, rule, col)
+                return False
+            return True
         raise AssertionError(f"unhandled spec {spec!r}")
 
 
-def to_json_schema(
-    spec: Spec, enums: Mapping[str, tuple[str, ...]], when: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The JSON Schema (draft-07 keywords, valid in 2020-12 too) of a Spec, for editor completion.
-
-    `when` is the schema to use for `Conditions` (see `conditions_schema`); without it a `when:`
-    block is described only as a non-empty mapping.
-    """
-    doc = {"description": spec.doc} if getattr(spec, "doc", "") else {}
-    if isinstance(spec, Obj):
-        return {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                k: {
-                    **to_json_schema(f.spec, enums, when),
-                    **({"description": f.doc} if f.doc else {}),
-                }
-                for k, f in spec.fields.items()
-            },
-            "required": [k for k, f in spec.fields.items() if f.required],
-            **doc,
-        }
-    if isinstance(spec, OneOf):
-        return {"anyOf": [to_json_schema(o, enums, when) for o in spec.options], **doc}
-    if isinstance(spec, ListOf):
-        out: dict[str, Any] = {
-            "type": "array",
-            "items": to_json_schema(spec.item, enums, when),
-            **doc,
-        }
-        if spec.min_items:
-            out["minItems"] = spec.min_items
-        if spec.unique:
-            out["uniqueItems"] = True
-        return out
-    if isinstance(spec, MapOf):
-        out = {"type": "object", "additionalProperties": to_json_schema(spec.value, enums, when)}
-        names = to_json_schema(spec.key, enums, when)
-        names.pop("type", None)
-        if names:
-            out["propertyNames"] = names
-        return {**out, **doc}
-    if isinstance(spec, Str):
-        # JSON Schema patterns search; the validator matches the whole text, so anchor them.
-        pattern = {"pattern": f"^(?:{spec.pattern})$"} if spec.pattern else {}
-        return {"type": "string", **pattern, **doc}
-    if isinstance(spec, Num):
-        out = {"type": "integer" if spec.integer else "number", **doc}
-        if spec.minimum is not None:
-            out["minimum"] = spec.minimum
-        if spec.maximum is not None:
-            out["maximum"] = spec.maximum
-        return out
-    if isinstance(spec, Bool):
-        return {"type": "boolean", **doc}
-    if isinstance(spec, Date):
-        return {"type": "string", "format": "date", "pattern": _DATE.pattern, **doc}
-    if isinstance(spec, Enum):
-        values = list(spec.values or enums.get(spec.source, ()))
-        if spec.nullable:
-            return {"enum": [*values, None], **doc}
-        return {"enum": values, **doc} if values else {"type": "string", **doc}
-    if isinstance(spec, Conditions):
-        if when is not None:
-            return {**when, **doc}
-        return {"type": "object", "minProperties": 1, **doc}
-    return {**doc}
-
-
-def conditions_schema(facts: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON Schema of a `when:` block over `facts` (name → advisor.rulebook.conditions.FactSpec).
-
-    Each fact takes the shorthand the parser accepts (a value, a list) or a block of the
-    operators allowed for its type; `any:` lists alternative blocks.
-    """
-    from advisor.rulebook.conditions import OPS_BY_TYPE
-
-    def scalar(spec: Any) -> dict[str, Any]:
-        if spec.type == "number":
-            out: dict[str, Any] = {"type": "number"}
-            if spec.minimum is not None:
-                out["minimum"] = spec.minimum
-            if spec.maximum is not None:
-                out["maximum"] = spec.maximum
-            return out
-        if spec.type == "bool":
-            return {"type": "boolean"}
-        if spec.type in ("enum", "set") and spec.values:
-            return {"enum": list(spec.values)}
-        return {"type": "string", "minLength": 1}
-
-    def fact_schema(spec: Any) -> dict[str, Any]:
-        one = scalar(spec)
-        many = {"type": "array", "items": one, "minItems": 1, "uniqueItems": True}
-        ops: dict[str, Any] = {}
-        for op in OPS_BY_TYPE[spec.type]:
-            if op == "between":
-                ops[op] = {
-                    "type": "array",
-                    "items": {"type": "number"},
-                    "minItems": 2,
-                    "maxItems": 2,
-                    "description": "[from, below]: from ≤ value < below",
-                }
-            elif op in ("in", "not_in"):
-                ops[op] = many
-            elif op == "excludes":
-                ops[op] = {
-                    "anyOf": [one, many],
-                    "description": "one value, or a list: none of them may be present",
-                }
-            elif op == "matches":
-                ops[op] = {
-                    "type": "string",
-                    "format": "regex",
-                    "description": "regular expression, case-insensitive",
-                }
-            else:
-                ops[op] = one
-        block = {
-            "type": "object",
-            "additionalProperties": False,
-            "minProperties": 1,
-            "properties": ops,
-        }
-        shapes = [one, block]
-        if spec.type in ("enum", "text", "set"):
-            shapes.insert(1, many if spec.type != "set" else {**many, "maxItems": 1})
-        return {"anyOf": shapes, **({"description": spec.doc} if spec.doc else {})}
-
-    props = {name: fact_schema(spec) for name, spec in facts.items()}
-    branch = {
-        "type": "object",
-        "additionalProperties": False,
-        "minProperties": 1,
-        "properties": props,
-    }
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "minProperties": 1,
-        "properties": {
-            **props,
-            "any": {
-                "type": "array",
-                "minItems": 1,
-                "items": branch,
-                "description": "alternatives: at least one of these blocks must hold",
-            },
-        },
-    }
+def _located(container: Any, key: Any) -> tuple[str | None, int]:
+    """The raw text and column of one value of a located mapping or list (None, 0 if unknown)."""
+    raw = container.raw_of(key) if hasattr(container, "raw_of") else None
+    if hasattr(container, "value_at"):
+        return raw, container.value_at(key)[1]
+    return raw, container.col_of(key) if hasattr(container, "col_of") else 0
 
 
 __all__ = [
@@ -460,12 +390,12 @@ __all__ = [
     "Field",
     "ListOf",
     "MapOf",
+    "Market",
     "Num",
     "Obj",
     "OneOf",
     "Raw",
     "Spec",
     "Str",
-    "conditions_schema",
-    "to_json_schema",
+    "Tagged",
 ]
