@@ -424,6 +424,7 @@ def _merge(into: Summary, s: Summary) -> None:
     into.rejected += s.rejected
     into.fallback += s.fallback
     into.price_missing += s.price_missing
+    into.price_typical += s.price_typical
     into.not_stock += s.not_stock
     into.markets, into.markets_assumed = s.markets, s.markets_assumed
     for name in (

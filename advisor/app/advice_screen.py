@@ -204,6 +204,8 @@ class AdviceScreen(Screen[None]):
             text.append(f" · {len(rec.rejected)} rows rejected", style="bold")
         if rec.summary.price_missing:
             text.append(f" · {rec.summary.price_missing} without a price of their own")
+            if rec.summary.price_typical:
+                text.append(f" ({rec.summary.price_typical} decided as a typical item)")
         text.append("\n")
         check = rec.currency
         if check is not None and check.plausible is False:

@@ -276,6 +276,7 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
         "by_rule": dict(s.by_rule.most_common()),
         "rejection_reasons": dict(s.rejection_reasons),
         "price_missing": s.price_missing,
+        "price_typical": s.price_typical,
         "currency": s.currency.to_dict() if s.currency is not None else None,
         "rulebook_version": book.tag,
         "costs": {

@@ -107,6 +107,12 @@ def summary_panel(s: Summary, source: str) -> Panel:
             f"{s.price_missing:,} decided rows have no price of their own (0 or blank): decided "
             "on their other signals, marked price_status=missing",
         )
+    if s.price_typical:
+        lines.add_row(
+            "Typical item",
+            f"{s.price_typical:,} of them decided as a typical item of their vertical (its "
+            "typical band, never the cheapest): give a price for an exact decision",
+        )
     check = s.currency
     if check is not None:
         note = check.message()

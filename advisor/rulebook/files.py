@@ -180,6 +180,12 @@ SCHEMAS: dict[str, Obj] = {
                                 True,
                                 "lower bound of each band in the base currency",
                             ),
+                            "typical_band": Field(
+                                Enum(source="value_bands"),
+                                False,
+                                "the band a row with no price is decided in: a typical item of "
+                                "this vertical (one of its value_bands; default the lowest)",
+                            ),
                         }
                     ),
                     key=_ID,

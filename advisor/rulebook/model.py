@@ -56,6 +56,7 @@ class Vertical:
     stock: bool = True
     requires: tuple[str, ...] = ()
     context: tuple[tuple[tuple[str, ...], str], ...] = ()  # (words, vertical they redirect to)
+    typical_band: str = ""  # the band of a row with no price: a typical item ("" = the lowest)
 
 
 @dataclass(frozen=True, slots=True)
