@@ -8,9 +8,10 @@ No textual here: the screen calls these from a worker and draws the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from advisor.advice.costs import CostReport
 from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
@@ -155,6 +156,20 @@ def _evaluate(
     )
 
 
+def what_if_recommendation(rulebook: Rulebook, rec: Recommendation, items: Sequence[str]) -> Any:
+    """The recommendation's figures with assumptions changed ("bad_return_share=0.05").
+
+    Re-priced from what was evaluated (`advisor.advice.whatif.what_if`): instant when only the
+    cost model reads the change; decided again from the rows in memory when a rule reads it.
+    The catalog file is never read again. Raises `WhatIfError` for an unknown key or value.
+    """
+    from advisor.advice.whatif import parse_what_if, what_if
+
+    change = parse_what_if(items)
+    code = rec.currency.choice.code if rec.currency is not None else None
+    return what_if(rulebook, rec.profile, rec.costs, change, rows=rec.items, currency=code)
+
+
 def export_decisions(rec: Recommendation, path: str | Path, fmt: str | None = None) -> Path:
     """Write every decision (and rejected row) as `trackright evaluate -o` would: csv/json/jsonl."""
     target = Path(path).expanduser()
@@ -206,4 +221,5 @@ __all__ = [
     "recommend_from_catalog",
     "recommend_from_profile",
     "representative_records",
+    "what_if_recommendation",
 ]
