@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-
 from rich.console import Console
 from textual.widgets import DataTable
 from tui_helpers import SAMPLES, say, wait_for
