@@ -416,7 +416,15 @@ def lot_lines(
     scale = monthly_units / h  # the best seller's units
 
     def last_rank(units: float) -> int:  # the last rank that sells at least `units`
-        return min(skus, int((scale / units) ** (1 / s) + 1e-9)) if units > 0 else skus
+        if units <= 0:
+            return skus
+        ratio = (
+            scale / units
+        )  # rank r sells scale / r**s: r = ratio ** (1/s), in logs (s may be tiny)
+        if ratio < 1:
+            return 0
+        exponent = math.log(ratio) / s
+        return skus if exponent >= math.log(skus) else min(skus, int(math.exp(exponent) + 1e-9))
 
     full = last_rank(size / cover)  # ranks whose cover fills a whole lot
     covered = max(last_rank(small / cover), full)  # ranks received every `cover` months

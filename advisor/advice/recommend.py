@@ -54,12 +54,37 @@ class Recommendation:
         return self.labels.get(row.record.row, row.record.sku)
 
 
+#: The vertical a regulated product of onboarding's list is sold in (`regulated_products`).
+_REGULATED_VERTICALS = {
+    "food": "food",
+    "supplements": "supplements",
+    "otc_medicines": "otc_medicines",
+    "medical_devices": "medical_devices",
+    "cosmetics": "beauty",
+    "mobile_phones": "mobile_phones",
+    "childrens_products": "toys",
+}
+
+
+def profile_verticals(rulebook: Rulebook, profile: BrandProfile) -> tuple[str, ...]:
+    """What the brand sells, from its answers: the verticals it chose, the ones its regulated
+    products are sold in, and personalised goods when it makes them (without a catalog these
+    answers are all the advisor has, so each must show up in the recommendation)."""
+    known = rulebook.classification.verticals
+    chosen = list(profile.verticals)
+    chosen += [_REGULATED_VERTICALS.get(r, r) for r in profile.regulated_products]
+    if profile.customised_goods:
+        chosen.append("customised_gifts")
+    out = tuple(dict.fromkeys(v for v in chosen if v in known))
+    return out or (rulebook.classification.fallback_vertical,)
+
+
 def representative_records(rulebook: Rulebook, profile: BrandProfile) -> dict[int, SkuRecord]:
-    """Stand-in SKUs for each chosen vertical at the ends and middle of its price range."""
+    """Stand-in SKUs for each vertical the brand sells at the ends and middle of its price range."""
     verticals = rulebook.classification.verticals
     ranges = {v: (lo, hi) for v, lo, hi in profile.price_ranges}
     out: dict[int, SkuRecord] = {}
-    for vid in profile.verticals or (rulebook.classification.fallback_vertical,):
+    for vid in profile_verticals(rulebook, profile):
         v = verticals.get(vid)
         if v is None:
             continue
@@ -218,6 +243,7 @@ __all__ = [
     "export_decisions",
     "export_profile",
     "policy_snapshots",
+    "profile_verticals",
     "recommend_from_catalog",
     "recommend_from_profile",
     "representative_records",
