@@ -331,7 +331,7 @@ class Evaluator:
         self._tally(s)
 
     def _tally(self, s: Summary) -> None:
-        acc = CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        acc = CostAccumulator(self.rulebook.costs)
         for sh in self._shared:
             n = sh.count
             if not n:
@@ -351,27 +351,29 @@ class Evaluator:
             if method == NOT_STOCK:  # nothing to track: no labels, no lots, no returns to catch
                 s.not_stock += n
             else:
-                acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+                acc.add_decided(f, d, n, sh.value_sum)
             sh.count, sh.value_sum = 0, 0.0
         self._acc = acc
 
-    def cost_report(self, monthly_units: float | None = None) -> CostReport:
+    def cost_report(
+        self, monthly_units: float | None = None, overrides: dict | None = None
+    ) -> CostReport:
         """Monthly costs of the last `run`; the profile's volume unless `monthly_units` is given."""
-        acc = self._acc or CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
-        return cost_report(acc, self.profile, monthly_units)
+        acc = self._acc or CostAccumulator(self.rulebook.costs)
+        return cost_report(acc, self.profile, monthly_units, overrides)
 
 
 def cost_report(
-    acc: CostAccumulator, profile: BrandProfile, monthly_units: float | None = None
+    acc: CostAccumulator,
+    profile: BrandProfile,
+    monthly_units: float | None = None,
+    overrides: dict | None = None,
 ) -> CostReport:
-    """Price the collected SKUs at the profile's monthly volume (or `monthly_units`)."""
-    units = profile.monthly_units if monthly_units is None else monthly_units
-    note = (
-        "units a month from the brand profile, spread evenly over the decided SKUs"
-        if monthly_units is None
-        else "units a month as given, spread evenly over the decided SKUs"
-    )
-    return acc.report(units, note)
+    """Price the collected SKUs with the brand's evidence (`advisor.advice.costs.price`)."""
+    from advisor.advice.costs import assumptions, price
+
+    a = assumptions(acc.costs, profile, monthly_units=monthly_units, overrides=overrides)
+    return price(acc.tally(), a)
 
 
 _REASON_KINDS = (

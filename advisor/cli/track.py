@@ -673,6 +673,7 @@ def export_tinydb_cmd(ctx: click.Context, target: Path) -> None:
 
 
 # Labels and the EPCIS export live in their own module; importing it adds them to this group.
+from advisor.cli import track_advise as _track_advise  # noqa: E402, F401
 from advisor.cli import track_print as _track_print  # noqa: E402, F401
 
 __all__ = ["export", "parse_line", "return_verdicts", "track"]
