@@ -35,7 +35,7 @@ from advisor.advice.costs import Assumptions, PlanCost, _plan, assumptions
 from advisor.rulebook.load import METHODS, Rulebook
 from tracker.vocabulary import METHOD_RANK
 
-__all__ = ["Observation", "SkuAdvice", "TrackAdvice", "advise", "observe"]
+__all__ = ["Observation", "SkuAdvice", "TrackAdvice", "advise", "observe", "span_words"]
 
 _DAYS_A_MONTH = 30.4375
 _SWAP_FLAGS = ("swap_suspect", "not_shipped_suspect")
@@ -69,7 +69,7 @@ class Observation:
     def evidence(self) -> str:
         """The facts, in words: what was shipped and returned, and what the desk caught."""
         parts = [
-            f"shipped {self.shipped:,} in {_months(self.months)}, {self.returned:,} returned "
+            f"shipped {self.shipped:,} in {span_words(self.months)}, {self.returned:,} returned "
             f"({self.return_rate:.0%})"
         ]
         if self.sees_units:
@@ -88,9 +88,12 @@ class Observation:
         return "; ".join(parts)
 
 
-def _months(m: float) -> str:
-    days = m * _DAYS_A_MONTH
-    return f"{days:.0f} days" if days < 60 else f"{m:.1f} months"
+def span_words(months: float) -> str:
+    """How long the records run, as people say it: "1 day", "12 days", "3.5 months"."""
+    days = round(months * _DAYS_A_MONTH)
+    if days < 60:
+        return f"{days} day{'s' if days != 1 else ''}"
+    return f"{months:.1f} months"
 
 
 @dataclass(frozen=True, slots=True)

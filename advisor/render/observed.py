@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from advisor.advice.amounts import format_money
-from advisor.advice.observed import SkuAdvice, TrackAdvice
+from advisor.advice.observed import SkuAdvice, TrackAdvice, span_words
 
 __all__ = ["advice_lines", "advice_panel"]
 
@@ -41,8 +41,7 @@ def advice_lines(a: SkuAdvice, currency: str) -> list[str]:
 def advice_panel(result: TrackAdvice, show_all: bool = False) -> Panel:
     cur = result.currency
     body = Text()
-    days = result.months * 30.4375
-    span = f"{days:.0f} days" if days < 60 else f"{result.months:.1f} months"
+    span = span_words(result.months)
     if result.changes:
         body.append(
             f"{len(result.changes)} SKU{'s' if len(result.changes) != 1 else ''} would be "
