@@ -310,3 +310,51 @@ def test_home_fragrance_taxonomy_lets_the_row_choose(classifier):
     assert vertical(classifier, title="Bakhoor Al Oud, 50 g", product_category=path) == "fragrance"
     candle = "Home & Garden > Decor > Home Fragrances > Candles"
     assert vertical(classifier, title="Soy Wax Scented Candle", product_category=candle) == "home"
+
+
+# ------------------------------------------------------------------ standard taxonomies
+
+GOOGLE_LEVEL2 = Path(__file__).parent / "data" / "google_taxonomy_level2.tsv"
+
+
+def google_level2() -> list[tuple[int, str]]:
+    rows = []
+    for line in GOOGLE_LEVEL2.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            gid, path = line.split("\t")
+            rows.append((int(gid), path))
+    return rows
+
+
+def test_every_google_category_to_the_second_level_names_a_vertical(classifier):
+    """Each of Google's first- and second-level categories, by path and by numeric id, maps to a vertical."""
+    rows = google_level2()
+    assert len(rows) > 200
+    for gid, path in rows:
+        by_path = classifier.vertical_of(SkuRecord(1, "X", product_category=path))
+        by_id = classifier.vertical_of(SkuRecord(1, "X", product_category=str(gid)))
+        assert by_path[1].startswith(("taxonomy", "personalised")), (path, by_path)
+        assert by_id[1].startswith("Google category"), (gid, path, by_id)
+
+
+@pytest.mark.parametrize(
+    "category,want",
+    [
+        ("Health & Beauty > Health Care > Light Therapy Lamps", "medical_devices"),
+        ("Health & Beauty > Health Care > Surgical Lubricants", "medical_consumables"),
+        ("Baby & Toddler > Nursing & Feeding > Bottle Warmers & Sterilizers", "appliances"),
+        ("Baby & Toddler > Baby Safety > Baby Monitors", "electronics"),
+        ("Business & Industrial > Retail > Display Mannequins", "general"),
+        ("Business & Industrial > Dentistry > Dental Tools", "medical_devices"),
+        ("Business & Industrial > Food Service > Disposable Tableware", "home"),
+        (
+            "Animals & Pet Supplies > Pet Supplies > Pet Biometric Monitors > Pet Thermometers",
+            "medical_devices",
+        ),
+        ("5296", "appliances"),  # Google's id for Bottle Warmers & Sterilizers
+        ("541", "electronics"),  # Baby Monitors
+    ],
+)
+def test_taxonomy_subtrees_that_decide_differently_from_their_parent(classifier, category, want):
+    """A subtree whose decision differs from its parent's is listed, by path and by Google id."""
+    assert vertical(classifier, title="Item", product_category=category) == want
