@@ -358,3 +358,25 @@ def test_every_google_category_to_the_second_level_names_a_vertical(classifier):
 def test_taxonomy_subtrees_that_decide_differently_from_their_parent(classifier, category, want):
     """A subtree whose decision differs from its parent's is listed, by path and by Google id."""
     assert vertical(classifier, title="Item", product_category=category) == want
+
+
+@pytest.mark.parametrize(
+    "title,want",
+    [
+        ("Licuadora Oster 600 W", "appliances"),
+        ("Ventilador portátil de mesa", "appliances"),
+        ("Taladro percutor inalámbrico 20 V", "tools_hardware"),
+        ("Audífonos inalámbricos Bluetooth", "electronics"),
+        ("Reloj inteligente deportivo", "electronics"),
+        ("Reloj de pared de madera", "home"),
+        ("Café molido tostado 500 g", "food"),
+        ("Tableta de chocolate amargo 100 g", "food"),
+        ("Zapatillas de running para hombre", "footwear"),
+        ("Tarjeta de regalo 50.000", "gift_cards"),
+        ("Servicio de instalación de aire acondicionado", "services"),
+        ("Abaya bordada negra", "fashion"),
+    ],
+)
+def test_spanish_and_arabic_store_words(classifier, title, want):
+    """Title-only rows of a Latin American or Gulf store are read in their own language."""
+    assert vertical(classifier, title=title) == want
