@@ -31,6 +31,7 @@ from advisor.advice.money import unit_amount, unknown_currency
 from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
 from advisor.rulebook.load import Evidence, Regulation, Rulebook, taxonomy_key
+from advisor.rulebook.markets import covered
 from advisor.rulebook.words import fast_norm, norm, plural_forms
 
 _SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
@@ -253,7 +254,7 @@ class Classifier:
         self._typical = {
             v.id: v.typical_band or v.bands[0][0] for v in cls.verticals.values() if v.bands
         }
-        markets = set(self.profile.markets)
+        markets = covered(self.profile.markets)  # NL sells in the EU too
         self._regs: list[Regulation] = [
             r
             for r in rulebook.regulations

@@ -131,8 +131,9 @@ def check_profile(
 ) -> tuple[list[Problem], list[Problem]]:
     """Problems (file:line) of a parsed profile document, and warnings worth a look.
 
-    A warning: an EU member among the markets without `EU` itself, so no EU regulation of the
-    rulebook (`regulations`, Regulation objects) would apply.
+    No warning is needed any more for an EU member listed without `EU`: a member country is
+    covered by its union's regulations (`advisor.rulebook.markets.covered`). `regulations` is
+    kept for callers that pass it.
     """
     if doc is None:
         return [], []
@@ -148,22 +149,6 @@ def check_profile(
             key = message.split(":", 1)[0]
             line = doc.line_of(key) if hasattr(doc, "line_of") else getattr(doc, "line", 1)
             problems.append(Problem(file, line, message))
-        from advisor.rulebook.markets import EU_MEMBERS
-
-        markets = list(doc.get("markets") or ())
-        members = [m for m in markets if m in EU_MEMBERS]
-        eu_regs = [r.id for r in regulations if r.jurisdiction == "EU"]
-        if members and "EU" not in markets and eu_regs:
-            line = doc.line_of("markets") if hasattr(doc, "line_of") else 1
-            warnings.append(
-                Problem(
-                    file,
-                    line,
-                    f"markets: {', '.join(members)} {'is' if len(members) == 1 else 'are'} in the EU, but EU "
-                    f"is not among the markets, so EU regulations ({', '.join(eu_regs)}) will not "
-                    "apply; add EU to markets",
-                )
-            )
     return problems, warnings
 
 

@@ -33,6 +33,7 @@ from advisor.engine.decide import Decision, PolicyEngine
 from advisor.errors import TrackrightError
 from advisor.rulebook.conditions import Test, condition_holds, holds
 from advisor.rulebook.load import Regulation, Rule, Rulebook
+from advisor.rulebook.markets import covered
 
 SKU_FIELDS = (
     "sku",
@@ -441,7 +442,7 @@ class Explainer:
             return "floor n/a", "does not apply"
         if sku.vertical not in reg.verticals:
             why = f"only for {', '.join(reg.verticals)}; this SKU is {sku.vertical}"
-        elif reg.jurisdiction not in self.profile.markets:
+        elif reg.jurisdiction not in covered(self.profile.markets):
             why = f"market {reg.jurisdiction} is not in the profile's markets ({', '.join(self.profile.markets) or 'none'})"
         elif reg.effective_from > self.as_of.isoformat():
             why = f"in force from {reg.effective_from}, after {self.as_of.isoformat()}"

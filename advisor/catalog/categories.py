@@ -18,7 +18,15 @@ from __future__ import annotations
 import json
 import re
 
-__all__ = ["flipkart", "generic", "join_levels", "magento", "vendure_facets", "woocommerce"]
+__all__ = [
+    "flipkart",
+    "generic",
+    "join_levels",
+    "magento",
+    "vendure_facets",
+    "without_title",
+    "woocommerce",
+]
 
 SEP = " > "
 _SPLIT = re.compile(r"\s*(?:>>|>)\s*")
@@ -97,3 +105,26 @@ def generic(text: str) -> str:
     if ">>" in t:
         return _path(_SPLIT.split(t))
     return t
+
+
+def without_title(category: str, title: str) -> str:
+    """`category` without a last segment that repeats the product's own title.
+
+    Marketplace trees (Flipkart's ``product_category_tree``) end with the product's name, often
+    cut short with "...": that segment is the title, not a category, and read as the deepest
+    category it would outweigh the real one ("Pen Drives" lost to "SanDisk … OTG Drive").
+    """
+    if not category or not title or SEP not in category:
+        return category
+    low = title.strip().lower()
+    head = low[:12]
+    if head not in category.lower():
+        return category
+    out = []
+    for path in category.split("\n"):
+        parts = path.split(SEP)
+        last = parts[-1].strip().lower().rstrip(".…").strip()
+        if len(parts) > 1 and len(last) >= 12 and low.startswith(last):
+            path = SEP.join(parts[:-1])
+        out.append(path)
+    return "\n".join(out)

@@ -234,6 +234,7 @@ class RowBuilder:
             low = title.lower()
             words = [w for w in (_text(d) for d in detail) if w and w.lower() not in low]
             title = " ".join([title, *words]).strip()
+        category = categories.without_title(category, title)
         return new_record(
             row,
             sku,

@@ -14,8 +14,8 @@ Unions and blocs accepted besides the countries (documented in the README):
     EAEU  Eurasian Economic Union
     ASEAN Association of Southeast Asian Nations
 
-A profile market is matched literally: a brand selling in DE gets EU regulations only when
-`EU` is among its markets too (`rules check --profile` warns when it is missing).
+A profile market selling in a member country sells in its union too (`covered`): a brand with
+`markets: [NL]` is under the EU's regulations (EU FMD) as the law has it, without listing `EU`.
 """
 
 from __future__ import annotations
@@ -34,6 +34,14 @@ UNIONS: dict[str, str] = {
 EU_MEMBERS = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
+# Members of each union, so a market in a member country is covered by the union's regulations.
+UNION_MEMBERS: dict[str, frozenset[str]] = {
+    "EU": EU_MEMBERS,
+    "EEA": EU_MEMBERS | {"IS", "LI", "NO"},
+    "GCC": frozenset("SA AE KW QA BH OM".split()),
+    "EAEU": frozenset("AM BY KZ KG RU".split()),
+    "ASEAN": frozenset("BN KH ID LA MY MM PH SG TH VN".split()),
+}
 # Codes people write that ISO 3166-1 does not assign, and the code they mean.
 NOT_ISO = {"UK": "GB", "EL": "GR"}
 
@@ -50,6 +58,15 @@ def countries() -> dict[str, str]:
 def codes() -> tuple[str, ...]:
     """Every accepted code, countries first (sorted), then the unions."""
     return (*sorted(countries()), *UNIONS)
+
+
+def covered(markets: tuple[str, ...] | list[str] | frozenset[str]) -> frozenset[str]:
+    """The markets and every union one of them belongs to (NL → NL, EU, EEA)."""
+    out = set(markets)
+    for union, members in UNION_MEMBERS.items():
+        if out & members:
+            out.add(union)
+    return frozenset(out)
 
 
 def name_of(code: str) -> str:
@@ -88,4 +105,14 @@ def market_problem(value: str) -> str:
     )
 
 
-__all__ = ["EU_MEMBERS", "NOT_ISO", "UNIONS", "codes", "countries", "market_problem", "name_of"]
+__all__ = [
+    "EU_MEMBERS",
+    "NOT_ISO",
+    "UNIONS",
+    "UNION_MEMBERS",
+    "codes",
+    "countries",
+    "covered",
+    "market_problem",
+    "name_of",
+]

@@ -66,13 +66,13 @@ def test_a_profile_is_checked_with_file_and_line(minibook, tmp_path):
     assert f"{profile}:4:" in err and "expects a number" in err
 
 
-def test_a_profile_in_an_eu_country_without_eu_is_warned(minibook, tmp_path):
-    """Selling in DE without EU in the markets would switch the EU regulations off: say so."""
+def test_a_profile_in_an_eu_country_needs_no_eu_entry(minibook, tmp_path):
+    """Selling in DE is selling in the EU: no warning asks for EU to be listed as well."""
     profile = tmp_path / "brand.yaml"
     profile.write_text("markets: [DE]\n", encoding="utf-8")
     result = check(str(minibook.root), "--profile", str(profile))
     assert result.exit_code == 0
-    assert "warning:" in result.stderr and "add EU to markets" in result.stderr
+    assert "add EU to markets" not in result.stderr
 
 
 def test_evaluate_reports_a_bad_profile_at_its_line(tmp_path):
