@@ -163,6 +163,9 @@ def test_the_readme_yaml_blocks_work_on_the_bundled_rules(tmp_path):
     cls = (root / "classification.yaml").read_text(encoding="utf-8")
     at = cls.index("\n  gift_cards:") + 1
     (root / "classification.yaml").write_text(cls[:at] + vertical + cls[at:], encoding="utf-8")
+    twice = run("rules", "check", str(root))
+    assert twice.exit_code == 1 and "is also listed under general" in twice.output
+    _drop_from_general(root / "classification.yaml", vertical)
     replace(
         root / "costs.yaml",
         "\n  fashion: 0.30\n",
@@ -200,3 +203,23 @@ def test_the_readme_yaml_blocks_work_on_the_bundled_rules(tmp_path):
         "tests/instruments.yaml",
     ):
         assert editor_errors(root / name) == [], name
+
+
+def _drop_from_general(path, vertical_block):
+    """Task 2's second step: the words the new vertical lists leave `general`'s lists."""
+    new = yaml.safe_load(vertical_block)["musical_instruments"]
+    taken = {w.lower() for w in (*new["categories"], *new["keywords"])}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    general = doc["verticals"]["general"]
+    out = []
+    in_general = False
+    for line in lines:
+        if line.startswith("  ") and not line.startswith("   "):
+            in_general = line.strip() == "general:"
+        key = line.strip().split(":", 1)[0]
+        if in_general and key in ("categories", "keywords"):
+            kept = [w for w in general[key] if w.lower() not in taken]
+            line = f"    {key}: [{', '.join(kept)}]\n"
+        out.append(line)
+    path.write_text("".join(out), encoding="utf-8")
