@@ -24,7 +24,6 @@ from .vocabulary import (  # noqa: F401 - the model speaks the shared vocabulary
     RETURN_REASONS,
     RETURNED,
     SHIPPED,
-    STATUSES,
     VERDICT_STATUS,
     VERDICTS,
 )

@@ -1,15 +1,19 @@
 """The tracker desk: a command line for scanners and keyboards, the returns desk, a dashboard.
 
 Every command, whether typed, scanned or built by a form, becomes one line for
-`advisor.app.desk.run`, queued and run in order by one worker thread, so a slow operation
-never blocks typing and scans are applied in the order they were made.
+`advisor.app.desk.run` (the command layer `trackright track` runs too), queued and run one at a
+time, each in a worker thread, so a slow operation never blocks typing and scans are applied in
+the order they were made. What comes back is drawn here: the outcome's summary (the CLI's very
+words) and its body (`advisor.render.tracker`); an error as its message and hint
+(`tracker.errors.as_error`), user text always shown as typed.
 """
 
 from __future__ import annotations
 
-import queue
 import shlex
+from collections import deque
 from datetime import timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,14 +34,14 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.worker import get_current_worker
 
 from advisor.app import desk
 from advisor.app.widgets import Field, TitleBar, tone
-from advisor.errors import TrackrightError
+from advisor.commands.base import Outcome
 from advisor.render import tracker as render
-from tracker import TrackerError
-from tracker.model import RETURN_REASONS, ReturnResult, Stats
+from tracker.errors import as_error
+from tracker.model import Stats
+from tracker.vocabulary import RETURN_REASONS
 
 HELP = """\
 # Tracker desk
@@ -91,7 +95,10 @@ class DeskScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._queue: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._waiting: deque[tuple[str, str]] = deque()
+        self._busy = False
+        self._started = False  # lines wait until the screen is mounted
+        #: Lines submitted and not yet drawn (tests wait for the desk's workers to bring it to 0).
         self.pending = 0
         self._notes: list[str] = []
         self._hinted = False
@@ -104,7 +111,7 @@ class DeskScreen(Screen[None]):
                 yield Field(
                     id="command",
                     placeholder="Scan a barcode or type a command (help lists them)",
-                    suggester=SuggestFromList([f"{v} " for v in desk.VERBS]),
+                    suggester=SuggestFromList([f"{v} " for v in desk.verb_names()]),
                 )
             with TabPane("Returns f3", id="returns"):
                 with Horizontal(id="return-fields"):
@@ -127,6 +134,7 @@ class DeskScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._started = True
         log = self.query_one("#log", RichLog)
         log.write(Text("Tracker desk. Type help for the commands, F1 for more.", style="bold"))
         for note in self._notes:
@@ -136,7 +144,6 @@ class DeskScreen(Screen[None]):
         self.query_one("#suspects", DataTable).add_columns(
             "unit", "SKU", "status", "returns", "flags"
         )
-        self._runner()
         self.submit("policy list", "title")
 
     def _style(self, variable: str) -> str:
@@ -155,72 +162,87 @@ class DeskScreen(Screen[None]):
     def submit(self, line: str, origin: str = "desk") -> None:
         """Queue one command line; `origin` says which part of the screen shows the result."""
         self.pending += 1
-        self._queue.put((line, origin))
+        self._waiting.append((line, origin))
+        self._next()
+
+    def _next(self) -> None:
+        """Start the next queued line, once the one before it is drawn (and the screen is up)."""
+        if self._busy or not self._waiting or not self._started:
+            return
+        self._busy = True
+        self._run(*self._waiting.popleft())
 
     @work(thread=True, group="desk-runner")
-    def _runner(self) -> None:
-        worker = get_current_worker()
+    def _run(self, line: str, origin: str) -> None:
         ws = self.app.workspace
-        while not worker.is_cancelled:
-            try:
-                line, origin = self._queue.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            try:
-                with ws.store_lock:
-                    outcome = desk.run(ws.tracker, line)
-            except (desk.DeskError, TrackerError, TrackrightError) as err:
-                self.app.call_from_thread(self._refused, line, str(err), origin)
-            except Exception as err:  # shown, never a crash of the desk
-                self.app.call_from_thread(self._refused, line, f"unexpected error: {err!r}", origin)
-            else:
-                self.app.call_from_thread(self._done, line, outcome, origin)
+        try:
+            with ws.store_lock:
+                outcome = desk.run(ws, line)
+        except Exception as exc:  # every error is shown, never a crash of the desk
+            self.app.call_from_thread(self._refused, line, exc, origin)
+        else:
+            self.app.call_from_thread(self._done, line, outcome, origin)
 
-    def _done(self, line: str, outcome: desk.Outcome, origin: str) -> None:
+    def _finished(self) -> None:
         self.pending -= 1
+        self._busy = False
+        self._next()
+
+    def _done(self, line: str, outcome: Outcome, origin: str) -> None:
+        try:
+            self._draw(line, outcome, origin)
+        finally:
+            self._finished()
+
+    def _draw(self, line: str, outcome: Any, origin: str) -> None:
         if origin == "title":
-            self._title(outcome.result)
+            self._title(outcome.policies)
             return
         if origin == "dashboard":
             self._fill_dashboard(outcome.result)
             return
-        label = tone_name = ""
-        if isinstance(outcome.result, ReturnResult):
-            label = desk.verdict_label(outcome.result)
-            tone_name = desk.verdict_tone(outcome.result)
-            self._show_verdict(label.upper(), tone_name, _verdict_reason(outcome.result))
+        if outcome.verb == "return":
+            tone_name = render.verdict_tone(outcome.result.verdict.verdict)
+            self._show_verdict(outcome.label.upper(), tone_name, _verdict_reason(outcome.result))
         log = self.query_one("#log", RichLog)
         if origin != "silent":
-            log.write(
-                Text(
-                    f"> {line}",
-                    style=self._style(
-                        "text-muted",
-                    ),
-                )
-            )
+            log.write(Text(f"> {line}", style=self._style("text-muted")))
         if outcome.verb == "help":
-            log.write(Text(outcome.result))
+            log.write(Text(outcome.text))
             return
         log.write(Text(outcome.summary, style="bold"))
-        body = render.render(outcome, self._style, label, tone_name)
+        body = render.render(outcome, self._style)
         if body is not None:
             log.write(body)
-        if outcome.verb == "policy":
+        for warning in outcome.warnings:
+            log.write(Text(f"! {warning}", style=self._style("text-warning")))
+        if outcome.verb in ("policy set", "policy import"):
             self.submit("policy list", "title")
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
             self.submit("stats", "dashboard")
 
-    def _refused(self, line: str, message: str, origin: str) -> None:
-        self.pending -= 1
+    def _refused(self, line: str, exc: BaseException, origin: str) -> None:
+        try:
+            self._show_error(line, exc, origin)
+        finally:
+            self._finished()
+
+    def _show_error(self, line: str, exc: BaseException, origin: str) -> None:
+        err = as_error(exc)
         if origin in ("title", "dashboard"):
-            self.notify(message, severity="error", markup=False)
+            self.notify(str(err), severity="error", markup=False)
             return
         if origin == "returns":
-            self._show_verdict("NOT TAKEN", "warning", message)
+            refused = getattr(err, "outcome", None)  # the rulebook refused the return
+            if refused is not None:
+                self._show_verdict(refused.label.upper(), "warning", err.message)
+            else:
+                self._show_verdict("NOT TAKEN", "warning", err.message)
         log = self.query_one("#log", RichLog)
         log.write(Text(f"> {line}", style=self._style("text-muted")))
-        log.write(Text(f"✗ {message}", style=self._style("text-error")))
+        log.write(Text(f"✗ {err.message}", style=self._style("text-error")))
+        if err.hint:
+            log.write(Text(f"  hint: {err.hint}", style=self._style("text-muted")))
 
     def _title(self, policies: list) -> None:
         if not self._hinted:
@@ -419,7 +441,7 @@ class DeskScreen(Screen[None]):
         ]
 
 
-def _verdict_reason(r: ReturnResult) -> str:
+def _verdict_reason(r: Any) -> str:
     v = r.verdict
     now = f"{r.identifier} ({r.sku}) is now {r.status}" if r.status else "nothing changed"
     return f"{v.reason}\nrule {v.rule} · {now}"

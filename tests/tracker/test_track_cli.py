@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from tracker_helpers import simple_verdict
 
 from advisor.cli import track as track_cli
+from advisor.commands import base as commands_base
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS = [
@@ -25,7 +26,7 @@ DECISIONS = [
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.setattr(track_cli, "_return_rules", lambda rules_dir=None: simple_verdict)
+    monkeypatch.setattr(commands_base, "return_verdicts", lambda rules_dir=None: simple_verdict)
     runner = CliRunner()
     store = tmp_path / "ws"
 

@@ -8,7 +8,7 @@ import json
 
 from rich.console import Console
 from textual.widgets import DataTable
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, settle
 
 from advisor.advice.profile import load_profile
 from advisor.app.widgets import RenderScreen
@@ -19,7 +19,7 @@ def cells(table: DataTable) -> list[list[str]]:
 
 
 async def open_advice(app, pilot):
-    await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
     return app.screen
 
 
@@ -120,7 +120,7 @@ async def test_accept_stores_the_policy_and_opens_the_desk(make_app, onboard):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_advice(app, pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: app.current_mode == "desk")
+        await settle(pilot, lambda: app.current_mode == "desk")
         ws = app.workspace
         policies = {p.sku: p for p in ws.tracker.policies()}
         assert len(policies) == 30 and policies["VLT-PH-A15-128"].method == "serial"
@@ -142,6 +142,6 @@ async def test_accept_without_catalog_asks_for_one(make_app, onboard):
         await pilot.pause()
         assert "needs your SKUs" in app.screen.query_one("Vertical").border_title
         await say(pilot, str(SAMPLES / "luxury_jewellery.csv"))
-        await wait_for(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
+        await settle(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
         assert app.screen.rec.summary.decided == 25
         assert app.workspace.load_conversation().catalog_path.endswith("luxury_jewellery.csv")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, RichLog, Static
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, settle
 
 from advisor.app.desk_screen import ReceiveForm
 
@@ -15,16 +15,16 @@ def log_text(app) -> str:
 
 async def accepted_desk(app, pilot):
     """Accept the recommendation shown at start-up and wait for the desk."""
-    await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
     await pilot.press("a")
-    await wait_for(pilot, lambda: app.current_mode == "desk")
-    await wait_for(pilot, lambda: app.screen.pending == 0)
+    await settle(pilot, lambda: app.current_mode == "desk")
+    await settle(pilot, lambda: app.screen.pending == 0)
     return app.screen
 
 
 async def run(pilot, app, line: str) -> None:
     await say(pilot, line)
-    await wait_for(pilot, lambda: app.screen.pending == 0)
+    await settle(pilot, lambda: app.screen.pending == 0)
 
 
 async def test_receive_ship_and_returns_desk_flag_a_counterfeit(make_app, onboard):
@@ -37,20 +37,20 @@ async def test_receive_ship_and_returns_desk_flag_a_counterfeit(make_app, onboar
         await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2")
         await run(pilot, app, "ship SO-1 --scan IMEI-1")
         text = log_text(app)
-        assert "Received 2 x VLT-PH-A15-128 into WH1 (serial)" in text
+        assert "Received 2 x VLT-PH-A15-128 into WH1 by serial" in text
         assert "Shipped order SO-1: 1 item(s)" in text
         await pilot.press("f3")
         await pilot.pause()
         assert app.focused.id == "order"
         await say(pilot, "SO-1")
         await say(pilot, "FAKE-9")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         verdict = desk.query_one("#verdict", Static)
         assert str(verdict.render()) == "COUNTERFEIT SUSPECT"
         assert verdict.has_class("-error")
         assert "QUARANTINED" in str(desk.query_one("#verdict-why").render())
         await say(pilot, "IMEI-1")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         assert str(verdict.render()) == "RESTOCK" and verdict.has_class("-success")
 
 
@@ -70,18 +70,24 @@ async def test_scan_without_order_asks_for_it(make_app, onboard):
 
 
 async def test_refusals_and_bad_lines_are_messages_not_crashes(make_app, onboard):
-    """A tracker refusal and a mistyped command each print one clear line on the desk."""
+    """A tracker refusal and a mistyped command each print one clear line on the desk, and the
+    refused shipment is not recorded (the test fails if the ship had succeeded)."""
     onboard(SAMPLES / "electronics_brand.csv")
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await accepted_desk(app, pilot)
         await run(pilot, app, "ship SO-9 --scan NOPE-1")
+        lines = log_text(app).splitlines()
+        assert lines[-2:] == ["> ship SO-9 --scan NOPE-1", "✗ unit NOPE-1 is not in the store"]
+        assert not any(line.startswith("Shipped order SO-9") for line in lines)
+        with app.workspace.tracker.store.reader() as r:
+            assert r.order("SO-9") is None
         await run(pilot, app, "recieve X")
         await run(pilot, app, "receive")
         text = log_text(app)
-        assert "✗" in text and "NOPE-1" in text
-        assert "unknown command 'recieve'" in text
-        assert "Missing argument 'SKU'" in text
+        assert "✗ unknown command 'recieve'" in text
+        assert "✗ Missing argument 'SKU'." in text
+        assert "hint: usage: receive [OPTIONS] SKU" in text
 
 
 async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
@@ -100,7 +106,7 @@ async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
         form.query_one("#qty").value = "40"
         form.query_one("#sku").focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is desk and desk.pending == 0)
+        await settle(pilot, lambda: app.screen is desk and desk.pending == 0)
         assert f"Received 40 x {batch} lot L7" in log_text(app)
         await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-5")
         await run(pilot, app, "IMEI-5")
@@ -108,7 +114,7 @@ async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
         assert "History of unit IMEI-5: 1 event(s)" in text
         assert "● 2026-01-15 10:30  receiving → IN_STOCK" in text
         await pilot.press("f4")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         head = str(desk.query_one("#dash-head").render())
         assert "IN_STOCK 41" in head
         stock = desk.query_one("#stock", DataTable)
@@ -122,7 +128,7 @@ async def test_help_lists_verbs_without_printing_to_the_terminal(make_app, onboa
     async with app.run_test(size=(80, 24)) as pilot:
         await accepted_desk(app, pilot)
         await run(pilot, app, "ship --help")
-        assert "--line TEXT" in log_text(app)
+        assert "--line SKU:QTY" in log_text(app)
     assert "--line" not in capsys.readouterr().out
 
 
@@ -140,11 +146,11 @@ async def test_markup_in_identifiers_is_shown_as_typed(make_app, onboard):
         await pilot.pause()
         await say(pilot, "SO[/x]")
         await say(pilot, "FAKE[/b]")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         assert str(desk.query_one("#verdict").render()) == "COUNTERFEIT SUSPECT"
         assert "FAKE[/b]" in str(desk.query_one("#verdict-why").render())
         await pilot.press("f4")
-        await wait_for(pilot, lambda: desk.pending == 0 and desk.query_one("#suspects").row_count)
+        await settle(pilot, lambda: desk.pending == 0 and desk.query_one("#suspects").row_count)
         row = desk.query_one("#suspects", DataTable).get_row_at(0)
         assert str(row[0]) == "FAKE[/b]"
 
