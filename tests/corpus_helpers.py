@@ -9,6 +9,7 @@ know nothing of the files' contents: new files and new splits are picked up from
 from __future__ import annotations
 
 import csv
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +65,17 @@ class Tally:
 
 
 def manifests() -> list[Path]:
-    return sorted(CORPUS.glob("*/manifest.yaml"))
+    """Every split's manifest; `TRACKRIGHT_CORPUS_SPLITS=dev,holdout` keeps only those named.
+
+    Tuning reads the splits it may see and nothing else: set the variable so that a split kept
+    unseen (say holdout2) is neither evaluated nor printed.
+    """
+    found = sorted(CORPUS.glob("*/manifest.yaml"))
+    wanted = os.environ.get("TRACKRIGHT_CORPUS_SPLITS", "").strip()
+    if not wanted:
+        return found
+    names = {w.strip() for w in wanted.split(",") if w.strip()}
+    return [m for m in found if m.parent.name in names]
 
 
 def measure(split: Path, rules_dir: str | Path | None = None, tally: Tally | None = None) -> Tally:

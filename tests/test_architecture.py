@@ -58,3 +58,55 @@ def test_module_opens_with_a_sentence(path: pathlib.Path) -> None:
     """Every module opens with a docstring saying what it holds."""
     doc = ast.get_docstring(ast.parse(path.read_text()))
     assert doc and doc.strip(), f"{path.relative_to(ROOT)} has no module docstring"
+
+
+# Import name → distribution name, where they differ.
+_DISTRIBUTION = {
+    "yaml": "pyyaml",
+    "durable": "durable-rules",
+    "durable_rules_engine": "durable-rules",  # the C extension inside the same wheel
+    "PIL": "pillow",
+    "ahocorasick": "pyahocorasick",
+    "zint": "zint-bindings",
+    "psycopg": "psycopg",
+}
+
+
+def _declared_dependencies() -> set[str]:
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = set()
+    for spec in project["dependencies"]:
+        names.add(re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].lower().replace("_", "-"))
+    return names
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    """A clean `pip install .` must have every library the code imports (filelock once slipped by:
+    installed here by chance, missing on CI)."""
+    import ast
+    import sys
+
+    declared = _declared_dependencies()
+    missing: dict[str, str] = {}
+    for path in sorted([*(ROOT / "advisor").rglob("*.py"), *(ROOT / "tracker").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            for top in tops:
+                if top in sys.stdlib_module_names or top in {
+                    "advisor",
+                    "tracker",
+                    "trackright_rules",
+                }:
+                    continue
+                dist = _DISTRIBUTION.get(top, top).lower().replace("_", "-")
+                if dist not in declared:
+                    missing.setdefault(dist, str(path.relative_to(ROOT)))
+    assert not missing, f"imported but not in pyproject dependencies: {missing}"

@@ -50,6 +50,24 @@ def test_a_real_sku_column_beats_an_id_column(tmp_path):
     assert items[0].sku == "AO-1"
 
 
+def test_a_marketplace_flat_file_is_read_by_its_own_names(tmp_path):
+    """Amazon-style: asin (not the often blank part_number) is the SKU, standard_price the price,
+    list_price the MSRP, item_type_keyword the product type."""
+    text = (
+        "asin,item_name,item_type_keyword,standard_price,list_price,part_number\n"
+        "B01,Fluke 101 Digital Multimeter,multimeters,49.00,,FLU-1\n"
+        "B02,CD4027BE Dual J-K Flip-Flop IC,,5.49,,\n"
+        "B03,Hakko FX-888D Soldering Station,soldering-stations,109.00,129.00,HAK-9\n"
+    )
+    items = records(write(tmp_path, "amz.csv", text))
+    assert [(i.sku, i.price, i.list_price) for i in items] == [
+        ("B01", 49.0, None),
+        ("B02", 5.49, None),
+        ("B03", 109.0, 129.0),
+    ]
+    assert items[0].product_type == "multimeters"
+
+
 def test_a_placeholder_id_column_loses_to_a_distinct_one(tmp_path):
     """style_code NA on every row is not a SKU when product_id is distinct."""
     text = "product_id,style_code,product_name,mrp\n" + "".join(

@@ -284,3 +284,50 @@ def test_summary_json_counts_not_stock(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     data = json.loads(out.read_text())
     assert data["not_stock"] == 1 and data["markets"] == ["IN"] and data["markets_assumed"]
+
+
+# ------------------------------------------------------------------ a row with no price
+
+
+def test_a_row_with_no_price_is_decided_as_a_typical_item_of_its_vertical(book):
+    """No price: the vertical's typical band (never the cheapest), said in the reason and summary."""
+    ev = Evaluator(book)
+    rows = [
+        SkuRecord(1, "A", title="Sheesham 3-Seater Sofa", category="Furniture > Sofas"),
+        SkuRecord(2, "B", title="Oak side table", category="Furniture > Tables", price=2500.0),
+        SkuRecord(3, "C", title="Wireless earbuds", category="Electronics > Audio"),
+        SkuRecord(4, "D", title="Cold pressed groundnut oil 1 L", category="Grocery"),
+    ]
+    summary = Summary()
+    out = list(ev.run(rows, summary))
+    sofa, table, buds, oil = out
+    assert (sofa.facts.value_band, sofa.decision.method) == ("mid", "lpn")
+    assert sofa.decision.reason.startswith(
+        "no price: decided as a typical furniture item (mid band); give a price for an exact"
+    )
+    assert (table.decision.method, table.decision.reason) == (
+        "batch",
+        "Small furniture — track by lot",
+    )
+    assert (buds.facts.value_band, buds.decision.method) == ("mid", "serial")
+    # a vertical whose method does not depend on value says nothing more
+    assert oil.decision.method == "batch" and not oil.decision.reason.startswith("no price")
+    assert summary.price_missing == 3 and summary.price_typical == 2
+
+
+def test_every_vertical_with_value_bands_names_its_typical_band(book):
+    """The expert's typical item is rule data for every vertical whose bands decide differently."""
+    for v in book.classification.verticals.values():
+        if len(v.bands) > 1:
+            assert v.typical_band in dict(v.bands), v.id
+
+
+def test_a_typical_band_the_vertical_does_not_have_is_an_error(rules_copy):
+    """`typical_band` must name one of the vertical's own bands: refused at its line."""
+    old = "value_bands: {low: 0, mid: 3000}\n    typical_band: low"  # fashion jewellery
+    line = rules_copy.edit("classification.yaml", old, old[: -len("low")] + "premium")
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules_copy.root)
+    msg = str(err.value)
+    assert "verticals.fashion_jewellery.typical_band: 'premium' is not one of" in msg
+    assert f"classification.yaml:{line + 1}:" in msg

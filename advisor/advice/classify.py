@@ -96,6 +96,8 @@ class SkuFacts:
     brand: str
     return_rate: float
     confidence: str = "low"
+    # no unit value: the band is the vertical's typical band (classification.yaml `typical_band`)
+    typical: bool = False
 
     @property
     def regulated(self) -> bool:
@@ -246,6 +248,10 @@ class Classifier:
         self._lex = _Lexicon(rulebook)
         self._bands = {
             v.id: ([b for _, b in v.bands], [n for n, _ in v.bands]) for v in cls.verticals.values()
+        }
+        # A row with no value is a typical item of its vertical, never the cheapest one.
+        self._typical = {
+            v.id: v.typical_band or v.bands[0][0] for v in cls.verticals.values() if v.bands
         }
         markets = set(self.profile.markets)
         self._regs: list[Regulation] = [
@@ -577,10 +583,15 @@ class Classifier:
         return Verdict(winner, text, confidence, customised)
 
     def band(self, vertical: str, unit_value: float | None) -> str:
+        """The value band of a unit value; with no value, the vertical's typical band."""
         bounds, names = self._bands[vertical]
         if unit_value is None:
-            return names[0]
+            return self._typical.get(vertical, names[0])
         return names[max(bisect_right(bounds, unit_value) - 1, 0)]
+
+    def decided_as_typical(self, vertical: str, unit_value: float | None) -> bool:
+        """No value, and the vertical's bands would tell items apart: a typical one is assumed."""
+        return unit_value is None and len(self._bands[vertical][1]) > 1
 
     def regulations(self, vertical: str, hsn: str) -> tuple[str, ...]:
         key = (vertical, hsn)
@@ -628,6 +639,7 @@ class Classifier:
             brand=rec.brand,
             return_rate=self._return_rates[vertical],
             confidence=confidence,
+            typical=self.decided_as_typical(vertical, unit_value),
         )
         if self._scoped and any(r in self._scoped for r in sku.regulations):
             sku = self._narrowed(sku)

@@ -88,6 +88,9 @@ class Summary:
     rejection_reasons: Counter = field(default_factory=Counter)
     fallback: int = 0
     price_missing: int = 0  # decided rows with no price of their own (0, blank, or from others)
+    price_typical: int = (
+        0  # of those, rows with no value decided as a typical item of their vertical
+    )
     not_stock: int = 0  # decided `none`: gift cards, services, digital goods
     by_confidence: Counter = field(default_factory=Counter)
     markets: tuple[str, ...] = ()  # where the store sells: whose regulations applied
@@ -133,6 +136,7 @@ class Evaluator:
         self._by_decision: dict[tuple, Shared] = {}
         self._by_facts: dict[tuple, Shared] = {}
         self._acc: CostAccumulator | None = None
+        self._typical: dict[tuple, tuple[Decision, Decision]] = {}
 
     def close(self) -> None:
         self.engine.close()
@@ -145,6 +149,8 @@ class Evaluator:
             rec = rec._replace(currency=self.default_currency)
         facts = self.classifier.classify(rec, signature)
         decision = self.engine.decide(self.classifier.facts(facts))
+        if facts.typical:
+            decision = self._as_typical(decision, facts)
         # Rows differing only in value, title or brand share one Shared, so tallies stay small.
         # Rows differing only in value, title, category words or brand share one Shared (the
         # row keeps its own evidence text), so tallies and renderings stay few.
@@ -158,12 +164,26 @@ class Evaluator:
             facts.warranty,
             facts.has_gtin,
             facts.return_rate,
+            facts.typical,
         )
         shared = self._by_decision.get(key)
         if shared is None:
             shared = self._by_decision[key] = Shared(facts, decision)
             self._shared.append(shared)
         return EvaluatedRow(rec, facts.unit_value, shared, facts.vertical_source)
+
+    def _as_typical(self, decision: Decision, facts: SkuFacts) -> Decision:
+        """The decision of a row with no value, its reason saying it was decided as a typical item."""
+        key = (id(decision), facts.vertical, facts.value_band)
+        got = self._typical.get(key)
+        if got is None:
+            label = self.rulebook.classification.verticals[facts.vertical].label.lower()
+            reason = (
+                f"no price: decided as a typical {label} item ({facts.value_band} band); give a "
+                f"price for an exact decision — {decision.reason}"
+            )
+            got = self._typical[key] = (decision, replace(decision, reason=reason))
+        return got[1]
 
     def evaluate(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
         """Decide one record through the memos; an unknown currency becomes a RejectedRow."""
@@ -311,7 +331,7 @@ class Evaluator:
         self._tally(s)
 
     def _tally(self, s: Summary) -> None:
-        acc = CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
+        acc = CostAccumulator(self.rulebook.costs)
         for sh in self._shared:
             n = sh.count
             if not n:
@@ -326,30 +346,34 @@ class Evaluator:
             s.by_confidence[f.confidence] += n
             if d.fallback:
                 s.fallback += n
+            if f.typical:
+                s.price_typical += n
             if method == NOT_STOCK:  # nothing to track: no labels, no lots, no returns to catch
                 s.not_stock += n
             else:
-                acc.add_many(f.vertical, n, sh.value_sum, f.return_rate * n, method)
+                acc.add_decided(f, d, n, sh.value_sum)
             sh.count, sh.value_sum = 0, 0.0
         self._acc = acc
 
-    def cost_report(self, monthly_units: float | None = None) -> CostReport:
+    def cost_report(
+        self, monthly_units: float | None = None, overrides: dict | None = None
+    ) -> CostReport:
         """Monthly costs of the last `run`; the profile's volume unless `monthly_units` is given."""
-        acc = self._acc or CostAccumulator(self.rulebook.costs, self.profile.bad_return_share)
-        return cost_report(acc, self.profile, monthly_units)
+        acc = self._acc or CostAccumulator(self.rulebook.costs)
+        return cost_report(acc, self.profile, monthly_units, overrides)
 
 
 def cost_report(
-    acc: CostAccumulator, profile: BrandProfile, monthly_units: float | None = None
+    acc: CostAccumulator,
+    profile: BrandProfile,
+    monthly_units: float | None = None,
+    overrides: dict | None = None,
 ) -> CostReport:
-    """Price the collected SKUs at the profile's monthly volume (or `monthly_units`)."""
-    units = profile.monthly_units if monthly_units is None else monthly_units
-    note = (
-        "units a month from the brand profile, spread evenly over the decided SKUs"
-        if monthly_units is None
-        else "units a month as given, spread evenly over the decided SKUs"
-    )
-    return acc.report(units, note)
+    """Price the collected SKUs with the brand's evidence (`advisor.advice.costs.price`)."""
+    from advisor.advice.costs import assumptions, price
+
+    a = assumptions(acc.costs, profile, monthly_units=monthly_units, overrides=overrides)
+    return price(acc.tally(), a)
 
 
 _REASON_KINDS = (

@@ -390,7 +390,7 @@ def evaluate_in_two(
         if errors_path:
             _append(errs[1], errors_path, closing="")
         summary = Summary()
-        acc = CostAccumulator(book.costs, profile.bad_return_share)
+        acc = CostAccumulator(book.costs)
         info = {"skipped": 0, "durable_evaluations": 0, "workers": 2}
         for _, s, groups, skipped, evaluations in results:
             _merge(summary, s)
@@ -424,6 +424,7 @@ def _merge(into: Summary, s: Summary) -> None:
     into.rejected += s.rejected
     into.fallback += s.fallback
     into.price_missing += s.price_missing
+    into.price_typical += s.price_typical
     into.not_stock += s.not_stock
     into.markets, into.markets_assumed = s.markets, s.markets_assumed
     for name in (

@@ -8,9 +8,10 @@ No textual here: the screen calls these from a worker and draws the result.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from advisor.advice.costs import CostReport
 from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
@@ -53,12 +54,37 @@ class Recommendation:
         return self.labels.get(row.record.row, row.record.sku)
 
 
+#: The vertical a regulated product of onboarding's list is sold in (`regulated_products`).
+_REGULATED_VERTICALS = {
+    "food": "food",
+    "supplements": "supplements",
+    "otc_medicines": "otc_medicines",
+    "medical_devices": "medical_devices",
+    "cosmetics": "beauty",
+    "mobile_phones": "mobile_phones",
+    "childrens_products": "toys",
+}
+
+
+def profile_verticals(rulebook: Rulebook, profile: BrandProfile) -> tuple[str, ...]:
+    """What the brand sells, from its answers: the verticals it chose, the ones its regulated
+    products are sold in, and personalised goods when it makes them (without a catalog these
+    answers are all the advisor has, so each must show up in the recommendation)."""
+    known = rulebook.classification.verticals
+    chosen = list(profile.verticals)
+    chosen += [_REGULATED_VERTICALS.get(r, r) for r in profile.regulated_products]
+    if profile.customised_goods:
+        chosen.append("customised_gifts")
+    out = tuple(dict.fromkeys(v for v in chosen if v in known))
+    return out or (rulebook.classification.fallback_vertical,)
+
+
 def representative_records(rulebook: Rulebook, profile: BrandProfile) -> dict[int, SkuRecord]:
-    """Stand-in SKUs for each chosen vertical at the ends and middle of its price range."""
+    """Stand-in SKUs for each vertical the brand sells at the ends and middle of its price range."""
     verticals = rulebook.classification.verticals
     ranges = {v: (lo, hi) for v, lo, hi in profile.price_ranges}
     out: dict[int, SkuRecord] = {}
-    for vid in profile.verticals or (rulebook.classification.fallback_vertical,):
+    for vid in profile_verticals(rulebook, profile):
         v = verticals.get(vid)
         if v is None:
             continue
@@ -155,6 +181,20 @@ def _evaluate(
     )
 
 
+def what_if_recommendation(rulebook: Rulebook, rec: Recommendation, items: Sequence[str]) -> Any:
+    """The recommendation's figures with assumptions changed ("bad_return_share=0.05").
+
+    Re-priced from what was evaluated (`advisor.advice.whatif.what_if`): instant when only the
+    cost model reads the change; decided again from the rows in memory when a rule reads it.
+    The catalog file is never read again. Raises `WhatIfError` for an unknown key or value.
+    """
+    from advisor.advice.whatif import parse_what_if, what_if
+
+    change = parse_what_if(items)
+    code = rec.currency.choice.code if rec.currency is not None else None
+    return what_if(rulebook, rec.profile, rec.costs, change, rows=rec.items, currency=code)
+
+
 def export_decisions(rec: Recommendation, path: str | Path, fmt: str | None = None) -> Path:
     """Write every decision (and rejected row) as `trackright evaluate -o` would: csv/json/jsonl."""
     target = Path(path).expanduser()
@@ -203,7 +243,9 @@ __all__ = [
     "export_decisions",
     "export_profile",
     "policy_snapshots",
+    "profile_verticals",
     "recommend_from_catalog",
     "recommend_from_profile",
     "representative_records",
+    "what_if_recommendation",
 ]

@@ -90,7 +90,9 @@ def _rules_dir(rules_dir: str | Path | None) -> Path:
         return Path(env)
     import importlib.util
 
-    beside = Path(__file__).resolve().parents[1] / "rules"  # as bundled_rules_dir() looks
+    beside = (
+        Path(__file__).resolve().parents[2] / "rules"
+    )  # advisor/advice/returns.py → checkout, as bundled_rules_dir() looks
     if (beside / "policy.yaml").is_file():
         return beside
     try:

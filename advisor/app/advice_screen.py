@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from advisor.advice.evaluate import EvaluatedRow
 from advisor.advice.recommend import (
@@ -23,11 +23,19 @@ from advisor.advice.recommend import (
     policy_snapshots,
     recommend_from_catalog,
     recommend_from_profile,
+    what_if_recommendation,
 )
 from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
 from advisor.catalog.records import RejectedRow
 from advisor.errors import TrackrightError
-from advisor.render.report import money
+from advisor.render.report import (
+    VERTICAL_COLUMNS,
+    break_even_lines,
+    change_lines,
+    money,
+    plan_rows,
+    vertical_cells,
+)
 from advisor.render.tracker import why
 from tracker import TrackerError
 from tracker.errors import as_error
@@ -49,8 +57,18 @@ or batching everything, per month at your volume.
 | e | export the decisions (file name ending .csv, .json or .jsonl) |
 | p | save the brand profile (`trackright evaluate --profile FILE` reads it) |
 | c | evaluate a catalog file |
+| i | what if…: type `bad_return_share=0.05` (or several, space apart) to re-price at once |
 | b | back to your answers |
+
+Under the table: each vertical's cost under this policy and under serial, LPN or batch
+everywhere, what the policy earns back (fakes and swaps caught, repeat returns and mix-ups
+avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
+fakes or swaps. The figures are the same as `trackright evaluate --profile` prints.
 """
+
+
+def _signed(amount: float, currency: str) -> str:
+    return ("+" if round(amount) > 0 else "") + money(amount, currency)
 
 
 class AdviceScreen(Screen[None]):
@@ -65,12 +83,15 @@ class AdviceScreen(Screen[None]):
         Binding("e", "export", "Export"),
         Binding("p", "save_profile", "Profile", show=False),
         Binding("c", "catalog", "Catalog", show=False),
+        Binding("i", "what_if", "What if"),
         Binding("b", "back", "Answers"),
+        Binding("escape", "leave_what_if", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rec: Recommendation | None = None
+        self.what_if_result = None  # the last what-if (advisor.advice.whatif.WhatIfResult)
         self._inputs: tuple | None = None
         self._rows: list[EvaluatedRow | RejectedRow] = []
 
@@ -81,6 +102,12 @@ class AdviceScreen(Screen[None]):
         yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
         yield Static("", id="reason")
         yield DataTable(id="verticals", cursor_type="none")
+        yield Static("", id="breakeven")
+        yield Input(
+            placeholder="what if… e.g. bad_return_share=0.05 return_rate=30% (press i)",
+            id="whatif-input",
+        )
+        yield Static("", id="whatif")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -91,9 +118,10 @@ class AdviceScreen(Screen[None]):
         table.add_column("Capture", key="capture", width=13)
         table.add_column("Rule", key="rule")
         costs = self.query_one("#verticals", DataTable)
-        for name in ("Vertical", "SKUs", "This policy", "All serial", "All LPN", "All batch"):
+        for name in VERTICAL_COLUMNS:
             costs.add_column(name, key=name)
         self.query_one("#progress").display = False
+        self.query_one("#whatif-input").display = False
         self.refresh_advice()
 
     def on_screen_resume(self) -> None:
@@ -205,6 +233,8 @@ class AdviceScreen(Screen[None]):
             text.append(f" · {len(rec.rejected)} rows rejected", style="bold")
         if rec.summary.price_missing:
             text.append(f" · {rec.summary.price_missing} without a price of their own")
+            if rec.summary.price_typical:
+                text.append(f" ({rec.summary.price_typical} decided as a typical item)")
         text.append("\n")
         check = rec.currency
         if check is not None and check.plausible is False:
@@ -216,7 +246,9 @@ class AdviceScreen(Screen[None]):
             return text
         text.append("A month: ")
         text.append(f"this policy {money(c.recommended, cur)}", style="bold")
+        policy = c.plans["policy"]
         text.append(
+            f" (earns back {money(policy.benefit, cur)}, net {_signed(policy.net, cur)})"
             f" · all serial {money(c.serialise_all, cur)} · all LPN {money(c.lpn_all, cur)}"
             f" · all batch {money(c.batch_all, cur)}"
         )
@@ -225,19 +257,89 @@ class AdviceScreen(Screen[None]):
     def _fill_costs(self, rec: Recommendation) -> None:
         table = self.query_one("#verticals", DataTable)
         table.clear()
-        labels = self.app.workspace.rulebook.classification.verticals
+        labels = self._labels()
         cur = rec.costs.currency
-        for g in rec.costs.groups:
-            label = labels[g.vertical].label if g.vertical in labels else g.vertical
+        for v in rec.costs.verticals:
+            cells = vertical_cells(v, cur, labels)
             table.add_row(
-                label[:24],
-                str(g.skus),
-                money(g.cost_recommended, cur),
-                money(g.cost_serial, cur),
-                money(g.cost_lpn, cur),
-                money(g.cost_batch, cur),
+                *(Text(c, justify="left" if i == 0 else "right") for i, c in enumerate(cells))
             )
-        table.display = bool(rec.costs.groups) and rec.costs.monthly_units > 0
+        shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
+        table.display = shown
+        lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
+        self.query_one("#breakeven", Static).update("\n".join(lines) if shown else "")
+        self.query_one("#whatif", Static).update("")
+
+    def _labels(self) -> dict[str, str]:
+        book = self.app.workspace.rulebook
+        if book is None:
+            return {}
+        return {k: v.label for k, v in book.classification.verticals.items()}
+
+    # -- what if ---------------------------------------------------------------------------------
+
+    def action_what_if(self) -> None:
+        box = self.query_one("#whatif-input", Input)
+        box.display = True
+        box.focus()
+
+    def action_leave_what_if(self) -> None:
+        box = self.query_one("#whatif-input", Input)
+        if self.focused is box:
+            box.display = bool(box.value)
+            self.query_one("#decisions", DataTable).focus()
+
+    @on(Input.Submitted, "#whatif-input")
+    def _what_if_submitted(self, event: Input.Submitted) -> None:
+        items = event.value.split()
+        if not items:
+            self.query_one("#whatif", Static).update("")
+            return
+        if self.rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        from advisor.advice.whatif import parse_what_if
+
+        try:
+            change = parse_what_if(items)
+        except TrackrightError as err:
+            self.query_one("#whatif", Static).update(Text(str(err), style="bold red"))
+            return
+        book = self.app.workspace.rulebook
+        if change.decides_again(book):
+            self.query_one("#whatif", Static).update("Deciding again with " + " ".join(items) + "…")
+            self._what_if_worker(self.rec, items)
+        else:
+            self._show_what_if(what_if_recommendation(book, self.rec, items))
+
+    @work(thread=True, exclusive=True, group="whatif")
+    def _what_if_worker(self, rec: Recommendation, items: list[str]) -> None:
+        ws = self.app.workspace
+        try:
+            with ws.engine_lock:
+                result = what_if_recommendation(ws.require_rulebook(), rec, items)
+        except TrackrightError as err:
+            self.app.call_from_thread(
+                self.query_one("#whatif", Static).update, Text(str(err), style="bold red")
+            )
+            return
+        self.app.call_from_thread(self._show_what_if, result)
+
+    def _show_what_if(self, result) -> None:
+        self.what_if_result = result
+        cur = result.after.currency
+        text = Text()
+        text.append("What if " + ", ".join(result.what_if.given) + ": ", style="bold")
+        parts = []
+        for name, what in plan_rows():
+            b, a = result.before.plans[name], result.after.plans[name]
+            parts.append(
+                f"{what.lower()} {money(a.cost, cur)}, net {_signed(a.net, cur)} "
+                f"({_signed(a.net - b.net, cur)})"
+            )
+        text.append(" · ".join(parts) + "\n")
+        text.append("\n".join(result.move_lines(self._labels())))
+        self.query_one("#whatif", Static).update(text)
 
     @on(DataTable.RowHighlighted, "#decisions")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

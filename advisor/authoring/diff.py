@@ -163,6 +163,8 @@ class Impact:
     changes: list[RuleChange] = field(default_factory=list)
     cost_old: float = 0.0
     cost_new: float = 0.0
+    benefit_old: float = 0.0  # what each plan earns back a month (`advisor.advice.costs.price`)
+    benefit_new: float = 0.0
     currency: str = ""
     monthly_units: float = 0.0
     old_version: str = ""
@@ -179,6 +181,10 @@ class Impact:
     @property
     def cost_change(self) -> float:
         return self.cost_new - self.cost_old
+
+    @property
+    def net_change(self) -> float:
+        return (self.benefit_new - self.cost_new) - (self.benefit_old - self.cost_old)
 
     def to_dict(self) -> dict[str, Any]:
         def groups(d: dict[tuple[str, str], FlipGroup]) -> list[dict[str, Any]]:
@@ -223,6 +229,9 @@ class Impact:
                 "old": round(self.cost_old, 2),
                 "new": round(self.cost_new, 2),
                 "change": round(self.cost_change, 2),
+                "benefit_old": round(self.benefit_old, 2),
+                "benefit_new": round(self.benefit_new, 2),
+                "net_change": round(self.net_change, 2),
             },
         }
 
@@ -307,8 +316,9 @@ class DiffSink:
         self.close()
         units = self.profile.monthly_units
         impact = self.impact
-        impact.cost_old = self.ev_old.cost_report(units).recommended
-        impact.cost_new = new_costs.recommended
+        old_costs = self.ev_old.cost_report(units)
+        impact.cost_old, impact.benefit_old = old_costs.recommended, old_costs.benefit_recommended
+        impact.cost_new, impact.benefit_new = new_costs.recommended, new_costs.benefit_recommended
         impact.currency = new_costs.currency
         impact.monthly_units = units
         self.ev_old.close()

@@ -10,9 +10,11 @@ columns. ``--column FIELD=HEADER`` (or the brand profile's ``columns:``) overrid
 =================  ================================================================================
 field              column names accepted, best first
 =================  ================================================================================
-sku                sku, variant sku, item code, sku code, product code, seller sku, sku id,
-                   article number, item number, part number; then IDs: item key, product id,
-                   item id, variant id, style code, code, asin, fsn, pid, uniq id, id, index
+sku                sku, variant sku, item sku, item code, sku code, product code, seller sku,
+                   sku id, article number, item number; then IDs: item key, product id, item id,
+                   variant id, style code, code, asin, fsn, part number, pid, uniq id, id, index
+                   (a manufacturer's part number ranks below a marketplace's listing id: it is
+                   often blank on a seller's own rows)
 title              title, product title, product name, name, item name, product, item,
                    generic name
 title_detail       dosage strength, strength, dosage form (added to the title: ``… 500 mg TABLET``)
@@ -21,9 +23,9 @@ category           category, categories, category path, category name, main cate
 sub_category       sub category, subcategory (read as the next level of the category path)
 brand              brand, vendor, manufacturer, brand name, brands
 price              price, selling price, sale price, special price, discounted price, offer price,
-                   our price, unit price, variant price
+                   our price, unit price, variant price, standard price (Amazon's selling price)
 list_price         mrp, regular price, compare at price, variant compare at price, retail price,
-                   market price, msrp, msrp price, list price, standard price, original price
+                   market price, msrp, msrp price, list price, original price
 currency           currency, currency code, price currency
 hsn                hsn, hsn code, hsn sac, hsn/sac code
 gtin               gtin, ean, barcode, upc, variant barcode, ean code, isbn,
@@ -31,7 +33,7 @@ gtin               gtin, ean, barcode, upc, variant barcode, ean code, isbn,
 tags               tags
 product_category   product category, google product category,
                    google shopping / google product category
-product_type       product type, type (``type`` joins the category path instead when the file
+product_type       product type, type, item type keyword, item type (``type`` joins the category path instead when the file
                    also has a sub-category column, as BigBasket's lists do)
 customised         customised, customized, personalised, personalized, custom
 warranty_months    warranty months, warranty
@@ -58,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sku": (
         "sku",
         "variant sku",
+        "item sku",
         "item code",
         "sku code",
         "product code",
@@ -65,7 +68,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "sku id",
         "article number",
         "item number",
-        "part number",
         # ID columns: SKUs when nothing better is there
         "item key",
         "product id",
@@ -75,6 +77,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "code",
         "asin",
         "fsn",
+        "part number",
         "pid",
         "uniq id",
         "id",
@@ -111,6 +114,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "our price",
         "unit price",
         "variant price",
+        "standard price",
     ),
     "list_price": (
         "mrp",
@@ -122,7 +126,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "msrp",
         "msrp price",
         "list price",
-        "standard price",
         "original price",
     ),
     "currency": ("currency", "currency code", "price currency"),
@@ -143,7 +146,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "google product category",
         "google shopping / google product category",
     ),
-    "product_type": ("product type", "type"),
+    "product_type": ("product type", "type", "item type keyword", "item type"),
     "customised": ("customised", "customized", "personalised", "personalized", "custom"),
     "warranty_months": ("warranty months", "warranty"),
     "gift_card": ("gift card", "is giftcard", "is gift card", "giftcard"),

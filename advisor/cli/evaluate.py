@@ -71,6 +71,15 @@ TABLE_ROW_LIMIT = 500
     type=click.FloatRange(min=0, min_open=True),
     help="Units per order (overrides the profile).",
 )
+@click.option(
+    "--what-if",
+    "what_ifs",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Try another value of an assumption or profile field and show how decisions and money "
+    "move (repeat): bad_return_share=0.05, return_rate=30%, channels=3, serial_per_unit=1.5, "
+    "lot_size=40, counterfeit_incidents=20, …",
+)
 @AS_OF_OPTION
 @click.option("--no-summary", is_flag=True, help="Print only the decisions.")
 @click.option(
@@ -97,6 +106,7 @@ def evaluate(
     input_format,
     monthly_orders,
     units_per_order,
+    what_ifs,
     as_of,
     no_summary,
     jobs,
@@ -119,13 +129,16 @@ def evaluate(
       trackright evaluate sample_catalogs/electronics_brand.csv --profile sample_catalogs/brand_profile.yaml
       trackright evaluate shop.csv --currency USD --format json -o decisions.json --errors rejected.csv
       trackright evaluate item_master.csv --column sku=ItemKey --column title="Item Name"
+      trackright evaluate shop.csv --profile brand.yaml --what-if bad_return_share=0.05
     """
     from dataclasses import replace
 
     from advisor.advice.run import Collect, DecisionsFile, ErrorsFile, evaluate_file
+    from advisor.advice.whatif import Redecide, parse_what_if
     from advisor.render.progress import progress_bar
     from advisor.rulebook.load import load_rulebook
 
+    change = parse_what_if(what_ifs)
     book = load_rulebook(rules_dir)
     profile = load_profile_option(profile_path)
     if monthly_orders is not None:
@@ -156,6 +169,15 @@ def evaluate(
     outputs: list = [shown] if fmt == "table" else [DecisionsFile(output, fmt)]
     if errors_path:
         outputs.append(ErrorsFile(errors_path))
+    redecide = None
+    if change and change.decides_again(book):  # the rules read it: decide each row again too
+        from advisor.advice.money import resolve_currency
+
+        code = resolve_currency(
+            book.currencies, currency, profile.currency, str(profile_path or "")
+        ).code
+        redecide = Redecide(book, change.apply(profile), as_of.date() if as_of else None, code)
+        outputs.append(redecide)
     with progress_bar(Path(file).name, show_progress) as tick:
         run = evaluate_file(
             file,
@@ -171,7 +193,13 @@ def evaluate(
             profile_name=str(profile_path or ""),
             on_currency=_say_currency,
         )
+    result = None
+    if change:
+        from advisor.advice.whatif import what_if
+
+        result = what_if(book, profile, run.costs, change, sink=redecide)
     _finish(
+        result,
         run.summary,
         fmt,
         output,
@@ -199,7 +227,7 @@ def _say_currency(check) -> None:
 
 
 def _finish(
-    summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book
+    what_if, summary, fmt, output, errors_path, summary_path, no_summary, shown, base, file, book
 ) -> None:
     """Show what a person needs (table, summary, costs), write the summary file, and exit."""
     from advisor.catalog.records import RejectedRow
@@ -225,7 +253,8 @@ def _finish(
             )
     if not no_summary and (not data_on_stdout or sys.stderr.isatty()):
         con.print(summary_panel(summary, str(file)))
-        con.print(cost_panel(summary.costs))
+        labels = {k: v.label for k, v in book.classification.verticals.items()}
+        con.print(cost_panel(summary.costs, labels, what_if))
         if summary.rejected and not errors_path:
             con.print(
                 f"[yellow]{summary.rejected:,} row(s) rejected — see the rows marked REJECTED, "
@@ -234,7 +263,7 @@ def _finish(
     if data_on_stdout and summary.rejected and not sys.stderr.isatty():
         click.echo(f"trackright: {summary.rejected} of {summary.rows_read} rows rejected", err=True)
     if summary_path:
-        _write_summary(summary_path, summary, file, book)
+        _write_summary(summary_path, summary, file, book, what_if)
     sys.exit(1 if summary.rejected else 0)
 
 
@@ -258,8 +287,7 @@ def _format_from_suffix(path: Path) -> str:
     return {"json": "json", "jsonl": "jsonl", "ndjson": "jsonl"}.get(suffix, "csv")
 
 
-def _write_summary(path: Path, s, file: Path, book) -> None:
-    c = s.costs
+def _write_summary(path: Path, s, file: Path, book, what_if=None) -> None:
     data = {
         "file": str(file),
         "rows_read": s.rows_read,
@@ -276,40 +304,11 @@ def _write_summary(path: Path, s, file: Path, book) -> None:
         "by_rule": dict(s.by_rule.most_common()),
         "rejection_reasons": dict(s.rejection_reasons),
         "price_missing": s.price_missing,
+        "price_typical": s.price_typical,
         "currency": s.currency.to_dict() if s.currency is not None else None,
         "rulebook_version": book.tag,
-        "costs": {
-            "currency": c.currency,
-            "monthly_units": c.monthly_units,
-            "recommended": round(c.recommended, 2),
-            "serialise_all": round(c.serialise_all, 2),
-            "lpn_all": round(c.lpn_all, 2),
-            "batch_all": round(c.batch_all, 2),
-            "benefit_recommended": round(c.benefit_recommended, 2),
-            "assumptions": c.assumptions,
-            "groups": [
-                {
-                    "vertical": g.vertical,
-                    "skus": g.skus,
-                    "methods": g.methods,
-                    "monthly_units": g.monthly_units,
-                    "avg_unit_value": round(g.avg_unit_value, 2),
-                    "return_rate": round(g.return_rate, 4),
-                    "cost_recommended": round(g.cost_recommended, 2),
-                    "cost_serial": round(g.cost_serial, 2),
-                    "cost_lpn": round(g.cost_lpn, 2),
-                    "cost_batch": round(g.cost_batch, 2),
-                    "benefit_serial": round(g.benefit_serial, 2),
-                    "benefit_lpn": round(g.benefit_lpn, 2),
-                    "break_even_bad_share": None
-                    if g.break_even_bad_share is None
-                    else round(g.break_even_bad_share, 8),
-                    "break_even_unit_value": None
-                    if g.break_even_unit_value is None
-                    else round(g.break_even_unit_value, 2),
-                }
-                for g in c.groups
-            ],
-        },
+        "costs": s.costs.to_dict(),
     }
+    if what_if is not None:
+        data["what_if"] = what_if.to_dict()
     Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

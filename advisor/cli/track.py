@@ -249,6 +249,15 @@ def _epcis(o: Any) -> None:
         click.echo(o.text, nl=False)
 
 
+def _advise(o: Any) -> None:
+    if o.as_json:
+        click.echo(o.json())
+        return
+    from advisor.render.observed import advice_panel
+
+    _console().print(advice_panel(o.result, o.show_all))
+
+
 DRAW: dict[str, Callable[[Any], None]] = {
     "policy import": _policy_import,
     "policy list": _policy_list,
@@ -260,6 +269,7 @@ DRAW: dict[str, Callable[[Any], None]] = {
     "stats": _stats,
     "labels": _labels,
     "export epcis": _epcis,
+    "advise": _advise,
 }
 
 track = build_group(TrackGroup)

@@ -12,7 +12,7 @@ click, never rich or textual; the tracker itself knows nothing of click.
     options   the options every verb takes (SESSION_OPTIONS) and the advisor's shared options
     types     the parameter types
     line      one typed command line (`receive X --serial S1`, a bare scan = trace), as the desk runs it
-    policy, receive, ship, returns, holds, recall, trace, labels, export    the verbs
+    policy, receive, ship, returns, holds, recall, trace, labels, export, advise    the verbs
 
 **Adding a verb** to both faces: write it with `@verb("name")` in a module and add one line to
 `VERBS` below. **Adding an option to every verb**: one `SessionOption` in
@@ -44,6 +44,7 @@ VERBS: dict[str, str] = {
     "labels": "advisor.commands.labels:labels",
     "export epcis": "advisor.commands.export:export_epcis",
     "export tinydb": "advisor.commands.export:export_tinydb",
+    "advise": "advisor.commands.advise:advise",
 }
 
 #: The help of each sub-group.

@@ -6,7 +6,8 @@ CSV/JSON writers are a contract other tools read.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group
@@ -14,7 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.advice.costs import NO_VOLUME, CostReport
+from advisor.advice.amounts import format_money
+from advisor.advice.costs import NO_VOLUME, CostReport, one_in
 from advisor.advice.evaluate import EvaluatedRow, Summary
 from advisor.catalog.records import RejectedRow
 from advisor.engine.decide import Decision, match_roles
@@ -23,7 +25,8 @@ METHOD_STYLE = {"serial": "bold magenta", "lpn": "bold cyan", "batch": "bold gre
 
 
 def money(amount: float, currency: str) -> str:
-    return f"{currency} {amount:,.0f}"
+    """An amount as its currency's readers write it (₹1,23,456; $123,456)."""
+    return format_money(amount, currency)
 
 
 def _pct(x: float) -> str:
@@ -107,6 +110,12 @@ def summary_panel(s: Summary, source: str) -> Panel:
             f"{s.price_missing:,} decided rows have no price of their own (0 or blank): decided "
             "on their other signals, marked price_status=missing",
         )
+    if s.price_typical:
+        lines.add_row(
+            "Typical item",
+            f"{s.price_typical:,} of them decided as a typical item of their vertical (its "
+            "typical band, never the cheapest): give a price for an exact decision",
+        )
     check = s.currency
     if check is not None:
         note = check.message()
@@ -182,7 +191,22 @@ def summary_panel(s: Summary, source: str) -> Panel:
     return Panel(Group(*parts), title=f"Summary — {source}", border_style="blue")
 
 
-def cost_panel(c: CostReport) -> Panel:
+def _label(labels: Mapping[str, str] | None, vertical: str) -> str:
+    return (labels or {}).get(vertical, vertical.replace("_", " "))
+
+
+def _signed(amount: float, currency: str) -> str:
+    return ("+" if round(amount) > 0 else "") + money(amount, currency)
+
+
+def cost_panel(
+    c: CostReport, labels: Mapping[str, str] | None = None, what_if: Any = None
+) -> Panel:
+    """The month in money: every plan, per vertical, the break-evens in words, and the inputs.
+
+    `labels` names verticals as the rulebook does ("Mobile phones"); `what_if` is an
+    `advisor.advice.whatif.WhatIfResult` to show beside the figures.
+    """
     cur = c.currency
     if c.monthly_units == 0:
         return Panel(
@@ -190,62 +214,152 @@ def cost_panel(c: CostReport) -> Panel:
             title="Monthly cost",
             border_style="yellow",
         )
-    head = Table.grid(padding=(0, 2))
-    head.add_column()
-    head.add_column(justify="right")
-    head.add_row("Recommended policy", Text(money(c.recommended, cur) + " / month", style="bold"))
-    head.add_row("Serialise everything", money(c.serialise_all, cur) + " / month")
-    head.add_row("LPN everything", money(c.lpn_all, cur) + " / month")
-    head.add_row("Batch everything", money(c.batch_all, cur) + " / month")
-    head.add_row(
-        "Benefit of the policy",
-        money(c.benefit_recommended, cur) + " / month (fakes, swaps and repeat loops caught)",
-    )
-    groups = Table(title="Per vertical, a month", header_style="bold", title_justify="left")
-    for col in ("Vertical", "Units", "Avg value", "Policy", "All serial", "All batch"):
-        groups.add_column(
-            col, justify="left" if col == "Vertical" else "right", no_wrap=col != "Vertical"
+    head = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for col in ("A month", "Costs", "Earns back", "Net"):
+        head.add_column(col, justify="left" if col == "A month" else "right", no_wrap=True)
+    for name, what in plan_rows():
+        p = c.plans[name]
+        style = "bold" if name == "policy" else ""
+        head.add_row(
+            Text(what, style=style),
+            Text(money(p.cost, cur), style=style),
+            money(p.benefit, cur),
+            _signed(p.net, cur),
         )
+    verticals = Table(
+        title="Per vertical, a month",
+        header_style="bold",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for col in VERTICAL_COLUMNS:
+        left = col == "Vertical"
+        verticals.add_column(col, justify="left" if left else "right", no_wrap=not left)
+    for v in c.verticals:
+        verticals.add_row(*vertical_cells(v, cur, labels))
     breakeven = Text()
-    for g in c.groups:
-        groups.add_row(
-            g.vertical,
-            f"{g.monthly_units:,.0f}",
-            money(g.avg_unit_value, cur),
-            money(g.cost_recommended, cur),
-            money(g.cost_serial, cur),
-            money(g.cost_batch, cur),
+    for line in break_even_lines(c, labels):
+        breakeven.append("• " + line + "\n")
+    parts: list = [head, verticals, Text("Where serial and LPN pay", style="bold"), breakeven]
+    moves = change_lines(c, labels)
+    if moves:
+        parts.append(Text("The numbers favour another method here", style="bold"))
+        parts.append(Text("".join("• " + m + "\n" for m in moves)))
+    inputs = Table(title="Inputs", header_style="bold", title_justify="left", box=box.SIMPLE_HEAD)
+    for col in ("Input", "Value", "From"):
+        inputs.add_column(col)
+    for name, value, source in c.inputs():
+        inputs.add_row(name, value, Text(source, style="dim"))
+    parts.append(inputs)
+    parts.append(Text(units_line(c), style="dim"))
+    if what_if is not None:
+        parts.append(what_if_panel(what_if, labels))
+    return Panel(Group(*parts), title="Monthly cost", border_style="green")
+
+
+#: The plans every face lists, in order, with their names in words.
+def plan_rows() -> tuple[tuple[str, str], ...]:
+    return (
+        ("policy", "This policy"),
+        ("serial", "Serial everywhere"),
+        ("lpn", "LPN everywhere"),
+        ("batch", "Batch everywhere"),
+    )
+
+
+VERTICAL_COLUMNS = (
+    "Vertical",
+    "SKUs",
+    "Policy",
+    "All serial",
+    "All LPN",
+    "All batch",
+    "Earns back",
+    "Net",
+)
+
+
+def vertical_cells(v: Any, cur: str, labels: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """One vertical's row, the same strings in the CLI table and the app's."""
+    return (
+        _label(labels, v.vertical),
+        f"{v.skus:,}",
+        money(v.policy.cost, cur),
+        money(v.plans["serial"].cost, cur),
+        money(v.plans["lpn"].cost, cur),
+        money(v.plans["batch"].cost, cur),
+        money(v.policy.benefit, cur),
+        _signed(v.policy.net, cur),
+    )
+
+
+def break_even_lines(c: CostReport, labels: Mapping[str, str] | None = None) -> list[str]:
+    """Per vertical: where serialising (and an LPN) pays, beside the share the brand has."""
+    cur = c.currency
+    yours = f"{one_in(c.bad_return_share)} returns" if c.bad_return_share else "no returns"
+    out = []
+    for v in c.verticals:
+        what = _label(labels, v.vertical).lower()
+        line = v.serial.words(what)
+        if v.serial.unit_value is not None and v.serial.share and 0 < v.serial.share <= 1:
+            line += f", or once its units are worth {money(v.serial.unit_value, cur)} or more"
+        lpn = v.lpn
+        if lpn.share is not None and 0 < lpn.share <= 1:
+            line += f"; an LPN pays from {one_in(lpn.share)}"
+        elif lpn.share == 0:
+            line += "; an LPN pays even with no fakes"
+        line += f" (avg value {money(v.avg_unit_value, cur)}, returns {v.return_rate:.0%})"
+        out.append(line)
+    if out:
+        out.append(f"You: {yours} are fakes or swaps ({c.bad_share_source}).")
+    return out
+
+
+def change_lines(c: CostReport, labels: Mapping[str, str] | None = None) -> list[str]:
+    """SKU groups whose numbers favour another method than the rules chose."""
+    cur = c.currency
+    out = []
+    for g in c.changes[:8]:
+        gain = g.plans[g.best].net - g.plans[g.method].net
+        out.append(
+            f"{_label(labels, g.vertical)}, {g.band or 'any'} value ({g.skus:,} SKUs): the rules "
+            f"say {g.method}, {g.best} nets {money(gain, cur)} more a month"
         )
-        if g.break_even_bad_share is not None:
-            share = (
-                f"{_pct(g.break_even_bad_share)} of returns are fakes or swaps"
-                if g.break_even_bad_share <= 1
-                else "never on fraud alone (it would take over 100% bad returns)"
-            )
-            breakeven.append(f"{g.vertical}: ", style="bold")
-            breakeven.append(f"serialising pays if {share}")
-            if g.break_even_unit_value is not None:
-                breakeven.append(
-                    f", or if units are worth {money(g.break_even_unit_value, cur)} or more"
-                )
-            breakeven.append(
-                f" (avg value {money(g.avg_unit_value, cur)}, returns {g.return_rate:.0%}).\n"
-            )
-    a = c.assumptions
-    note = Text(
-        f"{c.monthly_units:,.0f} units a month ({c.units_assumption}). Assumptions from costs.yaml: serial "
-        f"{cur} {a['serial_per_unit']:g}/unit, LPN {cur} {a['lpn_per_unit']:g}/unit, batch {cur} {a['batch_per_lot']:g}/lot; "
-        f"{a['bad_return_share']:.0%} of returns are fakes or swaps, {a['repeat_return_share']:.0%} repeat returns "
-        f"at {cur} {a['return_loop_cost']:g} a loop.",
-        style="dim",
+    if len(c.changes) > 8:
+        out.append(f"… and {len(c.changes) - 8} more groups (see --summary)")
+    return out
+
+
+def units_line(c: CostReport) -> str:
+    return (
+        f"{c.monthly_units:,.0f} units a month, {c.units_assumption}: the best seller "
+        f"{c.best_seller_units:,.1f} a month, the median SKU {c.median_units:,.2f}. Recall "
+        "narrowing is earned by every method alike (lots captured), so it is left out."
     )
-    if c.monthly_units == 0:
-        note = Text(NO_VOLUME, style="yellow")
-    return Panel(
-        Group(head, groups, Text("Break-even", style="bold"), breakeven, note),
-        title="Monthly cost",
-        border_style="green",
-    )
+
+
+def what_if_panel(w: Any, labels: Mapping[str, str] | None = None) -> Panel:
+    """A what-if beside the figures: each plan before → after, and the decisions that move."""
+    before, after = w.before, w.after
+    cur = after.currency
+    t = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    for col in ("A month", "Costs", "Earns back", "Net", "Net moves"):
+        t.add_column(col, justify="left" if col == "A month" else "right", no_wrap=True)
+    for name, what in plan_rows():
+        b, a = before.plans[name], after.plans[name]
+        t.add_row(
+            what,
+            money(a.cost, cur),
+            money(a.benefit, cur),
+            _signed(a.net, cur),
+            _signed(a.net - b.net, cur),
+        )
+    body: list = [t]
+    moves = Text()
+    for line in w.move_lines(labels):
+        moves.append("• " + line + "\n")
+    body.append(moves)
+    return Panel(Group(*body), title="What if " + ", ".join(w.what_if.given), border_style="cyan")
 
 
 def decision_panel(d: Decision, title: str = "Decision") -> Panel:
@@ -305,11 +419,18 @@ def console(stderr: bool = False) -> Console:
 
 
 __all__ = [
+    "VERTICAL_COLUMNS",
+    "break_even_lines",
+    "change_lines",
     "console",
     "cost_panel",
     "decision_panel",
     "decisions_table",
     "matches_table",
     "money",
+    "plan_rows",
     "summary_panel",
+    "units_line",
+    "vertical_cells",
+    "what_if_panel",
 ]

@@ -252,6 +252,7 @@ _BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
     "help": lambda o, style: Text(o.text),
     "labels": lambda o, style: _text(o.data.decode("utf-8")) if o.data and o.fmt == "zpl" else None,
     "export epcis": lambda o, style: _text(o.text) if o.text else None,
+    "advise": lambda o, style: _text(o.json() if o.as_json else "\n".join(o.lines())),
 }
 
 

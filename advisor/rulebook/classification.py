@@ -48,6 +48,18 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                         f"verticals.{vid}.value_bands.{b2}: must be above {b1} ({x1:g}), got {x2:g}",
                     )
                 )
+        typical = str(v.get("typical_band") or "")
+        if typical and typical not in raw_bands:
+            problems.append(
+                Problem(
+                    file,
+                    v.line_of("typical_band"),
+                    f"verticals.{vid}.typical_band: '{typical}' is not one of this vertical's "
+                    f"value_bands ({', '.join(b for b in bands if b in raw_bands)}); a row with "
+                    "no price is decided in the band named here",
+                )
+            )
+            typical = ""
         for i, pattern in enumerate(v.get("patterns", ())):
             try:
                 re.compile(pattern)
@@ -77,6 +89,7 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                 (tuple(norm(k) for k in c["words"]), str(c["vertical"]))
                 for c in v.get("context", ())
             ),
+            typical,
         )
     problems.extend(_ambiguous_words(doc, file))
     seen_hsn: dict[str, str] = {}

@@ -180,6 +180,12 @@ SCHEMAS: dict[str, Obj] = {
                                 True,
                                 "lower bound of each band in the base currency",
                             ),
+                            "typical_band": Field(
+                                Enum(source="value_bands"),
+                                False,
+                                "the band a row with no price is decided in: a typical item of "
+                                "this vertical (one of its value_bands; default the lowest)",
+                            ),
                         }
                     ),
                     key=_ID,
@@ -405,17 +411,70 @@ SCHEMAS: dict[str, Obj] = {
                         "return_loop_cost": Field(
                             Num(minimum=0), True, "C_loop: cost of one avoidable ship + return loop"
                         ),
-                        "lots_per_sku_month": Field(
-                            Num(minimum=0), True, "lot lines received per SKU per month"
-                        ),
                         "lpn_catch_share": Field(
                             Num(minimum=0, maximum=1),
                             True,
                             "share of bad returns an LPN catches (swaps, not fakes)",
                         ),
+                        "mismatch_share": Field(
+                            Num(minimum=0, maximum=1),
+                            False,
+                            "units a month mixed up per channel or warehouse beyond the first",
+                        ),
+                        "mismatch_cost": Field(
+                            Num(minimum=0), False, "cost of putting one mixed-up unit right"
+                        ),
                     }
                 ),
                 True,
+            ),
+            "lots": Field(
+                Obj(
+                    {
+                        "cover_months": Field(
+                            Num(minimum=0.1), False, "months of a SKU's sales one lot holds"
+                        ),
+                        "min_units": Field(
+                            Num(minimum=1), False, "fewest units in a lot (a carton, an MOQ)"
+                        ),
+                        "default_size": Field(
+                            Num(minimum=1), False, "most units in a lot, unless `sizes` says"
+                        ),
+                        "sizes": Field(
+                            MapOf(Num(minimum=1), key=Enum(source="verticals")),
+                            False,
+                            "units in one lot of a fast seller, per vertical",
+                        ),
+                    }
+                ),
+                False,
+                "how stock is received: lot lines a month come from each SKU's volume",
+            ),
+            "sales": Field(
+                Obj(
+                    {
+                        "long_tail": Field(
+                            Num(minimum=0, maximum=3),
+                            False,
+                            "Zipf exponent of sales over SKUs (0: every SKU sells alike)",
+                        ),
+                    }
+                ),
+                False,
+                "how a month's units spread over SKUs when the catalog gives no sales",
+            ),
+            "observed": Field(
+                Obj(
+                    {
+                        "min_shipped": Field(
+                            Num(minimum=1, integer=True),
+                            False,
+                            "units a SKU must have shipped before `track advise` uses its figures",
+                        ),
+                    }
+                ),
+                False,
+                "what `trackright track advise` needs before it trusts the tracker's figures",
             ),
             "return_rates": Field(
                 MapOf(Num(minimum=0, maximum=1), key=Enum(source="verticals")),

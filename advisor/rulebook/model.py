@@ -56,6 +56,7 @@ class Vertical:
     stock: bool = True
     requires: tuple[str, ...] = ()
     context: tuple[tuple[tuple[str, ...], str], ...] = ()  # (words, vertical they redirect to)
+    typical_band: str = ""  # the band of a row with no price: a typical item ("" = the lowest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +197,24 @@ class Costs:
     loss_per_bad_return: float
     repeat_return_share: float
     return_loop_cost: float
-    lots_per_sku_month: float
     lpn_catch_share: float
     return_rates: Mapping[str, float]
     default_return_rate: float
     written_in: str = ""  # the currency costs.yaml is written in, before conversion
     conversion: float = 1.0  # base-currency units per unit of `written_in`
+    mismatch_share: float = 0.002
+    mismatch_cost: float = 120.0
+    lot_cover_months: float = 3.0
+    lot_min_units: float = 15.0
+    default_lot_size: float = 100.0
+    lot_sizes: Mapping[str, float] = field(default_factory=dict)
+    long_tail: float = 1.0
+    min_shipped: int = 30
+    lines: Mapping[str, int] = field(default_factory=dict)  # input → its line in costs.yaml
+
+    def lot_size(self, vertical: str) -> float:
+        """Units in one lot of a fast-selling SKU of `vertical`."""
+        return self.lot_sizes.get(vertical, self.default_lot_size)
 
 
 @dataclass(frozen=True, slots=True)

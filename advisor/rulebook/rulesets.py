@@ -274,6 +274,7 @@ def _costs(doc, ok, money, file, problems) -> Costs | None:
         return None
     m = doc["methods"]
     a = doc["assumptions"]
+    lots = doc.get("lots") or {}
     return Costs(
         money.base,
         {key: float(v["per_unit"]) * k for key, v in m.items()},
@@ -284,13 +285,41 @@ def _costs(doc, ok, money, file, problems) -> Costs | None:
         float(a["loss_per_bad_return"]),
         float(a["repeat_return_share"]),
         float(a["return_loop_cost"]) * k,
-        float(a["lots_per_sku_month"]),
         float(a["lpn_catch_share"]),
         {key: float(v) for key, v in doc["return_rates"].items()},
         float(doc["default_return_rate"]),
         written,
         k,
+        float(a.get("mismatch_share", 0.002)),
+        float(a.get("mismatch_cost", 120.0)) * k,
+        float(lots.get("cover_months", 3.0)),
+        float(lots.get("min_units", 15.0)),
+        float(lots.get("default_size", 100.0)),
+        {key: float(v) for key, v in (lots.get("sizes") or {}).items()},
+        float((doc.get("sales") or {}).get("long_tail", 1.0)),
+        int((doc.get("observed") or {}).get("min_shipped", 30)),
+        _cost_lines(doc),
     )
+
+
+def _cost_lines(doc) -> dict[str, int]:
+    """Where each model input sits in costs.yaml, so a report can say which line to edit."""
+    out: dict[str, int] = {}
+    for section in ("assumptions", "lots", "sales", "observed"):
+        node = doc.get(section)
+        if node is None or not hasattr(node, "line_of"):
+            continue
+        for key in node:
+            out[f"{section}.{key}"] = node.line_of(key)
+    methods = doc.get("methods")
+    if methods is not None and hasattr(methods, "line_of"):
+        for m in methods:
+            out[f"methods.{m}"] = methods.line_of(m)
+    sizes = (doc.get("lots") or {}).get("sizes")
+    if sizes is not None and hasattr(sizes, "line_of"):
+        for v in sizes:
+            out[f"lots.sizes.{v}"] = sizes.line_of(v)
+    return out
 
 
 __all__: list[str] = []

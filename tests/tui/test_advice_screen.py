@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import pytest
 from rich.console import Console
 from textual.widgets import DataTable
 from tui_helpers import SAMPLES, say, settle
@@ -46,8 +47,8 @@ async def test_without_catalog_each_vertical_is_decided_across_its_price_range(m
         assert by_product["Fashion and apparel, high end of your range"][1] == "LPN"
         costs = str(screen.query_one("#costs").render())
         assert "6 typical products" in costs
-        assert "this policy INR" in costs and "all serial INR 10,000" in costs
-        assert "all batch INR" in costs
+        assert "this policy ₹" in costs and "all serial ₹10,000" in costs
+        assert "all batch ₹" in costs and "earns back ₹" in costs
 
 
 async def test_catalog_rows_show_method_rule_and_reason(make_app, onboard):
@@ -145,3 +146,33 @@ async def test_accept_without_catalog_asks_for_one(make_app, onboard):
         await settle(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
         assert app.screen.rec.summary.decided == 25
         assert app.workspace.load_conversation().catalog_path.endswith("luxury_jewellery.csv")
+
+
+async def test_what_if_reprices_at_once_and_moves_decisions_a_rule_reads(make_app, onboard):
+    """A cost-model change re-prices instantly; a profile value a rule reads decides again."""
+    onboard()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_advice(app, pilot)
+        before = screen.rec.costs
+        await pilot.press("i")
+        app.focused.insert_text_at_cursor("serial_per_unit=4")
+        await pilot.press("enter")
+        await pilot.pause()
+        result = screen.what_if_result
+        assert result is not None and not result.decided_again  # no worker: priced at once
+        assert result.after.serialise_all == pytest.approx(2 * before.serialise_all)
+        assert "No decision moves" in str(screen.query_one("#whatif").render())
+        app.focused.clear()
+        app.focused.insert_text_at_cursor("channels=3")
+        await pilot.press("enter")
+        await settle(pilot, lambda: screen.what_if_result is not result)
+        moved = screen.what_if_result
+        assert moved.decided_again and ("fashion", "batch", "lpn", 1) in moved.moves
+        text = str(screen.query_one("#whatif").render())
+        assert "Fashion and apparel: 1 SKU batch → lpn (the rules)" in text
+        app.focused.clear()
+        app.focused.insert_text_at_cursor("bad_retrun_share=2")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "did you mean 'bad_return_share'" in str(screen.query_one("#whatif").render())

@@ -76,6 +76,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
             "vertical_source": facts.vertical_source,
             "confidence": facts.confidence,
             "value_band": facts.value_band,
+            "typical": facts.typical,
             "unit_value": facts.unit_value,
             "currency": book.classification.base_currency,
             "regulated": facts.regulated,
@@ -120,7 +121,16 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     for k, v in (
         ("Vertical", f"{facts.vertical}  ({facts.vertical_source})"),
         ("Confidence", facts.confidence),
-        ("Value band", facts.value_band),
+        (
+            "Value band",
+            facts.value_band
+            + (
+                "  (no price: decided as a typical item of the vertical; give --price for an "
+                "exact decision)"
+                if facts.typical
+                else ""
+            ),
+        ),
         ("Unit value", value),
         ("Regulations", ", ".join(facts.regulations) or "none"),
         ("Customised", "yes" if facts.customised else "no"),

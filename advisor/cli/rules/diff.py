@@ -174,16 +174,24 @@ def _print_impact(impact, catalog: Path, max_flips: int | None) -> None:
         con.print(
             f"{impact.rule_only:,} SKUs keep their outcome but are decided by a different rule."
         )
+    from advisor.advice.amounts import format_money
+
     cur = impact.currency
-    sign = "+" if impact.cost_change > 0 else ""
+
+    def signed(x: float) -> str:
+        return ("+" if round(x) > 0 else "") + format_money(x, cur)
+
     if impact.monthly_units == 0:
         from advisor.advice.costs import NO_VOLUME
 
         con.print(f"Monthly cost: [yellow]{escape(NO_VOLUME)}[/yellow]")
     else:
         con.print(
-            f"Monthly cost ({impact.monthly_units:,.0f} units a month): {cur} {impact.cost_old:,.0f} → "
-            f"{cur} {impact.cost_new:,.0f} ({sign}{cur} {impact.cost_change:,.0f})"
+            f"Monthly cost ({impact.monthly_units:,.0f} units a month): "
+            f"{format_money(impact.cost_old, cur)} → {format_money(impact.cost_new, cur)} "
+            f"({signed(impact.cost_change)}); it earns back {format_money(impact.benefit_old, cur)}"
+            f" → {format_money(impact.benefit_new, cur)}; net {signed(impact.net_change)} a month",
+            markup=False,
         )
     if max_flips is not None and impact.flip_count > max_flips:
         con.print(f"[red]{impact.flip_count:,} flips is more than --max-flips {max_flips}[/red]")
