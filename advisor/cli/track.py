@@ -254,8 +254,9 @@ def _advise(o: Any) -> None:
         click.echo(o.json())
         return
     from advisor.render.observed import advice_panel
+    from advisor.render.report import console
 
-    _console().print(advice_panel(o.result, o.show_all))
+    console().print(advice_panel(o.result, o.show_all))
 
 
 DRAW: dict[str, Callable[[Any], None]] = {

@@ -37,13 +37,6 @@ class Advised(Outcome):
     def json(self) -> str:
         return json.dumps(self.result.to_dict(), indent=2, ensure_ascii=False)
 
-    def lines(self) -> list[str]:
-        """The advice as plain lines: each SKU to move (and with `show_all` each kept)."""
-        from advisor.render.observed import advice_lines
-
-        shown = [*self.result.changes, *(self.result.kept if self.show_all else ())]
-        return [line for a in shown for line in advice_lines(a, self.result.currency)]
-
 
 @verb("advise")
 @click.option(

@@ -16,11 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.engine.decide import Decision, match_roles
+from advisor.render.observed import advice_panel
 from tracker.model import (
     PolicySnapshot,
     RecallReport,
     ReceiveResult,
-    ReturnResult,
     ShipResult,
     Stats,
     Trace,
@@ -78,16 +78,9 @@ def verdict_tone(verdict: str) -> str:
     return "error"
 
 
-def returned(label: str, r: ReturnResult, style: Style) -> RenderableType:
-    """A return's verdict, big, and where the item is now."""
-    v = r.verdict
-    head = Text(f"  {label.upper()}", style=style(f"text-{verdict_tone(v.verdict)}"))
-    now = (
-        f" → {r.identifier} ({r.sku}) is now {r.status}"
-        if r.status
-        else " → refused, nothing changed"
-    )
-    return Group(head, Text(f"  rule {v.rule}: {v.reason}{now}"))
+def returned(now: str, verdict: str, style: Style) -> RenderableType:
+    """Where the returned item is now, in the verdict's tone (the summary line says the verdict)."""
+    return Text(f"  → {now}", style=style(f"text-{verdict_tone(verdict)}"))
 
 
 def recall(r: RecallReport, style: Style, report: object = None) -> RenderableType:
@@ -243,7 +236,7 @@ def _import_notes(o: Any, style: Style) -> RenderableType | None:
 _BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
     "receive": lambda o, style: receipt(o.result),
     "ship": lambda o, style: shipment(o.result),
-    "return": lambda o, style: returned(o.label, o.result, style),
+    "return": lambda o, style: returned(o.now, o.result.verdict.verdict, style),
     "recall": lambda o, style: recall(o.result, style, o.report),
     "trace": lambda o, style: _text(o.json()) if o.as_json else timeline(o.result, style),
     "stats": lambda o, style: stats_summary(o.result),
@@ -252,7 +245,7 @@ _BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
     "help": lambda o, style: Text(o.text),
     "labels": lambda o, style: _text(o.data.decode("utf-8")) if o.data and o.fmt == "zpl" else None,
     "export epcis": lambda o, style: _text(o.text) if o.text else None,
-    "advise": lambda o, style: _text(o.json() if o.as_json else "\n".join(o.lines())),
+    "advise": lambda o, style: _text(o.json()) if o.as_json else advice_panel(o.result, o.show_all),
 }
 
 

@@ -35,6 +35,7 @@ def run(tmp_path, monkeypatch):
 
     (tmp_path / "dec.json").write_text(json.dumps(DECISIONS))
     assert invoke("policy", "import", str(tmp_path / "dec.json")).exit_code == 0
+    invoke.store = store  # type: ignore[attr-defined]
     return invoke
 
 
@@ -178,3 +179,52 @@ def test_return_verdicts_follow_the_rules_folder_given(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "INSPECTING" in result.output and "unknown-id" in result.output
+
+
+def test_a_recall_whose_report_cannot_be_written_records_nothing(run, tmp_path):
+    """`recall --report missing/dir/x.csv` is refused before anything is recorded (issue #12)."""
+    assert (
+        run("receive", "TEA", "--lot", "T1", "--qty", "5", "--expiry", "2099-01-01").exit_code == 0
+    )
+    before = run("trace", "--lot", "TEA:T1").output
+    result = run("recall", "--lot", "TEA:T1", "--report", str(tmp_path / "missing" / "r.csv"))
+    assert result.exit_code != 0 and "does not exist" in result.output
+    assert "Traceback" not in result.output
+    after = run("trace", "--lot", "TEA:T1")
+    assert after.output == before and "RECALLED" not in after.output
+    assert not (tmp_path / "missing").exists()
+
+
+def test_identifiers_with_markup_print_as_typed_in_tables(run):
+    """A SKU or lot such as `[red]X` prints literally in every table (never read as rich markup)."""
+    assert run("policy", "set", "[red]X", "--method", "batch").exit_code == 0
+    r = run("receive", "[red]X", "--lot", "[b]L", "--qty", "5", "--expiry", "2099-01-01")
+    assert r.exit_code == 0 and "[red]X lot [b]L" in r.output
+    for args in (("policy", "list"), ("stats",), ("trace", "--lot", "[red]X:[b]L")):
+        result = run(*args)
+        assert result.exit_code == 0 and "[red]X" in result.output, result.output
+    recalled = run("recall", "--lot", "[red]X:[b]L")
+    assert recalled.exit_code == 0 and "[red]X" in recalled.output and "[b]L" in recalled.output
+
+
+def test_advise_prints_the_advice_and_its_json(run):
+    """`track advise` prices what the store saw; `--json` is the core's own advice, as data."""
+    from advisor.advice.observed import advise
+    from advisor.advice.profile import BrandProfile
+    from advisor.rulebook.load import load_rulebook
+    from tracker import open_tracker
+
+    assert run("receive", "PHONE", "--serial", "P1", "--serial", "P2").exit_code == 0
+    assert run("ship", "SO-1", "--scan", "P1", "--scan", "P2").exit_code == 0
+    assert run("return", "SO-1", "P1", "--reason", "fit").exit_code == 0
+    shown = run("advise", "--min-shipped", "1", "--all")
+    assert shown.exit_code == 0, shown.output
+    assert "Advice from what the tracker saw" in shown.output
+    assert "PHONE: serial stays" in shown.output and "shipped 2" in shown.output
+    as_json = run("advise", "--min-shipped", "1", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    store = open_tracker(Path(run.store), readonly=True).store
+    expected = advise(store, load_rulebook(None), BrandProfile(), None, min_shipped=1)
+    assert json.loads(as_json.output) == json.loads(json.dumps(expected.to_dict()))
+    refused = run("advise", "--min-shipped", "0")
+    assert refused.exit_code == 2 and "0" in refused.output
