@@ -102,7 +102,7 @@ def open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_p
 
 def sku_from_options(opts: dict[str, Any], json_text: str | None):  # type: ignore[no-untyped-def]
     """The SKU given by `--json` and the field options (options win over JSON keys)."""
-    from advisor.authoring.explain import SKU_ALIASES, sku_from_fields
+    from advisor.authoring.sku_fields import SKU_ALIASES, sku_from_fields
 
     fields: dict[str, Any] = {}
     if json_text:
