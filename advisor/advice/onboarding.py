@@ -18,7 +18,7 @@ answer and resume with `Conversation.from_state(flow, state)`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -139,7 +139,7 @@ class Conversation:
             known = [q.id for q in plan if q.id in self._answers]
             raise OnboardingError(
                 f"'{question_id}' has not been answered yet, so there is nothing to edit"
-                + _did_you_mean(question_id, known)
+                + did_you_mean(question_id, known)
             )
         self._reopened = question_id if question_id in self._answers else None
         result = self.current()
@@ -213,10 +213,6 @@ class Conversation:
         for key in list(self._answers):
             if key not in relevant:
                 del self._answers[key]
-
-
-def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    return did_you_mean(word, known)
 
 
 def _copy(value: Any) -> Any:

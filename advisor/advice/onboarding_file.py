@@ -24,6 +24,8 @@ from advisor.advice.questions import (
     OnboardingFlow,
     Option,
     Question,
+    is_number,
+    label_of,
 )
 from advisor.errors import Problem
 from advisor.rulebook.suggest import did_you_mean, nearest
@@ -161,7 +163,7 @@ class _Loader:
         for key_node, value_node in node.value:
             key = str(key_node.value)
             if key not in allowed:
-                self.problem(key_node, f"unknown {what} '{key}'{_did_you_mean(key, allowed)}", qid)
+                self.problem(key_node, f"unknown {what} '{key}'{did_you_mean(key, allowed)}", qid)
             elif key in items:
                 self.problem(key_node, f"'{key}' is given twice", qid)
             else:
@@ -204,7 +206,7 @@ class _Loader:
         if kind and kind not in KINDS:
             self.problem(
                 items["kind"],
-                f"unknown kind '{kind}'{_did_you_mean(kind, KINDS)}; kinds are {', '.join(KINDS)}",
+                f"unknown kind '{kind}'{did_you_mean(kind, KINDS)}; kinds are {', '.join(KINDS)}",
                 qid,
             )
             return None
@@ -269,7 +271,7 @@ class _Loader:
         for onode in node.value:
             if isinstance(onode, yaml.ScalarNode):
                 value = str(onode.value)
-                out.append(Option(value, _label(value)))
+                out.append(Option(value, label_of(value)))
                 continue
             if not isinstance(onode, yaml.MappingNode):
                 self.problem(onode, "each option is a {value, label} mapping", q.id)
@@ -282,7 +284,7 @@ class _Loader:
             if value in {o.value for o in out}:
                 self.problem(onode, f"option '{value}' is listed twice", q.id)
                 continue
-            label = self.text(items.get("label"), "label", q.id) or _label(value)
+            label = self.text(items.get("label"), "label", q.id) or label_of(value)
             out.append(Option(value, label, self.flag(items.get("exclusive"), "exclusive", q.id)))
         return tuple(out)
 
@@ -291,7 +293,7 @@ class _Loader:
         if name and name not in _OPTION_SOURCES:
             self.problem(
                 node,
-                f"unknown options_from '{name}'{_did_you_mean(name, _OPTION_SOURCES)}",
+                f"unknown options_from '{name}'{did_you_mean(name, _OPTION_SOURCES)}",
                 q.id,
             )
             return ""
@@ -330,7 +332,7 @@ class _Loader:
                 )
                 continue
             value = _scalar(node)
-            if not _is_number(value):
+            if not is_number(value):
                 self.problem(node, f"'{name}' must be a number, got {value!r}", q.id)
                 continue
             limits[name] = value
@@ -362,7 +364,7 @@ class _Loader:
         else:
             self.problem(
                 node,
-                f"{key} refers to unknown question '{ref}'{_did_you_mean(ref, self.lines)}",
+                f"{key} refers to unknown question '{ref}'{did_you_mean(ref, self.lines)}",
                 q.id,
             )
         return ""
@@ -451,7 +453,7 @@ class _Loader:
                 if str(v) not in names:
                     self.problem(
                         node,
-                        f"'{v}' is not an option of '{ref}'{_did_you_mean(str(v), names)}",
+                        f"'{v}' is not an option of '{ref}'{did_you_mean(str(v), names)}",
                         q.id,
                     )
                     return None
@@ -465,9 +467,7 @@ class _Loader:
             return ""
         targets = [*_PROFILE_FIELDS, CATALOG_PATH]
         if name not in targets:
-            self.problem(
-                node, f"unknown profile_field '{name}'{_did_you_mean(name, targets)}", q.id
-            )
+            self.problem(node, f"unknown profile_field '{name}'{did_you_mean(name, targets)}", q.id)
             return ""
         kinds = (
             {"path"} if name == CATALOG_PATH else _KINDS_FOR_TYPE.get(_PROFILE_FIELDS[name], set())
@@ -512,34 +512,8 @@ class _Loader:
         return text
 
 
-def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    return did_you_mean(word, known)
-
-
 def _scalar(node: yaml.Node) -> Any:
     return yaml.SafeLoader("").construct_object(node) if isinstance(node, yaml.ScalarNode) else None
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _label(value: str) -> str:
-    return value.replace("_", " ").capitalize()
-
-
-def _option(item: Any, known: Mapping[str, str]) -> Option:
-    if isinstance(item, Option):
-        return item
-    for key in ("id", "value"):  # a rulebook Vertical (id, label) or any look-alike
-        if isinstance(getattr(item, key, None), str) and isinstance(
-            getattr(item, "label", None), str
-        ):
-            return Option(getattr(item, key), item.label)
-    if isinstance(item, tuple | list) and len(item) == 2:
-        return Option(str(item[0]), str(item[1]))
-    value = str(item)
-    return Option(value, known.get(value, _label(value)))
 
 
 __all__ = ["load_onboarding"]

@@ -175,7 +175,7 @@ class Question:
         if self.kind == "number":
             return isinstance(value, int | float) and not isinstance(value, bool)
         if self.kind == "percent":
-            return _is_number(value) and 0 <= value <= 1
+            return is_number(value) and 0 <= value <= 1
         if self.kind == "yes_no":
             return isinstance(value, bool)
         if self.kind == "choice":
@@ -185,7 +185,7 @@ class Question:
         return (
             isinstance(value, list)
             and len(value) == 2
-            and all(_is_number(v) and v >= 0 for v in value)
+            and all(is_number(v) and v >= 0 for v in value)
             and value[0] <= value[1]
         )  # range
 
@@ -212,7 +212,7 @@ class OnboardingFlow:
                 return q
         known = [q.id for q in self.questions]
         raise OnboardingError(
-            f"no onboarding question '{question_id}'{_did_you_mean(question_id, known)}"
+            f"no onboarding question '{question_id}'{did_you_mean(question_id, known)}"
         )
 
     def dependents(self, question_id: str) -> set[str]:
@@ -240,7 +240,7 @@ class OnboardingFlow:
         for q in self.questions:
             if q.options_from == source:
                 known = {o.value: o.label for o in q.options}
-                q = replace(q, options=tuple(_option(item, known) for item in items))
+                q = replace(q, options=tuple(option_from(item, known) for item in items))
             questions.append(q)
         return replace(self, questions=tuple(questions))
 
@@ -260,19 +260,18 @@ class OnboardingFlow:
         return next((q for q in self.questions if q.id == template), None)
 
 
-def _did_you_mean(word: str, known: Iterable[str]) -> str:
-    return did_you_mean(word, known)
-
-
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
+    """A real number, not a bool (YAML's `yes` is True, never 1)."""
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _label(value: str) -> str:
+def label_of(value: str) -> str:
+    """How an option's value reads when the file gives it no label: `fine_jewellery` → Fine jewellery."""
     return value.replace("_", " ").capitalize()
 
 
-def _option(item: Any, known: Mapping[str, str]) -> Option:
+def option_from(item: Any, known: Mapping[str, str]) -> Option:
+    """An Option from what a file or the rulebook gives: an Option, a vertical, a pair or a value."""
     if isinstance(item, Option):
         return item
     for key in ("id", "value"):  # a rulebook Vertical (id, label) or any look-alike
@@ -283,7 +282,7 @@ def _option(item: Any, known: Mapping[str, str]) -> Option:
     if isinstance(item, tuple | list) and len(item) == 2:
         return Option(str(item[0]), str(item[1]))
     value = str(item)
-    return Option(value, known.get(value, _label(value)))
+    return Option(value, known.get(value, label_of(value)))
 
 
 def _money(amount: float) -> str:
@@ -291,6 +290,9 @@ def _money(amount: float) -> str:
 
 
 __all__ = [
+    "is_number",
+    "label_of",
+    "option_from",
     "CATALOG_PATH",
     "KINDS",
     "AnswerResult",
