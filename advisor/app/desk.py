@@ -7,17 +7,28 @@ is the workspace's; only the drawing differs (`advisor.app.desk_screen`). No tex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from advisor.commands import VERBS
 from advisor.commands.base import Outcome, Session
-from advisor.commands.line import EXAMPLES, help_text, run_line, verbs
+from advisor.commands.line import EXAMPLES, help_text, resolve, run_line, verbs
+from advisor.commands.options import SESSION_OPTIONS
 from tracker.errors import InputError
 
 if TYPE_CHECKING:
     from advisor.app.workspace import Workspace
     from tracker import Tracker
 
-__all__ = ["EXAMPLES", "DeskSession", "help_text", "run", "verb_names"]
+__all__ = [
+    "EXAMPLES",
+    "DeskSession",
+    "PaletteVerb",
+    "help_text",
+    "palette_verbs",
+    "run",
+    "verb_names",
+]
 
 
 class DeskSession(Session):
@@ -65,3 +76,26 @@ def run(workspace: Workspace, line: str) -> Outcome:
 def verb_names() -> list[str]:
     """The verbs a desk line may start with (for suggestions)."""
     return verbs()
+
+
+@dataclass(frozen=True)
+class PaletteVerb:
+    """A verb as the command palette lists it: its words, its one line of help, and whether it
+    runs as it is (it takes nothing of its own) or is put on the command line for the rest."""
+
+    name: str
+    help: str
+    runs_alone: bool
+
+
+def palette_verbs() -> list[PaletteVerb]:
+    """Every verb of the one table (`advisor.commands.VERBS`), for the palette."""
+    found = []
+    for name in VERBS:
+        _, cmd, _ = resolve(name.split())
+        if cmd is None:
+            continue
+        session = {o.name for o in SESSION_OPTIONS}
+        own = [p for p in cmd.params if p.name not in session and p.name != "help"]
+        found.append(PaletteVerb(name, cmd.get_short_help_str(70), not own))
+    return found

@@ -50,13 +50,14 @@ HELP = """\
 enter). The same verbs as `trackright track`:
 
 ```
-receive SKU --serial IMEI-1 --serial IMEI-2     (serial SKUs)
-receive SKU --generate 10                      (LPN SKUs: labels are made for you)
-receive SKU --lot L1 --qty 50 --expiry 2027-01-31   (batch SKUs)
+receive SKU --serial IMEI-1 --serial IMEI-2   (serial)
+receive SKU --generate 10              (LPN: labels made)
+receive SKU --lot L1 --qty 50 --expiry 2027-01-31 (batch)
 ship ORDER --line SKU:2 --scan IMEI-1
 return ORDER IMEI-1 --reason fit
-recall --lot SKU:LOT        trace IMEI-1        trace --order ORDER
-stats        policy list        policy set SKU --method serial
+recall --lot SKU:LOT          trace IMEI-1
+trace --order ORDER           stats
+policy list                   policy set SKU --method serial
 ```
 
 A serial or LPN on its own shows its history as a timeline. `help receive` lists every option.
@@ -73,10 +74,49 @@ VERDICT_TONES = ("success", "warning", "error")
 
 
 class DeskLog(RichLog):
-    """The desk's scrollback: every entry is wrapped to the log's current width."""
+    """The desk's scrollback: every entry wrapped to the log's width, wrapped again when it changes.
+
+    A RichLog wraps an entry once, at the width the log has when the entry is written; written
+    while the desk's tab is hidden (a return taken on F3, a note from the recommendation) it would
+    be wrapped to `min_width`, a column of twenty characters. So the log keeps its entries, an
+    entry written while it has no width waits, and a new width draws them all again.
+    """
+
+    #: Entries kept for drawing again (older ones scroll away for good).
+    KEEP = 2000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entries: list[Any] = []
+        self._drawn_width = 0
+        self._waiting = False  # entries written that are not drawn yet
 
     def write(self, content, width=None, expand=True, shrink=True, scroll_end=None, animate=False):
-        return super().write(content, width, expand, shrink, scroll_end, animate)
+        self._entries.append(content.copy() if isinstance(content, Text) else content)
+        del self._entries[: -self.KEEP]
+        usable = self.scrollable_content_region.width
+        if self._size_known and not self._waiting and 0 < usable == self._drawn_width:
+            return super().write(content, width, expand, shrink, scroll_end, animate)
+        self._waiting = True  # drawn, with the rest, once the log has its width
+        self._draw_all()
+        return self
+
+    def on_resize(self, event: Any) -> None:
+        self._draw_all()
+
+    def on_show(self, event: Any) -> None:
+        self.call_after_refresh(self._draw_all)
+
+    def _draw_all(self) -> None:
+        usable = self.scrollable_content_region.width
+        if usable <= 0 or (usable == self._drawn_width and not self._waiting):
+            return
+        self._size_known = True
+        self._drawn_width = usable
+        self._waiting = False
+        RichLog.clear(self)
+        for entry in self._entries:
+            super().write(entry, None, True, True)
 
 
 class DeskScreen(Screen[None]):
@@ -86,11 +126,12 @@ class DeskScreen(Screen[None]):
     AUTO_FOCUS = "#command"
     HELP = HELP
     BINDINGS = [
-        Binding("f2", "tab('desk')", "Desk"),
-        Binding("f3", "tab('returns')", "Returns"),
-        Binding("f4", "tab('dashboard')", "Dashboard"),
-        Binding("ctrl+r", "receive_form", "Receive", show=False),
-        Binding("ctrl+o", "ship_form", "Ship", show=False),
+        # The tabs' own labels show f2, f3 and f4; the footer keeps room for the forms.
+        Binding("f2", "tab('desk')", "Desk", show=False),
+        Binding("f3", "tab('returns')", "Returns", show=False),
+        Binding("f4", "tab('dashboard')", "Dashboard", show=False),
+        Binding("ctrl+r", "receive_form", "Receive"),
+        Binding("ctrl+o", "ship_form", "Ship"),
     ]
 
     def __init__(self) -> None:
@@ -435,10 +476,24 @@ class DeskScreen(Screen[None]):
                 "Order lines and scanned units (ctrl+o)",
                 self.action_ship_form,
             ),
-            ("Stats", "Stock, returns and suspects in the log", run("stats")),
-            ("Policy list", "The tracking method stored for each SKU", run("policy list")),
             ("Command help", "Every verb with examples", run("help")),
+            *(
+                (f"Command: {v.name}", v.help, run(v.name) if v.runs_alone else self._start(v.name))
+                for v in desk.palette_verbs()
+            ),
         ]
+
+    def _start(self, verb: str):
+        """Put `verb` on the command line for the user to finish (its arguments)."""
+
+        def start() -> None:
+            self.action_tab("desk")
+            field = self.query_one("#command", Input)
+            field.value = f"{verb} "
+            field.cursor_position = len(field.value)
+            field.focus()
+
+        return start
 
 
 def _verdict_reason(r: Any) -> str:

@@ -122,7 +122,7 @@ def timeline(trace: Trace, style: Style) -> RenderableType:
         details = [
             e.location or "",
             f"order {e.order}" if e.order else "",
-            f"{len(e.ids)} units" if len(e.ids) > 1 else "",
+            f"{len(e.ids)} units" if len(e.ids) > 1 and trace.kind != "unit" else "",
             f"qty {qty}" if qty else "",
             e.reason or "",
             f"rule {e.rule}" if e.rule else "",

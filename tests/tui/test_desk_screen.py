@@ -168,3 +168,113 @@ async def test_a_recall_whose_report_cannot_be_written_records_nothing(make_app,
         assert "does not exist" in log_text(app)
         with app.workspace.tracker.store.reader() as r:
             assert not r.lot(batch, "L1").recalled
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal as the user sees it, line by line (the screenshot's text)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, dict[int, str]] = {}
+    for m in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
+        text = html.unescape(re.sub("<[^>]+>", "", m.group(3))).replace("\xa0", " ")
+        column = round((float(m.group(1)) - 12.2) / 12.2)  # a cell is 12.2 wide in the SVG
+        row = rows.setdefault(float(m.group(2)), {})
+        for i, ch in enumerate(text):
+            row[column + i] = ch
+    return [
+        "".join(row.get(i, " ") for i in range(max(row, default=-1) + 1))
+        for _, row in sorted(rows.items())
+    ]
+
+
+async def test_footer_shows_the_receive_and_ship_forms(make_app, onboard):
+    """At 80×24 the desk's footer shows ctrl+r (receive form) and ctrl+o (ship form), whole."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accepted_desk(app, pilot)
+        footer = screen_lines(app)[-1]
+        assert "^r Receive" in footer and "^o Ship" in footer, footer
+        assert "f1 Help" in footer and "^p palette" in footer, footer  # nothing cut at the edge
+        assert "Desk f2" in screen_lines(app)[2]  # the tabs say f2, f3, f4 themselves
+
+
+async def test_palette_lists_every_verb_of_the_one_table(make_app, onboard):
+    """The command palette on the desk has an entry for every verb of `advisor.commands.VERBS`;
+    one that takes nothing runs at once, the others are put on the command line to finish."""
+    from textual.widgets import Input
+
+    from advisor.commands import VERBS
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        entries = {c.title: c for c in app.get_system_commands(desk)}
+        for verb in VERBS:
+            assert f"Command: {verb}" in entries, verb
+        assert {"Command: recall", "Command: quarantine", "Command: trace"} <= set(entries)
+        entries["Command: recall"].callback()
+        await settle(pilot)
+        command = desk.query_one("#command", Input)
+        assert command.value == "recall " and app.focused is command
+        command.value = ""
+        entries["Command: stats"].callback()
+        await settle(pilot, lambda: desk.pending == 0)
+        assert "> stats" in log_text(app) and "Store: " in log_text(app)
+
+
+async def test_one_units_timeline_shows_only_that_unit(make_app, onboard):
+    """Tracing one phone received and shipped with another shows no other unit's count."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await accepted_desk(app, pilot)
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2")
+        await run(pilot, app, "ship SO-1 --scan IMEI-1 --scan IMEI-2")
+        await run(pilot, app, "IMEI-1")
+        timeline = log_text(app).split("History of unit IMEI-1", 1)[1]
+        assert "receiving → IN_STOCK" in timeline and "shipping → SHIPPED" in timeline
+        assert "2 units" not in timeline and "qty 2" not in timeline
+
+
+async def test_log_lines_written_on_another_tab_use_the_logs_width(make_app, onboard):
+    """A return taken on F3 and the "Policy accepted" note are wrapped to the log's width at
+    80×24, not to a column of twenty characters."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1")
+        await run(pilot, app, "ship SO-1 --scan IMEI-1")
+        await pilot.press("f3")
+        await settle(pilot)
+        await say(pilot, "SO-1")
+        await say(pilot, "IMEI-1")
+        await settle(pilot, lambda: desk.pending == 0)
+        await pilot.press("f2")
+        await settle(pilot)
+        lines = log_text(app).splitlines()
+        accepted = next(line for line in lines if line.startswith("Policy accepted"))
+        assert len(accepted.rstrip()) > 40, accepted
+        verdict = next(line for line in lines if line.startswith("RESTOCK"))
+        assert verdict.startswith("RESTOCK — restocked (rule fallback: Genuine"), verdict
+        assert max(len(line.rstrip()) for line in lines) > 60
+
+
+async def test_f1_help_fits_80_columns(make_app, onboard):
+    """F1 on the desk at 80×24 shows every example line whole, none cut at the box's edge."""
+    from advisor.app.desk_screen import HELP
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accepted_desk(app, pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        block = HELP.split("```")[1].strip().splitlines()
+        for example in block:
+            assert example.strip() in shown, example
