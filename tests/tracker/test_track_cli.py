@@ -228,3 +228,16 @@ def test_advise_prints_the_advice_and_its_json(run):
     assert json.loads(as_json.output) == json.loads(json.dumps(expected.to_dict()))
     refused = run("advise", "--min-shipped", "0")
     assert refused.exit_code == 2 and "0" in refused.output
+
+
+def test_the_console_script_runs_verbs_and_shows_refusals_on_stderr(script, tmp_path):
+    """The installed `trackright` script, as a shell runs it: a verb's outcome on stdout, a
+    refusal as one `Error:` line on stderr with exit code 1, a bad option with exit code 2."""
+    store = str(tmp_path / "ws")
+    done = script("track", "--store", store, "policy", "set", "PHONE", "--method", "serial")
+    assert done.returncode == 0 and "SKU PHONE: tracked by serial" in done.stdout, done.stderr
+    refused = script("track", "--store", store, "ship", "SO-1", "--scan", "NOPE")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("Error: unit NOPE is not in the store")
+    bad = script("track", "--store", store, "ship", "SO-1", "--line", "PHONE")
+    assert bad.returncode == 2 and "SKU:QTY" in bad.stderr and "Traceback" not in bad.stderr
