@@ -7,6 +7,8 @@ import re
 import shutil
 import subprocess
 import sys
+import traceback
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -69,18 +71,52 @@ def minibook(tmp_path: Path) -> RulesCopy:
     return RulesCopy(dst)
 
 
+@dataclass
+class Ran:
+    """What a `trackright` command did: its exit code and its two streams (as a process has)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
 def run_cli(
     *args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None
+) -> Ran:
+    """Run `trackright ARGS` as a user would, through click's runner (in this process).
+
+    An exception the command did not turn into a message is put on stderr as its traceback, so
+    a test asserting that no traceback reaches the user fails on it.
+    """
+    from click.testing import CliRunner
+
+    from advisor.cli.main import cli as trackright
+
+    environ = {"TRACKRIGHT_RULES": None, "COLUMNS": "120", **(env or {})}
+    here = os.getcwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(trackright, list(args), env=environ, input=input)
+    finally:
+        os.chdir(here)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "Traceback:\n" + "".join(traceback.format_exception(result.exception))
+    return Ran(result.exit_code, result.stdout, stderr)
+
+
+def run_script(
+    *args: str, cwd: Path | None = None, env: dict | None = None, input: str | None = None
 ) -> subprocess.CompletedProcess:
-    """Run `trackright ARGS` as a user would, in a subprocess."""
+    """Run the installed `trackright` console script in a subprocess: a real user's shell."""
     full_env = dict(os.environ)
     full_env.pop("TRACKRIGHT_RULES", None)
-    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     full_env["COLUMNS"] = "120"
     if env:
         full_env.update(env)
+    script = Path(sys.executable).with_name("trackright")
     return subprocess.run(
-        [sys.executable, "-m", "advisor.cli.main", *args],
+        [str(script), *args],
         cwd=cwd or ROOT,
         env=full_env,
         capture_output=True,
@@ -92,4 +128,11 @@ def run_cli(
 
 @pytest.fixture
 def cli():
+    """`trackright ARGS` through click's runner: `cli("evaluate", path).returncode`."""
     return run_cli
+
+
+@pytest.fixture
+def script():
+    """`trackright ARGS` as a subprocess of the installed console script."""
+    return run_script

@@ -48,6 +48,13 @@ def messy_big(path: Path, rows: int, seed: int = 5, stray_quotes: bool = False) 
 
 
 @pytest.fixture
+def cli(script):
+    """The two-process mode forks workers that write to the real standard output, so these
+    tests run `trackright` as a process (click's runner sees only this process's writes)."""
+    return script
+
+
+@pytest.fixture
 def small_threshold(monkeypatch):
     monkeypatch.setenv("TRACKRIGHT_PARALLEL_MIN_BYTES", "1000")
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from advisor.advice import returns
-from advisor.rulebook.load import FILES, resolve_rules_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = {
@@ -23,11 +24,16 @@ FACTS = {
 }
 
 
-def test_the_memo_looks_where_the_rulebook_loader_looks(monkeypatch):
-    """The cheap folder lookup and file list agree with the rulebook loader's."""
-    monkeypatch.delenv("TRACKRIGHT_RULES", raising=False)
-    assert returns._rules_dir(None) == resolve_rules_dir(None)
-    assert returns.RULE_FILES == FILES
+def test_the_memo_finds_its_folder_without_loading_the_rulebook_machinery():
+    """Checking the memo's folder (rules files, $TRACKRIGHT_RULES, the bundled copy) imports the
+    light `advisor.rulebook.locate` only, never the loader: a returns desk starts fast."""
+    code = (
+        "import sys, advisor.advice.returns as r; r.resolve_rules_dir(None); "
+        "assert 'advisor.rulebook.load' not in sys.modules, 'loader imported'; "
+        "assert 'yaml' not in sys.modules, 'yaml imported'"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 def test_a_remembered_verdict_is_the_rules_verdict_and_costs_no_load(tmp_path, monkeypatch):

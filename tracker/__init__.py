@@ -33,8 +33,10 @@ from .errors import (
     StoreError,
     TrackerError,
     TrackrightError,
+    UnexpectedError,
     UnknownIdError,
     VerdictUnavailableError,
+    as_error,
 )
 
 if TYPE_CHECKING:
@@ -105,11 +107,13 @@ __all__ = [
     "Tracker",
     "TrackerError",
     "TrackrightError",
+    "UnexpectedError",
     "Unit",
     "UnknownIdError",
     "Verdict",
     "VerdictFn",
     "VerdictUnavailableError",
+    "as_error",
     "default_store_path",
     "event_qty",
     "get_setting",

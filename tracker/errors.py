@@ -17,7 +17,9 @@
             └── ForeignStoreError             the file is not a trackright store
 
 The base lives here, in the lower layer, so the advisor's errors (`advisor.errors`) and the
-tracker's share one `show()`. A caller never prints a traceback::
+tracker's share one `show()`. `as_error` turns any exception a person may meet (an unusable
+path, memory running out) into one, so every face shows every error the same way: the CLI with
+`show()`, the app with the error's `message` and `hint`. A caller never prints a traceback::
 
     try:
         tracker.ship("SO-1001", lines=[("PHONE-X", 1)])
@@ -110,3 +112,27 @@ class StoreCorruptError(StoreError):
 
 class ForeignStoreError(StoreError):
     """The file exists but was not written by trackright (or by a newer trackright)."""
+
+
+class UnexpectedError(TrackrightError):
+    """An exception nobody meant a person to see (a bug), as the app shows it instead of crashing."""
+
+
+def as_error(exc: BaseException) -> TrackrightError:
+    """Any exception as the error a person reads: its one message, its hint and its exit code.
+
+    A TrackrightError is itself; running out of memory and an operating-system error on a path
+    the user gave become one (exit 2); anything else is an `UnexpectedError` naming it.
+    """
+    if isinstance(exc, TrackrightError):
+        return exc
+    if isinstance(exc, MemoryError):
+        return TrackrightError(
+            "out of memory: the operation is too large for this machine; split it"
+        )
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+        return TrackrightError(f"{where}{exc.strerror or exc}")
+    return UnexpectedError(
+        f"unexpected error: {exc!r}", hint="this is a bug in trackright; please report it"
+    )

@@ -21,7 +21,13 @@ _LPN_ANY_CASE = re.compile(r"^lpn\d{13}$", re.IGNORECASE)
 
 
 def gs1_check_digit(payload: str) -> int:
-    """The GS1 mod-10 check digit for a digit string (weights 3,1,3,1… from the right)."""
+    """The GS1 mod-10 check digit for a digit string (weights 3,1,3,1… from the right).
+
+    Used for the LPN labels the tracker mints and checks on every LPN scan. It is the one check
+    digit computed here rather than by biip (`biip.checksums.gs1_standard_check_digit`, which
+    checks GTINs in `tracker.scan`): importing biip costs about 0.2 s, more than a whole scan may
+    take. A test checks that both agree.
+    """
     if not payload.isdigit():
         raise ValueError(f"check digits are computed over digits only, got {payload!r}")
     total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(payload)))

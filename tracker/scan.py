@@ -35,6 +35,13 @@ class Scan(NamedTuple):
         return self.serial if self.gs1 else self.raw
 
 
+def gtin_check_digit(body: str) -> int:
+    """The check digit a GTIN whose other digits are `body` must end with (biip's GS1 mod-10)."""
+    from biip.checksums import gs1_standard_check_digit
+
+    return gs1_standard_check_digit(body)
+
+
 def looks_like_gs1(text: str) -> bool:
     """True for input that should be parsed as a GS1 barcode rather than taken as an identifier."""
     return "\x1d" in text or _GS1_START.match(text) is not None

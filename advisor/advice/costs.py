@@ -64,9 +64,7 @@ __all__ = [
     "lot_lines",
     "one_in",
     "price",
-    "price_groups",
     "reprice",
-    "serial_monthly_cost",
     "units_by_rank",
 ]
 
@@ -1023,18 +1021,3 @@ def reprice(report: CostReport, overrides: Mapping[str, float]) -> CostReport:
             sources["brand_bad_return_share"] = "--what-if"
     a = replace(a, sources=sources)
     return price(report.tally, a)
-
-
-def serial_monthly_cost(costs: Costs, monthly_units: float) -> float:
-    """The article's sum: units a month × the serial label cost (5,000 × INR 2 = INR 10,000)."""
-    return monthly_units * costs.per_unit["serial"] + costs.fixed_monthly["serial"]
-
-
-def price_groups(
-    costs: Costs, rows: Iterable[tuple[str, float | None, float, str]], monthly_units: float
-) -> CostReport:
-    """Convenience for small inputs: cost a list of (vertical, value, return rate, method)."""
-    acc = CostAccumulator(costs)
-    for row in rows:
-        acc.add(*row)
-    return acc.report(monthly_units)

@@ -20,21 +20,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from advisor.rulebook.locate import FILES, resolve_rules_dir
+
 if TYPE_CHECKING:
     from advisor.engine.decide import Decision
     from advisor.rulebook.load import Rulebook
-
-#: The rules files a rulebook is made of (advisor.rulebook.load.FILES; a test keeps them equal).
-RULE_FILES = (
-    "classification.yaml",
-    "regulations.yaml",
-    "policy.yaml",
-    "costs.yaml",
-    "returns.yaml",
-    "currencies.yaml",
-    "evidence.yaml",
-    "taxonomies.yaml",
-)
 
 
 class ReturnRules:
@@ -81,33 +71,9 @@ def load_return_rules(rules_dir: str | Path | None = None) -> ReturnRules:
     return ReturnRules(load_rulebook(rules_dir))
 
 
-def _rules_dir(rules_dir: str | Path | None) -> Path:
-    """The folder `load_rulebook` would read (advisor.rulebook.load.resolve_rules_dir), cheaply."""
-    if rules_dir:
-        return Path(rules_dir)
-    env = os.environ.get("TRACKRIGHT_RULES")
-    if env:
-        return Path(env)
-    import importlib.util
-
-    beside = (
-        Path(__file__).resolve().parents[2] / "rules"
-    )  # advisor/advice/returns.py → checkout, as bundled_rules_dir() looks
-    if (beside / "policy.yaml").is_file():
-        return beside
-    try:
-        spec = importlib.util.find_spec("trackright_rules")
-    except (ImportError, ValueError):
-        spec = None
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "policy.yaml").is_file():
-            return Path(location)
-    return beside
-
-
 def _digest(folder: Path) -> str:
     h = hashlib.sha256()
-    for name in RULE_FILES:
+    for name in FILES:
         try:
             h.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
         except OSError:
@@ -133,7 +99,7 @@ def memoised_verdicts(rules_dir: str | Path | None = None) -> Callable[[Mapping[
     A rules folder that fails to load fails here exactly as `load_return_rules` does (on the
     first miss). Without a writable cache folder it still decides, just without remembering.
     """
-    folder = _rules_dir(rules_dir)
+    folder = resolve_rules_dir(rules_dir)
     memo_file = _memo_dir() / f"{_digest(folder)}.json"
     state: dict[str, Any] = {"rules": None, "memo": None}
 
@@ -173,4 +139,4 @@ def _save(path: Path, memo: dict) -> None:
         pass  # no memo: every verdict is decided afresh, which is only slower
 
 
-__all__ = ["RULE_FILES", "ReturnRules", "load_return_rules", "memoised_verdicts"]
+__all__ = ["ReturnRules", "load_return_rules", "memoised_verdicts"]

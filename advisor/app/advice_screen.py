@@ -38,6 +38,7 @@ from advisor.render.report import (
 )
 from advisor.render.tracker import why
 from tracker import TrackerError
+from tracker.errors import as_error
 
 HELP = """\
 # Recommendation
@@ -160,8 +161,8 @@ class AdviceScreen(Screen[None]):
                     rec = recommend_from_catalog(book, profile, catalog, self._report)
                 else:
                     rec = recommend_from_profile(book, profile)
-        except (TrackrightError, OSError) as err:
-            self.app.call_from_thread(self._failed, str(err))
+        except (TrackrightError, OSError, MemoryError) as err:
+            self.app.call_from_thread(self._failed, str(as_error(err)))
             return
         self.app.call_from_thread(self._show, rec)
 
@@ -182,7 +183,7 @@ class AdviceScreen(Screen[None]):
         self.query_one("#costs", Static).update(
             Text(f"Could not decide: {message}\nPress c to pick another catalog.", style="bold")
         )
-        self.notify(message, title="Could not decide", severity="error", timeout=8)
+        self.notify(message, title="Could not decide", severity="error", timeout=8, markup=False)
 
     def _show(self, rec: Recommendation) -> None:
         self.rec = rec
@@ -400,7 +401,7 @@ class AdviceScreen(Screen[None]):
         try:
             written = export_decisions(self.rec, path)
         except (OSError, ValueError) as err:
-            self.notify(str(err), title="Not exported", severity="error")
+            self.notify(str(as_error(err)), title="Not exported", severity="error", markup=False)
             return
         self.notify(f"Saved {len(self.rec.items)} decisions to {written}", title="Exported")
 
@@ -423,7 +424,7 @@ class AdviceScreen(Screen[None]):
         try:
             written = export_profile(self.rec, path)
         except OSError as err:
-            self.notify(str(err), title="Not saved", severity="error")
+            self.notify(str(as_error(err)), title="Not saved", severity="error", markup=False)
             return
         self.notify(f"Profile saved to {written}", title="Saved")
 
@@ -504,7 +505,12 @@ class AdviceScreen(Screen[None]):
                 ws.record_rulebook("app accept")
         except TrackerError as err:
             self.app.call_from_thread(
-                self.notify, str(err), title="Not accepted", severity="error", timeout=8
+                self.notify,
+                str(as_error(err)),
+                title="Not accepted",
+                severity="error",
+                timeout=8,
+                markup=False,
             )
             return
         self.app.call_from_thread(self._accepted, n, rec)

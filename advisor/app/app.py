@@ -7,7 +7,6 @@ shared `Workspace` (store, rulebook, saved onboarding).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -184,9 +183,4 @@ class TrackrightApp(App[None]):
         self.switch_mode("onboarding")
 
 
-def fixed_clock(when: datetime):
-    """A clock that always says `when` (tests and snapshots)."""
-    return lambda: when
-
-
-__all__ = ["TrackrightApp", "fixed_clock"]
+__all__ = ["TrackrightApp"]

@@ -1,43 +1,46 @@
 """The tracker desk: a command line for scanners and keyboards, the returns desk, a dashboard.
 
 Every command, whether typed, scanned or built by a form, becomes one line for
-`advisor.app.desk.run`, queued and run in order by one worker thread, so a slow operation
-never blocks typing and scans are applied in the order they were made.
+`advisor.app.desk.run` (the command layer `trackright track` runs too), queued and run one at a
+time, each in a worker thread, so a slow operation never blocks typing and scans are applied in
+the order they were made. What comes back is drawn here: the outcome's summary (the CLI's very
+words) and its body (`advisor.render.tracker`); an error as its message and hint
+(`tracker.errors.as_error`), user text always shown as typed.
 """
 
 from __future__ import annotations
 
-import queue
 import shlex
+from collections import deque
 from datetime import timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
-    Button,
     DataTable,
     Footer,
     Input,
-    Label,
     RichLog,
     Select,
     Static,
     TabbedContent,
     TabPane,
 )
-from textual.worker import get_current_worker
 
 from advisor.app import desk
+from advisor.app.desk_forms import ReceiveForm, ShipForm
 from advisor.app.widgets import Field, TitleBar, tone
-from advisor.errors import TrackrightError
+from advisor.commands.base import Outcome
 from advisor.render import tracker as render
-from tracker import TrackerError
-from tracker.model import RETURN_REASONS, ReturnResult, Stats
+from tracker.errors import as_error
+from tracker.model import Stats
+from tracker.vocabulary import RETURN_REASONS
 
 HELP = """\
 # Tracker desk
@@ -46,13 +49,14 @@ HELP = """\
 enter). The same verbs as `trackright track`:
 
 ```
-receive SKU --serial IMEI-1 --serial IMEI-2     (serial SKUs)
-receive SKU --generate 10                      (LPN SKUs: labels are made for you)
-receive SKU --lot L1 --qty 50 --expiry 2027-01-31   (batch SKUs)
+receive SKU --serial IMEI-1 --serial IMEI-2   (serial)
+receive SKU --generate 10              (LPN: labels made)
+receive SKU --lot L1 --qty 50 --expiry 2027-01-31 (batch)
 ship ORDER --line SKU:2 --scan IMEI-1
 return ORDER IMEI-1 --reason fit
-recall --lot SKU:LOT        trace IMEI-1        trace --order ORDER
-stats        policy list        policy set SKU --method serial
+recall --lot SKU:LOT          trace IMEI-1
+trace --order ORDER           stats
+policy list                   policy set SKU --method serial
 ```
 
 A serial or LPN on its own shows its history as a timeline. `help receive` lists every option.
@@ -69,10 +73,49 @@ VERDICT_TONES = ("success", "warning", "error")
 
 
 class DeskLog(RichLog):
-    """The desk's scrollback: every entry is wrapped to the log's current width."""
+    """The desk's scrollback: every entry wrapped to the log's width, wrapped again when it changes.
+
+    A RichLog wraps an entry once, at the width the log has when the entry is written; written
+    while the desk's tab is hidden (a return taken on F3, a note from the recommendation) it would
+    be wrapped to `min_width`, a column of twenty characters. So the log keeps its entries, an
+    entry written while it has no width waits, and a new width draws them all again.
+    """
+
+    #: Entries kept for drawing again (older ones scroll away for good).
+    KEEP = 2000
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entries: list[Any] = []
+        self._drawn_width = 0
+        self._waiting = False  # entries written that are not drawn yet
 
     def write(self, content, width=None, expand=True, shrink=True, scroll_end=None, animate=False):
-        return super().write(content, width, expand, shrink, scroll_end, animate)
+        self._entries.append(content.copy() if isinstance(content, Text) else content)
+        del self._entries[: -self.KEEP]
+        usable = self.scrollable_content_region.width
+        if self._size_known and not self._waiting and 0 < usable == self._drawn_width:
+            return super().write(content, width, expand, shrink, scroll_end, animate)
+        self._waiting = True  # drawn, with the rest, once the log has its width
+        self._draw_all()
+        return self
+
+    def on_resize(self, event: Any) -> None:
+        self._draw_all()
+
+    def on_show(self, event: Any) -> None:
+        self.call_after_refresh(self._draw_all)
+
+    def _draw_all(self) -> None:
+        usable = self.scrollable_content_region.width
+        if usable <= 0 or (usable == self._drawn_width and not self._waiting):
+            return
+        self._size_known = True
+        self._drawn_width = usable
+        self._waiting = False
+        RichLog.clear(self)
+        for entry in self._entries:
+            super().write(entry, None, True, True)
 
 
 class DeskScreen(Screen[None]):
@@ -82,16 +125,20 @@ class DeskScreen(Screen[None]):
     AUTO_FOCUS = "#command"
     HELP = HELP
     BINDINGS = [
-        Binding("f2", "tab('desk')", "Desk"),
-        Binding("f3", "tab('returns')", "Returns"),
-        Binding("f4", "tab('dashboard')", "Dashboard"),
-        Binding("ctrl+r", "receive_form", "Receive", show=False),
-        Binding("ctrl+o", "ship_form", "Ship", show=False),
+        # The tabs' own labels show f2, f3 and f4; the footer keeps room for the forms.
+        Binding("f2", "tab('desk')", "Desk", show=False),
+        Binding("f3", "tab('returns')", "Returns", show=False),
+        Binding("f4", "tab('dashboard')", "Dashboard", show=False),
+        Binding("ctrl+r", "receive_form", "Receive"),
+        Binding("ctrl+o", "ship_form", "Ship"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._queue: queue.Queue[tuple[str, str]] = queue.Queue()
+        self._waiting: deque[tuple[str, str]] = deque()
+        self._busy = False
+        self._started = False  # lines wait until the screen is mounted
+        #: Lines submitted and not yet drawn (tests wait for the desk's workers to bring it to 0).
         self.pending = 0
         self._notes: list[str] = []
         self._hinted = False
@@ -104,7 +151,7 @@ class DeskScreen(Screen[None]):
                 yield Field(
                     id="command",
                     placeholder="Scan a barcode or type a command (help lists them)",
-                    suggester=SuggestFromList([f"{v} " for v in desk.VERBS]),
+                    suggester=SuggestFromList([f"{v} " for v in desk.verb_names()]),
                 )
             with TabPane("Returns f3", id="returns"):
                 with Horizontal(id="return-fields"):
@@ -127,6 +174,7 @@ class DeskScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._started = True
         log = self.query_one("#log", RichLog)
         log.write(Text("Tracker desk. Type help for the commands, F1 for more.", style="bold"))
         for note in self._notes:
@@ -136,7 +184,6 @@ class DeskScreen(Screen[None]):
         self.query_one("#suspects", DataTable).add_columns(
             "unit", "SKU", "status", "returns", "flags"
         )
-        self._runner()
         self.submit("policy list", "title")
 
     def _style(self, variable: str) -> str:
@@ -155,72 +202,87 @@ class DeskScreen(Screen[None]):
     def submit(self, line: str, origin: str = "desk") -> None:
         """Queue one command line; `origin` says which part of the screen shows the result."""
         self.pending += 1
-        self._queue.put((line, origin))
+        self._waiting.append((line, origin))
+        self._next()
+
+    def _next(self) -> None:
+        """Start the next queued line, once the one before it is drawn (and the screen is up)."""
+        if self._busy or not self._waiting or not self._started:
+            return
+        self._busy = True
+        self._run(*self._waiting.popleft())
 
     @work(thread=True, group="desk-runner")
-    def _runner(self) -> None:
-        worker = get_current_worker()
+    def _run(self, line: str, origin: str) -> None:
         ws = self.app.workspace
-        while not worker.is_cancelled:
-            try:
-                line, origin = self._queue.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            try:
-                with ws.store_lock:
-                    outcome = desk.run(ws.tracker, line)
-            except (desk.DeskError, TrackerError, TrackrightError) as err:
-                self.app.call_from_thread(self._refused, line, str(err), origin)
-            except Exception as err:  # shown, never a crash of the desk
-                self.app.call_from_thread(self._refused, line, f"unexpected error: {err!r}", origin)
-            else:
-                self.app.call_from_thread(self._done, line, outcome, origin)
+        try:
+            with ws.store_lock:
+                outcome = desk.run(ws, line)
+        except Exception as exc:  # every error is shown, never a crash of the desk
+            self.app.call_from_thread(self._refused, line, exc, origin)
+        else:
+            self.app.call_from_thread(self._done, line, outcome, origin)
 
-    def _done(self, line: str, outcome: desk.Outcome, origin: str) -> None:
+    def _finished(self) -> None:
         self.pending -= 1
+        self._busy = False
+        self._next()
+
+    def _done(self, line: str, outcome: Outcome, origin: str) -> None:
+        try:
+            self._draw(line, outcome, origin)
+        finally:
+            self._finished()
+
+    def _draw(self, line: str, outcome: Any, origin: str) -> None:
         if origin == "title":
-            self._title(outcome.result)
+            self._title(outcome.policies)
             return
         if origin == "dashboard":
             self._fill_dashboard(outcome.result)
             return
-        label = tone_name = ""
-        if isinstance(outcome.result, ReturnResult):
-            label = desk.verdict_label(outcome.result)
-            tone_name = desk.verdict_tone(outcome.result)
-            self._show_verdict(label.upper(), tone_name, _verdict_reason(outcome.result))
+        if outcome.verb == "return":
+            tone_name = render.verdict_tone(outcome.result.verdict.verdict)
+            self._show_verdict(outcome.label.upper(), tone_name, _verdict_reason(outcome.result))
         log = self.query_one("#log", RichLog)
         if origin != "silent":
-            log.write(
-                Text(
-                    f"> {line}",
-                    style=self._style(
-                        "text-muted",
-                    ),
-                )
-            )
+            log.write(Text(f"> {line}", style=self._style("text-muted")))
         if outcome.verb == "help":
-            log.write(Text(outcome.result))
+            log.write(Text(outcome.text))
             return
         log.write(Text(outcome.summary, style="bold"))
-        body = render.render(outcome, self._style, label, tone_name)
+        body = render.render(outcome, self._style)
         if body is not None:
             log.write(body)
-        if outcome.verb == "policy":
+        for warning in outcome.warnings:
+            log.write(Text(f"! {warning}", style=self._style("text-warning")))
+        if outcome.verb in ("policy set", "policy import"):
             self.submit("policy list", "title")
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
             self.submit("stats", "dashboard")
 
-    def _refused(self, line: str, message: str, origin: str) -> None:
-        self.pending -= 1
+    def _refused(self, line: str, exc: BaseException, origin: str) -> None:
+        try:
+            self._show_error(line, exc, origin)
+        finally:
+            self._finished()
+
+    def _show_error(self, line: str, exc: BaseException, origin: str) -> None:
+        err = as_error(exc)
         if origin in ("title", "dashboard"):
-            self.notify(message, severity="error", markup=False)
+            self.notify(str(err), severity="error", markup=False)
             return
         if origin == "returns":
-            self._show_verdict("NOT TAKEN", "warning", message)
+            refused = getattr(err, "outcome", None)  # the rulebook refused the return
+            if refused is not None:
+                self._show_verdict(refused.label.upper(), "warning", err.message)
+            else:
+                self._show_verdict("NOT TAKEN", "warning", err.message)
         log = self.query_one("#log", RichLog)
         log.write(Text(f"> {line}", style=self._style("text-muted")))
-        log.write(Text(f"✗ {message}", style=self._style("text-error")))
+        log.write(Text(f"✗ {err.message}", style=self._style("text-error")))
+        if err.hint:
+            log.write(Text(f"  hint: {err.hint}", style=self._style("text-muted")))
 
     def _title(self, policies: list) -> None:
         if not self._hinted:
@@ -413,121 +475,30 @@ class DeskScreen(Screen[None]):
                 "Order lines and scanned units (ctrl+o)",
                 self.action_ship_form,
             ),
-            ("Stats", "Stock, returns and suspects in the log", run("stats")),
-            ("Policy list", "The tracking method stored for each SKU", run("policy list")),
             ("Command help", "Every verb with examples", run("help")),
+            *(
+                (f"Command: {v.name}", v.help, run(v.name) if v.runs_alone else self._start(v.name))
+                for v in desk.palette_verbs()
+            ),
         ]
 
+    def _start(self, verb: str):
+        """Put `verb` on the command line for the user to finish (its arguments)."""
 
-def _verdict_reason(r: ReturnResult) -> str:
+        def start() -> None:
+            self.action_tab("desk")
+            field = self.query_one("#command", Input)
+            field.value = f"{verb} "
+            field.cursor_position = len(field.value)
+            field.focus()
+
+        return start
+
+
+def _verdict_reason(r: Any) -> str:
     v = r.verdict
     now = f"{r.identifier} ({r.sku}) is now {r.status}" if r.status else "nothing changed"
     return f"{v.reason}\nrule {v.rule} · {now}"
-
-
-class _Form(ModalScreen[str | None]):
-    """A few labelled fields that become one desk command line."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    DEFAULT_CSS = """
-    _Form { align: center middle; }
-    _Form > Vertical {
-        width: 70; max-width: 100%; height: auto;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    _Form Label { margin: 1 0 0 0; }
-    _Form Horizontal { height: auto; margin: 1 0 0 0; }
-    _Form Button { margin: 0 1 0 0; }
-    """
-    TITLE = ""
-    FIELDS: tuple[tuple[str, str, str], ...] = ()  # (id, label, placeholder)
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = self.TITLE
-            for fid, label, placeholder in self.FIELDS:
-                yield Label(label)
-                yield Field(id=fid, placeholder=placeholder)
-            with Horizontal():
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Cancel", id="cancel")
-
-    def values(self) -> dict[str, str]:
-        return {fid: self.query_one(f"#{fid}", Input).value.strip() for fid, _, _ in self.FIELDS}
-
-    def line(self) -> str | None:
-        raise NotImplementedError
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._ok()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        self._ok() if event.button.id == "ok" else self.dismiss(None)
-
-    def _ok(self) -> None:
-        line = self.line()
-        if line is not None:
-            self.dismiss(line)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class ReceiveForm(_Form):
-    """Receive a lot (batch), serials, or LPN labels for one SKU."""
-
-    TITLE = "Receive stock"
-    FIELDS = (
-        ("sku", "SKU", "e.g. TEA-500G"),
-        ("serials", "Serials (serial SKUs), separated by spaces", "IMEI-1 IMEI-2"),
-        ("lot", "Lot (batch SKUs, or lot alongside serials)", "L2026-01"),
-        ("qty", "Quantity (batch lot, or LPN labels to print)", "50"),
-        ("mfg", "Manufacture date, if the SKU captures it", "2026-01-31"),
-        ("expiry", "Expiry date, if the SKU captures it", "2027-01-31"),
-    )
-
-    def line(self) -> str | None:
-        v = self.values()
-        if not v["sku"]:
-            self.notify("Give the SKU.", severity="error")
-            return None
-        args = ["receive", v["sku"]]
-        for serial in v["serials"].split():
-            args += ["--serial", serial]
-        if v["lot"]:
-            args += ["--lot", v["lot"]]
-        if v["qty"]:
-            args += ["--qty", v["qty"]]
-        if v["mfg"]:
-            args += ["--mfg", v["mfg"]]
-        if v["expiry"]:
-            args += ["--expiry", v["expiry"]]
-        return shlex.join(args)
-
-
-class ShipForm(_Form):
-    """Ship an order: batch lines as SKU:QTY, serial/LPN units scanned."""
-
-    TITLE = "Ship an order"
-    FIELDS = (
-        ("order", "Order number", "SO-1001"),
-        ("lines", "Batch lines, SKU:QTY separated by spaces", "TEA-500G:2"),
-        ("scans", "Scanned units (serials / LPNs), separated by spaces", "IMEI-1"),
-    )
-
-    def line(self) -> str | None:
-        v = self.values()
-        if not v["order"] or not (v["lines"] or v["scans"]):
-            self.notify("Give the order number and at least one line or unit.", severity="error")
-            return None
-        args = ["ship", v["order"]]
-        for item in v["lines"].split():
-            args += ["--line", item]
-        for scan in v["scans"].split():
-            args += ["--scan", scan]
-        return shlex.join(args)
 
 
 __all__ = ["DeskScreen", "ReceiveForm", "ShipForm"]

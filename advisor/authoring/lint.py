@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,15 @@ from advisor.advice.profile import BrandProfile
 from advisor.authoring.explain import STEP, show_test
 from advisor.catalog.records import SkuRecord
 from advisor.engine.decide import PolicyEngine
-from advisor.rulebook.analysis import _branch_satisfiable, may_overlap, negate
-from advisor.rulebook.conditions import Branch, FactSpec, Test
+from advisor.rulebook.analysis import (
+    _branch_satisfiable,
+    branch_implies,
+    domain_tests,
+    implies,
+    may_overlap,
+    negate,
+)
+from advisor.rulebook.conditions import Test
 from advisor.rulebook.load import Rule, Rulebook, RuleSet
 
 SEVERITIES = ("error", "warning", "info")
@@ -58,134 +65,6 @@ class Finding:
             "code": self.code,
             "message": self.message,
         }
-
-
-# ------------------------------------------------------------------ facts' ranges
-
-
-def domain_tests(facts: Mapping[str, FactSpec]) -> tuple[Test, ...]:
-    """Tests every fact set satisfies anyway: numbers within their declared range."""
-    out: list[Test] = []
-    for spec in facts.values():
-        if spec.type != "number":
-            continue
-        if spec.minimum is not None:
-            out.append(Test(spec.name, "gte", float(spec.minimum), 0))
-        if spec.maximum is not None:
-            out.append(Test(spec.name, "lte", float(spec.maximum), 0))
-    return tuple(out)
-
-
-# ------------------------------------------------------------------ implication
-
-
-@dataclass
-class _Bounds:
-    lo: float = -math.inf
-    lo_in: bool = False
-    hi: float = math.inf
-    hi_in: bool = False
-
-
-def _summary(branch: Iterable[Test], facts: Mapping[str, FactSpec]):
-    """What a conjunction of tests pins down: number intervals, allowed values, memberships."""
-    bounds: dict[str, _Bounds] = {}
-    ne: dict[str, set[float]] = {}
-    allowed: dict[str, set[Any]] = {}
-    excluded: dict[str, set[Any]] = {}
-    inc: dict[str, set[str]] = {}
-    exc: dict[str, set[str]] = {}
-    rx: dict[str, set[str]] = {}
-    for t in branch:
-        spec = facts[t.fact]
-        f = t.fact
-        if spec.type == "number":
-            b = bounds.setdefault(f, _Bounds())
-            parts: list[tuple[str, float, bool]] = []
-            if t.op == "eq":
-                parts = [("lo", t.value, True), ("hi", t.value, True)]
-            elif t.op in ("gt", "gte"):
-                parts = [("lo", t.value, t.op == "gte")]
-            elif t.op in ("lt", "lte"):
-                parts = [("hi", t.value, t.op == "lte")]
-            elif t.op == "between":
-                parts = [("lo", t.value[0], True), ("hi", t.value[1], False)]
-            elif t.op == "ne":
-                ne.setdefault(f, set()).add(t.value)
-            for side, v, incl in parts:
-                if side == "lo" and (v > b.lo or (v == b.lo and not incl)):
-                    b.lo, b.lo_in = v, incl
-                if side == "hi" and (v < b.hi or (v == b.hi and not incl)):
-                    b.hi, b.hi_in = v, incl
-        elif spec.type == "set":
-            (inc if t.op == "includes" else exc).setdefault(f, set()).add(t.value)
-        elif t.op == "matches":
-            rx.setdefault(f, set()).add(t.value)
-        elif t.op in ("eq", "in"):
-            vals = {t.value} if t.op == "eq" else set(t.value)
-            allowed[f] = allowed[f] & vals if f in allowed else vals
-        else:
-            vals = {t.value} if t.op == "ne" else set(t.value)
-            excluded.setdefault(f, set()).update(vals)
-    for f in set(allowed) | set(excluded):
-        spec = facts[f]
-        if f not in allowed and spec.type in ("enum", "bool"):
-            allowed[f] = set(spec.values) if spec.type == "enum" else {True, False}
-        if f in allowed:
-            allowed[f] -= excluded.get(f, set())
-    return bounds, ne, allowed, excluded, inc, exc, rx
-
-
-def implies(branch: Branch, test: Test, facts: Mapping[str, FactSpec]) -> bool:
-    """Whether every fact set passing `branch` also passes `test` (False when unsure)."""
-    bounds, ne, allowed, excluded, inc, exc, rx = _summary(branch, facts)
-    f, v = test.fact, test.value
-    spec = facts[f]
-    if spec.type == "number":
-        b = bounds.get(f, _Bounds())
-        match test.op:
-            case "gte":
-                return b.lo >= v
-            case "gt":
-                return b.lo > v or (b.lo == v and not b.lo_in)
-            case "lte":
-                return b.hi <= v
-            case "lt":
-                return b.hi < v or (b.hi == v and not b.hi_in)
-            case "between":
-                lo_ok = b.lo >= v[0]
-                return lo_ok and (b.hi < v[1] or (b.hi == v[1] and not b.hi_in))
-            case "eq":
-                return b.lo == b.hi == v and b.lo_in and b.hi_in
-            case "ne":
-                return (
-                    v in ne.get(f, set())
-                    or v < b.lo
-                    or v > b.hi
-                    or ((v == b.lo and not b.lo_in) or (v == b.hi and not b.hi_in))
-                )
-        return False
-    if spec.type == "set":
-        return v in (inc if test.op == "includes" else exc).get(f, set())
-    if test.op == "matches":
-        return v in rx.get(f, set())
-    values = allowed.get(f)
-    match test.op:
-        case "eq":
-            return values is not None and values == {v}
-        case "in":
-            return values is not None and values <= set(v)
-        case "ne":
-            return (values is not None and v not in values) or v in excluded.get(f, set())
-        case "not_in":
-            if values is not None:
-                return not (values & set(v))
-            return set(v) <= excluded.get(f, set())
-    return False
-
-
-def branch_implies(b: Branch, a: Branch, facts: Mapping[str, FactSpec]) -> bool:
-    return all(implies(b, t, facts) for t in a)
 
 
 # ------------------------------------------------------------------ the checks

@@ -20,7 +20,7 @@ tables of such cases (one row per case), and return-verdict cases for `returns.y
         facts: {id_known: false}
         expect: {verdict: quarantine, flag: counterfeit_suspect, rule: unknown-id}
 
-SKUs go through the same path as `trackright decide` (`advisor.authoring.explain.sku_from_fields`, the
+SKUs go through the same path as `trackright decide` (`advisor.authoring.sku_fields.sku_from_fields`, the
 `Classifier`, one `PolicyEngine` per run). Return facts left out default to a genuine return
 (`GENUINE_RETURN`). Coverage counts the business and return rules that won at least one case
 and the regulations that applied (as floors) to at least one; exact fractions, never rounded up.
@@ -36,7 +36,7 @@ from typing import Any
 
 from advisor.advice.classify import Classifier, UnknownCurrencyError
 from advisor.advice.profile import BrandProfile, profile_from_mapping
-from advisor.authoring.explain import SkuFieldError, sku_from_fields
+from advisor.authoring.sku_fields import SkuFieldError, sku_from_fields
 from advisor.authoring.testfiles import (
     GENUINE_RETURN,
     TEST_FILE_SCHEMA,

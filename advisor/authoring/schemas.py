@@ -29,7 +29,7 @@ SCHEMA_DIR = "schemas"
 
 def onboarding_schema() -> dict[str, Any]:
     """JSON Schema of rules/onboarding.yaml, from the key lists its loader checks against."""
-    from advisor.advice import onboarding as ob
+    from advisor.advice import onboarding_file as ob
 
     condition: dict[str, Any] = {
         "type": "object",

@@ -33,16 +33,16 @@ def app(store: Path | None, rules_dir: Path | None) -> None:
     try:
         workspace = Workspace(store or default_store_path(), rules_dir)
     except TrackerError as err:  # a damaged, foreign or busy store: say so, never a traceback
-        click.echo(f"Error: {err}", err=True)
+        err.show()
         raise SystemExit(err.exit_code) from None
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Drawn into a pipe or a CI log, the app would wait for keys that never come.
-        click.echo(
-            "Error: the trackright app needs an interactive terminal. For scripts use the "
-            "commands instead: trackright --help",
-            err=True,
+        from tracker import InputError
+
+        raise InputError(
+            "the trackright app needs an interactive terminal",
+            hint="for scripts use the commands instead: trackright --help",
         )
-        raise SystemExit(2)
     TrackrightApp(workspace).run()
 
 

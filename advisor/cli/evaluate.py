@@ -186,7 +186,7 @@ def evaluate(
             currency=currency,
             columns=mapping,
             input_format=input_format,
-            as_of=as_of.date() if as_of else None,
+            as_of=as_of,
             outputs=outputs,
             jobs=jobs,
             progress=tick,

@@ -1,8 +1,8 @@
 """The `trackright` command: one entry point for the advisor, the rules toolkit and the tracker.
 
 Subcommands load lazily so `trackright --help` stays fast; every user mistake is a
-TrackrightError printed as one clear message with exit code 2 (or 1 where documented), never a
-traceback.
+TrackrightError that shows itself (`ShowsErrors`: one message and its hint on stderr, exit code
+2, or 1 where documented), never a traceback.
 
 Exit codes: 0 success; 1 the job ran but something needs attention (rows rejected, a refused
 tracker operation, rule tests failing, too many flips); 2 unusable input (bad rulebook, file,
@@ -22,7 +22,38 @@ from advisor.errors import TrackrightError
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class LazyGroup(click.Group):
+class Shown(click.ClickException):
+    """A TrackrightError handed to click, which shows it (`TrackrightError.show`) and exits."""
+
+    def __init__(self, error: TrackrightError) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        self.error.show(file)
+
+
+class ShowsErrors(click.Group):
+    """A group whose commands' errors show themselves, as click's own exceptions do.
+
+    A TrackrightError, an unusable path the user gave (OSError) or memory running out becomes
+    one message and hint on stderr with the error's exit code (`tracker.errors.as_error`); the
+    one place the CLI displays an error.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise
+        except (TrackrightError, OSError, MemoryError) as exc:
+            from tracker.errors import as_error
+
+            raise Shown(as_error(exc)) from exc
+
+
+class LazyGroup(ShowsErrors):
     """A click group whose subcommands live in other modules and load on first use."""
 
     def __init__(
@@ -39,17 +70,6 @@ class LazyGroup(click.Group):
             module, attr = self.lazy[name]
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, name)
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except TrackrightError as err:
-            click.echo(f"Error: {err}", err=True)
-            ctx.exit(err.exit_code)
-        except OSError as err:  # a path the user gave that cannot be read or written
-            where = f"{err.filename}: " if getattr(err, "filename", None) else ""
-            click.echo(f"Error: {where}{err.strerror or err}", err=True)
-            ctx.exit(2)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []

@@ -1,19 +1,22 @@
-"""The options every deciding command shares: --rules, --profile, --as-of, --currency, --column.
+"""The options the CLI's commands share: --rules, --profile, --as-of, --store, --currency, --column.
 
 One definition each, so `evaluate`, `decide`, `rules diff / lint / explain` and `track` spell and
-document them alike; `sku_options` are the SKU's fields given as options (`decide`, `explain`),
-and `open_catalog_rows` reads a catalog as `evaluate` does.
+document them alike. `--rules`, `--profile`, `--as-of` and the tracker verbs' `--store`,
+`--rules`, `--read-only` (`SESSION_OPTIONS`) are defined in `advisor.commands.options`, which the
+app may use too, and re-exported here; the catalog options are the CLI's own. `sku_options` are
+the SKU's fields given as options (`decide`, `explain`), and `open_catalog_rows` reads a catalog
+as `evaluate` does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
+from advisor.commands.options import AS_OF_OPTION, RULES_OPTION, SESSION_OPTIONS, profile_option
 from advisor.errors import TrackrightError
 
 __all__ = [
@@ -22,6 +25,7 @@ __all__ = [
     "CURRENCY_OPTION",
     "INPUT_FORMAT_OPTION",
     "RULES_OPTION",
+    "SESSION_OPTIONS",
     "column_mapping",
     "load_profile_option",
     "open_catalog_rows",
@@ -31,22 +35,6 @@ __all__ = [
     "sku_from_options",
     "sku_options",
 ]
-
-RULES_OPTION = click.option(
-    "--rules",
-    "rules_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="TRACKRIGHT_RULES",
-    show_envvar=True,
-    help="Rules folder (default: the rules bundled with trackright).",
-)
-
-AS_OF_OPTION = click.option(
-    "--as-of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Decide as on this date (regulations' effective_from).",
-)
 
 CURRENCY_OPTION = click.option(
     "--currency",
@@ -73,13 +61,6 @@ INPUT_FORMAT_OPTION = click.option(
     show_default=True,
     help="Force the catalog format instead of detecting it.",
 )
-
-
-def profile_option(help: str = "Brand profile YAML.") -> Callable[[Any], Any]:  # noqa: A002
-    """The --profile option every deciding command shares."""
-    return click.option(
-        "--profile", "profile_path", type=click.Path(dir_okay=False, path_type=Path), help=help
-    )
 
 
 def load_profile_option(profile_path: Path | None):  # type: ignore[no-untyped-def]
@@ -121,7 +102,7 @@ def open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_p
 
 def sku_from_options(opts: dict[str, Any], json_text: str | None):  # type: ignore[no-untyped-def]
     """The SKU given by `--json` and the field options (options win over JSON keys)."""
-    from advisor.authoring.explain import SKU_ALIASES, sku_from_fields
+    from advisor.authoring.sku_fields import SKU_ALIASES, sku_from_fields
 
     fields: dict[str, Any] = {}
     if json_text:

@@ -1,6 +1,8 @@
-"""Rich renderings of tracker results for the desk log: receipts, shipments, traces as timelines.
+"""Rich renderings of the tracker's outcomes for the desk log: receipts, shipments, traces as timelines.
 
-`style` maps a theme variable name ("text-success") to a rich style, so colours follow the theme.
+`render(outcome, style)` draws what goes under an outcome's summary line (`advisor.commands`);
+`style` maps a theme variable name ("text-success") to a rich style, so colours follow the
+theme. User text (identifiers, reasons) only ever goes into `Text`, never into markup.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.engine.decide import Decision, match_roles
+from advisor.render.observed import advice_panel
 from tracker.model import (
     PolicySnapshot,
     RecallReport,
     ReceiveResult,
-    ReturnResult,
     ShipResult,
     Stats,
     Trace,
@@ -67,18 +69,21 @@ def shipment(r: ShipResult) -> RenderableType:
     return t
 
 
-def returned(r: ReturnResult, label: str, style: Style, tone: str) -> RenderableType:
-    v = r.verdict
-    head = Text(f"  {label.upper()}", style=style(f"text-{tone}"))
-    now = (
-        f" → {r.identifier} ({r.sku}) is now {r.status}"
-        if r.status
-        else " → refused, nothing changed"
-    )
-    return Group(head, Text(f"  rule {v.rule}: {v.reason}{now}"))
+def verdict_tone(verdict: str) -> str:
+    """success / warning / error: how loudly the desk shows a return verdict."""
+    if verdict == "restock":
+        return "success"
+    if verdict in ("inspect", "refuse"):
+        return "warning"
+    return "error"
 
 
-def recall(r: RecallReport, style: Style) -> RenderableType:
+def returned(now: str, verdict: str, style: Style) -> RenderableType:
+    """Where the returned item is now, in the verdict's tone (the summary line says the verdict)."""
+    return Text(f"  → {now}", style=style(f"text-{verdict_tone(verdict)}"))
+
+
+def recall(r: RecallReport, style: Style, report: object = None) -> RenderableType:
     t = _table("", "SKU:lot", "unit / qty", "status", "where", "order", "action")
     for row in r.rows:
         status = Text(f"{row.status_before} → ")
@@ -92,7 +97,13 @@ def recall(r: RecallReport, style: Style) -> RenderableType:
             row.action,
         )
     contact = ", ".join(r.orders_to_contact) or "none"
-    return Group(t, Text(f"  Orders to contact: {contact}", style=style("text-warning")))
+    parts: list[RenderableType] = [
+        t,
+        Text(f"  Orders to contact: {contact}", style=style("text-warning")),
+    ]
+    if report is not None:
+        parts.append(Text(f"  Report written to {report}"))
+    return Group(*parts)
 
 
 def timeline(trace: Trace, style: Style) -> RenderableType:
@@ -111,7 +122,7 @@ def timeline(trace: Trace, style: Style) -> RenderableType:
         details = [
             e.location or "",
             f"order {e.order}" if e.order else "",
-            f"{len(e.ids)} units" if len(e.ids) > 1 else "",
+            f"{len(e.ids)} units" if len(e.ids) > 1 and trace.kind != "unit" else "",
             f"qty {qty}" if qty else "",
             e.reason or "",
             f"rule {e.rule}" if e.rule else "",
@@ -206,26 +217,42 @@ def stats_summary(s: Stats) -> RenderableType:
     return Text(f"  {text}; {len(s.suspects)} suspect(s). F4 shows the dashboard.")
 
 
-def render(outcome: Any, style: Style, label: str = "", tone: str = "") -> RenderableType | None:
+def _text(body: str, lines: int = 40) -> Text:
+    """Plain output (label data, a document) as shown in the log: its first `lines` lines."""
+    shown = body.splitlines()
+    more = (
+        f"\n… {len(shown) - lines:,} more lines (give -o FILE to write it all)"
+        if len(shown) > lines
+        else ""
+    )
+    return Text("\n".join(shown[:lines]) + more)
+
+
+def _import_notes(o: Any, style: Style) -> RenderableType | None:
+    lines = ([o.note] if o.note else []) + o.problem_lines()
+    return Text("\n".join(lines), style=style("text-warning")) if lines else None
+
+
+_BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
+    "receive": lambda o, style: receipt(o.result),
+    "ship": lambda o, style: shipment(o.result),
+    "return": lambda o, style: returned(o.now, o.result.verdict.verdict, style),
+    "recall": lambda o, style: recall(o.result, style, o.report),
+    "trace": lambda o, style: _text(o.json()) if o.as_json else timeline(o.result, style),
+    "stats": lambda o, style: stats_summary(o.result),
+    "policy list": lambda o, style: policies(list(o.policies), style),
+    "policy import": _import_notes,
+    "help": lambda o, style: Text(o.text),
+    "labels": lambda o, style: _text(o.data.decode("utf-8")) if o.data and o.fmt == "zpl" else None,
+    "export epcis": lambda o, style: _text(o.text) if o.text else None,
+    "advise": lambda o, style: _text(o.json()) if o.as_json else advice_panel(o.result, o.show_all),
+}
+
+
+def render(outcome: Any, style: Style) -> RenderableType | None:
     """The body to draw under an outcome's summary line, if it has one."""
-    r = outcome.result
-    if isinstance(r, ReceiveResult):
-        return receipt(r)
-    if isinstance(r, ShipResult):
-        return shipment(r)
-    if isinstance(r, ReturnResult):
-        return returned(r, label, style, tone)
-    if isinstance(r, RecallReport):
-        return recall(r, style)
-    if isinstance(r, Trace):
-        return timeline(r, style)
-    if isinstance(r, Stats):
-        return stats_summary(r)
-    if isinstance(r, list):
-        return policies(r, style)
-    if isinstance(r, str):
-        return Text(r)
-    return None
+    draw = _BODY.get(outcome.verb)
+    return draw(outcome, style) if draw is not None else None
 
 
-__all__ = ["STATUS_TONE", "render", "status_text", "timeline"]
+__all__ = ["STATUS_TONE", "render", "status_text", "timeline", "verdict_tone"]

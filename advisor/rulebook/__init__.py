@@ -17,18 +17,18 @@ work).
 
 from __future__ import annotations
 
-from advisor.rulebook.load import (
-    Classification,
-    Costs,
-    Regulation,
-    Rule,
-    Rulebook,
-    RuleSet,
-    Vertical,
-    bundled_rules_dir,
-    load_rulebook,
-    resolve_rules_dir,
-)
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """The public names load the rulebook machinery on first use, so that importing a light
+    module of this package (`advisor.rulebook.locate`) stays light."""
+    if name in __all__:
+        from advisor.rulebook import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Classification",

@@ -21,7 +21,6 @@ durable-rules. The pieces live beside this module: `model` (the objects), `facts
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from advisor.rulebook.currencies import _currencies, _moved_keys
 from advisor.rulebook.facts import RETURN_FACTS, policy_facts, scope_facts
 from advisor.rulebook.files import JSON_SCHEMA_DIALECT, SCHEMAS, rule_file_schemas
 from advisor.rulebook.floors import _hit_policy_conflicts
+from advisor.rulebook.locate import bundled_rules_dir, resolve_rules_dir
 from advisor.rulebook.model import (
     FILES,
     OUTCOMES,
@@ -53,39 +53,6 @@ from advisor.rulebook.rulesets import _costs, _regulations, _ruleset
 from advisor.rulebook.shapes import Checker
 from advisor.rulebook.yamlsrc import load_located
 from tracker.vocabulary import CAPTURES, FLAGS, METHOD_RANK, METHODS, VERDICTS
-
-# ------------------------------------------------------------------ locating the rules
-
-
-def bundled_rules_dir() -> Path:
-    """The rules beside the running code: the checkout's `rules/`, else the installed copy.
-
-    `rules/` holds YAML only, so it installs as the namespace package `trackright_rules`. A
-    source checkout wins over an installed copy, so that code and rules always come together.
-    """
-    import importlib.util
-
-    beside = Path(__file__).resolve().parents[2] / "rules"  # advisor/rulebook/load.py → checkout
-    if (beside / "policy.yaml").is_file():
-        return beside
-    try:
-        spec = importlib.util.find_spec("trackright_rules")
-    except (ImportError, ValueError):
-        spec = None
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        path = Path(location)
-        if (path / "policy.yaml").is_file():
-            return path
-    return beside
-
-
-def resolve_rules_dir(path: str | Path | None = None) -> Path:
-    """An explicit path, else $TRACKRIGHT_RULES, else the bundled rules."""
-    if path:
-        return Path(path)
-    env = os.environ.get("TRACKRIGHT_RULES")
-    return Path(env) if env else bundled_rules_dir()
-
 
 # ------------------------------------------------------------------ loading
 

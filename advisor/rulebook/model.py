@@ -12,21 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from advisor.rulebook.conditions import Condition, FactSpec, condition_holds
+from advisor.rulebook.locate import FILES  # noqa: F401 - re-exported
 from tracker.vocabulary import METHOD_RANK, METHODS, NOT_STOCK
 
 RULE_KINDS = ("business", "regulatory")
 HIT_POLICIES = ("priority",)
 TABLE_HIT_POLICIES = ("unique", "any", "first")
-FILES = (
-    "classification.yaml",
-    "regulations.yaml",
-    "policy.yaml",
-    "costs.yaml",
-    "returns.yaml",
-    "currencies.yaml",
-    "evidence.yaml",
-    "taxonomies.yaml",
-)
 #: What a policy rule may decide: a tracking method, or `none` for what is not stock.
 OUTCOMES = (*METHODS, NOT_STOCK)
 #: The record fields a rulebook may name in `currencies.yaml: unit_value`, in SkuRecord's words.

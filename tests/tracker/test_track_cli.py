@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from tracker_helpers import simple_verdict
 
 from advisor.cli import track as track_cli
+from advisor.commands import base as commands_base
 
 ROOT = Path(__file__).resolve().parents[2]
 DECISIONS = [
@@ -25,7 +26,7 @@ DECISIONS = [
 
 @pytest.fixture
 def run(tmp_path, monkeypatch):
-    monkeypatch.setattr(track_cli, "_return_rules", lambda rules_dir=None: simple_verdict)
+    monkeypatch.setattr(commands_base, "return_verdicts", lambda rules_dir=None: simple_verdict)
     runner = CliRunner()
     store = tmp_path / "ws"
 
@@ -34,6 +35,7 @@ def run(tmp_path, monkeypatch):
 
     (tmp_path / "dec.json").write_text(json.dumps(DECISIONS))
     assert invoke("policy", "import", str(tmp_path / "dec.json")).exit_code == 0
+    invoke.store = store  # type: ignore[attr-defined]
     return invoke
 
 
@@ -177,3 +179,65 @@ def test_return_verdicts_follow_the_rules_folder_given(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "INSPECTING" in result.output and "unknown-id" in result.output
+
+
+def test_a_recall_whose_report_cannot_be_written_records_nothing(run, tmp_path):
+    """`recall --report missing/dir/x.csv` is refused before anything is recorded (issue #12)."""
+    assert (
+        run("receive", "TEA", "--lot", "T1", "--qty", "5", "--expiry", "2099-01-01").exit_code == 0
+    )
+    before = run("trace", "--lot", "TEA:T1").output
+    result = run("recall", "--lot", "TEA:T1", "--report", str(tmp_path / "missing" / "r.csv"))
+    assert result.exit_code != 0 and "does not exist" in result.output
+    assert "Traceback" not in result.output
+    after = run("trace", "--lot", "TEA:T1")
+    assert after.output == before and "RECALLED" not in after.output
+    assert not (tmp_path / "missing").exists()
+
+
+def test_identifiers_with_markup_print_as_typed_in_tables(run):
+    """A SKU or lot such as `[red]X` prints literally in every table (never read as rich markup)."""
+    assert run("policy", "set", "[red]X", "--method", "batch").exit_code == 0
+    r = run("receive", "[red]X", "--lot", "[b]L", "--qty", "5", "--expiry", "2099-01-01")
+    assert r.exit_code == 0 and "[red]X lot [b]L" in r.output
+    for args in (("policy", "list"), ("stats",), ("trace", "--lot", "[red]X:[b]L")):
+        result = run(*args)
+        assert result.exit_code == 0 and "[red]X" in result.output, result.output
+    recalled = run("recall", "--lot", "[red]X:[b]L")
+    assert recalled.exit_code == 0 and "[red]X" in recalled.output and "[b]L" in recalled.output
+
+
+def test_advise_prints_the_advice_and_its_json(run):
+    """`track advise` prices what the store saw; `--json` is the core's own advice, as data."""
+    from advisor.advice.observed import advise
+    from advisor.advice.profile import BrandProfile
+    from advisor.rulebook.load import load_rulebook
+    from tracker import open_tracker
+
+    assert run("receive", "PHONE", "--serial", "P1", "--serial", "P2").exit_code == 0
+    assert run("ship", "SO-1", "--scan", "P1", "--scan", "P2").exit_code == 0
+    assert run("return", "SO-1", "P1", "--reason", "fit").exit_code == 0
+    shown = run("advise", "--min-shipped", "1", "--all")
+    assert shown.exit_code == 0, shown.output
+    assert "Advice from what the tracker saw" in shown.output
+    assert "PHONE: serial stays" in shown.output and "shipped 2" in shown.output
+    as_json = run("advise", "--min-shipped", "1", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    store = open_tracker(Path(run.store), readonly=True).store
+    expected = advise(store, load_rulebook(None), BrandProfile(), None, min_shipped=1)
+    assert json.loads(as_json.output) == json.loads(json.dumps(expected.to_dict()))
+    refused = run("advise", "--min-shipped", "0")
+    assert refused.exit_code == 2 and "0" in refused.output
+
+
+def test_the_console_script_runs_verbs_and_shows_refusals_on_stderr(script, tmp_path):
+    """The installed `trackright` script, as a shell runs it: a verb's outcome on stdout, a
+    refusal as one `Error:` line on stderr with exit code 1, a bad option with exit code 2."""
+    store = str(tmp_path / "ws")
+    done = script("track", "--store", store, "policy", "set", "PHONE", "--method", "serial")
+    assert done.returncode == 0 and "SKU PHONE: tracked by serial" in done.stdout, done.stderr
+    refused = script("track", "--store", store, "ship", "SO-1", "--scan", "NOPE")
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr.startswith("Error: unit NOPE is not in the store")
+    bad = script("track", "--store", store, "ship", "SO-1", "--line", "PHONE")
+    assert bad.returncode == 2 and "SKU:QTY" in bad.stderr and "Traceback" not in bad.stderr

@@ -9,7 +9,7 @@ import json
 import pytest
 from rich.console import Console
 from textual.widgets import DataTable
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, settle
 
 from advisor.advice.profile import load_profile
 from advisor.app.widgets import RenderScreen
@@ -20,7 +20,7 @@ def cells(table: DataTable) -> list[list[str]]:
 
 
 async def open_advice(app, pilot):
-    await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
     return app.screen
 
 
@@ -121,7 +121,7 @@ async def test_accept_stores_the_policy_and_opens_the_desk(make_app, onboard):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_advice(app, pilot)
         await pilot.press("a")
-        await wait_for(pilot, lambda: app.current_mode == "desk")
+        await settle(pilot, lambda: app.current_mode == "desk")
         ws = app.workspace
         policies = {p.sku: p for p in ws.tracker.policies()}
         assert len(policies) == 30 and policies["VLT-PH-A15-128"].method == "serial"
@@ -143,7 +143,7 @@ async def test_accept_without_catalog_asks_for_one(make_app, onboard):
         await pilot.pause()
         assert "needs your SKUs" in app.screen.query_one("Vertical").border_title
         await say(pilot, str(SAMPLES / "luxury_jewellery.csv"))
-        await wait_for(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
+        await settle(pilot, lambda: app.screen.rec is not None and app.screen.rec.catalog)
         assert app.screen.rec.summary.decided == 25
         assert app.workspace.load_conversation().catalog_path.endswith("luxury_jewellery.csv")
 
@@ -166,7 +166,7 @@ async def test_what_if_reprices_at_once_and_moves_decisions_a_rule_reads(make_ap
         app.focused.clear()
         app.focused.insert_text_at_cursor("channels=3")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.what_if_result is not result)
+        await settle(pilot, lambda: screen.what_if_result is not result)
         moved = screen.what_if_result
         assert moved.decided_again and ("fashion", "batch", "lpn", 1) in moved.moves
         text = str(screen.query_one("#whatif").render())

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 from textual.widgets import DataTable, Input
-from tui_helpers import SAMPLES, wait_for
+from tui_helpers import SAMPLES, settle
 
 from advisor.cli.main import cli
 from advisor.render.report import vertical_cells
@@ -42,7 +42,7 @@ async def test_app_and_cli_show_identical_figures_and_what_if(make_app, onboard,
     onboard(CATALOG)
     app = make_app()
     async with app.run_test(size=(160, 50)) as pilot:
-        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
         screen = app.screen
         rec = screen.rec
         table = screen.query_one("#verticals", DataTable)
@@ -53,7 +53,7 @@ async def test_app_and_cli_show_identical_figures_and_what_if(make_app, onboard,
         assert isinstance(app.focused, Input)
         app.focused.insert_text_at_cursor("bad_return_share=0.05")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.what_if_result is not None)
+        await settle(pilot, lambda: screen.what_if_result is not None)
         app_after = screen.what_if_result.after
         what_if_text = str(screen.query_one("#whatif").render())
 

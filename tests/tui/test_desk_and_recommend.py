@@ -14,7 +14,9 @@ from advisor.advice.recommend import (
 )
 from advisor.app import desk
 from advisor.app.workspace import Workspace
-from tracker import NoPolicyError
+from advisor.commands.line import UsageProblem
+from advisor.render.tracker import verdict_tone
+from tracker import InputError, NoPolicyError
 
 
 @pytest.fixture
@@ -22,19 +24,26 @@ def ws(store) -> Workspace:
     return Workspace(store, clock=lambda: NOW)
 
 
-def test_parse_uses_the_cli_options():
-    """A desk line is parsed by the `track` command's own options, repeated options included."""
-    verb, p = desk.parse("ship SO-1 --line TEA:2 --scan IMEI-1 --scan 'IMEI 2'")
-    assert verb == "ship"
-    assert p["order"] == "SO-1" and p["lines"] == ("TEA:2",) and p["scans"] == ("IMEI-1", "IMEI 2")
+def test_a_desk_line_runs_the_cli_command_itself(ws):
+    """A desk line is parsed by the very command object `trackright track` runs (one definition)."""
+    import click
+
+    from advisor.cli.track import track
+    from advisor.commands.line import resolve
+
+    name, cmd, args = resolve(["ship", "SO-1", "--line", "TEA:2"])
+    assert (name, args) == ("ship", ["SO-1", "--line", "TEA:2"])
+    assert cmd is track.get_command(click.Context(track), "ship")
+    name, cmd, _ = resolve(["policy", "set", "X"])
+    policy = track.get_command(click.Context(track), "policy")
+    assert cmd is policy.get_command(click.Context(policy), "set")
 
 
-def test_bare_identifier_is_a_trace():
+def test_bare_identifier_is_a_trace(ws):
     """A scanned identifier on its own means: show its history."""
-    assert desk.parse("LPN00000012") == (
-        "trace",
-        {"identifier": "LPN00000012", "lot_ref": None, "order": None},
-    )
+    desk.run(ws, "policy set PH --method serial")
+    desk.run(ws, "receive PH --serial LPN00000012X")
+    assert desk.run(ws, "LPN00000012X").summary == "History of unit LPN00000012X: 1 event(s)"
 
 
 @pytest.mark.parametrize(
@@ -46,30 +55,42 @@ def test_bare_identifier_is_a_trace():
         ("receive X --qty many", "'many' is not a valid integer"),
         ("policy", "policy needs one of: import, list, set"),
         ("ship 'SO-1", "cannot read that line"),
+        ("ship SO-1 --line TEA", "'TEA' must be written SKU:QTY"),
+        ("receive X --expiry 20280101", "'20280101' is not a date: expected YYYY-MM-DD"),
     ],
 )
-def test_bad_lines_say_what_to_type(line, message):
-    """Mistyped lines raise DeskError with the CLI's own wording."""
-    with pytest.raises(desk.DeskError, match=message):
-        desk.parse(line)
+def test_bad_lines_say_what_to_type(ws, line, message):
+    """Mistyped lines are usage problems in the CLI's own words, with the verb's usage as hint."""
+    with pytest.raises(UsageProblem, match=message) as caught:
+        desk.run(ws, line)
+    if line.startswith(("receive ", "ship S")):
+        assert caught.value.hint.startswith("usage: ")
 
 
 def test_run_dispatches_to_the_tracker(ws):
-    """policy set, receive, ship, return and trace run through Tracker and report what happened."""
-    t = ws.tracker
-    assert desk.run(t, "policy set PH --method serial").summary == "SKU PH: tracked by serial"
-    assert desk.run(t, "receive PH --serial S1 --serial S2").summary.startswith("Received 2 x PH")
-    desk.run(t, "ship SO-1 --line PH:1 --scan S1")
-    back = desk.run(t, "return SO-1 S1 --reason fit")
-    assert (
-        desk.verdict_label(back.result) == "restock" and desk.verdict_tone(back.result) == "success"
+    """policy set, receive, ship, return and trace run through the command layer and say what happened."""
+    assert desk.run(ws, "policy set PH --method serial").summary == "SKU PH: tracked by serial"
+    assert desk.run(ws, "receive PH --serial S1 --serial S2").summary == (
+        "Received 2 x PH into WH1 by serial"
     )
-    fake = desk.run(t, "return SO-1 S9")
-    assert desk.verdict_label(fake.result) == "counterfeit suspect"
-    assert desk.verdict_tone(fake.result) == "error"
-    assert desk.run(t, "S1").summary == "History of unit S1: 4 event(s)"
+    desk.run(ws, "ship SO-1 --line PH:1 --scan S1")
+    back = desk.run(ws, "return SO-1 S1 --reason fit")
+    assert back.label == "restock" and verdict_tone(back.result.verdict.verdict) == "success"
+    fake = desk.run(ws, "return SO-1 S9")
+    assert fake.label == "counterfeit suspect"
+    assert verdict_tone(fake.result.verdict.verdict) == "error"
+    assert desk.run(ws, "S1").summary == "History of unit S1: 4 event(s)"
     with pytest.raises(NoPolicyError):
-        desk.run(t, "receive NOPE --serial X")
+        desk.run(ws, "receive NOPE --serial X")
+
+
+def test_the_desk_refuses_another_store_and_standard_input(ws, tmp_path):
+    """The desk works on the app's store: --store is refused, not ignored; so is reading stdin."""
+    with pytest.raises(InputError, match="the desk works on the app's store"):
+        desk.run(ws, f"stats --store {tmp_path / 'other'}")
+    desk.run(ws, "policy set PH --method serial")
+    with pytest.raises(InputError, match="no standard input"):
+        desk.run(ws, "receive PH --serials-file -")
 
 
 def test_representative_records_span_the_price_range(ws):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, RichLog, Static
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, settle
 
 from advisor.app.desk_screen import ReceiveForm
 
@@ -15,16 +15,16 @@ def log_text(app) -> str:
 
 async def accepted_desk(app, pilot):
     """Accept the recommendation shown at start-up and wait for the desk."""
-    await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
     await pilot.press("a")
-    await wait_for(pilot, lambda: app.current_mode == "desk")
-    await wait_for(pilot, lambda: app.screen.pending == 0)
+    await settle(pilot, lambda: app.current_mode == "desk")
+    await settle(pilot, lambda: app.screen.pending == 0)
     return app.screen
 
 
 async def run(pilot, app, line: str) -> None:
     await say(pilot, line)
-    await wait_for(pilot, lambda: app.screen.pending == 0)
+    await settle(pilot, lambda: app.screen.pending == 0)
 
 
 async def test_receive_ship_and_returns_desk_flag_a_counterfeit(make_app, onboard):
@@ -37,20 +37,20 @@ async def test_receive_ship_and_returns_desk_flag_a_counterfeit(make_app, onboar
         await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2")
         await run(pilot, app, "ship SO-1 --scan IMEI-1")
         text = log_text(app)
-        assert "Received 2 x VLT-PH-A15-128 into WH1 (serial)" in text
+        assert "Received 2 x VLT-PH-A15-128 into WH1 by serial" in text
         assert "Shipped order SO-1: 1 item(s)" in text
         await pilot.press("f3")
         await pilot.pause()
         assert app.focused.id == "order"
         await say(pilot, "SO-1")
         await say(pilot, "FAKE-9")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         verdict = desk.query_one("#verdict", Static)
         assert str(verdict.render()) == "COUNTERFEIT SUSPECT"
         assert verdict.has_class("-error")
         assert "QUARANTINED" in str(desk.query_one("#verdict-why").render())
         await say(pilot, "IMEI-1")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         assert str(verdict.render()) == "RESTOCK" and verdict.has_class("-success")
 
 
@@ -70,18 +70,24 @@ async def test_scan_without_order_asks_for_it(make_app, onboard):
 
 
 async def test_refusals_and_bad_lines_are_messages_not_crashes(make_app, onboard):
-    """A tracker refusal and a mistyped command each print one clear line on the desk."""
+    """A tracker refusal and a mistyped command each print one clear line on the desk, and the
+    refused shipment is not recorded (the test fails if the ship had succeeded)."""
     onboard(SAMPLES / "electronics_brand.csv")
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         await accepted_desk(app, pilot)
         await run(pilot, app, "ship SO-9 --scan NOPE-1")
+        lines = log_text(app).splitlines()
+        assert lines[-2:] == ["> ship SO-9 --scan NOPE-1", "✗ unit NOPE-1 is not in the store"]
+        assert not any(line.startswith("Shipped order SO-9") for line in lines)
+        with app.workspace.tracker.store.reader() as r:
+            assert r.order("SO-9") is None
         await run(pilot, app, "recieve X")
         await run(pilot, app, "receive")
         text = log_text(app)
-        assert "✗" in text and "NOPE-1" in text
-        assert "unknown command 'recieve'" in text
-        assert "Missing argument 'SKU'" in text
+        assert "✗ unknown command 'recieve'" in text
+        assert "✗ Missing argument 'SKU'." in text
+        assert "hint: usage: receive [OPTIONS] SKU" in text
 
 
 async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
@@ -100,7 +106,7 @@ async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
         form.query_one("#qty").value = "40"
         form.query_one("#sku").focus()
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen is desk and desk.pending == 0)
+        await settle(pilot, lambda: app.screen is desk and desk.pending == 0)
         assert f"Received 40 x {batch} lot L7" in log_text(app)
         await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-5")
         await run(pilot, app, "IMEI-5")
@@ -108,7 +114,7 @@ async def test_forms_trace_timeline_and_dashboard(make_app, onboard):
         assert "History of unit IMEI-5: 1 event(s)" in text
         assert "● 2026-01-15 10:30  receiving → IN_STOCK" in text
         await pilot.press("f4")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         head = str(desk.query_one("#dash-head").render())
         assert "IN_STOCK 41" in head
         stock = desk.query_one("#stock", DataTable)
@@ -122,7 +128,7 @@ async def test_help_lists_verbs_without_printing_to_the_terminal(make_app, onboa
     async with app.run_test(size=(80, 24)) as pilot:
         await accepted_desk(app, pilot)
         await run(pilot, app, "ship --help")
-        assert "--line TEXT" in log_text(app)
+        assert "--line SKU:QTY" in log_text(app)
     assert "--line" not in capsys.readouterr().out
 
 
@@ -140,11 +146,11 @@ async def test_markup_in_identifiers_is_shown_as_typed(make_app, onboard):
         await pilot.pause()
         await say(pilot, "SO[/x]")
         await say(pilot, "FAKE[/b]")
-        await wait_for(pilot, lambda: desk.pending == 0)
+        await settle(pilot, lambda: desk.pending == 0)
         assert str(desk.query_one("#verdict").render()) == "COUNTERFEIT SUSPECT"
         assert "FAKE[/b]" in str(desk.query_one("#verdict-why").render())
         await pilot.press("f4")
-        await wait_for(pilot, lambda: desk.pending == 0 and desk.query_one("#suspects").row_count)
+        await settle(pilot, lambda: desk.pending == 0 and desk.query_one("#suspects").row_count)
         row = desk.query_one("#suspects", DataTable).get_row_at(0)
         assert str(row[0]) == "FAKE[/b]"
 
@@ -162,3 +168,113 @@ async def test_a_recall_whose_report_cannot_be_written_records_nothing(make_app,
         assert "does not exist" in log_text(app)
         with app.workspace.tracker.store.reader() as r:
             assert not r.lot(batch, "L1").recalled
+
+
+def screen_lines(app) -> list[str]:
+    """The terminal as the user sees it, line by line (the screenshot's text)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, dict[int, str]] = {}
+    for m in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
+        text = html.unescape(re.sub("<[^>]+>", "", m.group(3))).replace("\xa0", " ")
+        column = round((float(m.group(1)) - 12.2) / 12.2)  # a cell is 12.2 wide in the SVG
+        row = rows.setdefault(float(m.group(2)), {})
+        for i, ch in enumerate(text):
+            row[column + i] = ch
+    return [
+        "".join(row.get(i, " ") for i in range(max(row, default=-1) + 1))
+        for _, row in sorted(rows.items())
+    ]
+
+
+async def test_footer_shows_the_receive_and_ship_forms(make_app, onboard):
+    """At 80×24 the desk's footer shows ctrl+r (receive form) and ctrl+o (ship form), whole."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accepted_desk(app, pilot)
+        footer = screen_lines(app)[-1]
+        assert "^r Receive" in footer and "^o Ship" in footer, footer
+        assert "f1 Help" in footer and "^p palette" in footer, footer  # nothing cut at the edge
+        assert "Desk f2" in screen_lines(app)[2]  # the tabs say f2, f3, f4 themselves
+
+
+async def test_palette_lists_every_verb_of_the_one_table(make_app, onboard):
+    """The command palette on the desk has an entry for every verb of `advisor.commands.VERBS`;
+    one that takes nothing runs at once, the others are put on the command line to finish."""
+    from textual.widgets import Input
+
+    from advisor.commands import VERBS
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        entries = {c.title: c for c in app.get_system_commands(desk)}
+        for verb in VERBS:
+            assert f"Command: {verb}" in entries, verb
+        assert {"Command: recall", "Command: quarantine", "Command: trace"} <= set(entries)
+        entries["Command: recall"].callback()
+        await settle(pilot)
+        command = desk.query_one("#command", Input)
+        assert command.value == "recall " and app.focused is command
+        command.value = ""
+        entries["Command: stats"].callback()
+        await settle(pilot, lambda: desk.pending == 0)
+        assert "> stats" in log_text(app) and "Store: " in log_text(app)
+
+
+async def test_one_units_timeline_shows_only_that_unit(make_app, onboard):
+    """Tracing one phone received and shipped with another shows no other unit's count."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await accepted_desk(app, pilot)
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2")
+        await run(pilot, app, "ship SO-1 --scan IMEI-1 --scan IMEI-2")
+        await run(pilot, app, "IMEI-1")
+        timeline = log_text(app).split("History of unit IMEI-1", 1)[1]
+        assert "receiving → IN_STOCK" in timeline and "shipping → SHIPPED" in timeline
+        assert "2 units" not in timeline and "qty 2" not in timeline
+
+
+async def test_log_lines_written_on_another_tab_use_the_logs_width(make_app, onboard):
+    """A return taken on F3 and the "Policy accepted" note are wrapped to the log's width at
+    80×24, not to a column of twenty characters."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-1")
+        await run(pilot, app, "ship SO-1 --scan IMEI-1")
+        await pilot.press("f3")
+        await settle(pilot)
+        await say(pilot, "SO-1")
+        await say(pilot, "IMEI-1")
+        await settle(pilot, lambda: desk.pending == 0)
+        await pilot.press("f2")
+        await settle(pilot)
+        lines = log_text(app).splitlines()
+        accepted = next(line for line in lines if line.startswith("Policy accepted"))
+        assert len(accepted.rstrip()) > 40, accepted
+        verdict = next(line for line in lines if line.startswith("RESTOCK"))
+        assert verdict.startswith("RESTOCK — restocked (rule fallback: Genuine"), verdict
+        assert max(len(line.rstrip()) for line in lines) > 60
+
+
+async def test_f1_help_fits_80_columns(make_app, onboard):
+    """F1 on the desk at 80×24 shows every example line whole, none cut at the box's edge."""
+    from advisor.app.desk_screen import HELP
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accepted_desk(app, pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+        shown = "\n".join(screen_lines(app))
+        block = HELP.split("```")[1].strip().splitlines()
+        for example in block:
+            assert example.strip() in shown, example

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Input
-from tui_helpers import SAMPLES, say, type_keys, wait_for
+from tui_helpers import SAMPLES, say, settle, type_keys
 
 from advisor.app.widgets import ChoiceList
 
@@ -54,7 +54,7 @@ async def test_full_onboarding_reaches_the_recommendation(make_app):
         )
         await say(pilot, "2")
         await say(pilot, str(SAMPLES / "electronics_brand.csv"))
-        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
         assert app.current_mode == "advice"
         profile = app.screen.rec.profile
         assert profile.brand == "Volta" and profile.monthly_orders == 5000

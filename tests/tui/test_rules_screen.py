@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 from textual.widgets import DataTable
-from tui_helpers import ROOT, wait_for
+from tui_helpers import ROOT, settle
 
 from advisor.app.workspace import Workspace
 
@@ -45,14 +46,26 @@ async def test_broken_edit_is_listed_and_last_good_rules_keep_running(make_app, 
 
 
 async def test_file_watch_reloads_without_a_key(make_app, tmp_path):
-    """With watching on, an edit made outside is picked up within about a second."""
+    """With watching on, an edit made outside is picked up within about a second: the test
+    waits for the app's own "Rules reloaded" notification (its watch timer fires once a second)."""
     rules = copy_rules(tmp_path)
     app = make_app(rules=rules, watch_rules=True)
+    reloaded = asyncio.Event()
+    notify = app.notify
+
+    def noted(message, *args, **kwargs):
+        if str(message).startswith("Rules reloaded"):
+            reloaded.set()
+        return notify(message, *args, **kwargs)
+
+    app.notify = noted
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         first = app.workspace.rulebook
         (rules / "costs.yaml").write_text((rules / "costs.yaml").read_text() + "\n# edited\n")
-        await wait_for(pilot, lambda: app.workspace.rulebook is not first, timeout=5)
+        await asyncio.wait_for(reloaded.wait(), timeout=10)
+        await settle(pilot)
+        assert app.workspace.rulebook is not first
         assert app.workspace.status.ok
 
 

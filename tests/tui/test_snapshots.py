@@ -6,7 +6,7 @@ look at the SVGs under `__snapshots__/` before committing them.
 
 from __future__ import annotations
 
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, settle
 
 
 def test_onboarding_mid_conversation(snap_compare, make_app):
@@ -24,10 +24,9 @@ def test_recommendation_per_sku(snap_compare, make_app, onboard):
     onboard(SAMPLES / "electronics_brand.csv")
 
     async def run_before(pilot) -> None:
-        await wait_for(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
-        # the table and cost line are filled after `rec` is set; let every refresh land
-        await pilot.pause(0.3)
-        await pilot.wait_for_scheduled_animations()
+        await settle(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
+        await pilot.wait_for_scheduled_animations()  # the table and cost line drawn after `rec`
+        await settle(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
 
@@ -38,16 +37,16 @@ def test_returns_desk_counterfeit_verdict(snap_compare, make_app, onboard):
 
     async def run_before(pilot) -> None:
         app = pilot.app
-        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
         await pilot.press("a")
-        await wait_for(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+        await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
         for line in ("receive VLT-PH-A15-128 --serial IMEI-1", "ship SO-1 --scan IMEI-1"):
             await say(pilot, line)
-            await wait_for(pilot, lambda: app.screen.pending == 0)
+            await settle(pilot, lambda: app.screen.pending == 0)
         await pilot.press("f3")
         await say(pilot, "SO-1")
         await say(pilot, "FAKE-9")
-        await wait_for(pilot, lambda: app.screen.pending == 0)
+        await settle(pilot, lambda: app.screen.pending == 0)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
 
@@ -58,9 +57,9 @@ def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
 
     async def run_before(pilot) -> None:
         app = pilot.app
-        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
         await pilot.press("a")
-        await wait_for(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+        await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
         for line in (
             "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
             "ship SO-1 --scan IMEI-1",
@@ -68,6 +67,6 @@ def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
             "IMEI-1",
         ):
             await say(pilot, line)
-            await wait_for(pilot, lambda: app.screen.pending == 0)
+            await settle(pilot, lambda: app.screen.pending == 0)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 40))

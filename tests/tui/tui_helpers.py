@@ -1,26 +1,43 @@
-"""Helpers that drive the app the way a person would: type, press enter, wait for workers."""
+"""Helpers that drive the app the way a person would: type, press enter, wait for the app to settle.
+
+Waiting is on events, never on a clock: the app's workers finishing (`App.workers`) and its
+message queues running dry (`pilot.pause()`), round after round until nothing is left to do.
+"""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+from textual.worker import WorkerState
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_catalogs"
 NOW = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    """Let the app run until `condition()` holds (workers finish in their own threads)."""
-    loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
-    while not condition():
-        if loop.time() > end:
-            raise AssertionError("timed out waiting for the app")
-        await pilot.pause(0.02)
-    await pilot.pause()
+async def settle(pilot, condition: Callable[[], bool] | None = None, rounds: int = 500) -> None:
+    """Let the app finish what it started: every worker done, every message handled.
+
+    Each round waits for the running workers to complete, then for the app to be idle; it
+    returns once nothing runs (and `condition()`, if given, holds). A worker's callbacks into
+    the app (`call_from_thread`) have run by the time it completes.
+    """
+    app = pilot.app
+    for _ in range(rounds):
+        await pilot.pause()
+        running = [w for w in app.workers if w.state == WorkerState.RUNNING]
+        if running:
+            await app.workers.wait_for_complete(running)
+            continue
+        if any(w.state == WorkerState.PENDING for w in app.workers):
+            continue
+        if condition is None or condition():
+            return
+    raise AssertionError(
+        "the app did not settle" + (" into the state expected" if condition else "")
+    )
 
 
 async def say(pilot, text: str) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import InputError, NotAllowedError, TrackerError
-from ..labels import check_identifier, gs1_check_digit
+from ..labels import check_identifier
 from ..model import CAPTURES, METHODS, PolicySnapshot
 from ..vocabulary import NOT_STOCK
 from .common import Ops, gtin14
@@ -43,12 +43,15 @@ class PolicyFile(NamedTuple):
 
 
 def check_gtin(value: object, where: str) -> str:
+    """The GTIN as 14 digits ("" for none); InputError when its length or check digit is wrong."""
     text = str(value or "").strip()
     if not text:
         return ""
     if not text.isdigit() or len(text) not in (8, 12, 13, 14):
         raise InputError(f"{where}: gtin {text!r} must be 8, 12, 13 or 14 digits")
-    if gs1_check_digit(text[:-1]) != int(text[-1]):
+    from ..scan import gtin_check_digit
+
+    if gtin_check_digit(text[:-1]) != int(text[-1]):
         raise InputError(f"{where}: gtin {text} has a wrong check digit")
     return gtin14(text)
 

@@ -1,8 +1,9 @@
 """Recalls: pull every unit and quantity of a lot from stock and list every order to contact.
 
-The report file is checked before anything is recorded (it must be new, end in .csv or .json,
-and sit in an existing folder), and written without ever replacing a file — the store's least of
-all. Recalling a lot that is already recalled records nothing and writes its report again.
+The report file is checked and then created, empty, before anything is recorded (it must be new,
+end in .csv or .json, and sit in a folder it can be written in), so a recall is never recorded
+without its report; it never replaces a file — the store's least of all. Recalling a lot that is
+already recalled records nothing and writes its report again.
 """
 
 from __future__ import annotations
@@ -63,14 +64,40 @@ def recall(
 ) -> RecallReport:
     """Recall one lot, or every lot of a SKU made (or received) within a date range.
 
-    With `report`, the report is written after the recall is recorded; the path is checked
-    first, so a recall never happens without its report being possible.
+    With `report`, the report's file is created before the recall is recorded (and removed if
+    the recall is refused), so a recall never happens without its report.
     """
     date_from = as_date(date_from, "--from")
     date_to = as_date(date_to, "--to")
     reason = text(reason, "--reason") or "recall"
     path = check_report_path(report)
     now = t.clock()
+    reserved = None
+    if path is not None:
+        from ..reports import ReservedReport
+
+        reserved = ReservedReport(path)
+    try:
+        result = _record(t, sku, lot, date_from, date_to, reason, now)
+    except BaseException:
+        if reserved is not None:
+            reserved.discard()
+        raise
+    if reserved is not None:
+        reserved.write(result)
+    return result
+
+
+def _record(
+    t: Ops,
+    sku: str,
+    lot: str | None,
+    date_from: date | None,
+    date_to: date | None,
+    reason: str,
+    now: datetime,
+) -> RecallReport:
+    """Pull the lot(s) from stock in one transaction; the report of what was done."""
     with t.store.transaction("recall") as tx:
         if lot is not None:
             found = tx.lot(sku, lot)
@@ -88,12 +115,7 @@ def recall(
         for found in lots:
             rows += _recall_lot(tx, found, op, now, reason)
     contact = sorted({r.order for r in rows if r.order})
-    result = RecallReport(tuple((x.sku, x.lot) for x in lots), tuple(rows), tuple(contact))
-    if path is not None:
-        from ..reports import write_recall_report
-
-        write_recall_report(result, path)
-    return result
+    return RecallReport(tuple((x.sku, x.lot) for x in lots), tuple(rows), tuple(contact))
 
 
 def _recall_lot(

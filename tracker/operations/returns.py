@@ -193,56 +193,18 @@ def _suspect_unit(
 ) -> ReturnResult:
     key = f"(01){gtin}(21){ident}" if gtin else ident
     known = tx.suspect(key)
-    sku = known.sku if known else _guess_sku(order)
-    facts = ReturnFacts(
-        id_known=False,
-        ever_shipped=False,
-        shipped_on_this_order=False,
-        already_returned_on_this_order=False,
-        lot_recalled=False,
-        lot_expired=False,
-        return_requires_qc=False,
-        return_count=(known.returns if known else 0) + 1,
-        reason=code,
-        method="unknown",
-    )
-    verdict = decide(t, facts)
-    if verdict.verdict == "refuse":
-        return ReturnResult(order.order_id, ident, sku, facts, verdict, None)
-    status = VERDICT_STATUS[verdict.verdict]
-    status = QUARANTINED if status == IN_STOCK else status
-    flags = known.flags if known else ()
-    for flag in ("counterfeit_suspect", verdict.flag):
-        if flag and flag not in flags:
-            flags = (*flags, flag)
-    where = location or (known.location if known else "RETURNS")
-    suspect = Suspect(
+    held = Suspect(
         key=key,
         id=ident,
         kind="unit",
-        sku=sku,
-        status=status,
-        location=where,
+        sku=known.sku if known else _guess_sku(order),
+        status="",
+        location=location or (known.location if known else "RETURNS"),
         gtin=gtin,
-        returns=(known.returns if known else 0) + 1,
-        returned_on=(*(known.returned_on if known else ()), order.order_id),
-        flags=flags,
     )
-    tx.put_suspect(suspect)
-    return_events(
-        tx,
-        now,
-        verdict,
-        status,
-        ids=[],
-        order=order.order_id,
-        reason=code,
-        location=where,
-        sku=sku,
-        suspect=key,
-        add=known is None,
+    return _hold_suspect(
+        t, tx, order, held, known, code, now, return_count=(known.returns if known else 0) + 1
     )
-    return ReturnResult(order.order_id, ident, sku, facts, verdict, status, suspect=True)
 
 
 def _return_lot(
@@ -333,6 +295,35 @@ def _suspect_lot(
 ) -> ReturnResult:
     key = f"{sku}:{lot_no}"
     known = tx.suspect(key)
+    held = Suspect(
+        key=key,
+        id=key,
+        kind="lot",
+        sku=sku,
+        status="",
+        location=location or "RETURNS",
+        lot=lot_no,
+        qty=qty,
+    )
+    return _hold_suspect(t, tx, order, held, known, code, now, return_count=1)
+
+
+def _hold_suspect(
+    t: Ops,
+    tx: StoreTransaction,
+    order: Order,
+    held: Suspect,
+    known: Suspect | None,
+    code: str,
+    now: datetime,
+    *,
+    return_count: int,
+) -> ReturnResult:
+    """An item that is not ours handed in on `order`: the rules decide, it is kept apart.
+
+    `held` is the suspect as this return finds it (its status, counts and flags still to come);
+    `known` the same item from an earlier return, whose counts and flags carry on.
+    """
     facts = ReturnFacts(
         id_known=False,
         ever_shipped=False,
@@ -341,30 +332,24 @@ def _suspect_lot(
         lot_recalled=False,
         lot_expired=False,
         return_requires_qc=False,
-        return_count=1,
+        return_count=return_count,
         reason=code,
         method="unknown",
     )
+    lot = {"qty": held.qty, "lot": held.lot} if held.kind == "lot" else {}
     verdict = decide(t, facts)
     if verdict.verdict == "refuse":
-        return ReturnResult(order.order_id, key, sku, facts, verdict, None, qty=qty, lot=lot_no)
+        return ReturnResult(order.order_id, held.id, held.sku, facts, verdict, None, **lot)
     status = VERDICT_STATUS[verdict.verdict]
     status = QUARANTINED if status == IN_STOCK else status
     flags = known.flags if known else ()
     for flag in ("counterfeit_suspect", verdict.flag):
         if flag and flag not in flags:
             flags = (*flags, flag)
-    where = location or "RETURNS"
     tx.put_suspect(
-        Suspect(
-            key=key,
-            id=key,
-            kind="lot",
-            sku=sku,
+        held._replace(
             status=status,
-            location=where,
-            lot=lot_no,
-            qty=(known.qty if known else 0) + qty,
+            qty=(known.qty if known and held.kind == "lot" else 0) + held.qty,
             returns=(known.returns if known else 0) + 1,
             returned_on=(*(known.returned_on if known else ()), order.order_id),
             flags=flags,
@@ -378,13 +363,13 @@ def _suspect_lot(
         ids=[],
         order=order.order_id,
         reason=code,
-        location=where,
-        sku=sku,
-        suspect=key,
+        location=held.location,
+        sku=held.sku,
+        suspect=held.key,
         add=known is None,
     )
     return ReturnResult(
-        order.order_id, key, sku, facts, verdict, status, qty=qty, lot=lot_no, suspect=True
+        order.order_id, held.id, held.sku, facts, verdict, status, suspect=True, **lot
     )
 
 

@@ -24,8 +24,8 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ..errors import BadIdentifierError
-from ..labels import gs1_check_digit
 from ..model import Lot, PolicySnapshot, Unit
+from ..scan import gtin_check_digit
 
 #: GS1 AI encodable character set 82 (GS1 General Specifications Figure 7.11-1).
 CSET82 = frozenset(
@@ -109,7 +109,7 @@ def normalise_gtin(value: str, where: str = "") -> str:
             f"{where}GTIN {value!r} must be 8, 12, 13 or 14 digits",
             hint="set the SKU's GTIN with `trackright track policy set SKU --method … --gtin …`",
         )
-    expected = gs1_check_digit(text[:-1])
+    expected = gtin_check_digit(text[:-1])
     if int(text[-1]) != expected:
         raise BadIdentifierError(
             f"{where}GTIN {text} has a wrong check digit (expected {expected}, got {text[-1]})",

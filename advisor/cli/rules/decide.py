@@ -58,7 +58,7 @@ def decide(json_text, profile_path, rules_dir, as_of, fmt, **opts) -> None:
     if not rec.currency:
         choice = resolve_currency(book.currencies, None, profile.currency, str(profile_path or ""))
         rec = rec._replace(currency=choice.code)
-    classifier = Classifier(book, profile, as_of.date() if as_of else None)
+    classifier = Classifier(book, profile, as_of)
     try:
         facts = classifier.classify(rec)
     except UnknownCurrencyError as exc:

@@ -98,8 +98,7 @@ def diff_cmd(
     choice = resolve_currency(
         book_new.currencies, currency, profile.currency, str(profile_path or "")
     )
-    day = as_of.date() if as_of else None
-    sink = DiffSink(book_old, book_new, profile, day, choice.code)
+    sink = DiffSink(book_old, book_new, profile, as_of, choice.code)
     try:
         run = evaluate_file(
             catalog,
@@ -107,7 +106,7 @@ def diff_cmd(
             profile,
             currency=currency,
             columns=column_mapping(columns),
-            as_of=day,
+            as_of=as_of,
             outputs=[sink],
             profile_name=str(profile_path or ""),
             on_currency=say_currency_plainly,

@@ -71,7 +71,7 @@ def explain_cmd(
                 book.currencies, None, profile.currency, str(profile_path or "")
             )
             rec = rec._replace(currency=choice.code)
-    with Explainer(book, profile, as_of.date() if as_of else None) as explainer:
+    with Explainer(book, profile, as_of) as explainer:
         try:
             ex = explainer.explain(rec)
         except UnknownCurrencyError as exc:

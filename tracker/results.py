@@ -1,0 +1,142 @@
+"""What the tracker's operations hand back: a receipt, a shipment, a return's verdict, a recall, a trace, stats.
+
+Typed `NamedTuple`s, as the stored records of `tracker.model` are (for the same start-up cost);
+they are never stored, only shown and returned. `tracker.model` re-exports them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from tracker.model import Event, Lot, Order, OrderItem, Suspect, Unit
+
+
+class ReturnFacts(NamedTuple):
+    """What the returns rulebook is told about one returned item (typed, never coerced)."""
+
+    id_known: bool
+    ever_shipped: bool
+    shipped_on_this_order: bool
+    already_returned_on_this_order: bool
+    lot_recalled: bool
+    lot_expired: bool
+    return_requires_qc: bool
+    return_count: int
+    reason: str
+    method: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self._asdict())
+
+
+class Verdict(NamedTuple):
+    """The returns rulebook's answer: what to do with the item, and which rule said so."""
+
+    verdict: str
+    flag: str | None
+    rule: str
+    reason: str
+    rulebook_version: str = ""
+
+
+class ReceiveResult(NamedTuple):
+    """What a receive put into stock."""
+
+    sku: str
+    method: str
+    location: str
+    ids: tuple[str, ...] = ()
+    lot: str | None = None
+    qty: int = 0
+
+
+class ShipResult(NamedTuple):
+    """Which unit or lot quantity went out on the order."""
+
+    order_id: str
+    items: tuple[OrderItem, ...]
+
+
+class ReturnResult(NamedTuple):
+    """A processed return: the facts, the verdict and the item's status afterwards."""
+
+    order_id: str
+    identifier: str
+    sku: str
+    facts: ReturnFacts
+    verdict: Verdict
+    status: str | None
+    qty: int = 1
+    lot: str | None = None
+    suspect: bool = False
+
+
+class RecallRow(NamedTuple):
+    """One line of a recall report: where one unit (or lot quantity) was and what happened to it."""
+
+    sku: str
+    lot: str
+    qty: int
+    status_before: str
+    status_after: str
+    location: str
+    id: str | None = None
+    order: str | None = None
+    action: str = ""
+
+
+class RecallReport(NamedTuple):
+    """Everything of the recalled lots: what was pulled from stock and which orders to contact."""
+
+    lots: tuple[tuple[str, str], ...]
+    rows: tuple[RecallRow, ...]
+    orders_to_contact: tuple[str, ...]
+
+
+class Trace(NamedTuple):
+    """The history of a unit, lot or order, with where everything is now."""
+
+    kind: str
+    key: str
+    events: tuple[Event, ...]
+    units: tuple[Unit, ...] = ()
+    lot: Lot | None = None
+    order: Order | None = None
+    suspects: tuple[Suspect, ...] = ()
+
+
+class SkuReturns(NamedTuple):
+    """Return figures for one SKU."""
+
+    sku: str
+    shipped: int
+    returned: int
+
+    @property
+    def rate(self) -> float:
+        return self.returned / self.shipped if self.shipped else 0.0
+
+
+class Stats(NamedTuple):
+    """Stock by status and location, returns per SKU, repeat returners and suspects."""
+
+    stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
+    returns: tuple[SkuReturns, ...]
+    repeat_returners: tuple[Unit, ...]
+    suspects: tuple[Unit | Suspect, ...]
+    counts: dict[str, int] = {}  # noqa: RUF012 - always given by stats()
+
+
+__all__ = [
+    "RecallReport",
+    "RecallRow",
+    "ReceiveResult",
+    "ReturnFacts",
+    "ReturnResult",
+    "ShipResult",
+    "SkuReturns",
+    "Stats",
+    "Trace",
+    "Verdict",
+]
