@@ -262,6 +262,21 @@ DRAW: dict[str, Callable[[Any], None]] = {
     "export epcis": _epcis,
 }
 
+
+def _imports(o: Any) -> None:
+    from advisor.cli.track_imports import draw_import
+
+    draw_import(o)
+
+
+def _returns_stats(o: Any) -> None:
+    from advisor.cli.track_imports import draw_returns
+
+    draw_returns(o)
+
+
+DRAW.update({"import": _imports, "stats --returns": _returns_stats})
+
 track = build_group(TrackGroup)
 track.verbs.update(CLI_VERBS)  # type: ignore[attr-defined]
 
