@@ -45,11 +45,9 @@ def draw_import(o: Any) -> None:
     shown = o.shown()
     con = _console()
     if report.kind == "returns" and shown:
-        table = _table(
-            "line", "order", "returned", "status", "verdict", "rule", "now", title="Returns"
-        )
+        table = _table("line", "order", "returned", "status", "verdict", "now", title="Returns")
         for r in shown:
-            verdict, rule = o.verdict_of(r)
+            verdict, _rule = o.verdict_of(r)
             now = r.returned.status if r.returned is not None and r.returned.status else ""
             table.add_row(
                 str(r.line),
@@ -57,7 +55,6 @@ def draw_import(o: Any) -> None:
                 r.item,
                 _styled(r.status, _STATUS_STYLE[r.status]),
                 verdict or r.detail,
-                rule,
                 now or "",
             )
         con.print(table)

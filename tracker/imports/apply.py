@@ -35,8 +35,11 @@ from .records import (
     ReturnLine,
 )
 
-#: Most seconds of work one commit holds the store for (other writers wait for it).
+#: Most seconds of work one commit holds the store for (other writers wait for it, and then
+#: for the commit, which costs about as much again: each new order appends to its partition).
 BATCH_SECONDS = 0.5
+#: Pause between batches, so that a desk (or a second import) waiting for the store gets it.
+BATCH_PAUSE = 0.005
 
 
 class _Rehearsed(Exception):
@@ -64,6 +67,7 @@ def run_batched(
     more = True
     while more:
         more = False
+        time.sleep(BATCH_PAUSE)
         with bulk(op):
             start = time.monotonic()
             for job in it:
@@ -138,8 +142,9 @@ def apply_orders(
                     done(ln, UNCHANGED, err.message)
                 return
             except (RefusedError, InputError) as err:
+                why = f"order {order} not shipped: {err.message}" if len(ship) > 1 else err.message
                 for ln in ship:
-                    done(ln, REJECTED, err.message)
+                    done(ln, REJECTED, why)
                 return
             for ln in ship:
                 done(ln, APPLIED, _shipped(result, ln))
@@ -262,6 +267,7 @@ def resolve_identifier(r: StoreReader, ln: ReturnLine) -> str:
 
 
 __all__ = [
+    "BATCH_PAUSE",
     "BATCH_SECONDS",
     "apply_orders",
     "apply_returns",

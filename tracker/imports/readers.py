@@ -56,7 +56,8 @@ def _open(path: str | Path):
 
 
 def rows(path: str | Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line where the row starts, {column: cell}) for every non-blank row of a CSV file."""
+    """(line where the row starts, {column: cell}) for every row of a CSV file with a cell
+    filled (a row of empty cells, as spreadsheets leave at the end, is not a line)."""
     with _open(path) as fh:
         reader = csv.reader(fh)
         try:
