@@ -140,7 +140,7 @@ def import_orders(
 
     \b
       trackright track import orders orders_export.csv --dry-run
-      trackright track import orders orders_export.csv --report rejected.csv
+      trackright track import orders orders_export.csv --report report.csv
     """
     from tracker.checks import text
     from tracker.imports import import_orders as run

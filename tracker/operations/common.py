@@ -132,7 +132,7 @@ def refuse_if_applied(r: StoreReader, order_id: str, source: str | None) -> None
     for event in r.events_of_order(order_id):
         if event.source == source:
             raise AlreadyAppliedError(
-                f"order {order_id}: this line was already imported on {event.time[:10]}",
+                f"order {order_id}: this line was imported before (recorded for {event.time[:10]})",
                 hint="nothing changed; importing the same file again is safe",
             )
 
