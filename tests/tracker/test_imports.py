@@ -348,3 +348,22 @@ def test_any_orders_file_is_accounted_for_line_by_line_and_stock_is_kept(tmp_pat
         assert not ({"applied", "rejected"} <= statuses), "an order shipped in part"
     again = import_orders(t.store, path, clock=_clock)
     assert again.count("applied") == 0
+
+
+def test_a_returns_dry_run_records_nothing_and_gives_the_same_verdicts(tmp_path):
+    """A dry run of a returns list leaves the store as it was and foretells each verdict."""
+    _desk, imp = _desk_and_import_stores(tmp_path)
+    path = tmp_path / "returns.csv"
+    path.write_text(
+        "order,identifier,reason\n" + "".join(f"{o},{i},{r}\n" for o, i, r in RETURNS),
+        encoding="utf-8",
+    )
+    before = store_files(imp.store)
+    dry = import_returns(imp.store, path, verdict=real_verdict, dry_run=True, clock=_clock)
+    assert store_files(imp.store) == before
+    real = import_returns(imp.store, path, verdict=real_verdict, clock=_clock)
+
+    def seen(report):
+        return [(r.status, r.returned.verdict if r.returned else r.detail) for r in report.results]
+
+    assert seen(dry) == seen(real)

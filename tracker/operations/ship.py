@@ -29,6 +29,7 @@ from .common import (
     positive,
     refuse_if_applied,
     require_policy,
+    text,
 )
 
 
@@ -50,6 +51,7 @@ def ship(
     check_identifier(order_id, "order")
     if location is not None:
         check_identifier(location, "location")
+    channel = text(channel, "channel")
     if len(lines) > MAX_LINES or len(scans) > MAX_SCANS:
         raise RefusedError(
             f"an order may have at most {MAX_LINES:,} lines and {MAX_SCANS:,} scans; "
