@@ -181,7 +181,7 @@ def test_the_sample_shopify_export_imports_in_a_real_process(tmp_path):
 
     t.set_policies([PolicySnapshot("CHA-ASM-TEA-500", "batch", ("lot", "expiry"))])
     t.receive("CHA-ASM-TEA-500", lot="L1", qty=50, expiry="2099-01-01")
-    sample = ROOT / "sample_catalogs" / "chaiwala_shopify_orders.csv"
+    sample = ROOT / "sample_catalogs" / "shop" / "chaiwala_shopify_orders.csv"
     p = _cli("import", "orders", str(sample), store=store)
     out, err = p.communicate(timeout=120)
     assert p.returncode == 1, err
