@@ -8,7 +8,8 @@
         │   ├── DuplicateIdError              a serial/LPN is already known, or scanned twice
         │   ├── BadIdentifierError            an identifier or barcode that cannot be used
         │   ├── NotAllowedError               the item's state does not allow the operation
-        │   └── NotEnoughStockError           not enough sellable stock for an order line
+        │   ├── NotEnoughStockError           not enough sellable stock for an order line
+        │   └── AlreadyAppliedError           an import line already recorded (nothing to do)
         ├── InputError (ValueError)           a file or option value that cannot be used (exit 2)
         ├── VerdictUnavailableError           no returns rulebook to decide a return (exit 2)
         └── StoreError (OSError)              the store cannot be used (exit 2)
@@ -88,6 +89,14 @@ class NotAllowedError(RefusedError):
 
 class NotEnoughStockError(RefusedError):
     """There is not enough sellable stock to fill an order line."""
+
+
+class AlreadyAppliedError(RefusedError):
+    """The import line was applied before (its key is on the order's events): nothing to do.
+
+    Raised inside the operation's own transaction, so two processes importing one file at once
+    apply each line once: the second finds the first one's key and changes nothing.
+    """
 
 
 class InputError(TrackerError, ValueError):

@@ -45,6 +45,7 @@ def make_event(
     persistent_unset: Iterable[str] = (),
     ilmd: dict[str, str] | None = None,
     suspect: str | None = None,
+    source: str | None = None,
 ) -> Event:
     """One event whose ids all end in `status`; the disposition follows from the status."""
     disposition = DISPOSITION[status]
@@ -71,4 +72,5 @@ def make_event(
         persistent_unset=tuple(persistent_unset),
         ilmd=tuple(sorted((k, v) for k, v in (ilmd or {}).items() if v)),
         suspect=suspect,
+        source=source,
     )

@@ -278,22 +278,30 @@ class OrderItem(NamedTuple):
 
 
 class Order(NamedTuple):
-    """A shipped order and what went out (and came back) on it."""
+    """A shipped order and what went out (and came back) on it.
+
+    `channel` is where the order was sold (a shop export's source: web, pos, a marketplace), so
+    the returns analytics can say where fakes and swaps come from; empty when nobody said.
+    """
 
     order_id: str
     shipped_at: str
     lines: tuple[tuple[str, int], ...]
     items: tuple[OrderItem, ...]
     returned: tuple[OrderItem, ...] = ()
+    channel: str = ""
 
     def to_doc(self) -> dict:
-        return {
+        doc = {
             "order_id": self.order_id,
             "shipped_at": self.shipped_at,
             "lines": [[s, q] for s, q in self.lines],
             "items": [i.to_doc() for i in self.items],
             "returned": [i.to_doc() for i in self.returned],
         }
+        if self.channel:
+            doc["channel"] = self.channel
+        return doc
 
     @classmethod
     def from_doc(cls, d: dict) -> Order:
@@ -303,6 +311,7 @@ class Order(NamedTuple):
             lines=tuple((s, int(q)) for s, q in d["lines"]),
             items=tuple(OrderItem(**i) for i in d["items"]),
             returned=tuple(OrderItem(**i) for i in d.get("returned", ())),
+            channel=d.get("channel") or "",
         )
 
 
@@ -322,6 +331,8 @@ class Event(NamedTuple):
 
     `status` is the tracker status every id in `ids` has after the event; `moves` are lot-quantity
     changes. Replaying events in order reproduces every unit's status and every lot's quantities.
+    `source` names the import line the operation applied (`tracker.imports`), None at the desk:
+    finding it on an order's events is what makes importing the same file twice change nothing.
     """
 
     event_id: str
@@ -345,9 +356,10 @@ class Event(NamedTuple):
     ilmd: tuple[tuple[str, str], ...] = ()
     suspect: str | None = None
     seq: int = 0
+    source: str | None = None
 
     def to_doc(self) -> dict:
-        return {
+        doc = {
             "seq": self.seq,
             "event_id": self.event_id,
             "op_id": self.op_id,
@@ -379,6 +391,9 @@ class Event(NamedTuple):
             "ilmd": dict(self.ilmd),
             "suspect": self.suspect,
         }
+        if self.source:
+            doc["source"] = self.source
+        return doc
 
     @classmethod
     def from_doc(cls, d: dict) -> Event:
@@ -408,6 +423,7 @@ class Event(NamedTuple):
             ilmd=tuple(sorted((d.get("ilmd") or {}).items())),
             suspect=d.get("suspect"),
             seq=int(d.get("seq", 0)),
+            source=d.get("source"),
         )
 
 

@@ -273,6 +273,21 @@ DRAW: dict[str, Callable[[Any], None]] = {
     "advise": _advise,
 }
 
+
+def _imports(o: Any) -> None:
+    from advisor.cli.track_imports import draw_import
+
+    draw_import(o)
+
+
+def _returns_stats(o: Any) -> None:
+    from advisor.cli.track_imports import draw_returns
+
+    draw_returns(o)
+
+
+DRAW.update({"import": _imports, "stats --returns": _returns_stats})
+
 track = build_group(TrackGroup)
 track.verbs.update(CLI_VERBS)  # type: ignore[attr-defined]
 

@@ -12,7 +12,7 @@ click, never rich or textual; the tracker itself knows nothing of click.
     options   the options every verb takes (SESSION_OPTIONS) and the advisor's shared options
     types     the parameter types
     line      one typed command line (`receive X --serial S1`, a bare scan = trace), as the desk runs it
-    policy, receive, ship, returns, holds, recall, trace, labels, export, advise    the verbs
+    policy, receive, ship, returns, holds, recall, trace, labels, export, advise, imports    the verbs
 
 **Adding a verb** to both faces: write it with `@verb("name")` in a module and add one line to
 `VERBS` below. **Adding an option to every verb**: one `SessionOption` in
@@ -45,12 +45,15 @@ VERBS: dict[str, str] = {
     "export epcis": "advisor.commands.export:export_epcis",
     "export tinydb": "advisor.commands.export:export_tinydb",
     "advise": "advisor.commands.advise:advise",
+    "import orders": "advisor.commands.imports:import_orders",
+    "import returns": "advisor.commands.imports:import_returns",
 }
 
 #: The help of each sub-group.
 GROUPS: dict[str, str] = {
     "policy": "Tracking decisions per SKU, taken from `trackright evaluate`.",
     "export": "Write the ledger or the store in a format other systems read.",
+    "import": "Ship the shop's orders and take its returns from a file, line by line.",
 }
 
 TRACK_HELP = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 import click
@@ -79,8 +80,24 @@ class StatsShown(Outcome):
 
 
 @verb("stats")
-def stats(session: Session) -> StatsShown:
+@click.option(
+    "--returns",
+    "returns",
+    is_flag=True,
+    help="Returns analytics: rate per SKU and per unit, repeat returners, suspects per channel.",
+)
+@click.option(
+    "--csv",
+    "csv_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="With --returns: write each table as a CSV file in this folder.",
+)
+def stats(session: Session, returns: bool, csv_dir: Path | None) -> Outcome:
     """Stock by status and location, return rates, repeat returners and suspects."""
+    if returns or csv_dir is not None:
+        from advisor.commands.returns_stats import returns_shown
+
+        return returns_shown(session, csv_dir)
     from tracker import stats as store_stats
 
     return StatsShown(store_stats(session.tracker(readonly=True).store))

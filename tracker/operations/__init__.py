@@ -87,11 +87,24 @@ class Tracker:
         lines: Sequence[tuple[str, int]] = (),
         scans: Sequence[str] = (),
         location: str | None = None,
+        channel: str = "",
+        source: str | None = None,
     ) -> ShipResult:
-        """Ship an order: scanned units must be sellable; batch lines are picked FEFO."""
+        """Ship an order: scanned units must be sellable; batch lines are picked FEFO.
+
+        `channel` (where it was sold) is kept on the order; `source` is an import line's key.
+        """
         from .ship import ship
 
-        return ship(self, order_id, lines=lines, scans=scans, location=location)
+        return ship(
+            self,
+            order_id,
+            lines=lines,
+            scans=scans,
+            location=location,
+            channel=channel,
+            source=source,
+        )
 
     def process_return(
         self,
@@ -101,11 +114,17 @@ class Tracker:
         reason: str | None = "other",
         qty: int = 1,
         location: str | None = None,
+        source: str | None = None,
     ) -> ReturnResult:
-        """Check a returned item against its order and apply the returns rulebook's verdict."""
+        """Check a returned item against its order and apply the returns rulebook's verdict.
+
+        `source` is an import line's key: a line already applied is refused (AlreadyAppliedError).
+        """
         from .returns import process_return
 
-        return process_return(self, order_id, identifier, reason=reason, qty=qty, location=location)
+        return process_return(
+            self, order_id, identifier, reason=reason, qty=qty, location=location, source=source
+        )
 
     def quarantine(
         self, identifier: str, reason: str, *, qty: int | None = None, location: str | None = None

@@ -18,7 +18,7 @@ from ..checks import (  # noqa: F401 - the operations' shared checks, re-exporte
     split_lot_ref,
     text,
 )
-from ..errors import BadIdentifierError, NoPolicyError, NotAllowedError
+from ..errors import AlreadyAppliedError, BadIdentifierError, NoPolicyError, NotAllowedError
 from ..model import PolicySnapshot, Unit, Verdict
 from ..scan import Scan
 from ..store import Store, StoreReader
@@ -119,6 +119,22 @@ def matching_units(r: StoreReader, scan: Scan) -> list[Unit]:
         want = gtin14(scan.gtin)
         found = [u for u in found if unit_gtin(r, u) == want]
     return found
+
+
+def refuse_if_applied(r: StoreReader, order_id: str, source: str | None) -> None:
+    """AlreadyAppliedError when an event of the order carries the import key `source`.
+
+    Called inside the operation's transaction, so the check and the write are one step even
+    when two processes import the same file at once.
+    """
+    if not source:
+        return
+    for event in r.events_of_order(order_id):
+        if event.source == source:
+            raise AlreadyAppliedError(
+                f"order {order_id}: this line was imported before (recorded for {event.time[:10]})",
+                hint="nothing changed; importing the same file again is safe",
+            )
 
 
 def one_unit(found: list[Unit], ident: str, prefer: Callable[[Unit], bool] | None = None) -> Unit:

@@ -47,6 +47,7 @@ from .common import (
     normalise_reason,
     one_unit,
     positive,
+    refuse_if_applied,
     split_lot_ref,
 )
 
@@ -59,10 +60,13 @@ def process_return(
     reason: str | None = "other",
     qty: int = 1,
     location: str | None = None,
+    source: str | None = None,
 ) -> ReturnResult:
     """Check a returned item against its order and apply the returns rulebook's verdict.
 
-    A `refuse` verdict writes nothing and comes back with `status=None`.
+    A `refuse` verdict writes nothing and comes back with `status=None`. `source` (an import
+    line's key) goes on the return's events; a key already on the order's events is refused
+    with AlreadyAppliedError.
     """
     if t.verdict is None:
         raise VerdictUnavailableError(
@@ -81,9 +85,10 @@ def process_return(
             raise UnknownIdError(
                 f"order {order_id} is not known: no shipment was recorded under that number"
             )
+        refuse_if_applied(tx, order_id, source)
         lot_ref = None if scan.gs1 else split_lot_ref(scan.raw)
         if scan.identifier and not (lot_ref and not tx.units_by_serial(scan.identifier)):
-            return _return_unit(t, tx, order, scan, code, location, now)
+            return _return_unit(t, tx, order, scan, code, location, now, source)
         if scan.gs1:
             sku = tx.sku_for_gtin(scan.gtin or "")
             if not (scan.lot and sku):
@@ -92,7 +97,8 @@ def process_return(
                 )
             lot_ref = (sku, scan.lot)
         assert lot_ref is not None
-        return _return_lot(t, tx, order, lot_ref, positive(qty, "quantity"), code, location, now)
+        qty = positive(qty, "quantity")
+        return _return_lot(t, tx, order, lot_ref, qty, code, location, now, source)
 
 
 def decide(t: Ops, facts: ReturnFacts) -> Verdict:
@@ -114,13 +120,14 @@ def _return_unit(
     code: str,
     location: str | None,
     now: datetime,
+    source: str | None,
 ) -> ReturnResult:
     oid = order.order_id
     ident = scan.identifier
     found = matching_units(tx, scan)
     unit = one_unit(found, ident, prefer=lambda u: oid in u.orders) if found else None
     if unit is None:
-        return _suspect_unit(t, tx, order, ident, gtin14(scan.gtin), code, location, now)
+        return _suspect_unit(t, tx, order, ident, gtin14(scan.gtin), code, location, now, source)
     if unit.status == DESTROYED:
         raise NotAllowedError(
             f"unit {ident} was destroyed on record, yet it was handed in as a return",
@@ -172,6 +179,7 @@ def _return_unit(
         reason=code,
         location=where,
         sku=unit.sku,
+        source=source,
     )
     return ReturnResult(oid, ident, unit.sku, facts, verdict, status, lot=unit.lot)
 
@@ -190,6 +198,7 @@ def _suspect_unit(
     code: str,
     location: str | None,
     now: datetime,
+    source: str | None,
 ) -> ReturnResult:
     key = f"(01){gtin}(21){ident}" if gtin else ident
     known = tx.suspect(key)
@@ -203,7 +212,15 @@ def _suspect_unit(
         gtin=gtin,
     )
     return _hold_suspect(
-        t, tx, order, held, known, code, now, return_count=(known.returns if known else 0) + 1
+        t,
+        tx,
+        order,
+        held,
+        known,
+        code,
+        now,
+        return_count=(known.returns if known else 0) + 1,
+        source=source,
     )
 
 
@@ -216,13 +233,14 @@ def _return_lot(
     code: str,
     location: str | None,
     now: datetime,
+    source: str | None,
 ) -> ReturnResult:
     sku, lot_no = lot_ref
     oid = order.order_id
     lot = tx.lot(sku, lot_no)
     ident = f"{sku}:{lot_no}"
     if lot is None:
-        return _suspect_lot(t, tx, order, sku, lot_no, qty, code, location, now)
+        return _suspect_lot(t, tx, order, sku, lot_no, qty, code, location, now, source)
     shipped = [i for i in order.items if i.sku == sku and i.lot == lot_no]
     shipped_qty = sum(i.qty for i in shipped)
     returned_qty = sum(i.qty for i in order.returned if i.sku == sku and i.lot == lot_no)
@@ -278,6 +296,7 @@ def _return_lot(
         location=loc,
         sku=sku,
         add=move.from_status is None,
+        source=source,
     )
     return ReturnResult(oid, ident, sku, facts, verdict, status, qty=qty, lot=lot_no)
 
@@ -292,6 +311,7 @@ def _suspect_lot(
     code: str,
     location: str | None,
     now: datetime,
+    source: str | None,
 ) -> ReturnResult:
     key = f"{sku}:{lot_no}"
     known = tx.suspect(key)
@@ -305,7 +325,7 @@ def _suspect_lot(
         lot=lot_no,
         qty=qty,
     )
-    return _hold_suspect(t, tx, order, held, known, code, now, return_count=1)
+    return _hold_suspect(t, tx, order, held, known, code, now, return_count=1, source=source)
 
 
 def _hold_suspect(
@@ -318,6 +338,7 @@ def _hold_suspect(
     now: datetime,
     *,
     return_count: int,
+    source: str | None = None,
 ) -> ReturnResult:
     """An item that is not ours handed in on `order`: the rules decide, it is kept apart.
 
@@ -367,6 +388,7 @@ def _hold_suspect(
         sku=held.sku,
         suspect=held.key,
         add=known is None,
+        source=source,
     )
     return ReturnResult(
         order.order_id, held.id, held.sku, facts, verdict, status, suspect=True, **lot
@@ -387,6 +409,7 @@ def return_events(
     moves: list[QtyMove] = (),  # type: ignore[assignment]
     suspect: str | None = None,
     add: bool = False,
+    source: str | None = None,
 ) -> None:
     """The two events of a return: received back (`returned`), then the verdict's step."""
     op = ledger.new_op_id()
@@ -406,6 +429,7 @@ def return_events(
             location=location,
             sku=sku,
             suspect=suspect,
+            source=source,
         )
     )
     step = {IN_STOCK: "stocking", INSPECTING: "inspecting"}.get(status, "holding")
@@ -430,5 +454,6 @@ def return_events(
             sku=sku,
             persistent_set=persistent,
             suspect=suspect,
+            source=source,
         )
     )

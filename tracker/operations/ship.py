@@ -27,7 +27,9 @@ from .common import (
     matching_units,
     one_unit,
     positive,
+    refuse_if_applied,
     require_policy,
+    text,
 )
 
 
@@ -38,11 +40,18 @@ def ship(
     lines: Sequence[tuple[str, int]] = (),
     scans: Sequence[str] = (),
     location: str | None = None,
+    channel: str = "",
+    source: str | None = None,
 ) -> ShipResult:
-    """Ship an order: scanned units must be sellable; batch lines are picked FEFO."""
+    """Ship an order: scanned units must be sellable; batch lines are picked FEFO.
+
+    `channel` is kept on the order; `source` (an import line's key) on its event, and an order
+    already shipped under that key is refused with AlreadyAppliedError.
+    """
     check_identifier(order_id, "order")
     if location is not None:
         check_identifier(location, "location")
+    channel = text(channel, "channel")
     if len(lines) > MAX_LINES or len(scans) > MAX_SCANS:
         raise RefusedError(
             f"an order may have at most {MAX_LINES:,} lines and {MAX_SCANS:,} scans; "
@@ -62,6 +71,7 @@ def ship(
     with t.store.transaction("ship") as tx:
         existing = tx.order(order_id)
         if existing:
+            refuse_if_applied(tx, order_id, source)
             raise DuplicateIdError(
                 f"order {order_id} was already shipped on {existing.shipped_at[:10]}",
                 hint="a second shipment of the same order is refused; use a new order id",
@@ -107,7 +117,8 @@ def ship(
         for lot in lots.values():
             tx.put_lot(lot)
         lines_out = tuple(sorted({**scanned, **wanted}.items()))
-        tx.put_order(Order(order_id, now.isoformat(timespec="seconds"), lines_out, tuple(items)))
+        shipped_at = now.isoformat(timespec="seconds")
+        tx.put_order(Order(order_id, shipped_at, lines_out, tuple(items), channel=channel))
         tx.add_event(
             ledger.make_event(
                 ledger.new_op_id(),
@@ -119,6 +130,7 @@ def ship(
                 moves=moves,
                 location=location,
                 order=order_id,
+                source=source,
             )
         )
     return ShipResult(order_id, tuple(items))
