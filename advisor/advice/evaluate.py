@@ -332,7 +332,7 @@ class Evaluator:
                         said = said_get((template, texts))
                         if said is None:
                             said = template.format(*texts)
-                            if len(said_memo) < 50_000:
+                            if len(said_memo) < 20_000:
                                 said_memo[template, texts] = said
                         template = said
                     yield new_tuple(row_cls, (item, value, shared, template))

@@ -243,7 +243,7 @@ class CsvWriter(Writer):
             cell = self._cells.get(source)
             if cell is None:
                 cell = _csv_cell(source)
-                if len(self._cells) < 50_000:
+                if len(self._cells) < 20_000:
                     self._cells[source] = cell
             if r.price is not None and not r.price_from:
                 price = "ok,,\n"
