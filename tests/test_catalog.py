@@ -494,7 +494,7 @@ def test_seen_skus_names_first_rows_across_growth():
     from advisor.catalog.rows import SeenSkus
 
     seen = SeenSkus()
-    n = 150_000  # past the initial 65,536 slots' 70% more than once
+    n = 150_000  # the table grows several times
     assert all(seen.first_row(f"SKU-{i}", i + 1) == 0 for i in range(n))
     assert len(seen) == n
     assert [seen.first_row(f"SKU-{i}", n + 1) for i in (0, 4242, n - 1)] == [1, 4243, n]

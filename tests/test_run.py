@@ -146,7 +146,9 @@ def test_evaluate_file_writes_a_decisions_file_and_reports(tmp_path, book):
 _CELLS = st.sampled_from(["", " ", "0", "0.00", "'100", "NA", "₹1,299.00", "12,5", "abc", "x\ny"])
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     id_header=st.sampled_from(["sku", "index", "ItemKey", "pid", "id"]),
     rows=st.lists(st.tuples(st.text("AB12'", max_size=3), _CELLS, _CELLS), max_size=30),

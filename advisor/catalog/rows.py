@@ -52,7 +52,7 @@ class SeenSkus:
     """
 
     def __init__(self, expected: int = 0) -> None:
-        size = 1 << 16
+        size = 1 << 10
         while size * 7 < expected * 10:
             size <<= 1
         state = [array("q", bytes(8 * size)), array("i", bytes(4 * size)), size - 1, 0]
