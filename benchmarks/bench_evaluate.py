@@ -404,8 +404,9 @@ def _watch(cmd: list[str]) -> None:
     rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
     elapsed = time.perf_counter() - t0
     # the largest peak of any process waited for below this one: the CLI or one of its workers
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(json.dumps({"rc": rc, "seconds": elapsed, "rss_mb": peak}))
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = use.ru_utime + use.ru_stime  # every process of the tree: what load cannot inflate much
+    print(json.dumps({"rc": rc, "seconds": elapsed, "rss_mb": use.ru_maxrss / 1024, "cpu": cpu}))
 
 
 def measure(cmd: list[str]) -> dict:
@@ -431,7 +432,10 @@ def evaluate_cmd(src: Path, dst: Path, jobs: int | None) -> list[str]:
 
 def _row(name: str, rows: int, got: dict) -> str:
     rate = rows / got["seconds"]
-    return f"{name:<30}{rows:>12,}{got['seconds']:>9.2f}{rate:>11,.0f}{got['rss_mb']:>9.0f} MB"
+    return (
+        f"{name:<30}{rows:>12,}{got['seconds']:>9.2f}{rate:>11,.0f}{got['rss_mb']:>9.0f} MB"
+        f"{got['cpu']:>9.1f}{got['cpu'] / rows * 1e6:>11.1f}"
+    )
 
 
 def main() -> None:
@@ -467,7 +471,10 @@ def main() -> None:
     one = measure(evaluate_cmd(src, tmp / "decisions-1.csv", 1))
     default = measure(evaluate_cmd(src, tmp / "decisions.csv", None))
     n = args.rows
-    print(f"{'pass':<30}{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}")
+    print(
+        f"{'pass':<30}{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}"
+        f"{'CPU s':>9}{'CPU µs/row':>11}"
+    )
     print(_row("bare csv.reader -> csv.writer", n, bare))
     print(_row("trackright --jobs 1", n, one))
     print(_row("trackright (default)", n, default))
@@ -488,7 +495,10 @@ def main() -> None:
     if not args.no_scaling:
         sizes = [100_000, 1_000_000] + ([10_000_000] if args.ten_million else [])
         print("\nscaling (trackright default):")
-        print(f"{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}{'time / previous':>17}")
+        print(
+            f"{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}{'CPU s':>9}"
+            f"{'time / previous':>17}"
+        )
         prev = None
         for size in sizes:
             path = src if size == n else tmp / f"catalog-{size}.csv"
@@ -497,7 +507,8 @@ def main() -> None:
             got = measure(evaluate_cmd(path, tmp / f"scale-{size}.csv", None))
             step = f"x{got['seconds'] / prev:.1f}" if prev else ""
             print(
-                f"{size:>12,}{got['seconds']:>9.2f}{size / got['seconds']:>11,.0f}{got['rss_mb']:>9.0f} MB{step:>17}"
+                f"{size:>12,}{got['seconds']:>9.2f}{size / got['seconds']:>11,.0f}"
+                f"{got['rss_mb']:>9.0f} MB{got['cpu']:>9.1f}{step:>17}"
             )
             prev = got["seconds"]
             if path != src:
