@@ -1,20 +1,21 @@
-"""Benchmark `trackright evaluate` on a generated 1,000,000-row catalog.
+"""Benchmark `trackright evaluate` against a bare csv.reader -> csv.writer pass, in one run.
 
 Generates a realistic generic CSV with a fixed seed — unique SKUs, unique titles written as stores
 write them (brand, line, model, product noun, spec, colour), thousands of distinct category paths
 built on the Shopify / Google taxonomy paths the rulebook maps, HSN codes, GTINs, prices across
-every value band — then measures in the same run:
+every value band — then measures, each as a fresh process exactly as a user runs it:
 
-  io-only   read every row with the catalog reader and write one CSV line per row (no rules)
-  full      classification + durable-rules decisions (cached per profile) + CSV writing, run as
-            `trackright evaluate FILE --format csv -o OUT` (which uses two processes for a big
-            CSV, see advisor/parallel.py); also measured in one process for comparison
+  bare csv        `csv.reader` over the file and `csv.writer` of three columns (no trackright)
+  --jobs 1        `trackright evaluate FILE --format csv -o OUT --no-summary --jobs 1`
+  default         the same without --jobs (two processes for a big CSV, advisor/advice/parallel.py)
 
-Each pass runs in its own child process so its peak RSS is its own (the CLI's is sampled over
-its whole process tree with psutil). Prints rows/second, the full/io ratio and peak memory
-against the targets (>= 250,000 rows/s, >= 0.5 x io-only, <= 150 MB). Usage:
+and prints rows/second, the ratio of the default run to the bare pass (issue #17: >= 1.0), the
+250,000 rows/s target (issue #9) and the peak RSS of the largest process (<= 150 MB; read from
+the kernel: each command runs under its own small watcher process). Then a scaling table of the
+default run at 100k and 1M rows (and 10M with --ten-million): time should grow x10 per step and
+memory stay flat. It also checks that --jobs 1 and the default wrote byte-identical files.
 
-    python benchmarks/bench_evaluate.py [--rows 1000000] [--keep DIR]
+    python benchmarks/bench_evaluate.py [--rows 1000000] [--ten-million] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -385,165 +387,144 @@ def generate(path: Path, rows: int, seed: int = 20261127) -> None:
             )
 
 
-def _child(mode: str, src: str, dst: str) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from advisor.catalog import open_catalog
-    from advisor.catalog.records import SkuRecord
+def _bare(src: str, dst: str) -> None:
+    """The floor: read every record with csv.reader, write three columns with csv.writer."""
+    with (
+        open(src, newline="", encoding="utf-8") as fh,
+        open(dst, "w", newline="", encoding="utf-8") as out,
+    ):
+        w = csv.writer(out, lineterminator="\n")
+        for i, fields in enumerate(csv.reader(fh)):
+            w.writerow((i, fields[0], fields[1]))
 
+
+def _watch(cmd: list[str]) -> None:
+    """Run `cmd` as this process's child; print its wall time and its tree's largest peak RSS."""
     t0 = time.perf_counter()
-    n = 0
-    if mode == "io":
-        with open(dst, "w", newline="", encoding="utf-8") as out, open_catalog(src) as reader:
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(("row", "sku", "title", "category", "price", "currency", "hsn", "gtin"))
-            for item in reader:
-                n += 1
-                if isinstance(item, SkuRecord):
-                    w.writerow(
-                        (
-                            item.row,
-                            item.sku,
-                            item.title,
-                            item.category,
-                            item.price,
-                            item.currency,
-                            item.hsn,
-                            item.gtin,
-                        )
-                    )
-                else:
-                    w.writerow((item.row, item.sku, item.reason, "", "", "", "", ""))
-        extra = {}
-    else:
-        from advisor.advice.evaluate import Evaluator, Summary
-        from advisor.advice.writers import CsvWriter
-        from advisor.rulebook.load import load_rulebook
-
-        book = load_rulebook()
-        ev = Evaluator(book)
-        summary = Summary()
-        with open(dst, "w", newline="", encoding="utf-8") as out, open_catalog(src) as reader:
-            writer = CsvWriter(out, book.classification.base_currency, book.version)
-            for item in ev.run(reader, summary):
-                writer.write(item)
-                n += 1
-            writer.close()
-        extra = {
-            "durable_evaluations": ev.engine.evaluations,
-            "decided": summary.decided,
-            "rejected": summary.rejected,
-            "profiles": ev.engine.cache_size,
-        }
-        ev.close()
+    rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE).returncode
     elapsed = time.perf_counter() - t0
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"rows": n, "seconds": elapsed, "rss_mb": rss_mb, **extra}))
+    # the largest peak of any process waited for below this one: the CLI or one of its workers
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = use.ru_utime + use.ru_stime  # every process of the tree: what load cannot inflate much
+    print(json.dumps({"rc": rc, "seconds": elapsed, "rss_mb": use.ru_maxrss / 1024, "cpu": cpu}))
 
 
-def run_pass(mode: str, src: Path, dst: Path) -> dict:
+def measure(cmd: list[str]) -> dict:
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, str(src), str(dst)],
+        [sys.executable, __file__, "--watch", *cmd],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    if got["rc"] not in (0, 1):
+        raise SystemExit(f"failed ({got['rc']}): {' '.join(cmd)}")
+    return got
 
 
-def run_cli(src: Path, dst: Path, jobs: int | None) -> dict:
-    """`trackright evaluate` exactly as a user runs it, with the peak memory of its process tree."""
-    import psutil
+def evaluate_cmd(src: Path, dst: Path, jobs: int | None) -> list[str]:
+    cmd = [sys.executable, "-m", "advisor.cli.main", "evaluate", str(src), "--format", "csv"]
+    cmd += ["-o", str(dst), "--no-summary"]
+    return cmd + (["--jobs", str(jobs)] if jobs else [])
 
-    cmd = [
-        sys.executable,
-        "-m",
-        "advisor.cli.main",
-        "evaluate",
-        str(src),
-        "--format",
-        "csv",
-        "-o",
-        str(dst),
-        "--no-summary",
-    ]
-    if jobs:
-        cmd += ["--jobs", str(jobs)]
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-    t0 = time.perf_counter()
-    proc = psutil.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_total = 0
-    while proc.poll() is None:  # sampled sparingly: the workers need both cores
-        time.sleep(0.1)
-        try:
-            peak_total = max(peak_total, sum(p.memory_info().rss for p in [proc, *proc.children()]))
-        except psutil.Error:
-            pass
-    elapsed = time.perf_counter() - t0
-    # exact peak of the largest process (the CLI or one of its workers), from the kernel
-    peak_one = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"evaluate failed: {proc.stderr.read().decode()}")
-    rows = sum(1 for _ in open(dst, encoding="utf-8")) - 1
-    return {
-        "rows": rows,
-        "seconds": elapsed,
-        "rss_mb": peak_one / 2**20,
-        "tree_mb": peak_total / 2**20,
-    }
+
+def _row(name: str, rows: int, got: dict) -> str:
+    rate = rows / got["seconds"]
+    return (
+        f"{name:<30}{rows:>12,}{got['seconds']:>9.2f}{rate:>11,.0f}{got['rss_mb']:>9.0f} MB"
+        f"{got['cpu']:>9.1f}{got['cpu'] / rows * 1e6:>11.1f}"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument(
-        "--keep", type=Path, help="keep the generated catalog and outputs in this folder"
-    )
-    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--ten-million", action="store_true", help="add 10M rows to the scaling table")
+    ap.add_argument("--no-scaling", action="store_true", help="skip the scaling table")
+    ap.add_argument("--keep", type=Path, help="keep the generated catalogs and outputs here")
+    ap.add_argument("--bare", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--watch", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.child:
-        _child(*args.child)
+    if args.bare:
+        _bare(*args.bare)
+        return
+    if args.watch:
+        _watch(args.watch)
         return
     tmp = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="trackright-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)
-    src = tmp / "catalog.csv"
+    load = os.getloadavg()[0]
+    busy = load > 1.0
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load:.1f}"
+        + (" — UNDER LOAD: figures are not this machine's best" if busy else "")
+    )
+    src = tmp / f"catalog-{args.rows}.csv"
     t0 = time.perf_counter()
     generate(src, args.rows)
     print(
-        f"generated {args.rows:,} rows ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s; "
-        f"python {sys.version.split()[0]}, {os.cpu_count()} cores"
+        f"generated {args.rows:,} rows ({src.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s"
     )
-    full = run_cli(src, tmp / "decisions.csv", None)  # first: its peak RSS is read from the kernel
-    io = run_pass("io", src, tmp / "io.csv")
-    inproc = run_pass("full", src, tmp / "decisions-1.csv")
-    io_rate, full_rate = io["rows"] / io["seconds"], full["rows"] / full["seconds"]
-    one_rate = inproc["rows"] / inproc["seconds"]
-    ratio = full_rate / io_rate
-    print(f"{'pass':<34}{'rows':>11}{'seconds':>9}{'rows/s':>10}{'peak RSS':>11}")
+    bare = measure([sys.executable, __file__, "--bare", str(src), str(tmp / "bare.csv")])
+    one = measure(evaluate_cmd(src, tmp / "decisions-1.csv", 1))
+    default = measure(evaluate_cmd(src, tmp / "decisions.csv", None))
+    n = args.rows
     print(
-        f"{'io-only (read + write, no rules)':<34}{io['rows']:>11,}{io['seconds']:>9.2f}{io_rate:>10,.0f}{io['rss_mb']:>8.0f} MB"
+        f"{'pass':<30}{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}"
+        f"{'CPU s':>9}{'CPU µs/row':>11}"
     )
+    print(_row("bare csv.reader -> csv.writer", n, bare))
+    print(_row("trackright --jobs 1", n, one))
+    print(_row("trackright (default)", n, default))
+    ratio = bare["seconds"] / default["seconds"]
+    same = _same(tmp / "decisions-1.csv", tmp / "decisions.csv")
     print(
-        f"{'full, one process (in-process)':<34}{inproc['rows']:>11,}{inproc['seconds']:>9.2f}{one_rate:>10,.0f}{inproc['rss_mb']:>8.0f} MB"
+        f"ratio default / bare csv pass: {ratio:.2f}   (--jobs 1: {bare['seconds'] / one['seconds']:.2f})"
     )
-    print(
-        f"{'full, trackright evaluate CLI':<34}{full['rows']:>11,}{full['seconds']:>9.2f}{full_rate:>10,.0f}{full['rss_mb']:>8.0f} MB"
-        f"  (all processes together, sampled: {full['tree_mb']:.0f} MB; start-up included)"
-    )
-    print(
-        f"durable-rules round trips (one process): {inproc['durable_evaluations']:,} for {inproc['profiles']:,} "
-        f"distinct profiles; decided {inproc['decided']:,}, rejected {inproc['rejected']:,}"
-    )
+    peak = max(one["rss_mb"], default["rss_mb"])
     checks = [
-        ("full evaluation >= 250,000 rows/s", full_rate >= 250_000, f"{full_rate:,.0f}"),
-        ("full >= 0.5 x io-only", ratio >= 0.5, f"{ratio:.2f}"),
-        ("peak RSS <= 150 MB (largest process)", full["rss_mb"] <= 150, f"{full['rss_mb']:.0f} MB"),
+        ("full evaluation >= 250,000 rows/s (#9)", n / default["seconds"] >= 250_000),
+        ("default >= 1.0 x bare csv pass (#17)", ratio >= 1.0),
+        ("peak RSS <= 150 MB per process", peak <= 150),
+        ("--jobs 1 and default byte-identical", same),
     ]
-    for name, ok, value in checks:
-        print(f"  [{'PASS' if ok else 'MISS'}] {name}: {value}")
+    for name, ok in checks:
+        print(f"  [{'PASS' if ok else 'MISS'}] {name}")
+    if not args.no_scaling:
+        sizes = [100_000, 1_000_000] + ([10_000_000] if args.ten_million else [])
+        print("\nscaling (trackright default):")
+        print(
+            f"{'rows':>12}{'seconds':>9}{'rows/s':>11}{'peak RSS':>12}{'CPU s':>9}"
+            f"{'time / previous':>17}"
+        )
+        prev = None
+        for size in sizes:
+            path = src if size == n else tmp / f"catalog-{size}.csv"
+            if size != n:
+                generate(path, size)
+            got = measure(evaluate_cmd(path, tmp / f"scale-{size}.csv", None))
+            step = f"x{got['seconds'] / prev:.1f}" if prev else ""
+            print(
+                f"{size:>12,}{got['seconds']:>9.2f}{size / got['seconds']:>11,.0f}"
+                f"{got['rss_mb']:>9.0f} MB{got['cpu']:>9.1f}{step:>17}"
+            )
+            prev = got["seconds"]
+            if path != src:
+                path.unlink()
     if not args.keep:
-        for f in tmp.iterdir():
-            f.unlink()
-        tmp.rmdir()
+        shutil.rmtree(tmp)
+
+
+def _same(a: Path, b: Path) -> bool:
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            x, y = fa.read(1 << 20), fb.read(1 << 20)
+            if x != y:
+                return False
+            if not x:
+                return True
 
 
 if __name__ == "__main__":

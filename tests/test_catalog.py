@@ -487,3 +487,15 @@ def test_unparseable_csv_record_is_rejected_and_reading_goes_on(tmp_path: Path) 
         (12001, "row cannot be read as CSV")
     ]
     assert records[-1].sku == "C" and records[-1].row == 12002 and reader.rows_read == 12002
+
+
+def test_seen_skus_names_first_rows_across_growth():
+    """The duplicate index names each SKU's first row, also after its table has grown."""
+    from advisor.catalog.rows import SeenSkus
+
+    seen = SeenSkus()
+    n = 150_000  # the table grows several times
+    assert all(seen.first_row(f"SKU-{i}", i + 1) == 0 for i in range(n))
+    assert len(seen) == n
+    assert [seen.first_row(f"SKU-{i}", n + 1) for i in (0, 4242, n - 1)] == [1, 4243, n]
+    assert len(seen) == n

@@ -263,7 +263,7 @@ class Classifier:
         self._scoped = {r.id: r for r in self._regs if r.scope is not None}
         self._category_memo: dict[tuple, CatEvidence] = {}
         self._shapes: dict[tuple, int] = {}
-        self._title_memo: dict[str, tuple] = {}
+        self._layout_memo: dict[tuple, tuple] = {}
         self._vertical_memo: dict[tuple, tuple[str, str, str]] = {}
         self._regs_memo: dict[tuple[str, str], tuple[str, ...]] = {}
         costs = rulebook.costs
@@ -300,39 +300,24 @@ class Classifier:
         lex = self._lex
         text = fast_norm(title)
         raw = list(lex.iter(f" {text} "))  # [(end, (size, term, entries))], by end position
-        overlap = False
-        if len(raw) > 1:
-            prev = -1
-            for end, v in raw:
-                if end - v[0] + 1 < prev:
-                    overlap = True
-                    break
-                prev = end
-        if overlap:
-            chosen, every = _select([(end - v[0] + 1, end, v[1], v[2]) for end, v in raw])
-            words = tuple(m[2] for m in chosen)
-            spans = [(m[0], m[1]) for m in chosen]
-            if chosen is every:
-                context: tuple = ()
-            else:
-                keep = lex.context_terms
-                context = tuple(
-                    sorted(
-                        {
-                            m[2]
-                            for m in _outside_neutral(every, chosen)
-                            if m[2] in keep and m not in chosen
-                        }
-                    )
-                )
+        if raw:
+            # What the words found mean depends only on which they are and where they lie
+            # relative to each other, which a catalog's titles repeat endlessly: memoised.
+            e0 = raw[0][0]
+            layout = tuple([(end - e0, v[1]) for end, v in raw])
+            got = self._layout_memo.get(layout)
+            if got is None:
+                got = self._layout(raw, e0)
+                if len(self._layout_memo) < 50_000:
+                    self._layout_memo[layout] = got
+            words, context, spans = got
         else:
-            words, context = tuple([v[1] for _, v in raw]), ()
-            spans = [(end - v[0] + 1, end) for end, v in raw]
+            words, context, spans = (), (), ()
         # The row's own words: an ASCII title keeps every character's place in `text`, so the
         # words are cut from the title as written ("Blender", "J-K Flip-Flop").
         same_place = len(text) == len(title)
-        if same_place and words:
-            surfaces = tuple(title[a : b - 1] for a, b in spans)
+        if words and same_place:
+            surfaces = tuple([title[a + e0 : b + e0] for a, b in spans])
             if surfaces == words:
                 surfaces = ()
         else:
@@ -348,6 +333,41 @@ class Classifier:
                     for m in finditer(text)
                 )
         return (words, context, pats, surfaces)
+
+    def _layout(self, raw: list[tuple], e0: int) -> tuple[tuple, tuple, tuple]:
+        """(words chosen, context words, their spans from the first match's end) of a scan.
+
+        Of overlapping words the longest non-overlapping ones are chosen (`_select`); a
+        context word (unless / requires / context) counts even inside a chosen phrase.
+        """
+        overlap = False
+        if len(raw) > 1:
+            prev = -1
+            for end, v in raw:
+                if end - v[0] + 1 < prev:
+                    overlap = True
+                    break
+                prev = end
+        context: tuple = ()
+        if overlap:
+            chosen, every = _select([(end - v[0] + 1, end, v[1], v[2]) for end, v in raw])
+            words = tuple(m[2] for m in chosen)
+            spans = [(m[0], m[1]) for m in chosen]
+            if chosen is not every:
+                keep = self._lex.context_terms
+                context = tuple(
+                    sorted(
+                        {
+                            m[2]
+                            for m in _outside_neutral(every, chosen)
+                            if m[2] in keep and m not in chosen
+                        }
+                    )
+                )
+        else:
+            words = tuple([v[1] for _, v in raw])
+            spans = [(end - v[0] + 1, end) for end, v in raw]
+        return words, context, tuple((a - e0, b - 1 - e0) for a, b in spans)
 
     def category_evidence(self, rec: SkuRecord) -> CatEvidence:
         """Evidence from everything but the title, memoised on those fields."""

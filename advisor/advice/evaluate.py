@@ -195,10 +195,7 @@ class Evaluator:
             )
         price = self._amount(rec)
         if price is None or self._exact_only:
-            try:
-                return self.decide(rec)
-            except UnknownCurrencyError as exc:
-                return RejectedRow(rec.row, str(exc), rec.sku)
+            return self.evaluate_exactly(rec)
         c = self.classifier
         cat = c.category_evidence(rec)
         value = price * rate
@@ -208,6 +205,22 @@ class Evaluator:
         return EvaluatedRow(
             rec, value, shared, template.format(*cat.texts) if cat.texts else template
         )
+
+    def evaluate_exactly(self, rec: SkuRecord) -> EvaluatedRow | RejectedRow:
+        """One record classified and decided on its own, without the row memo.
+
+        The row-by-row answer: what the memoised path (`evaluate`, `run`) must reproduce, and
+        what the equivalence tests compare it with.
+        """
+        currency = rec.currency or self.default_currency
+        if self.classifier._rates.get(currency) is None:
+            return RejectedRow(
+                rec.row, unknown_currency(currency, self.rulebook.currencies), rec.sku
+            )
+        try:
+            return self.decide(rec)
+        except UnknownCurrencyError as exc:
+            return RejectedRow(rec.row, str(exc), rec.sku)
 
     def _remember(self, key: tuple, rec: SkuRecord, cat: Any) -> tuple[Shared, str]:
         """The shared decision and explanation template of a new row-memo key.
@@ -268,6 +281,8 @@ class Evaluator:
         fast = not self._exact_only
         record_cls, row_cls = SkuRecord, EvaluatedRow
         new_tuple = tuple.__new__
+        said_memo: dict[tuple, str] = {}
+        said_get = said_memo.get
         for item in items:
             if item.__class__ is record_cls:
                 own = item.price
@@ -310,8 +325,16 @@ class Evaluator:
                     shared.value_sum += value
                     if missing:
                         s.price_missing += 1
-                    if cat.texts:
-                        template = template.format(*cat.texts)
+                    texts = cat.texts
+                    if texts:
+                        # one explanation object per (template, category words): formatted
+                        # once, and shared, so writers can keep its rendering too
+                        said = said_get((template, texts))
+                        if said is None:
+                            said = template.format(*texts)
+                            if len(said_memo) < 20_000:
+                                said_memo[template, texts] = said
+                        template = said
                     yield new_tuple(row_cls, (item, value, shared, template))
                     continue
                 out = evaluate(item)

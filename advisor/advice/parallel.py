@@ -35,7 +35,7 @@ from advisor.advice.costs import CostAccumulator
 from advisor.advice.evaluate import Evaluator, Summary
 from advisor.catalog import open_catalog
 from advisor.catalog.columns import ColumnMap
-from advisor.catalog.readers import CsvReader
+from advisor.catalog.readers import CsvReader, expected_rows
 from advisor.catalog.rows import RowBuilder, strip_excel
 from advisor.errors import TrackrightError
 
@@ -306,6 +306,8 @@ def evaluate_in_two(
     sys.stdout.flush()  # a fork copies unflushed buffers: nothing may be written twice
     sys.stderr.flush()
     ctx = mp.get_context("fork")
+    with open(path, "rb") as fh:  # sizes the duplicate-SKU indexes for the file
+        rows_guess = expected_rows(path, fh.read(1 << 16))
     tmp = Path(tempfile.mkdtemp(prefix="trackright-parts-"))
     try:
         done = ctx.Value("q", 0)
@@ -332,7 +334,7 @@ def evaluate_in_two(
                 w1,
                 {
                     **common,
-                    "builder": RowBuilder(),
+                    "builder": RowBuilder(expected_rows=rows_guess * 2 // 3),
                     "start": p.header_end,
                     "end": p.split,
                     "first_row": 0,
@@ -345,7 +347,7 @@ def evaluate_in_two(
         )
         first.start()
         w1.close()
-        builder = RowBuilder()
+        builder = RowBuilder(expected_rows=rows_guess)
         rows_before = _first_half_claims(path, p, builder)
         if rows_before is None:
             first.kill()

@@ -195,8 +195,10 @@ class CsvWriter(Writer):
         if header:
             self._w.writerow(COLUMNS)
         self._lines: list[str] = []
+        self._cells: dict[str, str] = {}
 
     def _parts(self, sh: Shared) -> tuple[str, str, str]:
+        """The shared columns as text: up to unit_value, between it and the row's evidence, after."""
         f, d = sh.facts, sh.decision
         o = d.outcome
         head = _csv_line((f.vertical, f.value_band))
@@ -215,7 +217,7 @@ class CsvWriter(Writer):
             )
         )
         end = _csv_line((f.confidence, self.version))
-        parts = sh.render["csv"] = (head, tail, end)
+        parts = sh.render["csv"] = (f",{head},", f",{tail},", f",{end},")
         return parts
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
@@ -237,15 +239,19 @@ class CsvWriter(Writer):
                 if _NEEDS_QUOTE(title) is not None:
                     title = _csv_cell(title)
             source = item.source or sh.facts.vertical_source  # this row's own evidence
-            if _NEEDS_QUOTE(source) is not None:
-                source = _csv_cell(source)
+            # rows sharing an explanation share its string (see Evaluator.run): quoted once
+            cell = self._cells.get(source)
+            if cell is None:
+                cell = _csv_cell(source)
+                if len(self._cells) < 20_000:
+                    self._cells[source] = cell
             if r.price is not None and not r.price_from:
                 price = "ok,,\n"
             else:
                 price = f"missing,{';'.join(price_status(r)[1])},\n"
             lines.append(
-                f"{r.row},decided,{sku},{r.gtin},{title},{parts[0]},"
-                f"{'' if v is None else f'{v:.2f}'},{parts[1]},{source},{parts[2]},{price}"
+                f"{r.row},decided,{sku},{r.gtin},{title}{parts[0]}"
+                f"{'' if v is None else f'{v:.2f}'}{parts[1]}{cell}{parts[2]}{price}"
             )
         if len(lines) >= self._BLOCK:
             self.out.write("".join(lines))

@@ -19,7 +19,7 @@ from typing import IO
 
 from advisor.catalog.columns import ColumnMap, map_columns, match_columns
 from advisor.catalog.records import RejectedRow, SkuRecord
-from advisor.catalog.rows import RowBuilder
+from advisor.catalog.rows import RowBuilder, SeenSkus
 from advisor.errors import CatalogError
 
 __all__ = ["FORMATS", "CatalogReader", "open_catalog"]
@@ -347,7 +347,20 @@ def _open(
     colmap = map_columns(header, rows[1:], overrides, str(p))
     if "sku" not in colmap:
         raise _no_sku_column(p, header, colmap)
+    builder.seen = SeenSkus(expected_rows(p, sample))
     return CsvReader(p, stream, builder, encoding, delimiter, colmap)
+
+
+def expected_rows(path: Path, sample: bytes) -> int:
+    """About how many rows `path` holds, from the line ends in its first bytes (`sample`)."""
+    lines = sample.count(b"\n")
+    if not lines:
+        return 0
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    return size * lines // len(sample)
 
 
 def _sample_rows(text: str, delimiter: str) -> list[list[str]]:

@@ -43,45 +43,63 @@ def strip_excel(text: str) -> str:
 class SeenSkus:
     """Remembers every SKU read so far, compactly, to name the row a duplicate first appeared on.
 
-    Memory is what bounds a streaming read, so SKUs themselves are not kept. A dict maps each
-    SKU's 60-bit hash to the *block* of 256 SKUs it was registered in (one shared int object per
-    block, so the values cost nothing); two arrays hold every registered hash and its row in
-    order, so a duplicate's first row is found by scanning one block. About 84 bytes per unique
-    SKU (about 84 MB at a million; a plain dict of hash → row would be about 105 MB).
-    Two different SKUs share a 60-bit hash with odds of about 1 in 2.3 billion at a million SKUs;
-    such a pair would be reported as a duplicate.
+    Memory is what bounds a streaming read, so neither the SKUs nor a Python object per SKU are
+    kept: an open-addressing table of two flat arrays holds each SKU's 60-bit hash (never 0) and
+    the row it was first seen on — 12 bytes a slot, the table at most 70% full, so about
+    17–34 bytes per unique SKU (25 MB at a million; a dict of hash → row would be about
+    105 MB). Two different SKUs share a 60-bit hash with odds of about 1 in 2.3 billion at a
+    million SKUs; such a pair would be reported as a duplicate.
     """
 
-    def __init__(self) -> None:
-        blocks: dict[int, int] = {}
-        hashes = array("q")
-        rows = array("i")
-        get, add_hash, add_row = blocks.get, hashes.append, rows.append
-        block = [0]
+    def __init__(self, expected: int = 0) -> None:
+        size = 1 << 10
+        while size * 7 < expected * 10:
+            size <<= 1
+        state = [array("q", bytes(8 * size)), array("i", bytes(4 * size)), size - 1, 0]
         mask = 0x0FFFFFFFFFFFFFFF
 
         # A closure rather than a method: local names instead of attribute look-ups are a third
         # of the per-row cost of a million-row import.
         def first_row(sku: str, row: int) -> int:
-            h = hash(sku) & mask
-            found = get(h)
-            if found is None:
-                n = len(hashes)
-                if not n & 255:
-                    block[0] = n >> 8
-                blocks[h] = block[0]
-                add_hash(h)
-                add_row(row)
-                return 0
-            start = found << 8
-            return rows[hashes.index(h, start, start + 256)]
+            h = (hash(sku) & mask) or 1
+            hashes, rows, slots, used = state
+            i = h & slots
+            while True:
+                v = hashes[i]
+                if v == h:
+                    return rows[i]
+                if not v:
+                    break
+                i = (i + 1) & slots
+            hashes[i] = h
+            rows[i] = row
+            used += 1
+            state[3] = used
+            if used * 10 > slots * 7:
+                _grow(state)
+            return 0
 
         self.first_row = first_row
         """Return the row `sku` was first seen on, or 0 after recording it as seen on `row`."""
-        self._blocks = blocks
+        self._state = state
 
     def __len__(self) -> int:
-        return len(self._blocks)
+        return self._state[3]
+
+
+def _grow(state: list) -> None:
+    """Double the table of a `SeenSkus` (rare: each doubling re-places every hash once)."""
+    old_hashes, old_rows, slots, used = state
+    slots = slots * 2 + 1
+    hashes, rows = array("q", bytes(8 * (slots + 1))), array("i", bytes(4 * (slots + 1)))
+    for h, r in zip(old_hashes, old_rows, strict=True):
+        if h:
+            i = h & slots
+            while hashes[i]:
+                i = (i + 1) & slots
+            hashes[i] = h
+            rows[i] = r
+    state[:] = [hashes, rows, slots, used]
 
 
 _new_tuple = tuple.__new__
@@ -183,11 +201,14 @@ class RowBuilder:
     """Judges one row's raw values; holds the state a whole file shares (currency, seen SKUs)."""
 
     def __init__(
-        self, default_currency: str = "", decimals: Mapping[str, int] | None = None
+        self,
+        default_currency: str = "",
+        decimals: Mapping[str, int] | None = None,
+        expected_rows: int = 0,
     ) -> None:
         self.default_currency = default_currency.strip().upper()
         self.decimals: Mapping[str, int] = decimals or {}  # ISO minor units, for minor amounts
-        self.seen = SeenSkus()
+        self.seen = SeenSkus(expected_rows)  # sized for the file: it need not grow as it fills
 
     def build(
         self,
