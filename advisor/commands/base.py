@@ -46,7 +46,7 @@ class Session:
     per line around its workspace (`advisor.app.desk.DeskSession` overrides `tracker`).
     """
 
-    store: Path | None
+    store: Path | str | None
     rules: Path | None
     read_only: bool
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from advisor.commands.types import DAY
+from advisor.commands.types import DAY, STORE_REF
 
 __all__ = [
     "AS_OF_OPTION",
@@ -108,8 +108,9 @@ SESSION_OPTIONS: list[SessionOption] = [
         "--store",
         default=Path(".trackright") / "store.json",
         envvar="TRACKRIGHT_STORE",
-        type=click.Path(dir_okay=True, path_type=Path),
-        help="Store file (a folder means FOLDER/store.json).",
+        type=STORE_REF,
+        help="Store file (a folder means FOLDER/store.json), or a PostgreSQL URL "
+        "(postgresql://user@host:5432/db).",
     ),
     SessionOption(
         "rules",
