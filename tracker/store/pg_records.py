@@ -31,7 +31,6 @@ DOC_TABLES = {
     "orders": "SELECT doc FROM orders ORDER BY order_id",
     "policies": "SELECT doc FROM policies ORDER BY sku",
     "suspects": "SELECT doc FROM suspects ORDER BY key",
-    "settings": "SELECT json_build_object('key', key)::text || value FROM settings ORDER BY key",
 }
 
 
@@ -96,8 +95,16 @@ class PgReader:
 
     def _table(self, name: str) -> Iterator[dict]:
         """Every document of a table, as the TinyDB store keeps it (no event references)."""
+        if name == "settings":
+            for key, value in self._rows("SELECT key, value FROM settings ORDER BY key"):
+                yield {"key": key, "value": json.loads(value)}
+            return
         for (text,) in self._rows(DOC_TABLES[name]):
             yield json.loads(text)
+
+    def numbers(self) -> dict[str, int]:
+        """The store-wide sequences ("lpn", "serial") as far as they were handed out."""
+        return {k: int(v) for k, v in self._rows("SELECT name, value FROM numbers ORDER BY 1")}
 
     # -- StoreReader ------------------------------------------------------------------------------
 
@@ -363,19 +370,29 @@ class PgTransaction(PgReader):
         )
         return int(self.cur.fetchone()[0])
 
-    # -- commit -----------------------------------------------------------------------------------
+    def load_history(self, events: list[Event], seq: int, numbers: dict[str, int]) -> None:
+        """Append events that keep their own operation numbers, and take the store to `seq`
+        (`store copy` into an empty store: the ledger as the source recorded it)."""
+        self.cur.execute("UPDATE meta SET seq = %s", (seq,))
+        for name, value in numbers.items():
+            self.cur.execute(
+                "INSERT INTO numbers VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET value = "
+                "excluded.value",
+                (name, value),
+            )
+        pos = {}
+        staged = []
+        for event in events:
+            n = pos[event.seq] = pos.get(event.seq, -1) + 1
+            staged.append((event, event.seq, n))
+        self._append(staged)
+        self.changed = False
+        self.events = []
+        self._seq = seq
 
-    def finish(self) -> int | None:
-        """Take the operation's sequence number and append its events; None if nothing changed.
-
-        The sequence row is locked last, for the few statements before COMMIT, so operations get
-        numbers in the order they commit and desks queue on it only for that instant."""
-        if not (self.changed or self.events):
-            return None
-        self.cur.execute("UPDATE meta SET seq = seq + 1 RETURNING seq")
-        seq = int(self.cur.fetchone()[0])
+    def _append(self, staged: list[tuple[Event, int, int]]) -> None:
         rows, refs = [], []
-        for pos, event in enumerate(self.events):
+        for event, seq, pos in staged:
             rows.append((seq, pos, dumps(event._replace(seq=seq).to_doc())))
             for key in event.ids:
                 refs.append(("u", key, seq, pos))
@@ -399,5 +416,18 @@ class PgTransaction(PgReader):
                 "SELECT 1 FROM suspects WHERE key = %s AND %s = 's')",
                 [(k, key, s, p, k, key, k, key, k, key, k) for k, key, s, p in refs],
             )
+
+    # -- commit -----------------------------------------------------------------------------------
+
+    def finish(self) -> int | None:
+        """Take the operation's sequence number and append its events; None if nothing changed.
+
+        The sequence row is locked last, for the few statements before COMMIT, so operations get
+        numbers in the order they commit and desks queue on it only for that instant."""
+        if not (self.changed or self.events):
+            return None
+        self.cur.execute("UPDATE meta SET seq = seq + 1 RETURNING seq")
+        seq = int(self.cur.fetchone()[0])
+        self._append([(event, seq, pos) for pos, event in enumerate(self.events)])
         self._seq = seq
         return seq
