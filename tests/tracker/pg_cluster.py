@@ -40,10 +40,13 @@ def _free_port() -> int:
 class Cluster:
     """A server the tests may use: its base URL, and (if we started it) how to stop it."""
 
-    def __init__(self, url: str, data: Path | None = None, user: str | None = None) -> None:
+    def __init__(
+        self, url: str, data: Path | None = None, user: str | None = None, opts: str = ""
+    ) -> None:
         self.url = url
         self.data = data
         self.user = user
+        self.opts = opts
 
     def _as_server_user(self, *cmd: str) -> list[str]:
         return ["runuser", "-u", self.user, "--", *cmd] if self.user else list(cmd)
@@ -59,10 +62,8 @@ class Cluster:
         if user:
             shutil.chown(root, user)
         port = _free_port()
-        me = cls(f"postgresql://postgres@127.0.0.1:{port}/postgres", root / "data", user)
-        opts = (
-            f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=200"
-        )
+        opts = f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off"
+        me = cls(f"postgresql://postgres@127.0.0.1:{port}/postgres", root / "data", user, opts)
         for cmd in (
             [initdb, "-D", str(me.data), "-A", "trust", "-U", "postgres"],
             [pg_ctl, "-D", str(me.data), "-o", opts, "-l", str(root / "log"), "-w", "start"],
@@ -75,7 +76,10 @@ class Cluster:
     def restart(self) -> None:
         """Stop the server (fast: open connections are cut) and start it again."""
         self.pg_ctl("stop", "-m", "fast")
-        self.pg_ctl("start")
+        self.start_again()
+
+    def start_again(self) -> None:
+        self.pg_ctl("-o", self.opts, "-l", str(self.data.parent / "log"), "start")
 
     def pg_ctl(self, *args: str) -> None:
         assert self.data is not None, "only a cluster the tests started can be restarted"
