@@ -57,9 +57,10 @@ def copy_store(source: Store, target: Store) -> Copied:
     if hasattr(target, "data"):
         _into_tinydb(target, records, settings, events, numbers, seq)
     else:
+        from .pg_load import load
+
         with target.transaction("copy") as tx:
-            _put_all(tx, records, settings)
-            tx.load_history(events, seq, numbers)  # type: ignore[attr-defined]
+            load(tx.cur, records, settings, events, seq, numbers)  # type: ignore[attr-defined]
     _check(source, target, counts, seq)
     return Copied(counts, seq)
 

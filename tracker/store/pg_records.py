@@ -42,6 +42,44 @@ def _watch(unit: Unit) -> bool:
     return unit.returns >= 2 or any(f in SUSPECT_FLAGS for f in unit.flags)
 
 
+def unit_columns(unit: Unit) -> dict[str, Any]:
+    """The columns of a unit's row beside its document: what questions and figures filter on."""
+    return {
+        "id": unit.id,
+        "sku": unit.sku,
+        "lot": unit.lot,
+        "location": unit.location,
+        "status": unit.status,
+        "watched": _watch(unit),
+        "doc": dumps(unit.to_doc()),
+    }
+
+
+def figures(order: Order) -> list[tuple[str, str, int, int]]:
+    """(order, sku, shipped, returned) rows of an order, for the returns figures."""
+    per_sku: dict[str, list[int]] = {}
+    for item in order.items:
+        per_sku.setdefault(item.sku, [0, 0])[0] += item.qty
+    for item in order.returned:
+        per_sku.setdefault(item.sku, [0, 0])[1] += item.qty
+    return [(order.order_id, sku, a, b) for sku, (a, b) in sorted(per_sku.items())]
+
+
+def event_refs(event: Event, seq: int, pos: int) -> list[tuple[str, str, int, int]]:
+    """(kind, key, seq, pos) index rows of one event: its units, order, suspect and lots."""
+    refs = [("u", key, seq, pos) for key in event.ids]
+    if event.order:
+        refs.append(("o", event.order, seq, pos))
+    if event.suspect:
+        refs.append(("s", event.suspect, seq, pos))
+    lots = {(m.sku, m.lot) for m in event.moves}
+    lot = dict(event.ilmd).get("lot")
+    if lot and event.sku:
+        lots.add((event.sku, lot))
+    refs += [("l", f"{s}\x1f{n}", seq, pos) for s, n in sorted(lots)]
+    return refs
+
+
 def _held_key(record: Any) -> tuple[str, ...]:
     """The (table, key...) a record read in a transaction is locked under."""
     if isinstance(record, Unit):
@@ -311,32 +349,15 @@ class PgTransaction(PgReader):
         self._held.add(held)
 
     def put_unit(self, unit: Unit) -> None:
-        cols = {
-            "id": unit.id,
-            "sku": unit.sku,
-            "lot": unit.lot,
-            "location": unit.location,
-            "status": unit.status,
-            "watched": _watch(unit),
-            "doc": dumps(unit.to_doc()),
-        }
-        self._put("units", {"key": unit.key}, cols)
+        self._put("units", {"key": unit.key}, unit_columns(unit))
 
     def put_lot(self, lot: Lot) -> None:
         self._put("lots", {"sku": lot.sku, "lot": lot.lot}, {"doc": dumps(lot.to_doc())})
 
     def put_order(self, order: Order) -> None:
         self._put("orders", {"order_id": order.order_id}, {"doc": dumps(order.to_doc())})
-        figures: dict[str, list[int]] = {}
-        for item in order.items:
-            figures.setdefault(item.sku, [0, 0])[0] += item.qty
-        for item in order.returned:
-            figures.setdefault(item.sku, [0, 0])[1] += item.qty
         self.cur.execute("DELETE FROM order_figures WHERE order_id = %s", (order.order_id,))
-        self.cur.executemany(
-            "INSERT INTO order_figures VALUES (%s, %s, %s, %s)",
-            [(order.order_id, sku, a, b) for sku, (a, b) in sorted(figures.items())],
-        )
+        self.cur.executemany("INSERT INTO order_figures VALUES (%s, %s, %s, %s)", figures(order))
 
     def put_policy(self, policy: PolicySnapshot) -> None:
         self.changed = True
@@ -370,41 +391,11 @@ class PgTransaction(PgReader):
         )
         return int(self.cur.fetchone()[0])
 
-    def load_history(self, events: list[Event], seq: int, numbers: dict[str, int]) -> None:
-        """Append events that keep their own operation numbers, and take the store to `seq`
-        (`store copy` into an empty store: the ledger as the source recorded it)."""
-        self.cur.execute("UPDATE meta SET seq = %s", (seq,))
-        for name, value in numbers.items():
-            self.cur.execute(
-                "INSERT INTO numbers VALUES (%s, %s) ON CONFLICT (name) DO UPDATE SET value = "
-                "excluded.value",
-                (name, value),
-            )
-        pos = {}
-        staged = []
-        for event in events:
-            n = pos[event.seq] = pos.get(event.seq, -1) + 1
-            staged.append((event, event.seq, n))
-        self._append(staged)
-        self.changed = False
-        self.events = []
-        self._seq = seq
-
     def _append(self, staged: list[tuple[Event, int, int]]) -> None:
         rows, refs = [], []
         for event, seq, pos in staged:
             rows.append((seq, pos, dumps(event._replace(seq=seq).to_doc())))
-            for key in event.ids:
-                refs.append(("u", key, seq, pos))
-            if event.order:
-                refs.append(("o", event.order, seq, pos))
-            if event.suspect:
-                refs.append(("s", event.suspect, seq, pos))
-            lots = {(m.sku, m.lot) for m in event.moves}
-            lot = dict(event.ilmd).get("lot")
-            if lot and event.sku:
-                lots.add((event.sku, lot))
-            refs += [("l", f"{s}\x1f{n}", seq, pos) for s, n in sorted(lots)]
+            refs += event_refs(event, seq, pos)
         if rows:
             self.cur.executemany("INSERT INTO events (seq, pos, doc) VALUES (%s, %s, %s)", rows)
         if refs:
