@@ -23,6 +23,7 @@ import textwrap
 import time
 import uuid
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -170,55 +171,85 @@ LOAD_DESK = textwrap.dedent(
 )
 
 
-def load_check(url: str, desks_n: int = 8, count: int = 1000) -> None:
-    """`desks_n` desks × `count` operations at once (receive, ship, return, ship from one shared
-    lot): every operation recorded exactly once, or this raises."""
+class Load(NamedTuple):
+    """What a load run did: operations acknowledged, and what the store recorded of them."""
+
+    acknowledged: int
+    expected: int
+    seconds: float
+    numbered: int  # operation numbers taken by the desks
+    units: int
+    receipts: int
+    lot_shipped: int
+    lot_ships: int
+    lot_in_stock: int
+
+    @property
+    def exact(self) -> bool:
+        """Every acknowledged operation recorded once, nothing else recorded."""
+        return (
+            self.acknowledged == self.expected == self.numbered
+            and self.units == self.receipts
+            and self.lot_shipped == self.lot_ships
+            and self.lot_in_stock == self.expected - self.lot_ships
+        )
+
+
+def load(store_url: str, desks_n: int = 8, count: int = 1000) -> Load:
+    """`desks_n` desks (one process each) × `count` operations at once on an empty store:
+    receive a serial, ship it, take it back, ship one from a lot all desks share — then what
+    the store holds. Desk k's units are `Dk-0`, `Dk-1`, …"""
     from tracker import PolicySnapshot, open_tracker, trace_lot
 
-    schema, pg = fresh_schema(url)
+    t = open_tracker(store_url)
+    t.set_policies([PolicySnapshot("PHONE", "serial"), PolicySnapshot("VITC", "batch", ("lot",))])
+    t.receive("VITC", lot="SHARED", qty=desks_n * count)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    start = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", LOAD_DESK, store_url, f"D{k}", str(count)],
+            stdout=subprocess.PIPE,
+            env=env,
+            text=True,
+        )
+        for k in range(desks_n)
+    ]
+    done = sum(int(p.communicate()[0] or 0) for p in procs)
+    took = time.perf_counter() - start
+    with t.store.reader() as r:
+        seq, counts = r.seq, r.counts()
+    lot = trace_lot(t.store, "VITC", "SHARED").lot
+    t.store.close()
+    return Load(
+        acknowledged=done,
+        expected=desks_n * count,
+        seconds=took,
+        numbered=seq - 2,
+        units=counts["units"],
+        receipts=desks_n * sum(1 for i in range(count) if i % 4 == 0),
+        lot_shipped=lot.qty("SHIPPED"),
+        lot_ships=desks_n * sum(1 for i in range(count) if i % 4 == 3),
+        lot_in_stock=lot.qty("IN_STOCK"),
+    )
+
+
+def load_check(url: str, desks_n: int = 8, count: int = 1000) -> None:
+    """`load` on a fresh schema, printed; exits non-zero unless it was exact."""
+    schema, store_url = fresh_schema(url)
     try:
-        t = open_tracker(pg)
-        t.set_policies(
-            [PolicySnapshot("PHONE", "serial"), PolicySnapshot("VITC", "batch", ("lot",))]
-        )
-        t.receive("VITC", lot="SHARED", qty=desks_n * count)
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        start = time.perf_counter()
-        procs = [
-            subprocess.Popen(
-                [sys.executable, "-c", LOAD_DESK, pg, f"D{k}", str(count)],
-                stdout=subprocess.PIPE,
-                env=env,
-                text=True,
-            )
-            for k in range(desks_n)
-        ]
-        done = sum(int(p.communicate()[0]) for p in procs)
-        took = time.perf_counter() - start
-        with t.store.reader() as r:
-            seq, counts = r.seq, r.counts()
-        lot = trace_lot(t.store, "VITC", "SHARED").lot
-        lot_ships = desks_n * sum(1 for i in range(count) if i % 4 == 3)
-        receipts = desks_n * sum(1 for i in range(count) if i % 4 == 0)
-        ok = (
-            done == desks_n * count
-            and seq == 2 + done
-            and counts["units"] == receipts
-            and lot.qty("SHIPPED") == lot_ships
-            and lot.qty("IN_STOCK") == desks_n * count - lot_ships
-        )
-        print(
-            f"\n{desks_n} desks x {count:,} operations at once: {done:,} acknowledged in "
-            f"{took:.0f} s ({done / took:.0f} op/s); operations numbered {seq - 2:,}, units "
-            f"{counts['units']:,} (expected {receipts:,}), shared lot shipped "
-            f"{lot.qty('SHIPPED'):,} (expected {lot_ships:,}): "
-            + ("nothing lost, nothing doubled" if ok else "MISMATCH")
-        )
-        t.store.close()
-        if not ok:
-            raise SystemExit("load check failed")
+        got = load(store_url, desks_n, count)
     finally:
         drop_schema(url, schema)
+    print(
+        f"\n{desks_n} desks x {count:,} operations at once: {got.acknowledged:,} acknowledged in "
+        f"{got.seconds:.0f} s ({got.acknowledged / got.seconds:.0f} op/s); operation numbers "
+        f"{got.numbered:,}, units {got.units:,} (expected {got.receipts:,}), shared lot shipped "
+        f"{got.lot_shipped:,} (expected {got.lot_ships:,}): "
+        + ("nothing lost, nothing doubled" if got.exact else "MISMATCH")
+    )
+    if not got.exact:
+        raise SystemExit("load check failed")
 
 
 def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None) -> None:

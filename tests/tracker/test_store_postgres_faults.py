@@ -1,7 +1,8 @@
 """The PostgreSQL store under load and faults: concurrent desks, a desk killed, a server restart.
 
-The load test runs 8 desks at once at a reduced size (`$TRACKRIGHT_LOAD_OPS` operations each,
-40 by default; `benchmarks/bench_tracker.py --store URL` runs 1,000 each). Every operation a
+The load test is the benchmark's load run (`benchmarks/bench_stores.load`: 8 desks at once,
+one process each) at a reduced size: `$TRACKRIGHT_LOAD_OPS` operations per desk, 40 by
+default; `benchmarks/bench_tracker.py --store URL` runs 1,000 each. Every operation a
 desk saw succeed is in the store exactly once, and nothing it did not see succeed is.
 """
 
@@ -18,72 +19,30 @@ import pytest
 from pg_cluster import Cluster, required
 from tracker_helpers import unit_ids
 
-from tracker import PolicySnapshot, open_store, open_tracker, stats, trace_lot, trace_unit
+from tracker import PolicySnapshot, open_store, open_tracker, stats, trace_unit
 from tracker.errors import StoreUnreachableError
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the load run is the benchmark's, at reduced size
 POLICIES = [PolicySnapshot("PHONE", "serial"), PolicySnapshot("VITC", "batch", ("lot",))]
-
-DESK = textwrap.dedent(
-    """
-    import sys
-    from tracker import Verdict, open_tracker
-    url, desk, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    restock = Verdict("restock", None, "returns/restock", "genuine return", "test-1")
-    t = open_tracker(url, timeout=120, verdict=lambda facts: restock)
-    for i in range(count):
-        step = i % 4
-        serial = f"{desk}-{i // 4}"
-        if step == 0:
-            t.receive("PHONE", serials=[serial])
-        elif step == 1:
-            t.ship(f"{desk}-SO{i // 4}", scans=[serial])
-        elif step == 2:
-            t.process_return(f"{desk}-SO{i // 4}", serial, reason="fit")
-        else:
-            t.ship(f"{desk}-LOT{i // 4}", lines=[("VITC", 1)])
-        print(i, flush=True)
-    """
-)
-
-
-def _desk(url: str, desk: str, count: int) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.Popen(
-        [sys.executable, "-c", DESK, url, desk, str(count)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=env,
-        text=True,
-    )
 
 
 def test_eight_desks_at_once_lose_and_double_nothing(pg_url):
     """8 desks receive, ship, take returns and ship from one shared lot at once: every
     acknowledged operation is recorded once, the shared lot's quantities add up exactly."""
+    from bench_stores import load
+
     count = int(os.environ.get("TRACKRIGHT_LOAD_OPS", "40"))
-    t = open_tracker(pg_url)
-    t.set_policies(POLICIES)
-    t.receive("VITC", lot="SHARED", qty=8 * count)
-    desks = {f"D{n}": _desk(pg_url, f"D{n}", count) for n in range(8)}
-    for name, proc in desks.items():
-        out, err = proc.communicate(timeout=600)
-        assert proc.returncode == 0, (name, err[-2000:])
-        assert len(out.split()) == count
-    per_desk = count // 4
-    lot = trace_lot(t.store, "VITC", "SHARED").lot
-    lot_ships = sum(1 for i in range(count) if i % 4 == 3) * 8
-    assert lot.qty("SHIPPED") == lot_ships and lot.qty("IN_STOCK") == 8 * count - lot_ships
-    ids = unit_ids(t.store)
-    assert len(ids) == sum(1 for i in range(count) if i % 4 == 0) * 8
-    for desk in desks:
-        for k in range(per_desk):
-            steps = [e.biz_step for e in trace_unit(t.store, f"{desk}-{k}").events]
+    got = load(pg_url, 8, count)
+    assert got.acknowledged == 8 * count
+    assert got.exact, got
+    store = open_store(pg_url)
+    for desk in range(8):
+        for k in range(count // 4):
+            steps = [e.biz_step for e in trace_unit(store, f"D{desk}-{k}").events]
             assert steps == ["receiving", "shipping", "receiving", "stocking"], (desk, k)
-    with t.store.reader() as r:
-        assert r.seq == 2 + 8 * count  # one operation number per acknowledged operation
-    s = stats(t.store)
-    assert s.counts["units"] == len(ids)
+    assert stats(store).counts["units"] == got.units
+    store.close()
 
 
 KILLED = textwrap.dedent(
