@@ -12,7 +12,7 @@ click, never rich or textual; the tracker itself knows nothing of click.
     options   the options every verb takes (SESSION_OPTIONS) and the advisor's shared options
     types     the parameter types
     line      one typed command line (`receive X --serial S1`, a bare scan = trace), as the desk runs it
-    policy, receive, ship, returns, holds, recall, trace, labels, export, store    the verbs
+    policy, receive, ship, returns, holds, recall, transfer, trace, labels, export, store    the verbs
 
 **Adding a verb** to both faces: write it with `@verb("name")` in a module and add one line to
 `VERBS` below. **Adding an option to every verb**: one `SessionOption` in
@@ -39,6 +39,7 @@ VERBS: dict[str, str] = {
     "release": "advisor.commands.holds:release",
     "scrap": "advisor.commands.holds:scrap",
     "recall": "advisor.commands.recall:recall",
+    "transfer": "advisor.commands.transfer:transfer",
     "trace": "advisor.commands.trace:trace",
     "stats": "advisor.commands.trace:stats",
     "labels": "advisor.commands.labels:labels",

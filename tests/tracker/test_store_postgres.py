@@ -1,4 +1,5 @@
-"""The PostgreSQL store: the same outputs as TinyDB, its schema, copy, locking, and its failures."""
+"""The PostgreSQL store: the same outputs as TinyDB, its schema, copy, locking, and its failures;
+and warehouse transfers, on both stores."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from click.testing import CliRunner
-from tracker_helpers import NOW, POLICIES, simple_verdict
+from tracker_helpers import BOTH, NOW, POLICIES, simple_verdict
 
 from tracker import (
     NotAllowedError,
@@ -25,6 +26,8 @@ from tracker import (
     write_recall_report,
 )
 from tracker.errors import ForeignStoreError, StoreBusyError, StoreUnreachableError
+
+STORES = BOTH  # the tests taking `store_path` run on both stores
 
 
 def _session(t, out_dir) -> dict[str, bytes]:
@@ -254,3 +257,26 @@ def test_two_desks_receiving_one_new_serial_cannot_both_succeed(pg_url):
             th.join(60)
         assert outcomes.count("ok") == 1, outcomes
         assert len(trace_unit(desks[0].store, f"S{n}").events) == 1
+
+
+def test_a_unit_transferred_between_warehouses_is_traced_across_both(store_path):
+    """Received at WH1, moved to WH2, returned at WH2: stock by warehouse follows, the trace
+    shows departing and arriving, and a shipped unit cannot be moved."""
+    t = _tracker(store_path)
+    t.receive("PHONE", serials=["P1", "P2"], location="WH1")
+    assert t.transfer("P1", "WH2") == ("WH1", "WH2")
+    assert ("PHONE", "WH2", "IN_STOCK", 1) in stats(t.store).stock
+    with pytest.raises(NotAllowedError, match="already at WH2"):
+        t.transfer("P1", "WH2")
+    t.ship("SO-1", scans=["P1"], location="WH2")
+    with pytest.raises(NotAllowedError, match="SHIPPED"):
+        t.transfer("P1", "WH1")
+    t.process_return("SO-1", "P1", location="WH2")
+    trace = trace_unit(t.store, "P1")
+    steps = [(e.biz_step, e.location) for e in trace.events]
+    assert steps[:3] == [("receiving", "WH1"), ("departing", "WH1"), ("arriving", "WH2")]
+    assert trace.units[0].location == "WH2"
+    assert {(loc, n) for sku, loc, st, n in stats(t.store).stock if st == "IN_STOCK"} == {
+        ("WH1", 1),
+        ("WH2", 1),
+    }
