@@ -80,7 +80,11 @@ class StatsShown(Outcome):
 
 @verb("stats")
 def stats(session: Session) -> StatsShown:
-    """Stock by status and location, return rates, repeat returners and suspects."""
+    """Stock by status and location (with --warehouse: that warehouse's), return rates, repeat
+    returners and suspects."""
     from tracker import stats as store_stats
 
-    return StatsShown(store_stats(session.tracker(readonly=True).store))
+    found = store_stats(session.tracker(readonly=True).store)
+    if session.warehouse:
+        found = found._replace(stock=tuple(r for r in found.stock if r[1] == session.warehouse))
+    return StatsShown(found)

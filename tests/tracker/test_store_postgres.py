@@ -280,3 +280,34 @@ def test_a_unit_transferred_between_warehouses_is_traced_across_both(store_path)
         ("WH1", 1),
         ("WH2", 1),
     }
+
+
+def test_a_desk_at_each_warehouse_through_the_cli(store_path, tmp_path, monkeypatch):
+    """`--warehouse` (or $TRACKRIGHT_WAREHOUSE) is where each desk receives, ships and holds;
+    `transfer --to` moves a unit; `stats --warehouse` shows one warehouse's stock."""
+    from advisor.cli.track import track
+    from advisor.commands import base as commands_base
+
+    monkeypatch.setattr(commands_base, "return_verdicts", lambda rules_dir=None: simple_verdict)
+    runner = CliRunner()
+
+    def run(*args: str, env: dict | None = None):
+        r = runner.invoke(track, ["--store", str(store_path), *args], env=env)
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    decisions = tmp_path / "dec.json"
+    decisions.write_text(json.dumps([{"sku": "PHONE", "method": "serial", "rule": "r"}]))
+    run("policy", "import", str(decisions))
+    assert "into NORTH" in run("--warehouse", "NORTH", "receive", "PHONE", "--serial", "N1")
+    run("receive", "PHONE", "--serial", "S1", env={"TRACKRIGHT_WAREHOUSE": "SOUTH"})
+    assert "from NORTH to SOUTH" in run("transfer", "N1", "--to", "SOUTH")
+    r = runner.invoke(track, ["--store", str(store_path), "ship", "O1", "--scan", "N1"])
+    assert r.exit_code == 0, r.output
+    north = run("stats", "--warehouse", "NORTH")
+    south = run("stats", "--warehouse", "SOUTH")
+    assert "SOUTH" in south and "NORTH" not in south.split("Stock", 1)[1]
+    assert "SOUTH" not in north.split("Stock", 1)[1]
+    steps = [(e.biz_step, e.location) for e in trace_unit(open_store(store_path), "N1").events]
+    assert steps[:3] == [("receiving", "NORTH"), ("departing", "NORTH"), ("arriving", "SOUTH")]
+    assert [step for step, _ in steps[3:]] == ["shipping"]
