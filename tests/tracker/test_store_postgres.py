@@ -311,3 +311,14 @@ def test_a_desk_at_each_warehouse_through_the_cli(store_path, tmp_path, monkeypa
     steps = [(e.biz_step, e.location) for e in trace_unit(open_store(store_path), "N1").events]
     assert steps[:3] == [("receiving", "NORTH"), ("departing", "NORTH"), ("arriving", "SOUTH")]
     assert [step for step, _ in steps[3:]] == ["shipping"]
+
+
+def test_a_server_store_keeps_its_rulebook_history_in_the_local_workspace(pg_url):
+    """A URL has no folder: the rulebook history of a PostgreSQL store is ./.trackright's, never
+    a folder named after the URL."""
+    from pathlib import Path
+
+    from advisor.authoring.history import FOLDER, history_folder
+
+    assert history_folder(pg_url) == Path(".trackright") / FOLDER
+    assert history_folder(open_store(pg_url).path) == Path(".trackright") / FOLDER
