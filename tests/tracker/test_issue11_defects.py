@@ -314,10 +314,7 @@ def test_9_stock_tinydb_reads_the_export_whole(cli, tmp_path):
             ("receive", "VITC", "--lot", "L", "--qty", str(10**30), "--expiry", "2099-01-01"),
             "more than",
         ),
-        (
-            ("receive", "PHONE", "--generate", "1000001"),
-            "more than one operation may move (100,000)",
-        ),
+        (("receive", "PHONE", "--generate", "1000001"), "more than one operation may move (100,000)"),
         (("receive", "DRESS", "--qty", "100001"), "more than"),
         (("ship", "SO-1", "--line", f"VITC:{10**30}"), "SKU:QTY"),
         (("quarantine", "VITC:L", "--reason", "x" * 600, "--qty", "1"), "at most 500"),

@@ -35,9 +35,8 @@ async def settle(pilot, condition: Callable[[], bool] | None = None, rounds: int
             continue
         if condition is None or condition():
             return
-    raise AssertionError(
-        "the app did not settle" + (" into the state expected" if condition else "")
-    )
+    raise AssertionError("the app did not settle" + (" into the state expected" if condition else ""))
+
 
 
 async def say(pilot, text: str) -> None:
