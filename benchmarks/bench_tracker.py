@@ -11,6 +11,9 @@ the number of "store busy" refusals and the throughput are counted. Stock TinyDB
 storage, `Query` + `update` + `insert`, one fresh process per operation, like our commands)
 holding the same units and events is the baseline, in the same run.
 
+With ``--store postgresql://…`` it runs `bench_stores` instead: the same history on TinyDB and
+PostgreSQL, median and p99 per operation, 1/4/8 desks at once, and 8 desks × 1,000 operations.
+
 Python is run with bytecode caching on (as an installed trackright is); PYTHONDONTWRITEBYTECODE
 is removed from the children's environment.
 """
@@ -333,6 +336,13 @@ def _child(what: str, *args: str) -> dict:
 
 def main() -> None:
     import json
+
+    if "--store" in sys.argv:  # TinyDB beside PostgreSQL: benchmarks/bench_stores.py
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_stores import main as stores_main
+
+        stores_main(sys.argv[1:])
+        return
 
     if len(sys.argv) > 1 and sys.argv[1] in ("--build", "--stock"):
         what, path, arg = sys.argv[1], Path(sys.argv[2]), sys.argv[3]

@@ -14,6 +14,8 @@
         ├── VerdictUnavailableError           no returns rulebook to decide a return (exit 2)
         └── StoreError (OSError)              the store cannot be used (exit 2)
             ├── StoreBusyError (TimeoutError) another process kept the store locked too long
+            │   └── ConcurrentChangeError     another desk created the same record meanwhile
+            ├── StoreUnreachableError (ConnectionError)  the database server did not answer
             ├── StoreCorruptError             the store file or its journal is damaged
             └── ForeignStoreError             the file is not a trackright store
 
@@ -113,6 +115,16 @@ class StoreError(TrackerError, OSError):
 
 class StoreBusyError(StoreError, TimeoutError):
     """Another process held the store lock for longer than we were willing to wait."""
+
+
+class ConcurrentChangeError(StoreBusyError):
+    """Another desk created the same unit (lot, order, suspect) during this operation.
+
+    Nothing was recorded; run the operation again and it sees what the other desk recorded."""
+
+
+class StoreUnreachableError(StoreError, ConnectionError):
+    """The PostgreSQL server did not answer or went away: this operation recorded nothing."""
 
 
 class StoreCorruptError(StoreError):

@@ -14,7 +14,17 @@ from datetime import datetime
 from .model import DISPOSITION, Event, QtyMove
 
 BIZ_STEPS = frozenset(
-    {"receiving", "commissioning", "shipping", "holding", "stocking", "inspecting", "destroying"}
+    {
+        "receiving",
+        "commissioning",
+        "shipping",
+        "holding",
+        "stocking",
+        "inspecting",
+        "destroying",
+        "departing",
+        "arriving",
+    }
 )
 DISPOSITIONS = frozenset(DISPOSITION.values())
 ACTIONS = frozenset({"ADD", "OBSERVE", "DELETE"})

@@ -50,7 +50,14 @@ class Entry:
 
 
 def history_folder(store: str | os.PathLike[str]) -> Path:
-    """The history folder of the workspace a store file (or workspace folder) belongs to."""
+    """The history folder of the workspace a store file (or workspace folder) belongs to.
+
+    A PostgreSQL store (a URL) has no folder of its own: its history is kept in this machine's
+    workspace folder, ./.trackright, beside where a file store would be."""
+    from tracker.store import DEFAULT_PATH, is_url
+
+    if is_url(store):
+        return DEFAULT_PATH.parent / FOLDER
     p = Path(store)
     if p.is_dir() or (not p.exists() and not p.suffix):
         return p / FOLDER
@@ -141,7 +148,10 @@ def record(
 
 
 def record_import(
-    versions: set[str], rules_dir: str | os.PathLike[str] | None, store: Path, source: Path
+    versions: set[str],
+    rules_dir: str | os.PathLike[str] | None,
+    store: str | os.PathLike[str],
+    source: Path,
 ) -> str:
     """Record the rulebook behind imported decisions; a line to show the user ("" if nothing).
 

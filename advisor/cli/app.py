@@ -8,19 +8,20 @@ from pathlib import Path
 import click
 
 from advisor.cli.options import RULES_OPTION
+from advisor.commands.types import STORE_REF
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--store",
     envvar="TRACKRIGHT_STORE",
-    type=click.Path(path_type=Path),
+    type=STORE_REF,
     default=None,
-    help="Workspace store, the one `trackright track` uses "
+    help="Workspace store (a file, or a PostgreSQL URL), the one `trackright track` uses "
     "[default: $TRACKRIGHT_STORE, else ./.trackright/store.json].",
 )
 @RULES_OPTION
-def app(store: Path | None, rules_dir: Path | None) -> None:
+def app(store: Path | str | None, rules_dir: Path | None) -> None:
     """Open the terminal app: answer a few questions about your brand, see what to serialise,
     batch or LPN-label and what it costs, then run receiving, shipping and the returns desk.
 

@@ -12,7 +12,8 @@ click, never rich or textual; the tracker itself knows nothing of click.
     options   the options every verb takes (SESSION_OPTIONS) and the advisor's shared options
     types     the parameter types
     line      one typed command line (`receive X --serial S1`, a bare scan = trace), as the desk runs it
-    policy, receive, ship, returns, holds, recall, trace, labels, export, advise, imports    the verbs
+    policy, receive, ship, returns, holds, recall, transfer, trace, labels, export, advise,
+    imports, store    the verbs
 
 **Adding a verb** to both faces: write it with `@verb("name")` in a module and add one line to
 `VERBS` below. **Adding an option to every verb**: one `SessionOption` in
@@ -39,6 +40,7 @@ VERBS: dict[str, str] = {
     "release": "advisor.commands.holds:release",
     "scrap": "advisor.commands.holds:scrap",
     "recall": "advisor.commands.recall:recall",
+    "transfer": "advisor.commands.transfer:transfer",
     "trace": "advisor.commands.trace:trace",
     "stats": "advisor.commands.trace:stats",
     "labels": "advisor.commands.labels:labels",
@@ -47,6 +49,9 @@ VERBS: dict[str, str] = {
     "advise": "advisor.commands.advise:advise",
     "import orders": "advisor.commands.imports:import_orders",
     "import returns": "advisor.commands.imports:import_returns",
+    "store init": "advisor.commands.store:store_init",
+    "store upgrade": "advisor.commands.store:store_upgrade",
+    "store copy": "advisor.commands.store:store_copy",
 }
 
 #: The help of each sub-group.
@@ -54,13 +59,15 @@ GROUPS: dict[str, str] = {
     "policy": "Tracking decisions per SKU, taken from `trackright evaluate`.",
     "export": "Write the ledger or the store in a format other systems read.",
     "import": "Ship the shop's orders and take its returns from a file, line by line.",
+    "store": "Set a store up (PostgreSQL: init, upgrade) or copy it between TinyDB and PostgreSQL.",
 }
 
 TRACK_HELP = (
     "Run stock tracking: receive, ship, return, recall and trace.\n\n"
     "The store lives in a workspace folder: ./.trackright/store.json by default, or the file "
     "given by --store or the TRACKRIGHT_STORE environment variable (a folder means "
-    "FOLDER/store.json). Start with `track policy import` on the output of "
+    "FOLDER/store.json), or a PostgreSQL server given as a URL "
+    "(postgresql://user@host:5432/db; set it up once with `track store init`). Start with `track policy import` on the output of "
     "`trackright evaluate`.\n\n"
     "Exit codes: 0 done, 1 refused (nothing changed), 2 unusable input or store."
 )

@@ -46,8 +46,9 @@ class Session:
     per line around its workspace (`advisor.app.desk.DeskSession` overrides `tracker`).
     """
 
-    store: Path | None
+    store: Path | str | None
     rules: Path | None
+    warehouse: str | None
     read_only: bool
 
     def __init__(self, **given: Any) -> None:
@@ -77,6 +78,10 @@ class Session:
         )
         self._opened.append(found)
         return found
+
+    def where(self, location: str | None) -> str | None:
+        """The location a verb works at: its own --location, else the session's --warehouse."""
+        return location or self.warehouse
 
     def open_text(self, path: str | Path) -> TextIO:
         """A text file the user named (`-`: standard input)."""

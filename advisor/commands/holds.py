@@ -43,7 +43,7 @@ def _hold(action: str, doc: str, override: bool = False) -> click.Command:
     ) -> Held:
         t = session.tracker()
         status, count = getattr(t, action)(
-            identifier, reason, qty=qty, location=location, **supervisor
+            identifier, reason, qty=qty, location=session.where(location), **supervisor
         )
         return Held(action, identifier, status, count)
 

@@ -1,4 +1,4 @@
-"""The options the commands share, each defined once: --store, --rules, --read-only, --as-of, --profile.
+"""The options the commands share, each defined once: --store, --rules, --warehouse, --read-only, --as-of, --profile.
 
 `SESSION_OPTIONS` are the options of every tracker verb. Each is taken before the verb
 (`trackright track --store S receive …`, with its default and environment variable) and after
@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from advisor.commands.types import DAY
+from advisor.commands.types import DAY, STORE_REF, Identifier
 
 __all__ = [
     "AS_OF_OPTION",
@@ -108,8 +108,9 @@ SESSION_OPTIONS: list[SessionOption] = [
         "--store",
         default=Path(".trackright") / "store.json",
         envvar="TRACKRIGHT_STORE",
-        type=click.Path(dir_okay=True, path_type=Path),
-        help="Store file (a folder means FOLDER/store.json).",
+        type=STORE_REF,
+        help="Store file (a folder means FOLDER/store.json), or a PostgreSQL URL "
+        "(postgresql://user@host:5432/db).",
     ),
     SessionOption(
         "rules",
@@ -117,6 +118,14 @@ SESSION_OPTIONS: list[SessionOption] = [
         envvar=RULES_ENV,
         type=RULES_FOLDER,
         help="Rules folder whose returns.yaml decides return verdicts (default: bundled).",
+    ),
+    SessionOption(
+        "warehouse",
+        "--warehouse",
+        envvar="TRACKRIGHT_WAREHOUSE",
+        type=Identifier("warehouse"),
+        help="The warehouse this desk works in: receive puts stock there, ship, return and holds "
+        "work there (a verb's own --location wins), stats shows its stock.",
     ),
     SessionOption(
         "read_only",

@@ -73,7 +73,7 @@ def policy_import(session: Session, file: Path) -> PoliciesImported:
     note = record_import(
         {s.rulebook_version for s in found.snapshots},
         session.rules,
-        Path(t.store.location),
+        t.store.path,
         file,
     )
     return PoliciesImported(

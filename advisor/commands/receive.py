@@ -65,7 +65,11 @@ class Received(Outcome):
 @click.option("--qty", type=Quantity())
 @click.option("--mfg", type=DAY, help="Manufacture date YYYY-MM-DD.")
 @click.option("--expiry", type=DAY, help="Expiry date YYYY-MM-DD.")
-@click.option("--location", type=Identifier("location"), default="WH1", show_default=True)
+@click.option(
+    "--location",
+    type=Identifier("location"),
+    help="Where it goes (default: --warehouse, else WH1).",
+)
 def receive(
     session: Session,
     sku: str,
@@ -77,7 +81,7 @@ def receive(
     qty: int | None,
     mfg: date | None,
     expiry: date | None,
-    location: str,
+    location: str | None,
 ) -> Received:
     """Receive stock of SKU: serials, LPN labels or a lot quantity, as the SKU's policy says."""
     every = list(serials)
@@ -92,7 +96,7 @@ def receive(
         qty=qty,
         mfg=mfg,
         expiry=expiry,
-        location=location,
+        location=session.where(location) or "WH1",
     )
     return Received(result)
 

@@ -90,7 +90,9 @@ def return_(
     """Take a return on ORDER of IDENTIFIER (serial, LPN, GS1 barcode or SKU:LOT)."""
     t = session.tracker(verdict=True)
     outcome = Returned(
-        t.process_return(order, identifier, reason=reason, qty=qty, location=location)
+        t.process_return(
+            order, identifier, reason=reason, qty=qty, location=session.where(location)
+        )
     )
     if outcome.result.status is None:
         raise ReturnRefused(outcome)

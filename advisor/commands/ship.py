@@ -50,4 +50,6 @@ def ship(
     location: str | None,
 ) -> Shipped:
     """Ship ORDER: scanned units, and batch lines picked first-expiry-first-out."""
-    return Shipped(session.tracker().ship(order, lines=lines, scans=scans, location=location))
+    return Shipped(
+        session.tracker().ship(order, lines=lines, scans=scans, location=session.where(location))
+    )

@@ -11,6 +11,7 @@ is opened. The tracker checks again when it runs: the rules are written once, th
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import click
@@ -26,6 +27,7 @@ __all__ = [
     "OrderLine",
     "Quantity",
     "Reason",
+    "StoreRef",
 ]
 
 
@@ -119,6 +121,22 @@ class Identifier(click.ParamType):
         return check_identifier(str(value), self.what)
 
 
+class StoreRef(click.ParamType):
+    """Where the store is: a PostgreSQL URL kept as text, anything else a file or folder `Path`."""
+
+    name = "FILE|URL"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | str:
+        from tracker.store import is_url
+
+        if isinstance(value, Path):
+            return value
+        text = str(value).strip()
+        return text if is_url(text) else Path(text)
+
+
 class Reason(click.ParamType):
     """Free text kept on the event (a reason), trimmed and bounded."""
 
@@ -136,6 +154,7 @@ def _label(param: click.Parameter | None, fallback: str) -> str:
 
 
 DAY = Day()
+STORE_REF = StoreRef()
 ORDER_LINE = OrderLine()
 LOT_REF = LotRef()
 REASON = Reason()

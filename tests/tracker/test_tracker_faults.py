@@ -1,6 +1,7 @@
 """Faults: a failure or a kill at every write step, writers that provably overlap, SIGKILL storms.
 
-The contract under test: an operation is acknowledged only once its journal record is durable;
+The multi-process tests run on both stores (the PostgreSQL-only faults — a desk killed inside
+its transaction, the server restarted — are in `test_store_postgres_faults`). The contract: an operation is acknowledged only once its journal record is durable;
 whatever happens after that, it is never lost, and whatever happens before, it never half-happens;
 nothing is ever doubled.
 """
@@ -17,12 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from tracker_helpers import NOW, POLICIES, simple_verdict, store_files, unit_ids
+from tracker_helpers import BOTH, NOW, POLICIES, simple_verdict, store_files, unit_ids
 
 from tracker import PolicySnapshot, StoreError, open_store, open_tracker, stats, trace_lot
 from tracker.store import files
 
 ROOT = Path(__file__).resolve().parents[2]
+#: The tests taking `store_path` run on both stores; the others test the TinyDB store's files.
+STORES = BOTH
 STEPS = ("wal-append", "append", "sync", "wal-reset", "replace", "fold")
 
 
@@ -192,10 +195,10 @@ def _whole_receipts(path: Path, prefix: str) -> int:
     return done
 
 
-def test_writers_that_provably_overlap_lose_nothing(tmp_path):
+def test_writers_that_provably_overlap_lose_nothing(tmp_path, store_path):
     """Three processes released together receive at once; their commits interleave, and every
     receipt of each is stored whole, with one operation number each."""
-    path = tmp_path / "store.json"
+    path = store_path
     open_tracker(path).set_policies([PolicySnapshot("PHONE", "serial")])
     gate = tmp_path / "go"
     procs = {p: _spawn(path, p, 30, gate) for p in ("A", "B", "C")}
@@ -264,9 +267,9 @@ def test_sigkill_inside_a_write_leaves_every_acknowledged_receipt(tmp_path, seed
     assert not list((path.parent / "store" / "tmp").iterdir())
 
 
-def test_sigkill_at_random_moments_under_two_writers(tmp_path):
+def test_sigkill_at_random_moments_under_two_writers(tmp_path, store_path):
     """Two writers at once, one killed mid-stream by the clock: the other's receipts all land."""
-    path = tmp_path / "store.json"
+    path = store_path
     open_tracker(path).set_policies([PolicySnapshot("PHONE", "serial")])
     gate = tmp_path / "go"
     victim = _spawn(path, "V", 10_000, gate)
@@ -282,10 +285,10 @@ def test_sigkill_at_random_moments_under_two_writers(tmp_path):
     assert _whole_receipts(path, "V") in (acknowledged, acknowledged + 1)
 
 
-def test_a_reader_beside_busy_writers_is_never_busy_and_sees_whole_operations(tmp_path):
+def test_a_reader_beside_busy_writers_is_never_busy_and_sees_whole_operations(tmp_path, store_path):
     """While three processes write, `stats` never waits for the lock, and each snapshot it takes is
     one committed operation: unit counts and stock agree, and receipts are never half there."""
-    path = tmp_path / "store.json"
+    path = store_path
     open_tracker(path).set_policies([PolicySnapshot("PHONE", "serial")])
     gate = tmp_path / "go"
     procs = [_spawn(path, p, 25, gate) for p in ("A", "B", "C")]

@@ -24,7 +24,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from tracker_helpers import NOW, POLICIES, real_verdict, store_files
+from tracker_helpers import BOTH, NOW, POLICIES, real_verdict, store_files
 
 from tracker import RefusedError, open_store, open_tracker, stats
 from tracker.vocabulary import SUSPECT_FLAGS
@@ -45,10 +45,15 @@ def _label(result) -> str:
 class TrackerMachine(RuleBasedStateMachine):
     """Receives, ships (serial, LPN, lot), every kind of return, holds and recalls."""
 
+    #: Where each run's store is made: None for a TinyDB file in a temp folder, else a callable
+    #: returning a fresh PostgreSQL store URL.
+    fresh_store = None
+
     def __init__(self) -> None:
         super().__init__()
         self.dir = tempfile.mkdtemp()
-        self.t = open_tracker(f"{self.dir}/store.json", verdict=real_verdict, clock=lambda: NOW)
+        where = self.fresh_store() if self.fresh_store else f"{self.dir}/store.json"
+        self.t = open_tracker(where, verdict=real_verdict, clock=lambda: NOW)
         self.t.store.fold_min_bytes = 1200  # fold often: every read crosses folded partitions
         self.t.store.head_fold_bytes = 5000
         self.t.set_policies(POLICIES)
@@ -56,6 +61,7 @@ class TrackerMachine(RuleBasedStateMachine):
         self.acknowledged = 1  # the policy import
 
     def teardown(self) -> None:
+        self.t.store.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -279,18 +285,31 @@ class TrackerMachine(RuleBasedStateMachine):
                         expect[(d["sku"], loc, status)] += n
             seq = r.seq
         assert {(a, b, c): n for a, b, c, n in s.stock} == {k: v for k, v in expect.items() if v}
-        fresh = stats(open_store(self.t.store.path))
+        again = open_store(self.t.store.path)
+        fresh = stats(again)
+        again.close()
         assert (fresh.stock, fresh.returns, fresh.counts) == (s.stock, s.returns, s.counts)
         assert seq == self.acknowledged  # nothing acknowledged lost, nothing counted twice
 
 
-def test_invariants_hold_and_every_verdict_is_reached():
+STORES = BOTH
+
+
+def test_invariants_hold_and_every_verdict_is_reached(request, store_kind):
     """Random sequences keep the invariants, mostly succeed, and reach every verdict and hold."""
     SEEN.clear()
+    machine = TrackerMachine
+    if store_kind == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+
+        class machine(TrackerMachine):  # noqa: N801
+            fresh_store = staticmethod(cluster.fresh_schema)
+
     run_state_machine_as_test(
-        TrackerMachine,
+        machine,
         settings=settings(
-            max_examples=20,
+            # PostgreSQL: fewer sequences (each step is round trips to a server), the same checks
+            max_examples=20 if store_kind == "tinydb" else 12,
             stateful_step_count=30,
             deadline=None,
             derandomize=True,  # the same sequences in every run: coverage is not left to luck

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from tracker_helpers import BOTH
 
 from tracker import BadIdentifierError
 from tracker.labels import check_lpn, gs1_check_digit, make_lpn
 from tracker.scan import parse_scan
+
+STORES = BOTH  # every test taking `store_path` or `tracker` runs on both stores
 
 
 def test_check_digit_worked_examples():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tracker_helpers import NOW, simple_verdict, store_files, unit_ids
+from tracker_helpers import BOTH, NOW, simple_verdict, store_files, unit_ids
 
 from tracker import (
     BadIdentifierError,
@@ -20,6 +20,8 @@ from tracker import (
     trace_order,
     trace_unit,
 )
+
+STORES = BOTH
 
 
 def _state(t):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tracker_helpers import BOTH
 
 from tracker import InputError, get_setting, open_store, set_setting
+
+STORES = BOTH  # every test taking `store_path` or `tracker` runs on both stores
 
 
 def test_missing_setting_gives_default(store_path):

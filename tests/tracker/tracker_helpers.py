@@ -11,6 +11,9 @@ from tracker import PolicySnapshot, Verdict
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
+#: Set as a test module's ``STORES`` to run each of its tests on both stores (see conftest).
+BOTH = ("tinydb", "postgresql")
+
 
 def simple_verdict(facts: dict[str, object]) -> Verdict:
     """The return verdict order of inventory-tracking.md §7(b), in plain Python."""
@@ -40,9 +43,27 @@ POLICIES = [
 ]
 
 
+PG_TABLES = (
+    "meta", "numbers", "units", "lots", "orders", "order_figures", "policies", "suspects",
+    "settings", "events", "event_refs",
+)  # fmt: skip
+
+
 def store_files(store) -> dict[str, bytes]:
-    """Every file of a TinyDB store (manifest and data folder) by relative path, for comparisons."""
+    """Every file of a TinyDB store (manifest and data folder) by relative path, or every row of
+    a PostgreSQL store by table, for comparisons ("a refused operation changed no byte")."""
     from pathlib import Path
+
+    if not hasattr(store, "data"):
+        import psycopg
+
+        with psycopg.connect(store.url) as conn:
+            return {
+                t: repr(conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall()).encode()
+                if t != "meta"
+                else repr(conn.execute("SELECT seq FROM meta").fetchall()).encode()
+                for t in PG_TABLES
+            }
 
     root = Path(store.path).parent
     out = {}

@@ -156,6 +156,12 @@ class Tracker:
 
         return hold(self, "scrap", identifier, reason, qty, location)
 
+    def transfer(self, identifier: str, to: str, *, reason: str | None = None) -> tuple[str, str]:
+        """Move a unit to another warehouse (two events: departing, arriving); (from, to)."""
+        from .transfer import transfer
+
+        return transfer(self, identifier, to, reason=reason)
+
     def recall(
         self,
         sku: str,

@@ -293,6 +293,10 @@ class Reader:
             key=lambda s: s.key,
         )
 
+    def numbers(self) -> dict[str, int]:
+        """The store-wide sequences ("lpn", "serial") as far as they were handed out."""
+        return dict(sorted(self.head.numbers.items()))
+
     def counts(self) -> dict[str, int]:
         names = ("units", "lots", "orders", "events", "policies", "suspects")
         return {n: self.head.counts.get(n, 0) for n in names}
