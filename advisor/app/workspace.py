@@ -7,7 +7,9 @@ keeps its problems (file:line) for the rules screen to show.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
 
 ONBOARDING_KEY = "tui.onboarding"
 ACCEPTED_KEY = "tui.accepted"
+SAVED_RECOMMENDATION = "recommendation.pickle"  # beside the store, written by this app only
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +158,7 @@ class Workspace:
         with self.store_lock:
             set_setting(self.tracker.store, ONBOARDING_KEY, None)
             set_setting(self.tracker.store, ACCEPTED_KEY, None)
+        self.forget_recommendation()
 
     @property
     def accepted(self) -> dict | None:
@@ -169,6 +173,52 @@ class Workspace:
         if self.rulebook is not None:
             record(self.rulebook, self.store_path, source)
 
+    # -- the last recommendation -----------------------------------------------------------------
+
+    def recommendation_key(self, profile: object, catalog: str | None) -> str:
+        """What a recommendation was decided from: the answers, the catalog file as it is on
+        disk (name, size, modification time) and the rulebook version; any change decides again."""
+        stat: tuple = ()
+        if catalog:
+            try:
+                st = Path(catalog).expanduser().stat()
+                stat = (str(Path(catalog).expanduser().resolve()), st.st_size, st.st_mtime_ns)
+            except OSError:
+                stat = (catalog,)
+        version = self.rulebook.version if self.rulebook else ""
+        raw = repr((profile, catalog, stat, version)).encode()
+        return hashlib.sha256(raw).hexdigest()
+
+    @property
+    def _saved_recommendation(self) -> Path:
+        return self.store_path.parent / SAVED_RECOMMENDATION
+
+    def saved_recommendation(self, key: str) -> object | None:
+        """The recommendation saved for `key`, so a relaunch shows a 200,000-row catalog without
+        deciding it again; None when there is none, it was decided from something else, or the
+        file cannot be read (then the caller simply decides again)."""
+        try:
+            with self._saved_recommendation.open("rb") as fh:
+                saved_key, rec = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return None
+        return rec if saved_key == key else None
+
+    def save_recommendation(self, key: str, rec: object) -> None:
+        """Keep the recommendation for the next launch (written whole, then renamed)."""
+        target = self._saved_recommendation
+        tmp = target.with_suffix(".tmp")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as fh:
+                pickle.dump((key, rec), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except (OSError, pickle.PickleError, TypeError, AttributeError):
+            tmp.unlink(missing_ok=True)
+
+    def forget_recommendation(self) -> None:
+        self._saved_recommendation.unlink(missing_ok=True)
+
     def mark_accepted(self, skus: int, source: str) -> None:
         label = self.rulebook.label if self.rulebook else ""
         with self.store_lock:
@@ -179,4 +229,4 @@ class Workspace:
             )
 
 
-__all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "RulesStatus", "Workspace"]
+__all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "SAVED_RECOMMENDATION", "RulesStatus", "Workspace"]

@@ -8,14 +8,13 @@ import json
 
 import pytest
 from rich.console import Console
-from textual.widgets import DataTable
 from tui_helpers import SAMPLES, say, wait_for
 
 from advisor.advice.profile import load_profile
 from advisor.app.widgets import RenderScreen
 
 
-def cells(table: DataTable) -> list[list[str]]:
+def cells(table) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -31,7 +30,7 @@ async def test_without_catalog_each_vertical_is_decided_across_its_price_range(m
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.current_mode == "advice"
         screen = await open_advice(app, pilot)
-        rows = cells(screen.query_one("#decisions", DataTable))
+        rows = cells(screen.query_one("#decisions"))
         products = [r[0] for r in rows]
         assert products[:3] == [
             "Consumer electronics, low end of your range",
@@ -57,7 +56,7 @@ async def test_catalog_rows_show_method_rule_and_reason(make_app, onboard):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_advice(app, pilot)
-        table = screen.query_one("#decisions", DataTable)
+        table = screen.query_one("#decisions")
         rows = {r[0]: r for r in cells(table)}
         assert len(rows) == 30
         assert (
