@@ -106,9 +106,9 @@ async def _drive(store: Path, catalog: Path) -> dict:
                 sent[id(key)] = time.perf_counter()
                 driver.send_message(key)
 
-        t0 = time.perf_counter()
-        await pilot.press("enter")
         presser = threading.Thread(target=press_keys, daemon=True)
+        t0 = time.perf_counter()
+        driver.send_message(events.Key("enter", "\r"))  # as a terminal would: no waiting
         presser.start()
         while not shown(app):
             await asyncio.sleep(0.01)

@@ -6,6 +6,9 @@ the decisions and the brand profile can be exported; accepting stores the policy
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.text import Text
@@ -65,6 +68,22 @@ everywhere, what the policy earns back (fakes and swaps caught, repeat returns a
 avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
 fakes or swaps. The figures are the same as `trackright evaluate --profile` prints.
 """
+
+
+@contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a big catalog is decided or read, then the survivors
+    frozen: a full collection over 200,000 rows' objects holds the GIL for a second and freezes
+    the UI thread with it. The rows have no reference cycles, so they are still freed by
+    reference counting when the recommendation is replaced."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
 
 
 def _line_count(path: str) -> int:
@@ -187,39 +206,45 @@ class AdviceScreen(Screen[None]):
         the UI thread gets the finished recommendation in one message and draws only what
         is on screen."""
         ws = self.app.workspace
+        styles = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
         try:
-            with ws.engine_lock:
+            with ws.engine_lock, _quiet_gc():
                 book = ws.require_rulebook()
                 key = ws.recommendation_key(profile, catalog)
-                rec = ws.saved_recommendation(key) if catalog else None
-                reused = isinstance(rec, Recommendation)
-                if not reused:
+                saved = ws.saved_recommendation(key, self._report_reading) if catalog else None
+                if saved is not None:
+                    rec, columns = saved
+                    cells = decision_cells(rec, styles)
+                else:
                     if catalog:
                         self._expected = _line_count(catalog)
                         rec = recommend_from_catalog(book, profile, catalog, self._report)
                     else:
                         rec = recommend_from_profile(book, profile)
+                    cells = decision_cells(rec, styles)
+                    columns = measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
         except (TrackrightError, OSError) as err:
             self.app.call_from_thread(self._failed, str(err))
             return
-        styles = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
-        cells = decision_cells(rec, styles)
-        columns = measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
-        self.app.call_from_thread(self._show, rec, columns, cells, reused)
-        if catalog and not reused:
-            ws.save_recommendation(key, rec)
+        self.app.call_from_thread(self._show, rec, columns, cells, saved is not None)
+        if catalog and saved is None:
+            ws.save_recommendation(key, rec, columns)
 
     def _report(self, done: int, total: int) -> None:
         self.app.call_from_thread(self._progress, done, total)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _report_reading(self, done: int, total: int) -> None:
+        if done == total or not done % 10_000:
+            self.app.call_from_thread(self._progress, done, total, "Reading the saved decisions")
+
+    def _progress(self, done: int, total: int, doing: str = "Deciding") -> None:
         bar = self.query_one("#progress", ProgressBar)
         if not total and self._expected:  # a determinate bar: no animation frames while deciding
             bar.update(total=self._expected, progress=min(done, self._expected))
-            self.query_one("#costs", Static).update(f"Deciding {done:,} rows…")
+            self.query_one("#costs", Static).update(f"{doing}: {done:,} rows…")
         elif total:
             bar.update(total=total, progress=done)
-            self.query_one("#costs", Static).update(f"Deciding {done:,} of {total:,} rows…")
+            self.query_one("#costs", Static).update(f"{doing}: {done:,} of {total:,} rows…")
         else:
             self.query_one("#costs", Static).update(f"Reading the catalog: {done:,} rows…")
 

@@ -11,12 +11,14 @@ import hashlib
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
+from advisor.advice.recommend import Recommendation
 from advisor.advice.returns import ReturnRules
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.load import Rulebook, load_rulebook, resolve_rules_dir
@@ -25,6 +27,8 @@ from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
 ONBOARDING_KEY = "tui.onboarding"
 ACCEPTED_KEY = "tui.accepted"
 SAVED_RECOMMENDATION = "recommendation.pickle"  # beside the store, written by this app only
+_CHUNK = 100  # rows pickled at a time (a few ms, GIL held), then the UI thread gets the GIL
+_PAUSE = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,25 +197,44 @@ class Workspace:
     def _saved_recommendation(self) -> Path:
         return self.store_path.parent / SAVED_RECOMMENDATION
 
-    def saved_recommendation(self, key: str) -> object | None:
-        """The recommendation saved for `key`, so a relaunch shows a 200,000-row catalog without
-        deciding it again; None when there is none, it was decided from something else, or the
-        file cannot be read (then the caller simply decides again)."""
+    def saved_recommendation(
+        self, key: str, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[Recommendation, object] | None:
+        """The recommendation saved for `key` and what was saved with it, so a relaunch shows a
+        200,000-row catalog without deciding it again; None when there is none, it was decided
+        from something else, or the file cannot be read (then the caller decides again).
+
+        Rows are read in chunks with a pause between them: unpickling holds the GIL, and the
+        UI thread must get it back every few milliseconds."""
         try:
             with self._saved_recommendation.open("rb") as fh:
-                saved_key, rec = pickle.load(fh)
+                load = pickle.Unpickler(fh).load  # one memo, as one Pickler wrote the chunks
+                saved_key, head, extra, total = load()
+                if saved_key != key or not isinstance(head, Recommendation):
+                    return None
+                items: list = []
+                while len(items) < total:
+                    items.extend(load())
+                    if progress is not None:
+                        progress(len(items), total)
+                    time.sleep(_PAUSE)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
             return None
-        return rec if saved_key == key else None
+        return replace(head, items=tuple(items)), extra
 
-    def save_recommendation(self, key: str, rec: object) -> None:
-        """Keep the recommendation for the next launch (written whole, then renamed)."""
+    def save_recommendation(self, key: str, rec: Recommendation, extra: object = None) -> None:
+        """Keep the recommendation (and `extra`, e.g. the table's column widths) for the next
+        launch: written in chunks with pauses (see `saved_recommendation`), then renamed."""
         target = self._saved_recommendation
         tmp = target.with_suffix(".tmp")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as fh:
-                pickle.dump((key, rec), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                dump = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump
+                dump((key, replace(rec, items=()), extra, len(rec.items)))
+                for start in range(0, len(rec.items), _CHUNK):
+                    dump(rec.items[start : start + _CHUNK])
+                    time.sleep(_PAUSE)
             os.replace(tmp, target)
         except (OSError, pickle.PickleError, TypeError, AttributeError):
             tmp.unlink(missing_ok=True)
