@@ -439,19 +439,22 @@ class AdviceScreen(Screen[None]):
                 "Export decisions",
                 "Save every decision to (ends in .csv, .json or .jsonl):",
                 "trackright-decisions.csv",
-            ),
-            self._export,
+                act=self._export,
+                overwrite_check=True,
+            )
         )
 
-    def _export(self, path: str | None) -> None:
-        if not path or self.rec is None:
-            return
+    def _export(self, path: str) -> str | None:
+        """Write the decisions; an error is shown in the dialog, which stays open."""
+        rec = self.rec
+        if rec is None:
+            return "Still deciding; try again in a moment."
         try:
-            written = export_decisions(self.rec, path)
+            written = export_decisions(rec, path)
         except (OSError, ValueError) as err:
-            self.notify(str(err), title="Not exported", severity="error")
-            return
-        self.notify(f"Saved {len(self.rec.items):,} decisions to {written}", title="Exported")
+            return f"Not exported: {getattr(err, 'strerror', None) or err}"
+        self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
+        return None
 
     def action_save_profile(self) -> None:
         if self.rec is None:
@@ -462,29 +465,38 @@ class AdviceScreen(Screen[None]):
                 "Save brand profile",
                 "Save the profile (for `trackright evaluate --profile FILE`) to:",
                 "brand_profile.yaml",
-            ),
-            self._save_profile,
+                act=self._save_profile,
+                overwrite_check=True,
+            )
         )
 
-    def _save_profile(self, path: str | None) -> None:
-        if not path or self.rec is None:
-            return
+    def _save_profile(self, path: str) -> str | None:
+        rec = self.rec
+        if rec is None:
+            return "Still deciding; try again in a moment."
         try:
-            written = export_profile(self.rec, path)
+            written = export_profile(rec, path)
         except OSError as err:
-            self.notify(str(err), title="Not saved", severity="error")
-            return
+            return f"Not saved: {err.strerror or err}"
         self.notify(f"Profile saved to {written}", title="Saved")
+        return None
 
     def action_catalog(self) -> None:
+        prompt = "Catalog file (CSV, Shopify export, JSON or JSON Lines):"
+        current = self.rec.catalog if self.rec is not None else None
+        with self.app.workspace.store_lock:
+            stored = len(self.app.workspace.tracker.policies())
+        if current:
+            prompt = (
+                f"The new catalog replaces {Path(current).name} in this recommendation. " + prompt
+            )
+        if stored:
+            prompt += (
+                f"\nOn accept, its SKUs are merged into the tracker's {stored:,} SKU "
+                "policies: a SKU in both takes the new decision, the others stay."
+            )
         self.app.push_screen(
-            PathScreen(
-                "Evaluate a catalog",
-                "Catalog file (CSV, Shopify export, JSON or JSON Lines):",
-                "",
-                must_exist=True,
-            ),
-            self._use_catalog,
+            PathScreen("Evaluate a catalog", prompt, "", must_exist=True), self._use_catalog
         )
 
     def _use_catalog(self, path: str | None) -> bool:
@@ -548,6 +560,7 @@ class AdviceScreen(Screen[None]):
         snaps = policy_snapshots(rec)
         try:
             with ws.store_lock:
+                before = {p.sku for p in ws.tracker.policies()}
                 n = ws.tracker.set_policies(snaps)
                 ws.mark_accepted(n, rec.catalog or "answers")
                 ws.record_rulebook("app accept")
@@ -556,13 +569,15 @@ class AdviceScreen(Screen[None]):
                 self.notify, str(err), title="Not accepted", severity="error", timeout=8
             )
             return
-        self.app.call_from_thread(self._accepted, n, rec)
+        kept = len(before - {s.sku for s in snaps})
+        self.app.call_from_thread(self._accepted, n, rec, kept)
 
-    def _accepted(self, n: int, rec: Recommendation) -> None:
+    def _accepted(self, n: int, rec: Recommendation, kept: int = 0) -> None:
         counts = rec.summary.by_method
         split = ", ".join(f"{m} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m])
+        merged = f" Merged: {kept:,} SKUs from earlier catalogs keep their policy." if kept else ""
         self.app.switch_mode("desk")
-        self.app.screen.note(f"Policy accepted: {n:,} SKU decisions stored ({split}).")
+        self.app.screen.note(f"Policy accepted: {n:,} SKU decisions stored ({split}).{merged}")
 
     def commands(self) -> list[tuple[str, str, object]]:
         return [

@@ -175,3 +175,47 @@ async def test_what_if_reprices_at_once_and_moves_decisions_a_rule_reads(make_ap
         await pilot.press("enter")
         await pilot.pause()
         assert "did you mean 'bad_return_share'" in str(screen.query_one("#whatif").render())
+
+
+async def test_export_stays_open_on_an_error_and_asks_before_overwriting(
+    make_app, onboard, tmp_path
+):
+    """A bad format keeps the dialog open with the reason; an existing file needs a second Enter."""
+    from advisor.app.widgets import PathScreen
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    existing = tmp_path / "old.csv"
+    existing.write_text("keep me\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.focused.value = ""
+        await say(pilot, str(tmp_path / "d.xlsx"))
+        assert isinstance(app.screen, PathScreen)
+        assert "export format must be one of" in str(app.screen.query_one("#error").render())
+        app.focused.value = ""
+        await say(pilot, str(existing))
+        assert isinstance(app.screen, PathScreen)
+        assert "already exists" in str(app.screen.query_one("#error").render())
+        assert existing.read_text() == "keep me\n"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PathScreen)
+    assert existing.read_text().startswith("row,") or "sku" in existing.read_text().splitlines()[0]
+
+
+async def test_the_tracker_needs_your_skus_dialog_shows_its_whole_text(make_app, onboard):
+    """The dialog's explanation wraps inside the box instead of ending "…are in your cat"."""
+    onboard()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        prompt = app.screen.query_one("#prompt")
+        assert prompt.region.height >= 3
+        text = str(prompt.render())
+        assert text.rstrip().endswith("--method serial`.")
+        assert prompt.region.right <= app.screen.query_one("Vertical").region.right
