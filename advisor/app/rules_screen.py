@@ -5,13 +5,19 @@ edit is listed as file:line problems while the last good rulebook keeps running.
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+from pathlib import Path
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from advisor.app.widgets import TitleBar, tone
+from advisor.errors import Problem
 
 HELP = """\
 # Rules
@@ -21,7 +27,8 @@ the bundled rules). Edit them in any editor: the app notices the change within a
 reloads (or press **r**). If the new files have problems, each one is listed here as
 `file:line: message` and the **last good rules keep running**, so the desk never stops.
 
-Check a change from the shell with `trackright rules check` and `trackright rules test`.
+Every problem is listed here with its `file:line`, the same list `trackright rules check`
+prints; the rule tests (`trackright rules test`) run from the shell.
 
 | key | does |
 |---|---|
@@ -29,6 +36,21 @@ Check a change from the shell with `trackright rules check` and `trackright rule
 | ↑ ↓ | move through the rules |
 | escape | back to where you were |
 """
+
+
+def relative_to(file: str | os.PathLike[str], folder: Path) -> str:
+    """`file` as written from the rules folder (`policy.yaml`), so the useful end is on screen
+    even at 80 columns; a file outside the folder keeps its full path."""
+    path = Path(file)
+    try:
+        return str(path.resolve().relative_to(folder.resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def relative_problem(problem: Problem, folder: Path) -> str:
+    """A problem line (`policy.yaml:31: …`) with its file written from the rules folder."""
+    return str(replace(problem, file=relative_to(problem.file, folder)))
 
 
 class RulesScreen(Screen[None]):
@@ -41,19 +63,21 @@ class RulesScreen(Screen[None]):
         Binding("escape", "leave", "Back"),
     ]
     DEFAULT_CSS = """
-    RulesScreen #status { height: auto; max-height: 10; padding: 0 1; background: $boost; }
+    RulesScreen #status-box { height: auto; max-height: 45%; background: $boost; }
+    RulesScreen #status { height: auto; padding: 0 1; }
     RulesScreen #rules { height: 1fr; }
     """
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · rules", id="title")
-        yield Static("", id="status")
+        with VerticalScroll(id="status-box"):
+            yield Static("", id="status")
         yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#rules", DataTable)
-        for name in ("Rule", "Set", "Kind", "Pri", "Outcome", "Where"):
+        for name in ("Rule", "Where", "Set", "Kind", "Pri", "Outcome"):
             table.add_column(name, key=name)
         self.show_status()
 
@@ -76,10 +100,8 @@ class RulesScreen(Screen[None]):
             )
             running = status.running or "nothing (no valid rules loaded yet)"
             text.append(f" · still running {running} · checked {status.loaded_at}\n")
-            for p in status.problems[:8]:
-                text.append(f"{p}\n")
-            if n > 8:
-                text.append(f"… and {n - 8} more (trackright rules check lists them all)\n")
+            for p in status.problems:  # all of them: the box scrolls
+                text.append(f"{relative_problem(p, ws.rules_dir)}\n")
         self.query_one("#status", Static).update(text)
         table = self.query_one("#rules", DataTable)
         table.clear()
@@ -94,7 +116,8 @@ class RulesScreen(Screen[None]):
                     what += " + " + ",".join(outcome["capture"])
                 if outcome.get("flag"):
                     what += f" ({outcome['flag']})"
-                table.add_row(r.id, set_name, r.kind, str(r.priority), what, f"{r.file}:{r.line}")
+                where = f"{relative_to(r.file, ws.rules_dir)}:{r.line}"
+                table.add_row(r.id, where, set_name, r.kind, str(r.priority), what)
 
     def action_reload(self) -> None:
         self.app._reload()
