@@ -641,3 +641,29 @@ def test_no_sku_column_hint_names_columns_not_source_files(tmp_path):
         open_catalog(path)
     assert ".py" not in caught.value.hint
     assert "sku, variant sku, item sku" in caught.value.hint
+
+
+def test_step_counter_starts_at_one_and_its_total_never_moves(conv):
+    """ "question 1 of N" first; N stays put as answers add per-vertical and follow-up questions."""
+    totals = set()
+    first = conv.step()
+    assert first[0] == 1
+    script = FASHION[:6] + [("counterfeit_seen", "yes"), ("counterfeit_monthly", "3")]
+    steps = []
+    for question_id, text in script:
+        steps.append(conv.step())
+        totals.add(conv.step()[1])
+        assert conv.answer(text).ok, question_id
+    assert totals == {len(conv.flow.questions)}
+    numbers = [n for n, _ in steps]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+
+
+def test_regulated_products_are_pre_ticked_from_the_categories_chosen(conv):
+    """Choosing food and beauty pre-ticks Food and Cosmetics when regulated products are asked."""
+    say(conv, [("brand", "Ghee & Glow"), ("verticals", "food, beauty")])
+    while conv.current().id != "regulated_products":
+        q = conv.current()
+        answer = {"monthly_orders": "500", "units_per_order": "1", "return_rate": "5%"}.get(q.id)
+        assert conv.answer(answer or ("200-900" if q.kind == "range" else "no")).ok, q.id
+    assert conv.preselected(conv.current()) == ["food", "cosmetics"]

@@ -28,7 +28,7 @@ from typing import Any
 
 import yaml
 
-from advisor.advice.profile import BrandProfile, profile_from_mapping
+from advisor.advice.profile import REGULATED_VERTICALS, BrandProfile, profile_from_mapping
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.suggest import did_you_mean, nearest
 
@@ -428,6 +428,29 @@ class Conversation:
         """(answered, expected): expected grows when an answer makes more questions relevant."""
         plan = self.plan()
         return sum(q.id in self._answers for q in plan), len(plan)
+
+    def step(self) -> tuple[int, int]:
+        """(the number of the question asked now, how many questions the flow has), for a
+        counter that starts at 1 and whose total never moves: a question asked once per chosen
+        option (a price per vertical) is one step, and a skipped follow-up keeps its number."""
+        specs = self.flow.questions
+        q = self.current()
+        if q is None:
+            return len(specs), len(specs)
+        source = q.template or q.id
+        return next(i for i, spec in enumerate(specs, 1) if spec.id == source), len(specs)
+
+    def preselected(self, q: Question) -> list[str]:
+        """Options to show ticked when `q` is asked: the answer being changed, else the regulated
+        products of the categories already chosen (a food brand sells food)."""
+        if self._reopened == q.id:
+            value = self._answers.get(q.id)
+            return list(value) if isinstance(value, list) else []
+        if q.profile_field != "regulated_products":
+            return []
+        chosen = set(self.to_profile().verticals)
+        offered = {o.value for o in q.options}
+        return [r for r, v in REGULATED_VERTICALS.items() if v in chosen and r in offered]
 
     @property
     def catalog_path(self) -> str | None:
