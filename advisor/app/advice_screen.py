@@ -28,6 +28,7 @@ from advisor.advice.recommend import (
     recommend_from_profile,
     what_if_recommendation,
 )
+from advisor.app.charts import recommendation_charts, stacked
 from advisor.app.rowtable import RowTable, measure_columns
 from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
 from advisor.catalog.records import RejectedRow
@@ -60,6 +61,7 @@ or batching everything, per month at your volume.
 | e | export the decisions (file name ending .csv, .json or .jsonl) |
 | p | save the brand profile (`trackright evaluate --profile FILE` reads it) |
 | c | evaluate a catalog file |
+| g | the split of SKUs and the monthly cost per method and per vertical, as bars |
 | i | what if…: type `bad_return_share=0.05` (or several, space apart) to re-price at once |
 | b | back to your answers |
 
@@ -133,6 +135,7 @@ class AdviceScreen(Screen[None]):
         Binding("p", "save_profile", "Profile"),
         Binding("c", "catalog", "Catalog"),
         Binding("i", "what_if", "What if"),
+        Binding("g", "pictures", "Bars", show=False),
         Binding("b", "back", "Answers"),
         Binding("escape", "leave_what_if", show=False),
     ]
@@ -277,7 +280,8 @@ class AdviceScreen(Screen[None]):
         )
         n = rec.summary.decided
         what = f"{n:,} SKU{'s' if n != 1 else ''}" if rec.catalog else f"{n:,} typical products"
-        text.append(f"{what}: {split}")
+        text.append(f"{what}: {split}  ")
+        text.append_text(stacked(counts, 16, self._method_tone))
         if rec.rejected:
             text.append(f" · {len(rec.rejected):,} rows rejected", style="bold")
         if rec.summary.price_missing:
@@ -302,6 +306,20 @@ class AdviceScreen(Screen[None]):
             f" · all batch {money(c.batch_all, cur)}"
         )
         return text
+
+    def _method_tone(self, method: str) -> str:
+        return method_style(self.app, method)
+
+    def action_pictures(self) -> None:
+        rec = self.rec
+        if rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        width = max(int(self.app.size.width * 0.96) - 4, 30)
+        parts = recommendation_charts(
+            rec.summary.by_method, rec.costs, self._labels(), width, self._method_tone
+        )
+        self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
 
     def _fill_costs(self, rec: Recommendation) -> None:
         table = self.query_one("#verticals", DataTable)
@@ -590,6 +608,11 @@ class AdviceScreen(Screen[None]):
                 self.action_save_profile,
             ),
             ("Evaluate a catalog", "Decide every SKU of a catalog file", self.action_catalog),
+            (
+                "Bars: SKUs and cost per method",
+                "The split of SKUs and the monthly cost per method and vertical (g)",
+                self.action_pictures,
+            ),
         ]
 
 

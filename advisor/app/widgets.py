@@ -13,6 +13,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
@@ -202,6 +203,34 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class TooSmallScreen(ModalScreen[None]):
+    """Shown while the terminal is smaller than the app can lay out; it goes once it grows."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; background: $background; }
+    TooSmallScreen Static { width: 100%; height: auto; content-align: center middle;
+        text-align: center; padding: 0 1; }
+    """
+
+    def __init__(self, least: tuple[int, int]) -> None:
+        super().__init__()
+        self.least = least
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._text(), id="too-small")
+
+    def _text(self, size: Size | None = None) -> str:
+        w, h = size or self.app.size
+        return (
+            f"This terminal is {w}×{h}; trackright needs at least {self.least[0]}×{self.least[1]}."
+            "\nMake the window bigger (or the font smaller): everything comes back as it was."
+            "\nctrl+q quits."
+        )
+
+    def show_size(self, size: Size) -> None:
+        self.query_one("#too-small", Static).update(self._text(size))
+
+
 class PathScreen(ModalScreen[str | None]):
     """Ask for a file path (export, profile, catalog); Enter confirms, Escape cancels.
 
@@ -308,4 +337,5 @@ __all__ = [
     "PathScreen",
     "RenderScreen",
     "TitleBar",
+    "TooSmallScreen",
 ]
