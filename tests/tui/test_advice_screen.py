@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pytest
-from rich.console import Console
-from tui_helpers import SAMPLES, say, wait_for
+from tui_helpers import SAMPLES, say, shown_text, wait_for
 
 from advisor.advice.profile import load_profile
 from advisor.app.widgets import RenderScreen
@@ -77,10 +75,7 @@ async def test_why_lists_every_matched_rule_and_the_winner(make_app, onboard):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RenderScreen)
-        console = Console(width=78, record=True, file=io.StringIO())
-        for part in app.screen.parts:
-            console.print(part)
-        text = console.export_text()
+        text = shown_text(app.screen, 78)
         assert "mobile-phones  WON" in text
         assert "floor, already met" in text  # the IMEI regulation matched as a floor
         assert "rules/policy.yaml:" in text

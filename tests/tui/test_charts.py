@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console
-from tui_helpers import SAMPLES, wait_for
+from tui_helpers import SAMPLES, shown_text, wait_for
 
 from advisor.app.charts import bar, method_bars, money_bars, stacked
 from advisor.app.widgets import RenderScreen
@@ -59,10 +56,7 @@ async def test_g_opens_the_bars_of_the_recommendation(make_app, onboard):
         await pilot.press("g")
         await pilot.pause()
         assert isinstance(app.screen, RenderScreen)
-        console = Console(width=98, record=True, file=io.StringIO())
-        for part in app.screen.parts:
-            console.print(part)
-        text = console.export_text()
+        text = shown_text(app.screen, 98)
         for heading in (
             "SKUs by method",
             "SKUs by method, per vertical",
