@@ -667,3 +667,12 @@ def test_regulated_products_are_pre_ticked_from_the_categories_chosen(conv):
         answer = {"monthly_orders": "500", "units_per_order": "1", "return_rate": "5%"}.get(q.id)
         assert conv.answer(answer or ("200-900" if q.kind == "range" else "no")).ok, q.id
     assert conv.preselected(conv.current()) == ["food", "cosmetics"]
+
+
+def test_catalog_refusal_speaks_of_files_not_command_line_options(conv, tmp_path):
+    """The refusal says what the file lacks and what to give, without the CLI's --column hint."""
+    path = tmp_path / "README.md"
+    path.write_text("# My shop\n", encoding="utf-8")
+    say(conv, FASHION[:-1])
+    message = conv.answer(str(path)).message
+    assert "--column" not in message and "hint" not in message

@@ -1239,7 +1239,7 @@ def _check_catalog(q: Question, p: Path) -> None:
                 if n >= 200:
                     break
     except CatalogError as err:
-        reason = str(err).removeprefix(f"{p}: ")
+        reason = err.message.removeprefix(f"{p}: ")  # its hint speaks of CLI options
         raise InvalidAnswer(
             f"{p.name} isn't a catalog I can read: {reason}. Give {expected}{skip}"
         ) from None

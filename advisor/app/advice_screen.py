@@ -101,6 +101,7 @@ def _line_count(path: str) -> int:
     return max(n - 1, 0)
 
 
+TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full
 DECISION_COLUMNS = ("Product", "Value", "Method", "Capture", "Rule")
 
 
@@ -134,7 +135,7 @@ class AdviceScreen(Screen[None]):
         Binding("e", "export", "Export"),
         Binding("p", "save_profile", "Profile"),
         Binding("c", "catalog", "Catalog"),
-        Binding("i", "what_if", "What if"),
+        Binding("i", "what_if", "What if", show=False),
         Binding("g", "pictures", "Bars", show=False),
         Binding("b", "back", "Answers"),
         Binding("escape", "leave_what_if", show=False),
@@ -148,6 +149,7 @@ class AdviceScreen(Screen[None]):
         self._rows: tuple[EvaluatedRow | RejectedRow, ...] = ()
         self.reused = False  # the last recommendation came from the workspace, not re-decided
         self._expected = 0  # about how many rows the catalog being decided has (its lines)
+        self._breakeven: list[str] = []  # where serialising / an LPN pays, per vertical
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · recommendation", id="title")
@@ -319,6 +321,9 @@ class AdviceScreen(Screen[None]):
         parts = recommendation_charts(
             rec.summary.by_method, rec.costs, self._labels(), width, self._method_tone
         )
+        if self._breakeven:
+            parts.append(Text("Where serialising and an LPN start to pay", style="bold"))
+            parts.append(Text("\n".join(self._breakeven)))
         self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
 
     def _fill_costs(self, rec: Recommendation) -> None:
@@ -334,8 +339,22 @@ class AdviceScreen(Screen[None]):
         shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
         table.display = shown
         lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
-        self.query_one("#breakeven", Static).update("\n".join(lines) if shown else "")
+        self._breakeven = lines if shown else []
+        self._place_breakeven()
         self.query_one("#whatif", Static).update("")
+
+    def on_resize(self) -> None:
+        self._place_breakeven()
+
+    def _place_breakeven(self) -> None:
+        """Where serialising and an LPN pay, in full when the screen has the lines for it;
+        else one line pointing at the bars view (g), which always has it, never a cut text."""
+        lines = self._breakeven
+        box = self.query_one("#breakeven", Static)
+        if not lines or self.size.height >= TALL_ENOUGH:
+            box.update("\n".join(lines))
+        else:
+            box.update("Where serialising and an LPN start to pay, vertical by vertical: press g.")
 
     def _labels(self) -> dict[str, str]:
         book = self.app.workspace.rulebook
