@@ -101,6 +101,7 @@ def _line_count(path: str) -> int:
     return max(n - 1, 0)
 
 
+WIDE_ENOUGH = 100  # columns from which the vertical costs show every plan
 TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full
 DECISION_COLUMNS = ("Product", "Value", "Method", "Capture", "Rule")
 
@@ -131,7 +132,7 @@ class AdviceScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
         Binding("a", "accept", "Accept"),
-        Binding("w", "why", "Why?"),
+        Binding("w", "why", "Why?", show=False),  # enter does it too, as the reason line says
         Binding("e", "export", "Export"),
         Binding("p", "save_profile", "Profile"),
         Binding("c", "catalog", "Catalog"),
@@ -150,6 +151,7 @@ class AdviceScreen(Screen[None]):
         self.reused = False  # the last recommendation came from the workspace, not re-decided
         self._expected = 0  # about how many rows the catalog being decided has (its lines)
         self._breakeven: list[str] = []  # where serialising / an LPN pays, per vertical
+        self._narrow = False  # the vertical costs show only this policy's columns
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · recommendation", id="title")
@@ -167,9 +169,6 @@ class AdviceScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        costs = self.query_one("#verticals", DataTable)
-        for name in VERTICAL_COLUMNS:
-            costs.add_column(name, key=name)
         self.query_one("#progress").display = False
         self.query_one("#whatif-input").display = False
         self.refresh_advice()
@@ -327,15 +326,21 @@ class AdviceScreen(Screen[None]):
         self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
 
     def _fill_costs(self, rec: Recommendation) -> None:
+        """Each vertical's costs: every plan when the screen is wide, else this policy, what it
+        earns back and its net (the other plans are in the cost line and the bars, g)."""
         table = self.query_one("#verticals", DataTable)
-        table.clear()
+        self._narrow = self.size.width < WIDE_ENOUGH
+        keep = [
+            i for i, name in enumerate(VERTICAL_COLUMNS) if not self._narrow or i not in (3, 4, 5)
+        ]
+        table.clear(columns=True)
+        for i in keep:
+            table.add_column(VERTICAL_COLUMNS[i], key=VERTICAL_COLUMNS[i])
         labels = self._labels()
         cur = rec.costs.currency
         for v in rec.costs.verticals:
             cells = vertical_cells(v, cur, labels)
-            table.add_row(
-                *(Text(c, justify="left" if i == 0 else "right") for i, c in enumerate(cells))
-            )
+            table.add_row(*(Text(cells[i], justify="left" if i == 0 else "right") for i in keep))
         shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
         table.display = shown
         lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
@@ -345,6 +350,8 @@ class AdviceScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self._place_breakeven()
+        if self.rec is not None and self._narrow != (self.size.width < WIDE_ENOUGH):
+            self._fill_costs(self.rec)
 
     def _place_breakeven(self) -> None:
         """Where serialising and an LPN pay, in full when the screen has the lines for it;

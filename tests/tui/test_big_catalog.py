@@ -100,6 +100,13 @@ async def test_reason_line_and_footer_are_whole_at_80_columns(make_app, onboard)
         assert text.startswith("VLT-PH-A15-128:") and "enter for why" in text
         shown_keys = {key for key, active in screen.active_bindings.items() if active.binding.show}
         assert {"p", "c", "a", "e"} <= shown_keys
+        verticals = screen.query_one("#verticals")
+        labels = [str(c.label) for c in verticals.ordered_columns]
+        assert labels == ["Vertical", "SKUs", "Policy", "Earns back", "Net"]
+        assert verticals.virtual_size.width <= verticals.size.width  # Net is on screen
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len(verticals.ordered_columns) == 8
 
 
 def test_shorten_keeps_both_ends():
