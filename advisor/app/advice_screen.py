@@ -138,7 +138,7 @@ class AdviceScreen(Screen[None]):
         Binding("c", "catalog", "Catalog"),
         Binding("i", "what_if", "What if", show=False),
         Binding("g", "pictures", "Bars", show=False),
-        Binding("b", "back", "Answers"),
+        Binding("b", "back", "Back"),  # to the answers; "Answers" pushed f1 off 80 columns
         Binding("escape", "leave_what_if", show=False),
     ]
 
@@ -316,7 +316,7 @@ class AdviceScreen(Screen[None]):
         if rec is None:
             self.notify("Still deciding; try again in a moment.")
             return
-        width = max(int(self.app.size.width * 0.96) - 4, 30)
+        width = max(int(self.app.size.width * 0.96) - 8, 30)  # border, padding, scrollbar
         parts = recommendation_charts(
             rec.summary.by_method, rec.costs, self._labels(), width, self._method_tone
         )

@@ -42,7 +42,7 @@ def method_bars(counts: Mapping[str, int], width: int, style: Style) -> Text:
         n = counts.get(m, 0)
         share = n / total if total else 0.0
         out.append(f"{m.upper():<{label_w}}")
-        drawn = bar(n, largest, room).replace("█", FILL[m])
+        drawn = bar(n, largest, room) if m == "serial" else _cells(n, largest, room, FILL[m])
         out.append(f"{drawn:<{room}}", style=style(m))
         out.append(f"  {n:>8,} {share:>6.0%}\n")
     return out
@@ -121,6 +121,13 @@ def recommendation_charts(
                 money_bars(rows, cur, width),
             ]
     return parts
+
+
+def _cells(value: float, largest: float, width: int, fill: str) -> str:
+    """A bar in whole cells of `fill` (the eighth blocks exist only as solid █)."""
+    if largest <= 0 or value <= 0:
+        return ""
+    return fill * max(1, round(width * min(value / largest, 1.0)))
 
 
 def _fit(label: str, width: int) -> str:
