@@ -46,7 +46,26 @@ class Field(Input):
 
 
 class TitleBar(Static):
-    """One line at the top: where you are and what the app is working on."""
+    """One line at the top: where you are and what the app is working on. Too long for the
+    width, it is shortened in the middle, so the end ("· from catalog.csv", "· question 3 of
+    15") stays."""
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self._full = text
+
+    def update(self, content="") -> None:  # type: ignore[override]
+        self._full = str(content)
+        super().update(self._fitted())
+
+    def _fitted(self) -> str:
+        from advisor.app.rowtable import shorten
+
+        room = self.size.width - 2  # its padding
+        return shorten(self._full, room) if room > 0 else self._full
+
+    def on_resize(self) -> None:
+        super().update(self._fitted())
 
     DEFAULT_CSS = """
     TitleBar {

@@ -54,3 +54,14 @@ async def test_a_terminal_below_the_workable_size_is_told_so(make_app):
         await pilot.pause()
         assert not isinstance(app.screen, TooSmallScreen)
         assert app.current_mode == "onboarding" and app.screen.query_one("#answer")
+
+
+async def test_a_long_title_keeps_its_end_at_60_columns(make_app, onboard):
+    """ "…· from electronics_brand.csv" stays readable when the title is too long for the line."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_for(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await pilot.pause()
+        shown = str(app.screen.query_one("#title").render())
+        assert len(shown) <= 58 and shown.endswith("electronics_brand.csv") and "…" in shown
