@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -467,10 +468,13 @@ class AdviceScreen(Screen[None]):
         if row is None or self.rec is None:
             self.notify("Pick a decided row first.")
             return
+        ws = self.app.workspace
+        d = row.decision
+        matched = tuple(replace(m, file=ws.in_rules(m.file)) for m in d.matched)
         self.app.push_screen(
             RenderScreen(
                 f"Why {self.rec.label(row)}?",
-                why(row.decision, lambda var: tone(self.app, var)),
+                why(replace(d, matched=matched), lambda var: tone(self.app, var)),
             )
         )
 

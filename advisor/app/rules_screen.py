@@ -5,9 +5,7 @@ edit is listed as file:line problems while the last good rulebook keeps running.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
-from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from advisor.app.widgets import TitleBar, tone
+from advisor.app.workspace import Workspace
 from advisor.errors import Problem
 
 HELP = """\
@@ -38,19 +37,9 @@ prints; the rule tests (`trackright rules test`) run from the shell.
 """
 
 
-def relative_to(file: str | os.PathLike[str], folder: Path) -> str:
-    """`file` as written from the rules folder (`policy.yaml`), so the useful end is on screen
-    even at 80 columns; a file outside the folder keeps its full path."""
-    path = Path(file)
-    try:
-        return str(path.resolve().relative_to(folder.resolve()))
-    except (ValueError, OSError):
-        return str(path)
-
-
-def relative_problem(problem: Problem, folder: Path) -> str:
+def relative_problem(problem: Problem, ws: Workspace) -> str:
     """A problem line (`policy.yaml:31: …`) with its file written from the rules folder."""
-    return str(replace(problem, file=relative_to(problem.file, folder)))
+    return str(replace(problem, file=ws.in_rules(problem.file)))
 
 
 class RulesScreen(Screen[None]):
@@ -101,7 +90,7 @@ class RulesScreen(Screen[None]):
             running = status.running or "nothing (no valid rules loaded yet)"
             text.append(f" · still running {running} · checked {status.loaded_at}\n")
             for p in status.problems:  # all of them: the box scrolls
-                text.append(f"{relative_problem(p, ws.rules_dir)}\n")
+                text.append(f"{relative_problem(p, ws)}\n")
         self.query_one("#status", Static).update(text)
         table = self.query_one("#rules", DataTable)
         table.clear()
@@ -116,7 +105,7 @@ class RulesScreen(Screen[None]):
                     what += " + " + ",".join(outcome["capture"])
                 if outcome.get("flag"):
                     what += f" ({outcome['flag']})"
-                where = f"{relative_to(r.file, ws.rules_dir)}:{r.line}"
+                where = f"{ws.in_rules(r.file)}:{r.line}"
                 table.add_row(r.id, where, set_name, r.kind, str(r.priority), what)
 
     def action_reload(self) -> None:

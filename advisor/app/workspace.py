@@ -99,6 +99,16 @@ class Workspace:
             self.status = RulesStatus(book.label, (), when)
             return self.status
 
+    def in_rules(self, file: str | os.PathLike[str]) -> str:
+        """A rules file as written from the rules folder (`policy.yaml`), so the useful end is
+        on screen and reads the same wherever trackright is installed; a file outside the
+        folder keeps its full path."""
+        path = Path(file)
+        try:
+            return str(path.resolve().relative_to(self.rules_dir.resolve()))
+        except (ValueError, OSError):
+            return str(path)
+
     def rules_stamp(self) -> tuple:
         """Modification times and sizes of the YAML files, to notice an edit from outside."""
         stamp = []
