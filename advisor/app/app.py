@@ -189,8 +189,9 @@ class TrackrightApp(App[None]):
         if status.ok:
             self.notify(f"Rules reloaded: running {status.running}.")
         else:
+            n = len(status.problems)
             self.notify(
-                f"{len(status.problems)} problem(s); still running the last good rules.",
+                f"{n:,} problem{'s' if n != 1 else ''}; still running the last good rules.",
                 severity="error",
             )
         if hasattr(self.screen, "show_status"):
