@@ -87,6 +87,17 @@ async def _recommendation(pilot) -> None:
     await pilot.wait_for_scheduled_animations()
 
 
+def _on_recommendation(key: str):
+    """Open the recommendation, then press `key`."""
+
+    async def run_before(pilot) -> None:
+        await _recommendation(pilot)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+
+    return run_before
+
+
 @SIZES
 def test_multi_choice_question(snap_compare, make_app, size):
     """What do you sell?: the question on top, the list with one option ticked, the hint."""
@@ -125,11 +136,7 @@ def test_why(snap_compare, make_app, onboard, size):
     """Why? on the first SKU: every matched rule, the winner, files written from the rules folder."""
     onboard(SAMPLES / "electronics_brand.csv")
 
-    async def run_before(pilot) -> None:
-        await _recommendation(pilot)
-        await pilot.press("enter")
-        await pilot.pause(0.2)
-
+    run_before = _on_recommendation("enter")
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
@@ -138,11 +145,7 @@ def test_bars(snap_compare, make_app, onboard, size):
     """g: SKUs and monthly cost per method and per vertical as bars."""
     onboard(SAMPLES / "electronics_brand.csv")
 
-    async def run_before(pilot) -> None:
-        await _recommendation(pilot)
-        await pilot.press("g")
-        await pilot.pause(0.2)
-
+    run_before = _on_recommendation("g")
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
@@ -184,9 +187,5 @@ def test_help(snap_compare, make_app, onboard, size):
     """F1 on the recommendation: what it shows and its keys."""
     onboard(SAMPLES / "electronics_brand.csv")
 
-    async def run_before(pilot) -> None:
-        await _recommendation(pilot)
-        await pilot.press("f1")
-        await pilot.pause(0.3)
-
+    run_before = _on_recommendation("f1")
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
