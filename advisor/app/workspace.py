@@ -218,13 +218,12 @@ class Workspace:
         UI thread must get it back every few milliseconds."""
         try:
             with self._saved_recommendation.open("rb") as fh:
-                load = pickle.Unpickler(fh).load  # one memo, as one Pickler wrote the chunks
-                saved_key, head, extra, total = load()
+                saved_key, head, extra, total = pickle.load(fh)
                 if saved_key != key or not isinstance(head, Recommendation):
                     return None
                 items: list = []
                 while len(items) < total:
-                    items.extend(load())
+                    items.extend(pickle.load(fh))  # each chunk has its own memo
                     if progress is not None:
                         progress(len(items), total)
                     time.sleep(_PAUSE)
@@ -240,10 +239,13 @@ class Workspace:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             with tmp.open("wb") as fh:
-                dump = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump
-                dump((key, replace(rec, items=()), extra, len(rec.items)))
+                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickler.dump((key, replace(rec, items=()), extra, len(rec.items)))
                 for start in range(0, len(rec.items), _CHUNK):
-                    dump(rec.items[start : start + _CHUNK])
+                    # a fresh memo per chunk: one memo over 200,000 rows grows to millions of
+                    # entries, and each time it doubles the copy holds the GIL for a long while
+                    pickler.clear_memo()
+                    pickler.dump(rec.items[start : start + _CHUNK])
                     time.sleep(_PAUSE)
             os.replace(tmp, target)
         except (OSError, pickle.PickleError, TypeError, AttributeError):
