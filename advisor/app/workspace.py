@@ -233,23 +233,28 @@ class Workspace:
 
     def save_recommendation(self, key: str, rec: Recommendation, extra: object = None) -> None:
         """Keep the recommendation (and `extra`, e.g. the table's column widths) for the next
-        launch: written in chunks with pauses (see `saved_recommendation`), then renamed."""
+        launch: written whole to a temporary file, then renamed.
+
+        Where the system can fork, a child process writes it from its copy-on-write view of
+        this one (as a database's background save does) and the calling worker only waits:
+        pickling 200,000 rows in a thread held the GIL long enough to stall page-downs for
+        seconds. Elsewhere it is written here in chunks with pauses between them."""
         target = self._saved_recommendation
-        tmp = target.with_suffix(".tmp")
+        tmp = target.with_suffix(f".{time.monotonic_ns()}.tmp")  # one per save: two may overlap
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as fh:
-                pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickler.dump((key, replace(rec, items=()), extra, len(rec.items)))
-                for start in range(0, len(rec.items), _CHUNK):
-                    # a fresh memo per chunk: one memo over 200,000 rows grows to millions of
-                    # entries, and each time it doubles the copy holds the GIL for a long while
-                    pickler.clear_memo()
-                    pickler.dump(rec.items[start : start + _CHUNK])
-                    time.sleep(_PAUSE)
-            os.replace(tmp, target)
-        except (OSError, pickle.PickleError, TypeError, AttributeError):
-            tmp.unlink(missing_ok=True)
+        except OSError:
+            return
+        if hasattr(os, "fork"):
+            pid = os.fork()
+            if pid == 0:  # the child: write, rename, leave (quitting the app does not stop it)
+                try:
+                    os._exit(0 if _write_chunks(tmp, target, key, rec, extra, pause=0.0) else 1)
+                finally:
+                    os._exit(1)
+            os.waitpid(pid, 0)
+        else:
+            _write_chunks(tmp, target, key, rec, extra, pause=_PAUSE)
 
     def forget_recommendation(self) -> None:
         self._saved_recommendation.unlink(missing_ok=True)
@@ -262,6 +267,28 @@ class Workspace:
                 ACCEPTED_KEY,
                 {"skus": skus, "source": source, "rulebook": label},
             )
+
+
+def _write_chunks(
+    path: Path, target: Path, key: str, rec: Recommendation, extra: object, pause: float
+) -> bool:
+    """Write to `path`, then rename it to `target`: the head (key, the recommendation without rows, `extra`, the row count), then the rows
+    in chunks, each pickled with its own memo (one memo over 200,000 rows grows to millions of
+    entries, and its resizes hold the GIL); `saved_recommendation` reads them back."""
+    try:
+        with path.open("wb") as fh:
+            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump((key, replace(rec, items=()), extra, len(rec.items)))
+            for start in range(0, len(rec.items), _CHUNK):
+                pickler.clear_memo()
+                pickler.dump(rec.items[start : start + _CHUNK])
+                if pause:
+                    time.sleep(pause)
+        os.replace(path, target)
+    except (OSError, pickle.PickleError, TypeError, AttributeError):
+        path.unlink(missing_ok=True)
+        return False
+    return True
 
 
 __all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "SAVED_RECOMMENDATION", "RulesStatus", "Workspace"]
