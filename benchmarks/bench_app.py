@@ -76,7 +76,10 @@ async def _drive(store: Path, catalog: Path) -> dict:
     waits: list[float] = []
 
     class Measured(TrackrightApp):
-        CSS_PATH = str(Path(sys.modules[TrackrightApp.__module__].__file__).parent / "app.tcss")
+        CSS_PATH = [
+            str(Path(sys.modules[TrackrightApp.__module__].__file__).parent / name)
+            for name in TrackrightApp.CSS_PATH
+        ]
 
         async def on_event(self, event: events.Event) -> None:
             if isinstance(event, events.Key) and event.key == "f12" and id(event) in sent:

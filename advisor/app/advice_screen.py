@@ -128,7 +128,6 @@ def _signed(amount: float, currency: str) -> str:
 class AdviceScreen(Screen[None]):
     """The advisor's proposal for the brand, with costs; accept it to start tracking."""
 
-    CSS_PATH = "advice.tcss"
     AUTO_FOCUS = "#decisions"
     HELP = HELP
     BINDINGS = [

@@ -39,7 +39,9 @@ class TrackrightApp(App[None]):
     """Advisor and tracker in one terminal app, on one workspace store."""
 
     TITLE = "trackright"
-    CSS_PATH = "app.tcss"
+    # The advisor's sheets (each rule scoped to its screen) are read at start: read on the first
+    # switch to a screen, parsing them stalled the keys of the Enter that opened it.
+    CSS_PATH = ["app.tcss", "onboarding.tcss", "advice.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

@@ -62,7 +62,6 @@ class AnswerLine(Static):
 class OnboardingScreen(Screen[None]):
     """A chat: the advisor asks, the founder answers in the box or picks from a list."""
 
-    CSS_PATH = "onboarding.tcss"
     AUTO_FOCUS = "#answer"
     HELP = HELP
     BINDINGS = [
