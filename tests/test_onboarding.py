@@ -160,7 +160,7 @@ def test_invalid_answer_is_refused_with_a_specific_message_then_a_valid_one_acce
     say(conv, FASHION[:3])
     bad = conv.answer("lots")
     assert not bad.ok and bad.value is None
-    assert bad.message == "Please give a whole number of orders, like 500"
+    assert bad.message == "Please give a whole number of orders of at least 1, like 500"
     assert conv.current().id == "monthly_orders"
     good = conv.answer("about 5k a month")
     assert good.ok and good.value == 5000 and good.message == "5,000"
@@ -169,7 +169,7 @@ def test_invalid_answer_is_refused_with_a_specific_message_then_a_valid_one_acce
 @pytest.mark.parametrize(
     ("question_id", "text", "message"),
     [
-        ("monthly_orders", "2.5", "Please give a whole number of orders, like 500"),
+        ("monthly_orders", "2.5", "Please give a whole number of orders of at least 1, like 500"),
         ("return_rate", "150%", "A return rate is a percentage between 0 and 100, like 8%"),
         ("counterfeit_seen", "maybe", "Please answer yes or no"),
         ("warehouses", "0", "Please give a whole number of warehouses from 1 to 1,000, like 1"),
@@ -558,3 +558,121 @@ def test_any_sequence_keeps_state_serialisable_and_current_consistent(flow, step
             assert state["reopened"] == current.id
         profile = conv.to_profile()
         assert profile.verticals == tuple(state["answers"].get("verticals", ()))
+
+
+# -- answers the other answers (or the files) make impossible (issue 13.4) ----------------------
+
+
+def test_a_negative_price_is_refused_not_stored_as_positive(conv):
+    """ "-5" (or "₹-500 to 3000") is refused with a message; it used to be stored as 5."""
+    say(conv, FASHION[:2])
+    for text in ("-5", "₹-500 to 3000", "minus 200"):
+        result = conv.answer(text)
+        assert not result.ok and "can't be below zero" in result.message
+    assert conv.current().id == "price_range.fashion"
+
+
+def test_scientific_notation_reads_like_the_digits(flow):
+    """`1e9` and `1000000000` are the same answer (both accepted, as the same number)."""
+    q = flow.question("monthly_orders")
+    assert q.parse("1e9") == q.parse("1000000000") == 1_000_000_000
+    assert q.parse("2.5e3") == 2500
+
+
+def test_zero_orders_is_refused_rather_than_read_as_not_given(flow):
+    """0 orders a month would price nothing and read as "not given": it is refused."""
+    q = flow.question("monthly_orders")
+    with pytest.raises(InvalidAnswer, match="at least 1"):
+        q.parse("0")
+
+
+def test_fakes_a_month_are_bounded_by_the_units_shipped(conv):
+    """More fakes or swaps than units shipped is refused, naming the bound; the bound is accepted."""
+    script = [s for s in FASHION[:7] if s[0] != "return_rate"]
+    say(conv, script[:5])
+    assert conv.answer("skip").ok  # return rate not known: the bound is the units shipped
+    say(conv, [("counterfeit_seen", "yes")])
+    too_many = conv.answer("1,000,000")
+    assert not too_many.ok
+    assert "5,000 units you ship a month" in too_many.message
+    assert "at most 5,000" in too_many.message
+    assert conv.answer("5000").ok
+
+
+def test_fakes_a_month_are_bounded_by_the_returns_when_a_rate_is_given(conv):
+    """With a 25% return rate on 5,000 units, at most 1,250 of the returns can be fakes."""
+    say(conv, FASHION[:6])
+    say(conv, [("counterfeit_seen", "yes")])
+    result = conv.answer("2000")
+    assert not result.ok and "1,250 returns a month" in result.message
+    assert conv.answer("1250").ok
+
+
+@pytest.mark.parametrize(
+    "name, content, says",
+    [
+        ("README.md", "# My shop\n\nWe sell kurtas.\n", "no SKU column"),
+        ("notes.txt", "", "empty"),
+        ("sheet.xlsx", "PK\x03\x04binary", "binary file"),
+    ],
+)
+def test_catalog_question_refuses_files_the_readers_cannot_read(
+    conv, tmp_path, name, content, says
+):
+    """A README (or an empty or binary file) is refused at once, saying why, with no source path."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    say(conv, FASHION[:-1])
+    result = conv.answer(str(path))
+    assert not result.ok
+    assert f"{name} isn't a catalog I can read" in result.message and says in result.message
+    assert "CSV" in result.message and ".py" not in result.message
+    assert conv.current().id == "catalog"
+
+
+def test_no_sku_column_hint_names_columns_not_source_files(tmp_path):
+    """The CLI's "no SKU column" hint lists column names a shop owner can use, never a .py file."""
+    from advisor.catalog import open_catalog
+    from advisor.errors import CatalogError
+
+    path = tmp_path / "README.md"
+    path.write_text("# My shop\n", encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        open_catalog(path)
+    assert ".py" not in caught.value.hint
+    assert "sku, variant sku, item sku" in caught.value.hint
+
+
+def test_step_counter_starts_at_one_and_its_total_never_moves(conv):
+    """ "question 1 of N" first; N stays put as answers add per-vertical and follow-up questions."""
+    totals = set()
+    first = conv.step()
+    assert first[0] == 1
+    script = FASHION[:6] + [("counterfeit_seen", "yes"), ("counterfeit_monthly", "3")]
+    steps = []
+    for question_id, text in script:
+        steps.append(conv.step())
+        totals.add(conv.step()[1])
+        assert conv.answer(text).ok, question_id
+    assert totals == {len(conv.flow.questions)}
+    numbers = [n for n, _ in steps]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+
+
+def test_regulated_products_are_pre_ticked_from_the_categories_chosen(conv):
+    """Choosing food and beauty pre-ticks Food and Cosmetics when regulated products are asked."""
+    say(conv, [("brand", "Ghee & Glow"), ("verticals", "food, beauty")])
+    while conv.current().id != "regulated_products":
+        q = conv.current()
+        answer = {"monthly_orders": "500", "units_per_order": "1", "return_rate": "5%"}.get(q.id)
+        assert conv.answer(answer or ("200-900" if q.kind == "range" else "no")).ok, q.id
+    assert conv.preselected(conv.current()) == ["food", "cosmetics"]
+
+
+def test_catalog_refusal_speaks_of_files_not_command_line_options(conv, tmp_path):
+    """The refusal says what the file lacks and what to give, without the CLI's --column hint."""
+    path = tmp_path / "README.md"
+    path.write_text("# My shop\n", encoding="utf-8")
+    say(conv, FASHION[:-1])
+    message = conv.answer(str(path)).message
+    assert "--column" not in message and "hint" not in message

@@ -51,8 +51,10 @@ _HEDGES = re.compile(
 )
 _PER_MONTH = re.compile(r"\s*(?:a|per|/|every)\s*month$|\s*monthly$|\s*pm$", re.IGNORECASE)
 _AMOUNT = re.compile(
-    r"(\d+(?:\.\d+)?|\.\d+)\s*(k|thousand|l|lakhs?|lacs?|cr|crores?|m|mn|million)?", re.IGNORECASE
-)
+    r"((?:\d+(?:\.\d+)?|\.\d+)(?:e\+?\d+)?)\s*(k|thousand|l|lakhs?|lacs?|cr|crores?|m|mn|million)?",
+    re.IGNORECASE,
+)  # "1e9" is 1,000,000,000 as much as "1000000000" is
+_NEGATIVE = re.compile(r"^\s*(?:[-−–]|minus\b)", re.IGNORECASE)
 _MULTIPLIERS = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6}
 _MULTIPLIERS |= dict.fromkeys(("l", "lakh", "lakhs", "lac", "lacs"), 1e5)
 _MULTIPLIERS |= dict.fromkeys(("cr", "crore", "crores"), 1e7)
@@ -223,6 +225,8 @@ def _parse_multi_choice(q: Question, raw: str) -> list[str]:
 def _parse_range(q: Question, raw: str) -> list[float]:
     """[low, high] from '500-3000', '₹500 to ₹3,000', '1.5k-4k', 'under 500' or one price."""
     t = _HEDGES.sub("", raw.lower().replace("/-", "")).strip()
+    if _NEGATIVE.match(_CURRENCY.sub("", t)):
+        raise InvalidAnswer("A price can't be below zero. " + _expectation(q))
     upper = re.match(r"^(?:under|below|up to|upto|less than|<)\s*(.+)$", t)
     lower = re.match(r"^(?:over|above|more than|>)\s*(.+)$|^(.+?)\s*\+$", t)
     if upper:
@@ -250,7 +254,37 @@ def _parse_path(q: Question, raw: str) -> str:
     if not p.is_file():
         skip = ", or say skip to add it later" if q.optional else ""
         raise InvalidAnswer(f"There's no file at {p}. Check the path{skip}")
+    from advisor.advice.questions import CATALOG_PATH
+
+    if q.profile_field == CATALOG_PATH:
+        _check_catalog(q, p)
     return str(p.resolve())
+
+
+def _check_catalog(q: Question, p: Path) -> None:
+    """Refuse a file the catalog readers cannot read (a README, a spreadsheet, a photo) now,
+    not after the questions, on an empty recommendation: open it and read its first rows."""
+    from advisor.catalog import open_catalog
+    from advisor.catalog.records import SkuRecord
+    from advisor.errors import CatalogError
+
+    skip = " (or say skip to add it later)" if q.optional else ""
+    expected = "a CSV, a Shopify or WooCommerce export, JSON or JSON Lines with a SKU column"
+    try:
+        with open_catalog(p) as reader:
+            for n, item in enumerate(reader):
+                if isinstance(item, SkuRecord):
+                    return
+                if n >= 200:
+                    break
+    except CatalogError as err:
+        reason = err.message.removeprefix(f"{p}: ")  # its hint speaks of CLI options
+        raise InvalidAnswer(
+            f"{p.name} isn't a catalog I can read: {reason}. Give {expected}{skip}"
+        ) from None
+    except (OSError, UnicodeError, ValueError) as err:
+        raise InvalidAnswer(f"{p.name} can't be read ({err}). Give {expected}{skip}") from None
+    raise InvalidAnswer(f"{p.name} has no product rows I can read. Give {expected}{skip}")
 
 
 _PARSERS = {

@@ -18,13 +18,14 @@ answer and resume with `Conversation.from_state(flow, state)`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from advisor.advice.answers import InvalidAnswer
 from advisor.advice.onboarding_file import load_onboarding
-from advisor.advice.profile import BrandProfile, profile_from_mapping
+from advisor.advice.profile import REGULATED_VERTICALS, BrandProfile, profile_from_mapping
 from advisor.advice.questions import (
     CATALOG_PATH,
     AnswerResult,
@@ -119,6 +120,7 @@ class Conversation:
             return AnswerResult(False, "That's everything. Edit an earlier answer to change it.")
         try:
             value = q.parse(text)
+            self._check_against_answers(q, value)
         except InvalidAnswer as exc:
             return AnswerResult(False, str(exc))
         had_answer = q.id in self._answers
@@ -170,6 +172,29 @@ class Conversation:
         plan = self.plan()
         return sum(q.id in self._answers for q in plan), len(plan)
 
+    def step(self) -> tuple[int, int]:
+        """(the number of the question asked now, how many questions the flow has), for a
+        counter that starts at 1 and whose total never moves: a question asked once per chosen
+        option (a price per vertical) is one step, and a skipped follow-up keeps its number."""
+        specs = self.flow.questions
+        q = self.current()
+        if q is None:
+            return len(specs), len(specs)
+        source = q.template or q.id
+        return next(i for i, spec in enumerate(specs, 1) if spec.id == source), len(specs)
+
+    def preselected(self, q: Question) -> list[str]:
+        """Options to show ticked when `q` is asked: the answer being changed, else the regulated
+        products of the categories already chosen (a food brand sells food)."""
+        if self._reopened == q.id:
+            value = self._answers.get(q.id)
+            return list(value) if isinstance(value, list) else []
+        if q.profile_field != "regulated_products":
+            return []
+        chosen = set(self.to_profile().verticals)
+        offered = {o.value for o in q.options}
+        return [r for r, v in REGULATED_VERTICALS.items() if v in chosen and r in offered]
+
     @property
     def catalog_path(self) -> str | None:
         for q in self.plan():
@@ -195,6 +220,32 @@ class Conversation:
         if price_ranges:
             data["price_ranges"] = price_ranges
         return profile_from_mapping(data, self.flow.source)
+
+    def _check_against_answers(self, q: Question, value: Any) -> None:
+        """Refuse what the other answers make impossible: more fakes or swaps a month than the
+        units the brand ships (or, with a return rate, than the returns it gets)."""
+        if q.profile_field != "counterfeit_incidents" or not value:
+            return
+        given = {s.profile_field: self._answers.get(s.id) for s in self.plan() if s.profile_field}
+        orders, per_order = given.get("monthly_orders"), given.get("units_per_order") or 1
+        if not orders:
+            return
+        units = orders * per_order
+        rate = given.get("return_rate")
+        if rate is not None:
+            returns = math.ceil(units * rate)
+            if value > returns:
+                raise InvalidAnswer(
+                    f"That's more than the {returns:,} returns a month your answers add up to "
+                    f"({units:,g} units shipped × {rate * 100:g}% returned), and fakes or swaps "
+                    f"come back as returns: give at most {returns:,}"
+                )
+        elif value > units:
+            raise InvalidAnswer(
+                f"That's more than the {units:,g} units you ship a month ({orders:,} orders × "
+                f"{per_order:g} units each), and fakes or swaps come back among those: give at most "
+                f"{math.floor(units):,}"
+            )
 
     def _drop_dependents(self, changed: Question) -> None:
         source = changed.template or changed.id

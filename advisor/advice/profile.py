@@ -259,8 +259,22 @@ def load_profile(path: str | Path) -> BrandProfile:
     return profile_from_mapping(dict(data or {}), str(p))
 
 
+#: The vertical each regulated product of onboarding's list is sold in (`regulated_products`):
+#: the recommendation shows it, and onboarding pre-ticks the products of the verticals chosen.
+REGULATED_VERTICALS = {
+    "food": "food",
+    "supplements": "supplements",
+    "otc_medicines": "otc_medicines",
+    "medical_devices": "medical_devices",
+    "cosmetics": "beauty",
+    "mobile_phones": "mobile_phones",
+    "childrens_products": "toys",
+}
+
+
 __all__ = [
     "PROFILE_SHAPE",
+    "REGULATED_VERTICALS",
     "BrandProfile",
     "check_profile",
     "load_profile",

@@ -16,7 +16,7 @@ from typing import Any
 from advisor.advice.costs import CostReport
 from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
 from advisor.advice.money import PriceCheck
-from advisor.advice.profile import BrandProfile
+from advisor.advice.profile import REGULATED_VERTICALS, BrandProfile
 from advisor.advice.run import Collect, evaluate_file
 from advisor.advice.writers import WRITERS
 from advisor.catalog.records import RejectedRow, SkuRecord
@@ -54,25 +54,13 @@ class Recommendation:
         return self.labels.get(row.record.row, row.record.sku)
 
 
-#: The vertical a regulated product of onboarding's list is sold in (`regulated_products`).
-_REGULATED_VERTICALS = {
-    "food": "food",
-    "supplements": "supplements",
-    "otc_medicines": "otc_medicines",
-    "medical_devices": "medical_devices",
-    "cosmetics": "beauty",
-    "mobile_phones": "mobile_phones",
-    "childrens_products": "toys",
-}
-
-
 def profile_verticals(rulebook: Rulebook, profile: BrandProfile) -> tuple[str, ...]:
     """What the brand sells, from its answers: the verticals it chose, the ones its regulated
     products are sold in, and personalised goods when it makes them (without a catalog these
     answers are all the advisor has, so each must show up in the recommendation)."""
     known = rulebook.classification.verticals
     chosen = list(profile.verticals)
-    chosen += [_REGULATED_VERTICALS.get(r, r) for r in profile.regulated_products]
+    chosen += [REGULATED_VERTICALS.get(r, r) for r in profile.regulated_products]
     if profile.customised_goods:
         chosen.append("customised_gifts")
     out = tuple(dict.fromkeys(v for v in chosen if v in known))

@@ -6,6 +6,10 @@ the decisions and the brand profile can be exported; accepting stores the policy
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -25,6 +29,8 @@ from advisor.advice.recommend import (
     recommend_from_profile,
     what_if_recommendation,
 )
+from advisor.app.charts import recommendation_charts, stacked
+from advisor.app.rowtable import RowTable, measure_columns
 from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
 from advisor.catalog.records import RejectedRow
 from advisor.errors import TrackrightError
@@ -57,6 +63,7 @@ or batching everything, per month at your volume.
 | e | export the decisions (file name ending .csv, .json or .jsonl) |
 | p | save the brand profile (`trackright evaluate --profile FILE` reads it) |
 | c | evaluate a catalog file |
+| g | the split of SKUs and the monthly cost per method and per vertical, as bars |
 | i | what if…: type `bad_return_share=0.05` (or several, space apart) to re-price at once |
 | b | back to your answers |
 
@@ -67,6 +74,54 @@ fakes or swaps. The figures are the same as `trackright evaluate --profile` prin
 """
 
 
+@contextmanager
+def _quiet_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a big catalog is decided or read, then the survivors
+    frozen: a full collection over 200,000 rows' objects holds the GIL for a second and freezes
+    the UI thread with it. The rows have no reference cycles, so they are still freed by
+    reference counting when the recommendation is replaced."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
+def _line_count(path: str) -> int:
+    """About how many rows a catalog has (its lines but the header), read in big binary chunks:
+    milliseconds even for 200,000 rows, and enough for a progress bar."""
+    n = 0
+    try:
+        with open(Path(path).expanduser(), "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                n += chunk.count(b"\n")
+    except OSError:
+        return 0
+    return max(n - 1, 0)
+
+
+WIDE_ENOUGH = 100  # columns from which the vertical costs show every plan
+TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full
+DECISION_COLUMNS = ("Product", "Value", "Method", "Capture", "Rule")
+
+
+def decision_cells(rec: Recommendation, styles: dict[str, str]):
+    """The cells of one decided (or rejected) row, made when the row is drawn."""
+
+    def cells(item: EvaluatedRow | RejectedRow) -> tuple[str | Text, ...]:
+        if isinstance(item, RejectedRow):
+            return (item.sku or f"row {item.row:,}", "", "—", "", f"rejected: {item.reason}")
+        d = item.decision
+        value = "" if item.unit_value is None else f"{item.unit_value:,.0f}"
+        method = Text(d.method.upper(), style=styles.get(d.method, ""))
+        return (rec.label(item), value, method, ", ".join(d.capture) or "—", d.rule)
+
+    return cells
+
+
 def _signed(amount: float, currency: str) -> str:
     return ("+" if round(amount) > 0 else "") + money(amount, currency)
 
@@ -74,17 +129,17 @@ def _signed(amount: float, currency: str) -> str:
 class AdviceScreen(Screen[None]):
     """The advisor's proposal for the brand, with costs; accept it to start tracking."""
 
-    CSS_PATH = "advice.tcss"
     AUTO_FOCUS = "#decisions"
     HELP = HELP
     BINDINGS = [
         Binding("a", "accept", "Accept"),
-        Binding("w", "why", "Why?"),
+        Binding("w", "why", "Why?", show=False),  # enter does it too, as the reason line says
         Binding("e", "export", "Export"),
-        Binding("p", "save_profile", "Profile", show=False),
-        Binding("c", "catalog", "Catalog", show=False),
-        Binding("i", "what_if", "What if"),
-        Binding("b", "back", "Answers"),
+        Binding("p", "save_profile", "Profile"),
+        Binding("c", "catalog", "Catalog"),
+        Binding("i", "what_if", "What if", show=False),
+        Binding("g", "pictures", "Bars", show=False),
+        Binding("b", "back", "Back"),  # to the answers; "Answers" pushed f1 off 80 columns
         Binding("escape", "leave_what_if", show=False),
     ]
 
@@ -93,13 +148,17 @@ class AdviceScreen(Screen[None]):
         self.rec: Recommendation | None = None
         self.what_if_result = None  # the last what-if (advisor.advice.whatif.WhatIfResult)
         self._inputs: tuple | None = None
-        self._rows: list[EvaluatedRow | RejectedRow] = []
+        self._rows: tuple[EvaluatedRow | RejectedRow, ...] = ()
+        self.reused = False  # the last recommendation came from the workspace, not re-decided
+        self._expected = 0  # about how many rows the catalog being decided has (its lines)
+        self._breakeven: list[str] = []  # where serialising / an LPN pays, per vertical
+        self._narrow = False  # the vertical costs show only this policy's columns
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · recommendation", id="title")
         yield Static("", id="costs")
         yield ProgressBar(id="progress", show_eta=False)
-        yield DataTable(id="decisions", cursor_type="row", zebra_stripes=True)
+        yield RowTable(id="decisions")
         yield Static("", id="reason")
         yield DataTable(id="verticals", cursor_type="none")
         yield Static("", id="breakeven")
@@ -111,15 +170,6 @@ class AdviceScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#decisions", DataTable)
-        table.add_column("Product", key="product", width=20)
-        table.add_column("Value", key="value", width=8)
-        table.add_column("Method", key="method", width=6)
-        table.add_column("Capture", key="capture", width=13)
-        table.add_column("Rule", key="rule")
-        costs = self.query_one("#verticals", DataTable)
-        for name in VERTICAL_COLUMNS:
-            costs.add_column(name, key=name)
         self.query_one("#progress").display = False
         self.query_one("#whatif-input").display = False
         self.refresh_advice()
@@ -151,29 +201,55 @@ class AdviceScreen(Screen[None]):
         bar.display = catalog is not None
         self._compute(profile, catalog)
 
+    def show_status(self) -> None:
+        """The rules were reloaded (the app calls this): decide again with the new rulebook."""
+        self.refresh_advice()
+
     @work(thread=True, exclusive=True, group="advice")
     def _compute(self, profile, catalog: str | None) -> None:
+        """Decide (or reuse the saved recommendation) and measure the table, off the UI thread:
+        the UI thread gets the finished recommendation in one message and draws only what
+        is on screen."""
         ws = self.app.workspace
+        styles = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
         try:
-            with ws.engine_lock:
+            with ws.engine_lock, _quiet_gc():
                 book = ws.require_rulebook()
-                if catalog:
-                    rec = recommend_from_catalog(book, profile, catalog, self._report)
+                key = ws.recommendation_key(profile, catalog)
+                saved = ws.saved_recommendation(key, self._report_reading) if catalog else None
+                if saved is not None:
+                    rec, columns = saved
+                    cells = decision_cells(rec, styles)
                 else:
-                    rec = recommend_from_profile(book, profile)
+                    if catalog:
+                        self._expected = _line_count(catalog)
+                        rec = recommend_from_catalog(book, profile, catalog, self._report)
+                    else:
+                        rec = recommend_from_profile(book, profile)
+                    cells = decision_cells(rec, styles)
+                    columns = measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
         except (TrackrightError, OSError, MemoryError) as err:
             self.app.call_from_thread(self._failed, str(as_error(err)))
             return
-        self.app.call_from_thread(self._show, rec)
+        self.app.call_from_thread(self._show, rec, columns, cells, saved is not None)
+        if catalog and saved is None:
+            ws.save_recommendation(key, rec, columns)
 
     def _report(self, done: int, total: int) -> None:
         self.app.call_from_thread(self._progress, done, total)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _report_reading(self, done: int, total: int) -> None:
+        if done == total or not done % 10_000:
+            self.app.call_from_thread(self._progress, done, total, "Reading the saved decisions")
+
+    def _progress(self, done: int, total: int, doing: str = "Deciding") -> None:
         bar = self.query_one("#progress", ProgressBar)
-        if total:
+        if not total and self._expected:  # a determinate bar: no animation frames while deciding
+            bar.update(total=self._expected, progress=min(done, self._expected))
+            self.query_one("#costs", Static).update(f"{doing}: {done:,} rows…")
+        elif total:
             bar.update(total=total, progress=done)
-            self.query_one("#costs", Static).update(f"Deciding {done:,} of {total:,} rows…")
+            self.query_one("#costs", Static).update(f"{doing}: {done:,} of {total:,} rows…")
         else:
             self.query_one("#costs", Static).update(f"Reading the catalog: {done:,} rows…")
 
@@ -185,37 +261,15 @@ class AdviceScreen(Screen[None]):
         )
         self.notify(message, title="Could not decide", severity="error", timeout=8, markup=False)
 
-    def _show(self, rec: Recommendation) -> None:
+    def _show(self, rec: Recommendation, columns, cells, reused: bool = False) -> None:
         self.rec = rec
+        self.reused = reused
         self.query_one("#progress").display = False
         self.query_one("#costs", Static).update(self._cost_line(rec))
-        table = self.query_one("#decisions", DataTable)
-        table.clear()
-        self._rows = list(rec.items)
-        for i, item in enumerate(self._rows):
-            if isinstance(item, RejectedRow):
-                table.add_row(
-                    item.sku or f"row {item.row}",
-                    "",
-                    Text("—", style="bold"),
-                    "",
-                    Text(f"rejected: {item.reason}"),
-                    key=str(i),
-                )
-                continue
-            d = item.decision
-            value = "" if item.unit_value is None else f"{item.unit_value:,.0f}"
-            table.add_row(
-                rec.label(item),
-                Text(value, justify="right"),
-                Text(d.method.upper(), style=method_style(self.app, d.method)),
-                ", ".join(d.capture) or "—",
-                d.rule,
-                key=str(i),
-            )
+        self._rows = rec.items
+        self.query_one("#decisions", RowTable).show(columns, rec.items, cells)
         self._fill_costs(rec)
         if self._rows:
-            table.move_cursor(row=0)
             self._show_reason(0)
 
     def _cost_line(self, rec: Recommendation) -> Text:
@@ -224,17 +278,18 @@ class AdviceScreen(Screen[None]):
         text = Text()
         counts = rec.summary.by_method
         split = " · ".join(
-            f"{m.upper()} {counts[m]}" for m in ("serial", "lpn", "batch") if counts[m]
+            f"{m.upper()} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m]
         )
         n = rec.summary.decided
-        what = f"{n} SKU{'s' if n != 1 else ''}" if rec.catalog else f"{n} typical products"
-        text.append(f"{what}: {split}")
+        what = f"{n:,} SKU{'s' if n != 1 else ''}" if rec.catalog else f"{n:,} typical products"
+        text.append(f"{what}: {split}  ")
+        text.append_text(stacked(counts, 16, self._method_tone))
         if rec.rejected:
-            text.append(f" · {len(rec.rejected)} rows rejected", style="bold")
+            text.append(f" · {len(rec.rejected):,} rows rejected", style="bold")
         if rec.summary.price_missing:
-            text.append(f" · {rec.summary.price_missing} without a price of their own")
+            text.append(f" · {rec.summary.price_missing:,} without a price of their own")
             if rec.summary.price_typical:
-                text.append(f" ({rec.summary.price_typical} decided as a typical item)")
+                text.append(f" ({rec.summary.price_typical:,} decided as a typical item)")
         text.append("\n")
         check = rec.currency
         if check is not None and check.plausible is False:
@@ -254,21 +309,60 @@ class AdviceScreen(Screen[None]):
         )
         return text
 
+    def _method_tone(self, method: str) -> str:
+        return method_style(self.app, method)
+
+    def action_pictures(self) -> None:
+        rec = self.rec
+        if rec is None:
+            self.notify("Still deciding; try again in a moment.")
+            return
+        width = max(int(self.app.size.width * 0.96) - 8, 30)  # border, padding, scrollbar
+        parts = recommendation_charts(
+            rec.summary.by_method, rec.costs, self._labels(), width, self._method_tone
+        )
+        if self._breakeven:
+            parts.append(Text("Where serialising and an LPN start to pay", style="bold"))
+            parts.append(Text("\n".join(self._breakeven)))
+        self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
+
     def _fill_costs(self, rec: Recommendation) -> None:
+        """Each vertical's costs: every plan when the screen is wide, else this policy, what it
+        earns back and its net (the other plans are in the cost line and the bars, g)."""
         table = self.query_one("#verticals", DataTable)
-        table.clear()
+        self._narrow = self.size.width < WIDE_ENOUGH
+        keep = [
+            i for i, name in enumerate(VERTICAL_COLUMNS) if not self._narrow or i not in (3, 4, 5)
+        ]
+        table.clear(columns=True)
+        for i in keep:
+            table.add_column(VERTICAL_COLUMNS[i], key=VERTICAL_COLUMNS[i])
         labels = self._labels()
         cur = rec.costs.currency
         for v in rec.costs.verticals:
             cells = vertical_cells(v, cur, labels)
-            table.add_row(
-                *(Text(c, justify="left" if i == 0 else "right") for i, c in enumerate(cells))
-            )
+            table.add_row(*(Text(cells[i], justify="left" if i == 0 else "right") for i in keep))
         shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
         table.display = shown
         lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
-        self.query_one("#breakeven", Static).update("\n".join(lines) if shown else "")
+        self._breakeven = lines if shown else []
+        self._place_breakeven()
         self.query_one("#whatif", Static).update("")
+
+    def on_resize(self) -> None:
+        self._place_breakeven()
+        if self.rec is not None and self._narrow != (self.size.width < WIDE_ENOUGH):
+            self._fill_costs(self.rec)
+
+    def _place_breakeven(self) -> None:
+        """Where serialising and an LPN pay, in full when the screen has the lines for it;
+        else one line pointing at the bars view (g), which always has it, never a cut text."""
+        lines = self._breakeven
+        box = self.query_one("#breakeven", Static)
+        if not lines or self.size.height >= TALL_ENOUGH:
+            box.update("\n".join(lines))
+        else:
+            box.update("Where serialising and an LPN start to pay, vertical by vertical: press g.")
 
     def _labels(self) -> dict[str, str]:
         book = self.app.workspace.rulebook
@@ -287,7 +381,7 @@ class AdviceScreen(Screen[None]):
         box = self.query_one("#whatif-input", Input)
         if self.focused is box:
             box.display = bool(box.value)
-            self.query_one("#decisions", DataTable).focus()
+            self.query_one("#decisions", RowTable).focus()
 
     @on(Input.Submitted, "#whatif-input")
     def _what_if_submitted(self, event: Input.Submitted) -> None:
@@ -341,10 +435,9 @@ class AdviceScreen(Screen[None]):
         text.append("\n".join(result.move_lines(self._labels())))
         self.query_one("#whatif", Static).update(text)
 
-    @on(DataTable.RowHighlighted, "#decisions")
-    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.row_key.value is not None:
-            self._show_reason(int(event.row_key.value))
+    @on(RowTable.Highlighted, "#decisions")
+    def _highlighted(self, event: RowTable.Highlighted) -> None:
+        self._show_reason(event.index)
 
     def _show_reason(self, index: int) -> None:
         if not 0 <= index < len(self._rows):
@@ -357,14 +450,14 @@ class AdviceScreen(Screen[None]):
             text = f"{item.record.sku}: {d.reason} (rule {d.rule}; enter for why)"
         self.query_one("#reason", Static).update(text)
 
-    @on(DataTable.RowSelected, "#decisions")
-    def _selected(self, event: DataTable.RowSelected) -> None:
+    @on(RowTable.Selected, "#decisions")
+    def _selected(self, event: RowTable.Selected) -> None:
         self.action_why()
 
     # -- actions ---------------------------------------------------------------------------------
 
     def _current(self) -> EvaluatedRow | None:
-        table = self.query_one("#decisions", DataTable)
+        table = self.query_one("#decisions", RowTable)
         if not self._rows or table.cursor_row < 0 or table.cursor_row >= len(self._rows):
             return None
         item = self._rows[table.cursor_row]
@@ -375,10 +468,13 @@ class AdviceScreen(Screen[None]):
         if row is None or self.rec is None:
             self.notify("Pick a decided row first.")
             return
+        ws = self.app.workspace
+        d = row.decision
+        matched = tuple(replace(m, file=ws.in_rules(m.file)) for m in d.matched)
         self.app.push_screen(
             RenderScreen(
                 f"Why {self.rec.label(row)}?",
-                why(row.decision, lambda var: tone(self.app, var)),
+                why(replace(d, matched=matched), lambda var: tone(self.app, var)),
             )
         )
 
@@ -391,19 +487,22 @@ class AdviceScreen(Screen[None]):
                 "Export decisions",
                 "Save every decision to (ends in .csv, .json or .jsonl):",
                 "trackright-decisions.csv",
-            ),
-            self._export,
+                act=self._export,
+                overwrite_check=True,
+            )
         )
 
-    def _export(self, path: str | None) -> None:
-        if not path or self.rec is None:
-            return
+    def _export(self, path: str) -> str | None:
+        """Write the decisions; an error is shown in the dialog, which stays open."""
+        rec = self.rec
+        if rec is None:
+            return "Still deciding; try again in a moment."
         try:
-            written = export_decisions(self.rec, path)
+            written = export_decisions(rec, path)
         except (OSError, ValueError) as err:
-            self.notify(str(as_error(err)), title="Not exported", severity="error", markup=False)
-            return
-        self.notify(f"Saved {len(self.rec.items)} decisions to {written}", title="Exported")
+            return f"Not exported: {as_error(err)}"
+        self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
+        return None
 
     def action_save_profile(self) -> None:
         if self.rec is None:
@@ -414,29 +513,38 @@ class AdviceScreen(Screen[None]):
                 "Save brand profile",
                 "Save the profile (for `trackright evaluate --profile FILE`) to:",
                 "brand_profile.yaml",
-            ),
-            self._save_profile,
+                act=self._save_profile,
+                overwrite_check=True,
+            )
         )
 
-    def _save_profile(self, path: str | None) -> None:
-        if not path or self.rec is None:
-            return
+    def _save_profile(self, path: str) -> str | None:
+        rec = self.rec
+        if rec is None:
+            return "Still deciding; try again in a moment."
         try:
-            written = export_profile(self.rec, path)
+            written = export_profile(rec, path)
         except OSError as err:
-            self.notify(str(as_error(err)), title="Not saved", severity="error", markup=False)
-            return
+            return f"Not saved: {as_error(err)}"
         self.notify(f"Profile saved to {written}", title="Saved")
+        return None
 
     def action_catalog(self) -> None:
+        prompt = "Catalog file (CSV, Shopify export, JSON or JSON Lines):"
+        current = self.rec.catalog if self.rec is not None else None
+        with self.app.workspace.store_lock:
+            stored = len(self.app.workspace.tracker.policies())
+        if current:
+            prompt = (
+                f"The new catalog replaces {Path(current).name} in this recommendation. " + prompt
+            )
+        if stored:
+            prompt += (
+                f"\nOn accept, its SKUs are merged into the tracker's {stored:,} SKU "
+                "policies: a SKU in both takes the new decision, the others stay."
+            )
         self.app.push_screen(
-            PathScreen(
-                "Evaluate a catalog",
-                "Catalog file (CSV, Shopify export, JSON or JSON Lines):",
-                "",
-                must_exist=True,
-            ),
-            self._use_catalog,
+            PathScreen("Evaluate a catalog", prompt, "", must_exist=True), self._use_catalog
         )
 
     def _use_catalog(self, path: str | None) -> bool:
@@ -500,6 +608,7 @@ class AdviceScreen(Screen[None]):
         snaps = policy_snapshots(rec)
         try:
             with ws.store_lock:
+                before = {p.sku for p in ws.tracker.policies()}
                 n = ws.tracker.set_policies(snaps)
                 ws.mark_accepted(n, rec.catalog or "answers")
                 ws.record_rulebook("app accept")
@@ -513,13 +622,15 @@ class AdviceScreen(Screen[None]):
                 markup=False,
             )
             return
-        self.app.call_from_thread(self._accepted, n, rec)
+        kept = len(before - {s.sku for s in snaps})
+        self.app.call_from_thread(self._accepted, n, rec, kept)
 
-    def _accepted(self, n: int, rec: Recommendation) -> None:
+    def _accepted(self, n: int, rec: Recommendation, kept: int = 0) -> None:
         counts = rec.summary.by_method
-        split = ", ".join(f"{m} {counts[m]}" for m in ("serial", "lpn", "batch") if counts[m])
+        split = ", ".join(f"{m} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m])
+        merged = f" Merged: {kept:,} SKUs from earlier catalogs keep their policy." if kept else ""
         self.app.switch_mode("desk")
-        self.app.screen.note(f"Policy accepted: {n} SKU decisions stored ({split}).")
+        self.app.screen.note(f"Policy accepted: {n:,} SKU decisions stored ({split}).{merged}")
 
     def commands(self) -> list[tuple[str, str, object]]:
         return [
@@ -532,6 +643,11 @@ class AdviceScreen(Screen[None]):
                 self.action_save_profile,
             ),
             ("Evaluate a catalog", "Decide every SKU of a catalog file", self.action_catalog),
+            (
+                "Bars: SKUs and cost per method",
+                "The split of SKUs and the monthly cost per method and vertical (g)",
+                self.action_pictures,
+            ),
         ]
 
 

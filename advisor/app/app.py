@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.screen import Screen
 
 from advisor.app.workspace import Workspace
@@ -29,11 +31,16 @@ GLOBAL_HELP = """
 """
 
 
+MIN_SIZE = (60, 20)  # columns, lines: every screen is laid out to work from here up
+
+
 class TrackrightApp(App[None]):
     """Advisor and tracker in one terminal app, on one workspace store."""
 
     TITLE = "trackright"
-    CSS_PATH = "app.tcss"
+    # The advisor's sheets (each rule scoped to its screen) are read at start: read on the first
+    # switch to a screen, parsing them stalled the keys of the Enter that opened it.
+    CSS_PATH = ["app.tcss", "onboarding.tcss", "advice.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
@@ -78,6 +85,24 @@ class TrackrightApp(App[None]):
             self.switch_mode("onboarding")
         if self.watch_rules:
             self.set_interval(1.0, self._check_rules)
+        self._check_size()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size)  # runs before App's own handler has stored the new size
+
+    def _check_size(self, size: Size | None = None) -> None:
+        """Below `MIN_SIZE` say so, instead of drawing screens that cannot fit."""
+        from advisor.app.widgets import TooSmallScreen
+
+        size = size or self.size
+        small = size.width < MIN_SIZE[0] or size.height < MIN_SIZE[1]
+        showing = isinstance(self.screen, TooSmallScreen)
+        if small and not showing:
+            self.push_screen(TooSmallScreen(MIN_SIZE))
+        elif small:
+            self.screen.show_size(size)
+        elif showing:
+            self.pop_screen()
 
     # -- navigation ------------------------------------------------------------------------------
 
@@ -165,22 +190,50 @@ class TrackrightApp(App[None]):
         if status.ok:
             self.notify(f"Rules reloaded: running {status.running}.")
         else:
+            n = len(status.problems)
             self.notify(
-                f"{len(status.problems)} problem(s); still running the last good rules.",
+                f"{n:,} problem{'s' if n != 1 else ''}; still running the last good rules.",
                 severity="error",
             )
         if hasattr(self.screen, "show_status"):
             self.screen.show_status()
 
     def _restart(self) -> None:
+        """Ask first: this forgets every answer, and cannot be undone."""
+        from advisor.app.widgets import ConfirmScreen
+
+        answered = len(self.workspace.load_conversation().answered())
+        with self.workspace.store_lock:
+            stored = len(self.workspace.tracker.policies())
+        kept = (
+            f"\n\nThe {stored:,} SKU policies already in the tracker stay (units received "
+            "under them need them); accepting a new recommendation replaces them SKU by SKU."
+            if stored
+            else ""
+        )
+        question = (
+            f"This forgets your {answered:,} answers, the recommendation and the accepted "
+            f"policy, and asks every question again.{kept}"
+        )
+        self.push_screen(
+            ConfirmScreen("Start onboarding again?", question, "Forget and start again", "Keep"),
+            self._restarted,
+        )
+
+    def _restarted(self, yes: bool | None) -> None:
+        from advisor.app.advice_screen import AdviceScreen
         from advisor.app.onboarding_screen import OnboardingScreen
 
+        if not yes:
+            return
         self.workspace.forget_conversation()
-        if self.current_mode == "onboarding":
+        if self.current_mode in ("onboarding", "advice"):
             self.switch_mode("rules")
-        self.remove_mode("onboarding")
-        self.add_mode("onboarding", OnboardingScreen)
+        for mode, screen in (("onboarding", OnboardingScreen), ("advice", AdviceScreen)):
+            self.remove_mode(mode)
+            self.add_mode(mode, screen)
         self.switch_mode("onboarding")
+        self.notify("Answers, recommendation and accepted policy forgotten.")
 
 
-__all__ = ["TrackrightApp"]
+__all__ = ["MIN_SIZE", "TrackrightApp"]

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.advice.onboarding import Conversation, Question
+from advisor.app.rowtable import shorten
 from advisor.app.widgets import ChoiceList, Field, SingleChoiceList, TitleBar
 
 HELP = """\
@@ -61,7 +62,6 @@ class AnswerLine(Static):
 class OnboardingScreen(Screen[None]):
     """A chat: the advisor asks, the founder answers in the box or picks from a list."""
 
-    CSS_PATH = "onboarding.tcss"
     AUTO_FOCUS = "#answer"
     HELP = HELP
     BINDINGS = [
@@ -103,9 +103,10 @@ class OnboardingScreen(Screen[None]):
         conv = self.conv
         assert conv is not None
         q = conv.current()
-        done, total = conv.progress()
+        step, total = conv.step()
         brand = conv.to_profile().brand
-        title = f"trackright · onboarding{f' · {brand}' if brand else ''} · {done} of {total}"
+        where = f"question {step} of {total}" if q is not None else f"all {total} answered"
+        title = f"trackright · onboarding{f' · {brand}' if brand else ''} · {where}"
         if conv._reopened:
             title += " · changing an answer"
         self.query_one("#title", TitleBar).update(title)
@@ -132,13 +133,27 @@ class OnboardingScreen(Screen[None]):
                 )
             )
         else:
-            widgets.append(Static(q.prompt, classes="bot current"))
+            prompt = Static(q.prompt, classes="bot current")
+            widgets.append(prompt)
             widgets.append(Markdown(q.why, classes="why"))
             for said, reply in self.attempts:
                 widgets.append(Static(said, classes="you refused"))
                 widgets.append(Static(reply, classes="bot error"))
-        transcript.mount_all(widgets)
-        transcript.anchor()
+        mounted = transcript.mount_all(widgets)
+        if q is None:
+            transcript.anchor()
+        else:
+            # the question stays in view when its answers (a long choice list) leave little room:
+            # scrolled to its top, which is also the end while everything below it fits
+            transcript.release_anchor()
+
+            async def show_question() -> None:
+                await mounted
+                self.call_after_refresh(
+                    transcript.scroll_to_widget, prompt, top=True, animate=False
+                )
+
+            self.call_later(show_question)
         self._prepare_answer(q)
 
     def _prepare_answer(self, q: Question | None) -> None:
@@ -182,8 +197,7 @@ class OnboardingScreen(Screen[None]):
 
     def _current_values(self, q: Question) -> set[str]:
         assert self.conv is not None
-        value = self.conv._answers.get(q.id) if self.conv._reopened == q.id else None
-        return set(value or ())
+        return set(self.conv.preselected(q))
 
     # -- answering -------------------------------------------------------------------------------
 
@@ -261,7 +275,7 @@ class OnboardingScreen(Screen[None]):
             return
         self.app.search_commands(
             [
-                (f"{q.prompt[:56]} — {text[:30]}", lambda qid=q.id: self.edit(qid))
+                (f"{shorten(q.prompt, 56)} — {shorten(text, 30)}", lambda qid=q.id: self.edit(qid))
                 for q, text in answered
             ],
             placeholder="Which answer do you want to change?",
@@ -273,7 +287,11 @@ class OnboardingScreen(Screen[None]):
         out: list[tuple[str, str, object]] = []
         for q, text in self.conv.answered():
             out.append(
-                (f"Change answer: {q.prompt[:50]}", f"now: {text}", lambda qid=q.id: self.edit(qid))
+                (
+                    f"Change answer: {shorten(q.prompt, 50)}",
+                    f"now: {text}",
+                    lambda qid=q.id: self.edit(qid),
+                )
             )
         return out
 

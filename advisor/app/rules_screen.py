@@ -5,13 +5,18 @@ edit is listed as file:line problems while the last good rulebook keeps running.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from advisor.app.widgets import TitleBar, tone
+from advisor.app.workspace import Workspace
+from advisor.errors import Problem
 
 HELP = """\
 # Rules
@@ -21,7 +26,8 @@ the bundled rules). Edit them in any editor: the app notices the change within a
 reloads (or press **r**). If the new files have problems, each one is listed here as
 `file:line: message` and the **last good rules keep running**, so the desk never stops.
 
-Check a change from the shell with `trackright rules check` and `trackright rules test`.
+Every problem is listed here with its `file:line`, the same list `trackright rules check`
+prints; the rule tests (`trackright rules test`) run from the shell.
 
 | key | does |
 |---|---|
@@ -29,6 +35,11 @@ Check a change from the shell with `trackright rules check` and `trackright rule
 | ↑ ↓ | move through the rules |
 | escape | back to where you were |
 """
+
+
+def relative_problem(problem: Problem, ws: Workspace) -> str:
+    """A problem line (`policy.yaml:31: …`) with its file written from the rules folder."""
+    return str(replace(problem, file=ws.in_rules(problem.file)))
 
 
 class RulesScreen(Screen[None]):
@@ -41,19 +52,21 @@ class RulesScreen(Screen[None]):
         Binding("escape", "leave", "Back"),
     ]
     DEFAULT_CSS = """
-    RulesScreen #status { height: auto; max-height: 10; padding: 0 1; background: $boost; }
+    RulesScreen #status-box { height: auto; max-height: 45%; background: $boost; }
+    RulesScreen #status { height: auto; padding: 0 1; }
     RulesScreen #rules { height: 1fr; }
     """
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · rules", id="title")
-        yield Static("", id="status")
+        with VerticalScroll(id="status-box"):
+            yield Static("", id="status")
         yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#rules", DataTable)
-        for name in ("Rule", "Set", "Kind", "Pri", "Outcome", "Where"):
+        for name in ("Rule", "Where", "Set", "Kind", "Pri", "Outcome"):
             table.add_column(name, key=name)
         self.show_status()
 
@@ -76,10 +89,8 @@ class RulesScreen(Screen[None]):
             )
             running = status.running or "nothing (no valid rules loaded yet)"
             text.append(f" · still running {running} · checked {status.loaded_at}\n")
-            for p in status.problems[:8]:
-                text.append(f"{p}\n")
-            if n > 8:
-                text.append(f"… and {n - 8} more (trackright rules check lists them all)\n")
+            for p in status.problems:  # all of them: the box scrolls
+                text.append(f"{relative_problem(p, ws)}\n")
         self.query_one("#status", Static).update(text)
         table = self.query_one("#rules", DataTable)
         table.clear()
@@ -94,7 +105,8 @@ class RulesScreen(Screen[None]):
                     what += " + " + ",".join(outcome["capture"])
                 if outcome.get("flag"):
                     what += f" ({outcome['flag']})"
-                table.add_row(r.id, set_name, r.kind, str(r.priority), what, f"{r.file}:{r.line}")
+                where = f"{ws.in_rules(r.file)}:{r.line}"
+                table.add_row(r.id, where, set_name, r.kind, str(r.priority), what)
 
     def action_reload(self) -> None:
         self.app._reload()

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.console import RenderableType
+from rich.segment import Segment
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.color import Color, ColorParseError
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Markdown, OptionList, SelectionList, Static
+from textual.strip import Strip
+from textual.widgets import Button, Input, Markdown, OptionList, SelectionList, Static
 
 METHOD_TONE = {"serial": "text-secondary", "lpn": "text-accent", "batch": "text-success"}
 
@@ -41,7 +46,26 @@ class Field(Input):
 
 
 class TitleBar(Static):
-    """One line at the top: where you are and what the app is working on."""
+    """One line at the top: where you are and what the app is working on. Too long for the
+    width, it is shortened in the middle, so the end ("· from catalog.csv", "· question 3 of
+    15") stays."""
+
+    def __init__(self, text: str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self._full = text
+
+    def update(self, content="") -> None:  # type: ignore[override]
+        self._full = str(content)
+        super().update(self._fitted())
+
+    def _fitted(self) -> str:
+        from advisor.app.rowtable import shorten
+
+        room = self.size.width - 2  # its padding
+        return shorten(self._full, room) if room > 0 else self._full
+
+    def on_resize(self) -> None:
+        super().update(self._fitted())
 
     DEFAULT_CSS = """
     TitleBar {
@@ -98,6 +122,19 @@ class ChoiceList(TypeThrough, SelectionList[str]):
     def action_done(self) -> None:
         self.post_message(self.Done(self, list(self.selected)))
 
+    def render_line(self, y: int) -> Strip:
+        """The tick box drawn empty when unticked: `▐X▌` for both read the same without colour."""
+        line = super().render_line(y)
+        segments = list(line)
+        try:
+            option = self.get_option_at_index(int(self.scroll_offset.y) + y)
+        except Exception:  # past the last option: nothing to change
+            return line
+        if option.value in self._selected or len(segments) < 3 or segments[1].text != "X":
+            return line
+        segments[1] = Segment(" ", segments[1].style, segments[1].control)
+        return Strip(segments, line.cell_length)
+
 
 class HelpScreen(ModalScreen[None]):
     """F1: what this screen is for and its keys; Escape closes it."""
@@ -145,24 +182,105 @@ class RenderScreen(ModalScreen[None]):
                 yield Static(part)
 
 
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question before something that cannot be undone; Escape means no."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes"),
+    ]
+    AUTO_FOCUS = "#no"
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    ConfirmScreen #question { width: 100%; height: auto; margin: 0 0 1 0; }
+    ConfirmScreen Horizontal { height: auto; }
+    ConfirmScreen Button { margin: 0 1 0 0; }
+    """
+
+    def __init__(self, title: str, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.title_text, self.question, self.yes, self.no = title, question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            box.border_subtitle = "y yes · n or Esc no"
+            yield Static(self.question, id="question")
+            with Horizontal():
+                yield Button(self.yes, id="yes", variant="warning")
+                yield Button(self.no, id="no", variant="primary")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class TooSmallScreen(ModalScreen[None]):
+    """Shown while the terminal is smaller than the app can lay out; it goes once it grows."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen { align: center middle; background: $background; }
+    TooSmallScreen Static { width: 100%; height: auto; content-align: center middle;
+        text-align: center; padding: 0 1; }
+    """
+
+    def __init__(self, least: tuple[int, int]) -> None:
+        super().__init__()
+        self.least = least
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._text(), id="too-small")
+
+    def _text(self, size: Size | None = None) -> str:
+        w, h = size or self.app.size
+        return (
+            f"This terminal is {w}×{h}; trackright needs at least {self.least[0]}×{self.least[1]}."
+            "\nMake the window bigger (or the font smaller): everything comes back as it was."
+            "\nctrl+q quits."
+        )
+
+    def show_size(self, size: Size) -> None:
+        self.query_one("#too-small", Static).update(self._text(size))
+
+
 class PathScreen(ModalScreen[str | None]):
-    """Ask for a file path (export, profile, catalog); Enter confirms, Escape cancels."""
+    """Ask for a file path (export, profile, catalog); Enter confirms, Escape cancels.
+
+    `act(path)` (when given) does the work while the dialog is open and returns an error
+    message to show (the dialog stays open, the path kept for correcting) or None to close.
+    With `overwrite_check`, an existing file is only replaced after a second Enter."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     AUTO_FOCUS = "#path"
     DEFAULT_CSS = """
     PathScreen { align: center middle; }
     PathScreen > Vertical {
-        width: 72; max-width: 100%; height: auto;
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 0 1;
     }
-    PathScreen #error { color: $error; height: auto; }
+    PathScreen #prompt { width: 100%; height: auto; }
+    PathScreen #error { color: $text-error; height: auto; }
     PathScreen Horizontal { height: auto; }
     PathScreen Button { margin: 0 1 0 0; }
     """
 
     def __init__(
-        self, title: str, prompt: str, value: str = "", *, alternative: str = "", must_exist=False
+        self,
+        title: str,
+        prompt: str,
+        value: str = "",
+        *,
+        alternative: str = "",
+        must_exist: bool = False,
+        act: Callable[[str], str | None] | None = None,
+        overwrite_check: bool = False,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -170,11 +288,14 @@ class PathScreen(ModalScreen[str | None]):
         self.value = value
         self.alternative = alternative
         self.must_exist = must_exist
+        self.act = act
+        self.overwrite_check = overwrite_check
+        self._overwrite_ok = ""  # the existing file a second Enter may replace
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             box.border_title = self.title_text
-            yield Label(self.prompt)
+            yield Static(self.prompt, id="prompt")  # wraps; a Label was cut at the width
             yield Field(self.value, id="path")
             yield Static("", id="error")
             with Horizontal():
@@ -197,15 +318,28 @@ class PathScreen(ModalScreen[str | None]):
             self.dismiss(None)
 
     def _confirm(self, value: str) -> None:
-        from pathlib import Path
-
         text = value.strip().strip("'\"")
+        error = self.query_one("#error", Static)
         if not text:
-            self.query_one("#error", Static).update("Type a file path first.")
+            error.update("Type a file path first.")
             return
-        if self.must_exist and not Path(text).expanduser().is_file():
-            self.query_one("#error", Static).update(f"There's no file at {text}.")
+        target = Path(text).expanduser()
+        if self.must_exist and not target.is_file():
+            error.update(f"There's no file at {text}.")
             return
+        if target.is_dir():
+            error.update(f"{text} is a folder: add a file name, like {text.rstrip('/')}/out.csv")
+            return
+        if self.overwrite_check and target.exists() and self._overwrite_ok != text:
+            self._overwrite_ok = text
+            error.update(f"{text} already exists. Press Enter again to replace it, or change it.")
+            return
+        if self.act is not None:
+            problem = self.act(text)
+            if problem:
+                self._overwrite_ok = ""
+                error.update(problem)
+                return
         self.dismiss(text)
 
     def action_cancel(self) -> None:
@@ -214,6 +348,7 @@ class PathScreen(ModalScreen[str | None]):
 
 __all__ = [
     "ChoiceList",
+    "ConfirmScreen",
     "Field",
     "method_style",
     "tone",
@@ -221,4 +356,5 @@ __all__ = [
     "PathScreen",
     "RenderScreen",
     "TitleBar",
+    "TooSmallScreen",
 ]

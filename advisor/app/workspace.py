@@ -7,14 +7,18 @@ keeps its problems (file:line) for the rules screen to show.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
+from advisor.advice.recommend import Recommendation
 from advisor.advice.returns import ReturnRules
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.load import Rulebook, load_rulebook, resolve_rules_dir
@@ -22,6 +26,9 @@ from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
 
 ONBOARDING_KEY = "tui.onboarding"
 ACCEPTED_KEY = "tui.accepted"
+SAVED_RECOMMENDATION = "recommendation.pickle"  # beside the store, written by this app only
+_CHUNK = 100  # rows pickled at a time (a few ms, GIL held), then the UI thread gets the GIL
+_PAUSE = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +99,16 @@ class Workspace:
             self.status = RulesStatus(book.label, (), when)
             return self.status
 
+    def in_rules(self, file: str | os.PathLike[str]) -> str:
+        """A rules file as written from the rules folder (`policy.yaml`), so the useful end is
+        on screen and reads the same wherever trackright is installed; a file outside the
+        folder keeps its full path."""
+        path = Path(file)
+        try:
+            return str(path.resolve().relative_to(self.rules_dir.resolve()))
+        except (ValueError, OSError):
+            return str(path)
+
     def rules_stamp(self) -> tuple:
         """Modification times and sizes of the YAML files, to notice an edit from outside."""
         stamp = []
@@ -155,6 +172,7 @@ class Workspace:
         with self.store_lock:
             set_setting(self.tracker.store, ONBOARDING_KEY, None)
             set_setting(self.tracker.store, ACCEPTED_KEY, None)
+        self.forget_recommendation()
 
     @property
     def accepted(self) -> dict | None:
@@ -169,6 +187,78 @@ class Workspace:
         if self.rulebook is not None:
             record(self.rulebook, self.store_path, source)
 
+    # -- the last recommendation -----------------------------------------------------------------
+
+    def recommendation_key(self, profile: object, catalog: str | None) -> str:
+        """What a recommendation was decided from: the answers, the catalog file as it is on
+        disk (name, size, modification time) and the rulebook version; any change decides again."""
+        stat: tuple = ()
+        if catalog:
+            try:
+                st = Path(catalog).expanduser().stat()
+                stat = (str(Path(catalog).expanduser().resolve()), st.st_size, st.st_mtime_ns)
+            except OSError:
+                stat = (catalog,)
+        version = self.rulebook.version if self.rulebook else ""
+        raw = repr((profile, catalog, stat, version)).encode()
+        return hashlib.sha256(raw).hexdigest()
+
+    @property
+    def _saved_recommendation(self) -> Path:
+        return self.store_path.parent / SAVED_RECOMMENDATION
+
+    def saved_recommendation(
+        self, key: str, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[Recommendation, object] | None:
+        """The recommendation saved for `key` and what was saved with it, so a relaunch shows a
+        200,000-row catalog without deciding it again; None when there is none, it was decided
+        from something else, or the file cannot be read (then the caller decides again).
+
+        Rows are read in chunks with a pause between them: unpickling holds the GIL, and the
+        UI thread must get it back every few milliseconds."""
+        try:
+            with self._saved_recommendation.open("rb") as fh:
+                saved_key, head, extra, total = pickle.load(fh)
+                if saved_key != key or not isinstance(head, Recommendation):
+                    return None
+                items: list = []
+                while len(items) < total:
+                    items.extend(pickle.load(fh))  # each chunk has its own memo
+                    if progress is not None:
+                        progress(len(items), total)
+                    time.sleep(_PAUSE)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
+            return None
+        return replace(head, items=tuple(items)), extra
+
+    def save_recommendation(self, key: str, rec: Recommendation, extra: object = None) -> None:
+        """Keep the recommendation (and `extra`, e.g. the table's column widths) for the next
+        launch: written whole to a temporary file, then renamed.
+
+        Where the system can fork, a child process writes it from its copy-on-write view of
+        this one (as a database's background save does) and the calling worker only waits:
+        pickling 200,000 rows in a thread held the GIL long enough to stall page-downs for
+        seconds. Elsewhere it is written here in chunks with pauses between them."""
+        target = self._saved_recommendation
+        tmp = target.with_suffix(f".{time.monotonic_ns()}.tmp")  # one per save: two may overlap
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        if hasattr(os, "fork"):
+            pid = os.fork()
+            if pid == 0:  # the child: write, rename, leave (quitting the app does not stop it)
+                try:
+                    os._exit(0 if _write_chunks(tmp, target, key, rec, extra, pause=0.0) else 1)
+                finally:
+                    os._exit(1)
+            os.waitpid(pid, 0)
+        else:
+            _write_chunks(tmp, target, key, rec, extra, pause=_PAUSE)
+
+    def forget_recommendation(self) -> None:
+        self._saved_recommendation.unlink(missing_ok=True)
+
     def mark_accepted(self, skus: int, source: str) -> None:
         label = self.rulebook.label if self.rulebook else ""
         with self.store_lock:
@@ -179,4 +269,26 @@ class Workspace:
             )
 
 
-__all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "RulesStatus", "Workspace"]
+def _write_chunks(
+    path: Path, target: Path, key: str, rec: Recommendation, extra: object, pause: float
+) -> bool:
+    """Write to `path`, then rename it to `target`: the head (key, the recommendation without rows, `extra`, the row count), then the rows
+    in chunks, each pickled with its own memo (one memo over 200,000 rows grows to millions of
+    entries, and its resizes hold the GIL); `saved_recommendation` reads them back."""
+    try:
+        with path.open("wb") as fh:
+            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.dump((key, replace(rec, items=()), extra, len(rec.items)))
+            for start in range(0, len(rec.items), _CHUNK):
+                pickler.clear_memo()
+                pickler.dump(rec.items[start : start + _CHUNK])
+                if pause:
+                    time.sleep(pause)
+        os.replace(path, target)
+    except (OSError, pickle.PickleError, TypeError, AttributeError):
+        path.unlink(missing_ok=True)
+        return False
+    return True
+
+
+__all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "SAVED_RECOMMENDATION", "RulesStatus", "Workspace"]

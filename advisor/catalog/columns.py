@@ -54,7 +54,15 @@ from difflib import get_close_matches
 
 from advisor.errors import CatalogError
 
-__all__ = ["ALIASES", "FIELDS", "ColumnMap", "map_columns", "match_columns", "normalise"]
+__all__ = [
+    "ALIASES",
+    "FIELDS",
+    "ColumnMap",
+    "known_names",
+    "map_columns",
+    "match_columns",
+    "normalise",
+]
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "sku": (
@@ -271,6 +279,13 @@ def parse_column_options(items: Iterable[str], where: str = "--column") -> dict[
         out[fld] = header.strip()
     check_fields(out, where)
     return out
+
+
+def known_names(fld: str, count: int = 6) -> str:
+    """The first column names accepted for `fld`, for a message a shop owner reads
+    ("sku, variant sku, item sku, …"): the names themselves, not where they are kept."""
+    names = ALIASES[fld]
+    return ", ".join(names[:count]) + (" …" if len(names) > count else "")
 
 
 def check_fields(mapping: Mapping[str, str], where: str = "--column") -> None:

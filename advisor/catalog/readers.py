@@ -394,6 +394,8 @@ def _looks_like_data(cell: str) -> bool:
 
 def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogError:
     """One error for the whole file, naming the columns found and how to map one."""
+    from advisor.catalog.columns import known_names
+
     names = [h for h in header if h]
     if not colmap.positions and any(_looks_like_data(h) for h in names):
         shown = ", ".join(repr(h[:30]) for h in names[:6])
@@ -407,6 +409,6 @@ def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogErro
         hint=(
             "say which column holds the SKU: --column sku=<header> (for example --column "
             f"sku={names[0] if names else 'ItemKey'!s}), or `columns: {{sku: <header>}}` in the "
-            "brand profile; names the reader knows are listed in advisor/catalog/columns.py"
+            f"brand profile; a column called {known_names('sku')} is found by itself"
         ),
     )

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 
 import pytest
-from rich.console import Console
-from textual.widgets import DataTable
-from tui_helpers import SAMPLES, say, settle
+from tui_helpers import SAMPLES, say, settle, shown_text
 
 from advisor.advice.profile import load_profile
 from advisor.app.widgets import RenderScreen
 
 
-def cells(table: DataTable) -> list[list[str]]:
+def cells(table) -> list[list[str]]:
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
@@ -31,7 +28,7 @@ async def test_without_catalog_each_vertical_is_decided_across_its_price_range(m
     async with app.run_test(size=(80, 24)) as pilot:
         assert app.current_mode == "advice"
         screen = await open_advice(app, pilot)
-        rows = cells(screen.query_one("#decisions", DataTable))
+        rows = cells(screen.query_one("#decisions"))
         products = [r[0] for r in rows]
         assert products[:3] == [
             "Consumer electronics, low end of your range",
@@ -57,7 +54,7 @@ async def test_catalog_rows_show_method_rule_and_reason(make_app, onboard):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_advice(app, pilot)
-        table = screen.query_one("#decisions", DataTable)
+        table = screen.query_one("#decisions")
         rows = {r[0]: r for r in cells(table)}
         assert len(rows) == 30
         assert (
@@ -78,13 +75,10 @@ async def test_why_lists_every_matched_rule_and_the_winner(make_app, onboard):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, RenderScreen)
-        console = Console(width=78, record=True, file=io.StringIO())
-        for part in app.screen.parts:
-            console.print(part)
-        text = console.export_text()
+        text = shown_text(app.screen, 78)
         assert "mobile-phones  WON" in text
         assert "floor, already met" in text  # the IMEI regulation matched as a floor
-        assert "rules/policy.yaml:" in text
+        assert "policy.yaml:" in text and "/rules/" not in text  # written from the rules folder
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, RenderScreen)
@@ -176,3 +170,47 @@ async def test_what_if_reprices_at_once_and_moves_decisions_a_rule_reads(make_ap
         await pilot.press("enter")
         await pilot.pause()
         assert "did you mean 'bad_return_share'" in str(screen.query_one("#whatif").render())
+
+
+async def test_export_stays_open_on_an_error_and_asks_before_overwriting(
+    make_app, onboard, tmp_path
+):
+    """A bad format keeps the dialog open with the reason; an existing file needs a second Enter."""
+    from advisor.app.widgets import PathScreen
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    existing = tmp_path / "old.csv"
+    existing.write_text("keep me\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.focused.value = ""
+        await say(pilot, str(tmp_path / "d.xlsx"))
+        assert isinstance(app.screen, PathScreen)
+        assert "export format must be one of" in str(app.screen.query_one("#error").render())
+        app.focused.value = ""
+        await say(pilot, str(existing))
+        assert isinstance(app.screen, PathScreen)
+        assert "already exists" in str(app.screen.query_one("#error").render())
+        assert existing.read_text() == "keep me\n"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PathScreen)
+    assert existing.read_text().startswith("row,") or "sku" in existing.read_text().splitlines()[0]
+
+
+async def test_the_tracker_needs_your_skus_dialog_shows_its_whole_text(make_app, onboard):
+    """The dialog's explanation wraps inside the box instead of ending "…are in your cat"."""
+    onboard()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        prompt = app.screen.query_one("#prompt")
+        assert prompt.region.height >= 3
+        text = str(prompt.render())
+        assert text.rstrip().endswith("--method serial`.")
+        assert prompt.region.right <= app.screen.query_one("Vertical").region.right

@@ -156,3 +156,34 @@ async def test_space_reaching_the_list_mid_answer_is_typed_not_ticked(make_app):
         box.value = ""
         await pilot.press("space")  # with nothing typed, space still ticks
         assert len(choices.selected) == 1
+
+
+async def test_a_multi_choice_question_keeps_its_text_in_view_at_60x20(make_app):
+    """At 60x20 the choice list leaves the question's prompt on screen above it."""
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await say(pilot, "Volta")
+        await pilot.pause(0.2)
+        screen = app.screen
+        prompt = screen.query_one(".current")
+        transcript = screen.query_one("#transcript")
+        assert "What do you sell?" in str(prompt.render())
+        assert transcript.region.contains_region(prompt.region) or (
+            prompt.region.y >= transcript.region.y and prompt.region.height > 0
+        )
+        assert prompt.region.y >= transcript.region.y
+        assert prompt.region.bottom <= transcript.region.bottom
+        assert "question 2 of" in str(screen.query_one("#title").render())
+
+
+async def test_ticked_and_unticked_options_differ_without_colour(make_app):
+    """The tick box of an unticked option is empty; a ticked one shows an X."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "Volta")
+        await pilot.press("space")  # tick the first option
+        await pilot.pause()
+        multi = app.screen.query_one("#multi")
+        ticked = "".join(seg.text for seg in multi.render_line(0))
+        unticked = "".join(seg.text for seg in multi.render_line(1))
+        assert ticked.lstrip().startswith("▐X▌") and unticked.lstrip().startswith("▐ ▌")

@@ -76,3 +76,48 @@ def test_broken_rules_at_start_open_the_rules_screen_state(tmp_path, store):
     ws = Workspace(store, rules)
     assert ws.rulebook is None
     assert not ws.status.ok and "policy.yaml" in str(ws.status.problems[0])
+
+
+async def test_where_is_written_from_the_rules_folder_and_every_problem_listed(make_app, tmp_path):
+    """ "Where" reads `policy.yaml:31` (not a site-packages path), second, so it is on screen at 80
+    columns; a broken file lists every problem here, none sent off to the shell."""
+    rules = copy_rules(tmp_path)
+    app = make_app(rules=rules)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        table = app.screen.query_one("#rules", DataTable)
+        wheres = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert all(w.split(":")[0].endswith(".yaml") and "/" not in w for w in wheres)
+        assert any(w.startswith("policy.yaml:") for w in wheres)
+        assert str(tmp_path) not in " ".join(wheres)
+        policy = rules / "policy.yaml"
+        text = policy.read_text()
+        broken = text.replace("priority: 100", "priority: high")
+        assert broken.count("priority: high") > 1
+        policy.write_text(broken)
+        await pilot.press("r")
+        await pilot.pause()
+        status = str(app.screen.query_one("#status").render())
+        lines = [line for line in status.splitlines() if line.startswith("policy.yaml:")]
+        assert len(lines) == broken.count("priority: high")
+        assert "trackright rules check" not in status
+
+
+async def test_a_rules_reload_refreshes_an_open_recommendation(make_app, onboard, tmp_path):
+    """Reloading edited rules while the recommendation is open decides it again with them."""
+    from tui_helpers import SAMPLES
+
+    rules = copy_rules(tmp_path)
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app(rules=rules)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        screen = app.screen
+        first = screen.rec
+        policy = rules / "policy.yaml"
+        policy.write_text(policy.read_text() + "\n# a comment changes the version\n")
+        app._reload()
+        await settle(pilot, lambda: screen.rec is not first)
+        assert screen.rec.rulebook_version != first.rulebook_version
+        assert app.screen is screen

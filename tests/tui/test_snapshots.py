@@ -6,7 +6,10 @@ look at the SVGs under `__snapshots__/` before committing them.
 
 from __future__ import annotations
 
-from tui_helpers import SAMPLES, say, settle
+import shutil
+
+import pytest
+from tui_helpers import ROOT, SAMPLES, say, settle
 
 
 def test_onboarding_mid_conversation(snap_compare, make_app):
@@ -70,3 +73,118 @@ def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
             await settle(pilot, lambda: app.screen.pending == 0)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 40))
+
+
+# -- the screens of the advisor at both sizes (issue 13.8) -------------------------------------
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+async def _recommendation(pilot) -> None:
+    await settle(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
+    await pilot.pause(0.3)
+    await pilot.wait_for_scheduled_animations()
+
+
+def _on_recommendation(key: str):
+    """Open the recommendation, then press `key`."""
+
+    async def run_before(pilot) -> None:
+        await _recommendation(pilot)
+        await pilot.press(key)
+        await pilot.pause(0.3)
+
+    return run_before
+
+
+@SIZES
+def test_multi_choice_question(snap_compare, make_app, size):
+    """What do you sell?: the question on top, the list with one option ticked, the hint."""
+
+    async def run_before(pilot) -> None:
+        await say(pilot, "Volta")
+        await pilot.press("down", "space")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_onboarding_mid_way(snap_compare, make_app, size):
+    """Half the questions answered: the transcript, the step counter, a refused fake count."""
+
+    async def run_before(pilot) -> None:
+        for text in ("Volta", "electronics, fashion", "10k-60k", "500-3000", "5000", ""):
+            await say(pilot, text)
+        for text in ("25%", "yes", "1000000"):
+            await say(pilot, text)
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_recommendation(snap_compare, make_app, onboard, size):
+    """Cost line with its split bar, the decisions, the reason line, costs per vertical."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    assert snap_compare(make_app(), run_before=_recommendation, terminal_size=size)
+
+
+@SIZES
+def test_why(snap_compare, make_app, onboard, size):
+    """Why? on the first SKU: every matched rule, the winner, files written from the rules folder."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    run_before = _on_recommendation("enter")
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_bars(snap_compare, make_app, onboard, size):
+    """g: SKUs and monthly cost per method and per vertical as bars."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    run_before = _on_recommendation("g")
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_export(snap_compare, make_app, onboard, size):
+    """The export dialog kept open on a bad file name, saying why."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    async def run_before(pilot) -> None:
+        await _recommendation(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.focused.value = ""
+        await say(pilot, "decisions.xlsx")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_rules_with_a_broken_file(snap_compare, make_app, tmp_path, size):
+    """The rules screen after a bad edit: every problem as file:line, the last good rules kept."""
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+
+    async def run_before(pilot) -> None:
+        policy = rules / "policy.yaml"
+        policy.write_text(policy.read_text().replace("priority: 100", "priority: high", 1))
+        await pilot.press("f5")
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause(0.2)
+
+    assert snap_compare(make_app(rules=rules), run_before=run_before, terminal_size=size)
+
+
+@SIZES
+def test_help(snap_compare, make_app, onboard, size):
+    """F1 on the recommendation: what it shows and its keys."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    run_before = _on_recommendation("f1")
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)

@@ -55,3 +55,15 @@ async def type_keys(pilot, text: str) -> None:
     """Type `text` key by key, then press enter."""
     await pilot.press(*list(text), "enter")
     await pilot.pause()
+
+
+def shown_text(screen, width: int) -> str:
+    """The renderables of a RenderScreen ("why?", the bars) as plain text at `width`."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    for part in screen.parts:
+        console.print(part)
+    return console.export_text()

@@ -1,0 +1,239 @@
+"""Benchmark the terminal app on big catalogs: is it ever frozen while it decides?
+
+Generates a catalog with `bench_evaluate.generate` (unique, store-style titles), answers every
+onboarding question but the catalog one in a fresh workspace, then drives the app headless
+(`App.run_test`) the way a person would: types the catalog path and presses Enter. While the app
+decides, a key (F12, bound to nothing) is sent every 50 ms and the time until the app's message
+loop takes it is recorded. Prints, per catalog size:
+
+  result    seconds from Enter to the recommendation's table showing its rows
+  key gap   the longest wait of a key sent during that time (and how many keys were sent)
+  scroll    the longest wait of a page-down in the finished table, and how long ctrl+end takes
+  relaunch  seconds from starting the app again on the same store to the recommendation
+  peak RSS  of the child process that ran the app (each size runs in its own process), and of
+            the process the app forks to save the recommendation (copy-on-write pages it touched)
+  CLI s     `trackright evaluate` on the same file just after, for the machine's load right then
+
+Targets (issue 13): result <= 1.5 s for 20,000 rows, no key waiting more than 100 ms, 200,000 rows
+usable. Usage:
+
+    python benchmarks/bench_app.py [--rows 20000 200000] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ANSWERS = {
+    "brand": "Volta",
+    "verticals": "electronics, mobile phones, fashion",
+    "monthly_orders": "20000",
+    "units_per_order": "1",
+    "return_rate": "12%",
+    "counterfeit_seen": "no",
+    "warranty": "yes",
+    "customised": "no",
+    "regulated_products": "mobile phones",
+    "channels": "website, amazon",
+    "warehouses": "2",
+}
+
+
+def _seed(store: Path) -> None:
+    """Answer every question up to the catalog one, as the chat would have saved them."""
+    from advisor.app.workspace import Workspace
+
+    ws = Workspace(store)
+    conv = ws.load_conversation()
+    while (q := conv.current()) is not None and q.id != "catalog":
+        text = ANSWERS.get(q.id, "10k-60k" if q.id.startswith("price_range") else "skip")
+        result = conv.answer(text)
+        if not result.ok:
+            raise SystemExit(f"seeding {q.id}: {result.message}")
+    ws.save_conversation(conv)
+    ws.tracker.close() if hasattr(ws.tracker, "close") else None
+
+
+async def _drive(store: Path, catalog: Path) -> dict:
+    from textual import events
+
+    from advisor.app.app import TrackrightApp
+    from advisor.app.workspace import Workspace
+
+    sent: dict[int, float] = {}
+    waits: list[float] = []
+
+    class Measured(TrackrightApp):
+        CSS_PATH = [
+            str(Path(sys.modules[TrackrightApp.__module__].__file__).parent / name)
+            for name in TrackrightApp.CSS_PATH
+        ]
+
+        async def on_event(self, event: events.Event) -> None:
+            if isinstance(event, events.Key) and event.key == "f12" and id(event) in sent:
+                waits.append(time.perf_counter() - sent.pop(id(event)))
+            await super().on_event(event)
+
+    def shown(app) -> bool:
+        screen = app.screen
+        table = screen.query("#decisions")
+        return (
+            app.current_mode == "advice"
+            and getattr(screen, "rec", None) is not None
+            and bool(table)
+            and table.first().row_count > 0
+        )
+
+    out: dict = {}
+    app = Measured(Workspace(store), blink=False, watch_rules=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(0.2)
+        box = app.screen.query_one("#answer")
+        box.value = str(catalog)
+        driver = app._driver
+        stop = threading.Event()
+
+        def press_keys() -> None:
+            # from a thread, as a terminal driver reads keys: a blocked UI cannot delay sending
+            while not stop.wait(0.05):
+                key = events.Key("f12", None)
+                sent[id(key)] = time.perf_counter()
+                driver.send_message(key)
+
+        presser = threading.Thread(target=press_keys, daemon=True)
+        t0 = time.perf_counter()
+        driver.send_message(events.Key("enter", "\r"))  # as a terminal would: no waiting
+        presser.start()
+        while not shown(app):
+            await asyncio.sleep(0.01)
+            if time.perf_counter() - t0 > 300:
+                raise SystemExit("no result after 300 s")
+        stop.set()
+        presser.join()
+        out["result_s"] = time.perf_counter() - t0
+        await pilot.pause(0.3)
+        waits.extend(time.perf_counter() - t for t in sent.values())  # never taken
+        out["keys"] = len(waits)
+        out["key_gap_ms"] = 1000 * max(waits, default=0.0)
+        ordered = sorted(waits)
+        out["key_p95_ms"] = 1000 * (ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0)
+        rows = app.screen.query_one("#decisions").row_count
+        out["rows_shown"] = rows
+        scroll: list[float] = []
+        for _ in range(10):
+            t = time.perf_counter()
+            await pilot.press("pagedown")
+            scroll.append(time.perf_counter() - t)
+        out["pagedown_ms"] = 1000 * max(scroll)
+        t = time.perf_counter()
+        await pilot.press("end")
+        out["end_ms"] = 1000 * (time.perf_counter() - t)
+    saved = store.parent / "recommendation.pickle"
+    t0 = time.perf_counter()
+    while not saved.exists() and time.perf_counter() - t0 < 300:  # written in the background
+        await asyncio.sleep(0.1)
+    out["saved_s"] = time.perf_counter() - t0
+    app = Measured(Workspace(store), blink=False, watch_rules=False)
+    t0 = time.perf_counter()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not shown(app):
+            await pilot.pause(0.01)
+        out["relaunch_s"] = time.perf_counter() - t0
+        out["relaunch_reused"] = getattr(app.screen, "reused", None)
+    return out
+
+
+def _child(rows: int, workdir: str) -> None:
+    sys.path.insert(0, str(HERE.parent))
+    sys.path.insert(0, str(HERE))
+    from bench_evaluate import generate
+
+    work = Path(workdir) / f"rows-{rows}"
+    work.mkdir(parents=True, exist_ok=True)
+    catalog = work / "catalog.csv"
+    if not catalog.exists():
+        generate(catalog, rows)
+    store = work / "ws" / "store.json"
+    shutil.rmtree(store.parent, ignore_errors=True)
+    _seed(store)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out = asyncio.run(_drive(store, catalog))
+    out["rows"] = rows
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out["rss_before_mb"] = base / 1024
+    print(json.dumps(out))
+
+
+def _cli_seconds(catalog: Path) -> float:
+    """`trackright evaluate` on the same file, to read the app's figures against the machine."""
+    t = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "advisor.cli.main",
+            "evaluate",
+            str(catalog),
+            "--format",
+            "csv",
+            "-o",
+            os.devnull,
+        ],
+        capture_output=True,
+        check=False,
+    )
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[20_000, 200_000])
+    parser.add_argument("--keep", help="folder for the generated catalogs (kept between runs)")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(int(args.child[0]), args.child[1])
+        return
+    workdir = args.keep or tempfile.mkdtemp(prefix="bench-app-")
+    print(f"catalogs in {workdir}")
+    head = (
+        f"{'rows':>8}  {'result s':>8}  {'CLI s':>6}  {'key gap ms':>10}  {'p95 ms':>6}  "
+        f"{'keys':>5}  {'pgdn ms':>7}  {'end ms':>6}  {'relaunch s':>10}  {'reused':>6}  "
+        f"{'peak RSS MB':>11}  {'save RSS MB':>11}"
+    )
+    print(head)
+    for rows in args.rows:
+        done = subprocess.run(
+            [sys.executable, __file__, "--child", str(rows), workdir],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            print(done.stderr[-3000:])
+            raise SystemExit(done.returncode)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        r["cli_s"] = _cli_seconds(Path(workdir) / f"rows-{rows}" / "catalog.csv")
+        print(
+            f"{r['rows']:>8,}  {r['result_s']:>8.2f}  {r['cli_s']:>6.2f}  {r['key_gap_ms']:>10.0f}  "
+            f"{r['key_p95_ms']:>6.0f}  {r['keys']:>5}  {r['pagedown_ms']:>7.0f}  {r['end_ms']:>6.0f}  "
+            f"{r['relaunch_s']:>10.2f}  {str(r['relaunch_reused']):>6}  {r['peak_rss_mb']:>11.0f}  "
+            f"{r['child_rss_mb']:>11.0f}"
+        )
+    print("targets: result <= 1.5 s at 20,000 rows; key gap <= 100 ms (measured under load)")
+
+
+if __name__ == "__main__":
+    main()
