@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import click
+
 from advisor.commands import VERBS
 from advisor.commands.base import Outcome, Session
 from advisor.commands.line import EXAMPLES, help_text, resolve, run_line, verbs
@@ -88,6 +90,17 @@ class PaletteVerb:
     runs_alone: bool
 
 
+#: Options that name what a verb works on or writes to: a verb with one has nothing to do bare
+#: (a recall of no lot, an export to nowhere), though click cannot mark one of them required.
+_TARGETS = {"lot_ref", "output"}
+
+
+def _runs_alone(own: list[click.Parameter]) -> bool:
+    """A verb runs from the palette as it is when nothing of its own is needed: no argument, no
+    required option, no target option (`stats`, `advise`, `policy list`); flags may refine it."""
+    return not any(isinstance(p, click.Argument) or p.required or p.name in _TARGETS for p in own)
+
+
 def palette_verbs() -> list[PaletteVerb]:
     """Every verb of the one table (`advisor.commands.VERBS`), for the palette."""
     found = []
@@ -97,5 +110,5 @@ def palette_verbs() -> list[PaletteVerb]:
             continue
         session = {o.name for o in SESSION_OPTIONS}
         own = [p for p in cmd.params if p.name not in session and p.name != "help"]
-        found.append(PaletteVerb(name, cmd.get_short_help_str(70), not own))
+        found.append(PaletteVerb(name, cmd.get_short_help_str(70), _runs_alone(own)))
     return found
