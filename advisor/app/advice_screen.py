@@ -499,8 +499,10 @@ class AdviceScreen(Screen[None]):
             return "Still deciding; try again in a moment."
         try:
             written = export_decisions(rec, path)
-        except (OSError, ValueError) as err:
+        except OSError as err:
             return f"Not exported: {as_error(err)}"
+        except ValueError as err:  # a name whose ending is not a format we write
+            return f"Not exported: {err}"
         self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
         return None
 
