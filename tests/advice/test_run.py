@@ -179,7 +179,7 @@ def test_a_checkout_uses_its_own_rules_folder():
     """The bundled rules of a source checkout are the rules/ beside advisor/, not an install's."""
     from advisor.rulebook.load import bundled_rules_dir
 
-    assert bundled_rules_dir() == Path(__file__).resolve().parent.parent / "rules"
+    assert bundled_rules_dir() == Path(__file__).resolve().parents[2] / "rules"
 
 
 def test_two_processes_equal_one_on_a_marketplace_list(cli, tmp_path):

@@ -13,7 +13,7 @@ from advisor.catalog import open_catalog
 from advisor.cli.main import cli as root_cli
 from advisor.rulebook.load import load_rulebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CATALOG = ROOT / "sample_catalogs" / "electronics_brand.csv"
 
 

@@ -23,7 +23,7 @@ from advisor.advice.onboarding import (
 from advisor.advice.profile import BrandProfile
 from advisor.errors import TrackrightError
 
-BUNDLED = Path(__file__).parent.parent / "rules" / "onboarding.yaml"
+BUNDLED = Path(__file__).parents[2] / "rules" / "onboarding.yaml"
 RULEBOOK_VERTICALS = [
     "electronics",
     "mobile_phones",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from advisor.advice import returns
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FACTS = {
     "id_known": True,
     "ever_shipped": True,

@@ -21,7 +21,7 @@ from advisor.catalog.records import SkuRecord
 from advisor.cli.main import cli as root_cli
 from advisor.engine.decide import PolicyEngine
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_catalogs"
 
 

@@ -17,7 +17,7 @@ from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import new_record
 from advisor.errors import CatalogError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_catalogs"
 SHOPIFY_SAMPLES = Path("/work/shared/data/shopify-samples")
 

@@ -17,7 +17,7 @@ from advisor.authoring.ruletests import (
 )
 from advisor.cli.main import cli as root_cli
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED_TESTS = ROOT / "rules" / "tests"
 
 

@@ -1,6 +1,6 @@
 """SVG snapshots of the main screens at a fixed size, clock and store (pytest-textual-snapshot).
 
-Update after an intended change with `pytest tests/tui/test_snapshots.py --snapshot-update`, then
+Update after an intended change with `pytest tests/app/test_snapshots.py --snapshot-update`, then
 look at the SVGs under `__snapshots__/` before committing them.
 """
 

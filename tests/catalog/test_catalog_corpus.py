@@ -14,7 +14,7 @@ from advisor.advice.writers import price_status
 from advisor.catalog import open_catalog
 from advisor.catalog.records import RejectedRow
 
-DEV = Path(__file__).resolve().parent / "data" / "corpus" / "dev"
+DEV = Path(__file__).resolve().parents[1] / "data" / "corpus" / "dev"
 MANIFEST = (
     yaml.safe_load((DEV / "manifest.yaml").read_text(encoding="utf-8")) if DEV.is_dir() else {}
 )

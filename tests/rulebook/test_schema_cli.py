@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from advisor.cli.main import cli as root_cli
 from advisor.cli.rules import json_schemas
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "rules" / "schemas"
 YAML_FILES = sorted((ROOT / "rules").glob("*.yaml")) + sorted(
     (ROOT / "rules" / "tests").glob("*.yaml")

@@ -16,7 +16,7 @@ from advisor.catalog.records import SkuRecord
 from advisor.errors import RulebookError
 from advisor.rulebook.load import load_rulebook
 
-CATALOGS = Path(__file__).parent / "data" / "catalogs"
+CATALOGS = Path(__file__).parents[1] / "data" / "catalogs"
 
 
 @pytest.fixture(scope="module")

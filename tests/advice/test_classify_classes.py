@@ -314,7 +314,7 @@ def test_home_fragrance_taxonomy_lets_the_row_choose(classifier):
 
 # ------------------------------------------------------------------ standard taxonomies
 
-GOOGLE_LEVEL2 = Path(__file__).parent / "data" / "google_taxonomy_level2.tsv"
+GOOGLE_LEVEL2 = Path(__file__).parents[1] / "data" / "google_taxonomy_level2.tsv"
 
 
 def google_level2() -> list[tuple[int, str]]:

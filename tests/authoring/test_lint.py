@@ -16,7 +16,7 @@ from advisor.rulebook.conditions import FactSpec
 from advisor.rulebook.conditions import Test as RuleTest
 from advisor.rulebook.load import load_rulebook
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_catalogs"
 NUM = {"x": FactSpec("x", "number", minimum=0)}
 ENUM = {"v": FactSpec("v", "enum", values=("a", "b", "c"))}
