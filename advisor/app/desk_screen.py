@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -66,7 +66,9 @@ A serial or LPN on its own shows its history as a timeline. `help receive` lists
 shows big: RESTOCK, COUNTERFEIT SUSPECT (never received here), SWAP SUSPECT (shipped on another
 order), RECALLED, INSPECT (returned again and again, or damaged), with the rule's reason.
 
-**Dashboard (f4)** — stock by status, returns per SKU, repeat returners and suspects.
+**Dashboard (f4)** — stock by status, returns per SKU, repeat returners and suspects, the
+returns analytics (`track stats --returns`) and the advice from what the tracker saw
+(`track advise`: SKUs whose method should change).
 """
 
 VERDICT_TONES = ("success", "warning", "error")
@@ -167,10 +169,12 @@ class DeskScreen(Screen[None]):
                 yield Static("", id="verdict-why")
             with TabPane("Dashboard f4", id="dashboard"):
                 yield Static("", id="dash-head")
-                with Vertical(id="dash"):
+                with VerticalScroll(id="dash"):
                     yield DataTable(id="stock", cursor_type="row")
                     yield DataTable(id="rates", cursor_type="none")
                     yield DataTable(id="suspects", cursor_type="none")
+                    yield Static("", id="dash-returns")
+                    yield Static("", id="dash-advice")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -240,6 +244,15 @@ class DeskScreen(Screen[None]):
             return
         if origin == "dashboard":
             self._fill_dashboard(outcome.result)
+            # the same verbs as `track stats --returns` and `track advise`, drawn the same way
+            self.submit("stats --returns", "dash-returns")
+            self.submit("advise", "dash-advice")
+            return
+        if origin in ("dash-returns", "dash-advice"):
+            body = render.render(outcome, self._style)
+            self.query_one(f"#{origin}", Static).update(
+                body if body is not None else Text(outcome.summary)
+            )
             return
         if outcome.verb == "return":
             tone_name = render.verdict_tone(outcome.result.verdict.verdict)
@@ -269,7 +282,7 @@ class DeskScreen(Screen[None]):
 
     def _show_error(self, line: str, exc: BaseException, origin: str) -> None:
         err = as_error(exc)
-        if origin in ("title", "dashboard"):
+        if origin in ("title", "dashboard", "dash-returns", "dash-advice"):
             self.notify(str(err), severity="error", markup=False)
             return
         if origin == "returns":

@@ -72,18 +72,10 @@ def draw_import(o: Any) -> None:
 
 def draw_returns(o: Any) -> None:
     """The returns analytics: per SKU, units that keep coming back, suspects per channel."""
-    a = o.result
+    from advisor.render.tracker import returns_analytics
+
     click.echo(o.summary)
     con = _console()
-    for section in a.tables(limit=o.limit):
-        table = _table(*section.columns, title=section.title)
-        for row in section.rows:
-            table.add_row(*(str(c) for c in row))
-        if section.rows:
-            con.print(table)
-        else:
-            con.print(f"{section.title}: none")
-        if section.more:
-            con.print(f"  … and {section.more:,} more (give --csv DIR for all)")
+    con.print(returns_analytics(o.result, o.limit))
     for path in o.written:
         con.print(f"Written {path}")

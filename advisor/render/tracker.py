@@ -228,6 +228,23 @@ def _text(body: str, lines: int = 40) -> Text:
     return Text("\n".join(shown[:lines]) + more)
 
 
+def returns_analytics(a: Any, limit: int | None = None) -> RenderableType:
+    """`track stats --returns`: per SKU, units that keep coming back, fakes and swaps per
+    channel, each suspect return — the same tables on the CLI and on the desk's dashboard."""
+    parts: list[RenderableType] = []
+    for section in a.tables(limit=limit):
+        if not section.rows:
+            parts.append(Text(f"{section.title}: none"))
+            continue
+        table = _table(section.title, *section.columns)
+        for row in section.rows:
+            table.add_row(*(_t(c) for c in row))
+        parts.append(table)
+        if section.more:
+            parts.append(Text(f"  … and {section.more:,} more (give --csv DIR for all)"))
+    return Group(*parts)
+
+
 def _import_notes(o: Any, style: Style) -> RenderableType | None:
     lines = ([o.note] if o.note else []) + o.problem_lines()
     return Text("\n".join(lines), style=style("text-warning")) if lines else None
@@ -246,6 +263,7 @@ _BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
     "labels": lambda o, style: _text(o.data.decode("utf-8")) if o.data and o.fmt == "zpl" else None,
     "export epcis": lambda o, style: _text(o.text) if o.text else None,
     "advise": lambda o, style: _text(o.json()) if o.as_json else advice_panel(o.result, o.show_all),
+    "stats --returns": lambda o, style: returns_analytics(o.result, o.limit),
 }
 
 
@@ -255,4 +273,4 @@ def render(outcome: Any, style: Style) -> RenderableType | None:
     return draw(outcome, style) if draw is not None else None
 
 
-__all__ = ["STATUS_TONE", "render", "status_text", "timeline", "verdict_tone"]
+__all__ = ["STATUS_TONE", "render", "returns_analytics", "status_text", "timeline", "verdict_tone"]
