@@ -29,6 +29,9 @@ def test_recommendation_per_sku(snap_compare, make_app, onboard):
     async def run_before(pilot) -> None:
         await settle(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
         await pilot.wait_for_scheduled_animations()  # the table and cost line drawn after `rec`
+        # the per-vertical costs are filled once the screen knows its width: wait for them
+        await settle(pilot, lambda: pilot.app.screen.query_one("#verticals").row_count > 0)
+        await pilot.pause()
         await settle(pilot)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
