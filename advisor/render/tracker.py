@@ -237,6 +237,9 @@ def returns_analytics(a: Any, limit: int | None = None) -> RenderableType:
             parts.append(Text(f"{section.title}: none"))
             continue
         table = _table(section.title, *section.columns)
+        table.collapse_padding = True  # nine columns must fit 80 columns
+        for column in table.columns[1:]:  # a header whole; the first column (an id) folds
+            column.min_width = max(len(w) for w in str(column.header).split())
         for row in section.rows:
             table.add_row(*(_t(c) for c in row))
         parts.append(table)
