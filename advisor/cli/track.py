@@ -146,15 +146,17 @@ def _recall(o: Any) -> None:
 
 
 def _trace(o: Any) -> None:
+    """Drawn with `Grid`, not rich: a trace answers a scan at the desk (see `advisor.cli.grid`)."""
     if o.as_json:
         click.echo(o.json())
         return
     from tracker import event_qty
 
+    from .grid import Grid
+
     result = o.result
     click.echo(o.summary)
-    con = _console()
-    events = _table("when", "step", "status", "where", "order", "why", "rule")
+    events = Grid(("when", "step", "status", "where", "order", "why", "rule"))
     for e in result.events:
         ids = f" ({len(e.ids)} units)" if len(e.ids) > 1 and result.kind != "unit" else ""
         qty = event_qty(result, e)
@@ -162,50 +164,53 @@ def _trace(o: Any) -> None:
         events.add_row(
             e.time[:19].replace("T", " "),
             f"{e.biz_step}{ids}{what}",
-            _status(e.status),
+            _s(e.status),
             _s(e.location),
             _s(e.order),
             _s(e.reason),
             _s(e.rule),
+            styles=("", "", STATUS_STYLE.get(e.status or "", "")),
         )
-    con.print(events)
+    events.echo()
     if result.units or result.suspects:
-        now = _table(
-            "unit", "SKU", "lot", "status", "where", "order", "returns", "flags",
+        now = Grid(
+            ("unit", "SKU", "lot", "status", "where", "order", "returns", "flags"),
             title="Where it is now",
-        )  # fmt: skip
+        )
         for u in result.units:
             now.add_row(
                 u.id,
                 u.sku,
                 _s(u.lot),
-                _status(u.status),
+                _s(u.status),
                 _s(u.location),
                 _s(u.order),
                 str(u.returns),
                 ", ".join(u.flags),
+                styles=("", "", "", STATUS_STYLE.get(u.status or "", "")),
             )
         for s in result.suspects:
             now.add_row(
                 s.id,
                 s.sku,
                 _s(s.lot),
-                _status(s.status),
+                _s(s.status),
                 _s(s.location),
                 ", ".join(s.returned_on),
                 str(s.returns),
                 ", ".join(s.flags) + " (handed in, never received)",
+                styles=("", "", "", STATUS_STYLE.get(s.status or "", "")),
             )
-        con.print(now)
+        now.echo()
     lot = result.lot
     if lot is not None and lot.quantities:
         recalled = " — RECALLED" if lot.recalled else ""
-        qty = _table(
-            "where", "status", "qty", title=f"Lot {lot.lot}: expiry {lot.expiry or '-'}{recalled}"
+        qty = Grid(
+            ("where", "status", "qty"), title=f"Lot {lot.lot}: expiry {lot.expiry or '-'}{recalled}"
         )
         for loc, st, n in lot.quantities:
             qty.add_row(loc, st, str(n))
-        con.print(qty)
+        qty.echo()
 
 
 def _stats(o: Any) -> None:
