@@ -121,12 +121,14 @@ def build(path: Path, units: int, seed: int = 1) -> dict[str, object]:
     }
 
 
-def run(args: list[str], store: Path, cache: Path, check: bool = True) -> tuple[float, float, str]:
+def run(
+    args: list[str], store: Path, cache: Path, check: bool = True, cli: list[str] = CLI
+) -> tuple[float, float, str]:
     """(wall seconds, peak RSS MB, stderr) of one fresh CLI process."""
     env = dict(ENV, TRACKRIGHT_STORE=str(store), TRACKRIGHT_CACHE=str(cache), PYTHONPATH=str(ROOT))
     start = time.perf_counter()
     proc = subprocess.Popen(
-        CLI + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT
+        cli + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT
     )
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
@@ -150,6 +152,9 @@ def measure(path: Path, info: dict, ops: int, cache: Path) -> dict[str, tuple]:
     tag = f"{int(time.time()) % 100000:05d}"  # new identifiers on every run over a kept store
     out: dict[str, tuple] = {}
     run(["stats"], path, cache)  # warm the OS file cache, like a store in daily use
+    # the floor under every row below: this interpreter starting and exiting, nothing imported
+    bare = [run([], path, cache, cli=[sys.executable, "-c", "pass"]) for _ in range(ops)]
+    out["bare `python -c pass` (the floor)"] = stats_of(bare)
     samples = [
         run(["receive", SERIAL_SKUS[0], "--serial", f"NEW{tag}-{i:05d}"], path, cache)
         for i in range(ops)
