@@ -239,18 +239,17 @@ def read_profile(path: str | Path) -> tuple[Any, list[Problem]]:
     from advisor.rulebook.yamlsrc import load_located
 
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         return None, [Problem(str(p), 1, "no such brand profile file")]
+    if p.is_dir():
+        return None, [Problem(str(p), 1, "this is a folder: give the brand profile file in it")]
+    # read once, whatever it is: a pipe (`--profile <(…)`) cannot be read twice
     return load_located(p, str(p))
 
 
 def load_profile(path: str | Path) -> BrandProfile:
     """Read a profile file (YAML or JSON); any problem is a ProfileError naming file and line."""
     p = Path(path)
-    try:
-        p.read_bytes()
-    except OSError as exc:
-        raise ProfileError(f"{p}: cannot read the brand profile ({exc.strerror})") from None
     data, problems = read_profile(p)
     if not problems:
         problems, _ = check_profile(data, str(p))

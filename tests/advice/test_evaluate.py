@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -303,6 +305,18 @@ def test_bad_profile_exit_2(cli, tmp_path):
     p.write_text("monthly_order: 5000\n")
     r = cli("evaluate", str(SAMPLES / "food_brand.jsonl"), "--profile", str(p))
     assert r.returncode == 2 and "monthly_orders" in r.stderr
+
+
+def test_profile_from_a_pipe_is_read_once():
+    """`--profile <(…)` in a shell hands over a pipe: it is read (once), not "no such file"."""
+    trackright = Path(sys.executable).with_name("trackright")
+    line = (
+        f"'{trackright}' evaluate '{SAMPLES / 'food_brand.jsonl'}' --format json "
+        f"--profile <(cat '{SAMPLES / 'brand_profile.yaml'}')"
+    )
+    r = subprocess.run(["bash", "-c", line], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "no such brand profile" not in r.stderr and json.loads(r.stdout)
 
 
 # ------------------------------------------------------------------ accounting invariant
