@@ -5,7 +5,9 @@ LPN format: ``LPN`` followed by a 12-digit zero-padded sequence and one GS1 mod-
 the returns desk reject a mistyped or misread label before anything is looked up.
 
 Generated serials are ``<SKU>-<7-digit sequence>``; the sequence is store-wide, so a serial is never
-minted twice even for different SKUs.
+minted twice even for different SKUs. They are cut to what GS1 AI (21) carries (20 characters of
+its character set): a long SKU keeps its first characters, so the label can still be a GS1-128 or
+DataMatrix once the SKU has a GTIN, and the printed serial still says which product it is.
 """
 
 from __future__ import annotations
@@ -18,6 +20,13 @@ LPN_PREFIX = "LPN"
 _LPN_RE = re.compile(r"^LPN(\d{12})(\d)$")
 _ID_RE = re.compile(r"^[\x21-\x7e]{1,64}$")
 _LPN_ANY_CASE = re.compile(r"^lpn\d{13}$", re.IGNORECASE)
+#: The characters GS1 allows in a lot (AI 10) or serial (AI 21): GS1 General Specifications,
+#: figure 7.11-1, "GS1 AI encodable character set 82".
+CSET82 = frozenset(
+    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
+)
+#: The longest serial GS1 AI (21) carries.
+SERIAL_MAX = 20
 
 
 def gs1_check_digit(payload: str) -> int:
@@ -52,8 +61,15 @@ def check_lpn(identifier: str) -> None:
 
 
 def make_serial(sku: str, sequence: int) -> str:
-    """A generated serial for a SKU."""
-    return f"{sku}-{sequence:07d}"
+    """A generated serial for a SKU, short enough and plain enough for GS1 AI (21).
+
+    The store-wide sequence alone makes it unique; the SKU in front is for the people reading
+    the label, so it is cut and its characters outside GS1's set become ``-``.
+    """
+    digits = f"{sequence:07d}"
+    room = max(0, SERIAL_MAX - len(digits) - 1)
+    prefix = "".join(c if c in CSET82 else "-" for c in sku[:room]).strip("-") or "SN"
+    return f"{prefix}-{digits}"
 
 
 def check_identifier(identifier: str, what: str = "identifier") -> str:

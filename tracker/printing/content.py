@@ -24,13 +24,11 @@ from functools import lru_cache
 from urllib.parse import quote
 
 from ..errors import BadIdentifierError
+from ..labels import CSET82
 from ..model import Lot, PolicySnapshot, Unit
 from ..scan import gtin_check_digit
 
 #: GS1 AI encodable character set 82 (GS1 General Specifications Figure 7.11-1).
-CSET82 = frozenset(
-    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-)
 AI_MAX = {"10": 20, "21": 20}
 AI_NAME = {"10": "lot", "21": "serial"}
 DIGITAL_LINK_HOST = "https://id.gs1.org"

@@ -233,3 +233,22 @@ def test_any_gs1_serial_and_lot_round_trip_through_datamatrix_and_zpl(serial, lo
     for f in fmt.fields:
         if f.command in ("BC", "BX", "BQ"):
             assert_scans_as(_zpl_scan(f, label, fmt), label)
+
+
+@pytest.mark.parametrize(
+    "sku", ["VLT-PH-A15-128", "SAMSUNG-GALAXY-S24-ULTRA-512GB-TITANIUM", "KURTA#RED/XL", "@@@"]
+)
+def test_a_generated_serial_fits_a_gs1_label_whatever_the_sku(sku):
+    """A minted serial stays within AI (21) — 20 characters of CSET 82 — so a SKU with a GTIN
+    gets its DataMatrix, which decodes back to the same serial."""
+    from tracker.labels import SERIAL_MAX, make_serial
+
+    serial = make_serial(sku, 1234)
+    assert len(serial) <= SERIAL_MAX and set(serial) <= CSET82
+    assert serial.endswith("-0001234") and serial != make_serial(sku, 1235)
+    label = LabelData(sku, "serial", serial, "09506000134352")
+    assert label.gs1_capable
+    reads = decode_png(render_labels([label], "png", "50x25", today=TODAY))
+    assert "DataMatrix" in {r.format for r in reads}
+    for r in reads:
+        assert_scans_as(r.scanned, label)
