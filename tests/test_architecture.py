@@ -108,3 +108,26 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
                 if dist not in declared:
                     missing.setdefault(dist, str(path.relative_to(ROOT)))
     assert not missing, f"imported but not in pyproject dependencies: {missing}"
+
+
+# Packages split out of one module: the package states the curated API its callers import.
+CURATED = ["advisor.advice.costs"]
+
+
+@pytest.mark.parametrize("package", CURATED)
+def test_package_all_is_sorted_and_drawn_from_its_modules(package: str) -> None:
+    """A package's __all__ is sorted, every name exists, and each is public in one of its modules
+    (its own __all__, also sorted), so the package re-exports an API, never a private helper."""
+    import importlib
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    assert pkg.__all__ == sorted(pkg.__all__)
+    public: set[str] = set()
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        assert module.__all__ == sorted(module.__all__), module.__name__
+        assert all(hasattr(module, name) for name in module.__all__), module.__name__
+        public |= set(module.__all__)
+    assert all(hasattr(pkg, name) for name in pkg.__all__)
+    assert set(pkg.__all__) <= public
