@@ -1,4 +1,4 @@
-"""What the classification files may hold: classification.yaml, evidence.yaml and taxonomies.yaml."""
+"""What classification.yaml, evidence.yaml and taxonomies.yaml may hold."""
 
 from __future__ import annotations
 

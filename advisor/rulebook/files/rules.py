@@ -1,4 +1,4 @@
-"""What the files of rules may hold: policy.yaml (rules and decision tables), regulations.yaml, returns.yaml."""
+"""What policy.yaml (rules and decision tables), regulations.yaml and returns.yaml may hold."""
 
 from __future__ import annotations
 
