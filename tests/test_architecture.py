@@ -108,3 +108,39 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
                 if dist not in declared:
                     missing.setdefault(dist, str(path.relative_to(ROOT)))
     assert not missing, f"imported but not in pyproject dependencies: {missing}"
+
+
+# Packages split out of one module: the package states the curated API its callers import.
+CURATED = ["advisor.advice.classify", "advisor.advice.costs", "advisor.rulebook.files"]
+
+
+def _defined_at_top(path: pathlib.Path) -> set[str]:
+    """Names a module defines itself (classes, functions, assignments), not those it imports."""
+    names: set[str] = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+@pytest.mark.parametrize("package", CURATED)
+def test_package_all_is_sorted_and_drawn_from_its_modules(package: str) -> None:
+    """A package's __all__ is sorted, every name exists, and each is defined in the package or
+    public in one of its modules (their own __all__, also sorted): an API, never a private helper."""
+    import importlib
+    import pkgutil
+
+    pkg = importlib.import_module(package)
+    assert pkg.__all__ == sorted(pkg.__all__)
+    public = _defined_at_top(pathlib.Path(pkg.__file__))
+    for info in pkgutil.iter_modules(pkg.__path__):
+        module = importlib.import_module(f"{package}.{info.name}")
+        assert module.__all__ == sorted(module.__all__), module.__name__
+        assert all(hasattr(module, name) for name in module.__all__), module.__name__
+        public |= set(module.__all__)
+    assert all(hasattr(pkg, name) for name in pkg.__all__)
+    assert set(pkg.__all__) <= public

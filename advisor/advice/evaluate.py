@@ -1,7 +1,7 @@
 """Batch evaluation: every catalog row decided or rejected, streamed, with a running summary.
 
 This is the hot path of `trackright evaluate`. A row's decision depends only on its category
-fields, HSN, nature, the evidence its title gives (`Classifier.title_signature`: the words and
+fields, HSN, nature, the evidence its title gives (`TitleReader.signature`: the words and
 patterns found by one C-level scan), currency, flags and which rule threshold or band bound its
 unit value falls between — so rows are memoised on exactly those inputs (`_row_key`) and a
 million-row catalog costs one classification and one durable-rules round trip per distinct key,
@@ -197,9 +197,9 @@ class Evaluator:
         if price is None or self._exact_only:
             return self.evaluate_exactly(rec)
         c = self.classifier
-        cat = c.category_evidence(rec)
+        cat = c.categories.evidence(rec)
         value = price * rate
-        key = self._row_key(rec, value, cat, c.title_signature(rec.title))
+        key = self._row_key(rec, value, cat, c.titles.signature(rec.title))
         hit = self._memo.get(key) or self._remember(key, rec, cat)
         shared, template = hit
         return EvaluatedRow(
@@ -231,7 +231,7 @@ class Evaluator:
         with new words costs two dictionary lookups, not a classification.
         """
         sig, nature, customised = key[1], key[2], key[3]
-        verdict = self.classifier.verdict(cat, sig, nature, customised)
+        verdict = self.classifier.scorer.verdict(cat, sig, nature, customised)
         k2 = (verdict.vertical, verdict.confidence, verdict.customised, *key[4:])
         shared = self._by_facts.get(k2)
         if shared is None:
@@ -270,8 +270,8 @@ class Evaluator:
         memo_get = self._memo.get
         c = self.classifier
         rates_get = c._rates.get
-        signature = c.title_signature
-        cat_get, category_evidence = c._category_memo.get, c.category_evidence
+        signature = c.titles.signature
+        cat_get, category_evidence = c.categories.memo.get, c.categories.evidence
         default_currency = self.default_currency
         bounds, bound_set = self._bounds, self._bound_set
         amount_of = self._amount

@@ -31,7 +31,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from advisor.advice.costs import Assumptions, PlanCost, _plan, assumptions
+from advisor.advice.costs import Assumptions, PlanCost, assumptions
+from advisor.advice.costs.plans import method_plan
 from advisor.rulebook.load import METHODS, Rulebook
 from tracker.vocabulary import METHOD_RANK
 
@@ -343,7 +344,7 @@ def _price(
     size = a.lot_size(o.vertical)
     lot = min(size, max(min(a.lot_min_units, size), units * a.lot_cover_months))
     lines = units / lot if lot else 0.0
-    plans = {m: _plan(m, units, lines, returns, value or 0.0, f_bad, at) for m in METHODS}
+    plans = {m: method_plan(m, units, lines, returns, value or 0.0, f_bad, at) for m in METHODS}
     lowest = floor if floor is not None else o.method  # no catalog: never lower a method
     allowed = [m for m in METHODS if METHOD_RANK[m] >= METHOD_RANK[lowest]]
     best = max(allowed, key=lambda m: (round(plans[m].net, 6), -METHOD_RANK[m]))

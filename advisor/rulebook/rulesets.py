@@ -239,7 +239,7 @@ def _ruleset(
 
 def _table(entry, file, facts, problems) -> list[Rule] | None:
     """A decision table's rows as rules, if its shape passed the file check."""
-    from advisor.rulebook.files import POLICY_RULE
+    from advisor.rulebook.files.rules import POLICY_RULE
     from advisor.rulebook.shapes import Checker
     from advisor.rulebook.tables import compile_table
 

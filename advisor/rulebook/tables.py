@@ -29,7 +29,7 @@ from typing import Any
 from advisor.errors import Problem
 from advisor.rulebook.analysis import may_overlap
 from advisor.rulebook.conditions import ConditionParser, FactSpec
-from advisor.rulebook.files import _ID
+from advisor.rulebook.files.ids import ID
 from advisor.rulebook.model import Rule
 from advisor.rulebook.shapes import Checker, Obj, Str
 from advisor.rulebook.suggest import did_you_mean
@@ -184,7 +184,7 @@ def _row(tid, r, row, columns, file, facts, then_spec, parser, checker, problems
                 )
             )
             continue
-        shape = _ID if col == "id" else Str()
+        shape = ID if col == "id" else Str()
         sub = Checker(file, checker.enums)
         sub.check(value, shape, line, f"{where}{col}", rid, raw, colno)
         problems.extend(sub.problems)
