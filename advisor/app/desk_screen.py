@@ -10,6 +10,7 @@ words) and its body (`advisor.render.tracker`); an error as its message and hint
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections import deque
 from datetime import timedelta
@@ -34,7 +35,7 @@ from textual.widgets import (
 )
 
 from advisor.app import desk
-from advisor.app.desk_forms import ReceiveForm, ShipForm
+from advisor.app.desk_forms import LabelsForm, ReceiveForm, ShipForm
 from advisor.app.widgets import Field, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
@@ -60,7 +61,9 @@ policy list                   policy set SKU --method serial
 ```
 
 A serial or LPN on its own shows its history as a timeline. `help receive` lists every option.
-**ctrl+r** and **ctrl+o** open small forms to receive a lot and ship an order.
+**ctrl+r** and **ctrl+o** open small forms to receive a lot and ship an order. After a receipt of
+units, **ctrl+l** prints their labels: ZPL 50×25 for a thermal printer, or a PDF / PNG, to a
+file you choose (the `labels` verb, with exactly the units just received).
 
 **Returns (f3)** — type or scan the order number, then scan each returned unit. The verdict
 shows big: RESTOCK, COUNTERFEIT SUSPECT (never received here), SWAP SUSPECT (shipped on another
@@ -133,17 +136,20 @@ class DeskScreen(Screen[None]):
         Binding("f4", "tab('dashboard')", "Dashboard", show=False),
         Binding("ctrl+r", "receive_form", "Receive"),
         Binding("ctrl+o", "ship_form", "Ship"),
+        Binding("ctrl+l", "labels_form", "Labels"),  # shown once there are units to label
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._waiting: deque[tuple[str, str]] = deque()
+        self._waiting: deque[tuple[str, str, str]] = deque()  # (line, origin, as echoed)
         self._busy = False
         self._started = False  # lines wait until the screen is mounted
         #: Lines submitted and not yet drawn (tests wait for the desk's workers to bring it to 0).
         self.pending = 0
         self._notes: list[str] = []
         self._hinted = False
+        #: (SKU, unit keys) of the latest receipt drawn here, if it was of units: what ctrl+l prints
+        self.receipt: tuple[str, tuple[str, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · tracker desk", id="title")
@@ -203,10 +209,11 @@ class DeskScreen(Screen[None]):
 
     # -- running commands ------------------------------------------------------------------------
 
-    def submit(self, line: str, origin: str = "desk") -> None:
-        """Queue one command line; `origin` says which part of the screen shows the result."""
+    def submit(self, line: str, origin: str = "desk", echo: str | None = None) -> None:
+        """Queue one command line; `origin` says which part of the screen shows the result,
+        `echo` what the log shows of the line (a line naming 10,000 units is not repeated)."""
         self.pending += 1
-        self._waiting.append((line, origin))
+        self._waiting.append((line, origin, echo or line))
         self._next()
 
     def _next(self) -> None:
@@ -217,15 +224,15 @@ class DeskScreen(Screen[None]):
         self._run(*self._waiting.popleft())
 
     @work(thread=True, group="desk-runner")
-    def _run(self, line: str, origin: str) -> None:
+    def _run(self, line: str, origin: str, echo: str) -> None:
         ws = self.app.workspace
         try:
             with ws.store_lock:
                 outcome = desk.run(ws, line)
         except Exception as exc:  # every error is shown, never a crash of the desk
-            self.app.call_from_thread(self._refused, line, exc, origin)
+            self.app.call_from_thread(self._refused, echo, exc, origin)
         else:
-            self.app.call_from_thread(self._done, line, outcome, origin)
+            self.app.call_from_thread(self._done, echo, outcome, origin)
 
     def _finished(self) -> None:
         self.pending -= 1
@@ -269,10 +276,31 @@ class DeskScreen(Screen[None]):
             log.write(body)
         for warning in outcome.warnings:
             log.write(Text(f"! {warning}", style=self._style("text-warning")))
+        if outcome.verb == "receive":
+            self._received(outcome.result)
         if outcome.verb in ("policy set", "policy import"):
             self.submit("policy list", "title")
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
             self.submit("stats", "dashboard")
+
+    def _received(self, result: Any) -> None:
+        """Offer the labels of a receipt of units (ctrl+l); a lot receipt withdraws the offer."""
+        self.receipt = (result.sku, tuple(result.ids)) if result.ids else None
+        self.refresh_bindings()
+        if self.receipt is not None:
+            n = len(result.ids)
+            self.query_one("#log", RichLog).write(
+                Text(
+                    f"ctrl+l prints {'its label' if n == 1 else f'their {n} labels'} "
+                    "(ZPL 50×25, or PDF / PNG)",
+                    style=self._style("text-muted"),
+                )
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "labels_form":
+            return self.receipt is not None  # hidden from the footer until there is a receipt
+        return True
 
     def _refused(self, line: str, exc: BaseException, origin: str) -> None:
         try:
@@ -457,6 +485,28 @@ class DeskScreen(Screen[None]):
     def action_ship_form(self) -> None:
         self.app.push_screen(ShipForm(), self._from_form)
 
+    def action_labels_form(self) -> None:
+        if self.receipt is None:
+            return
+        sku, ids = self.receipt
+        stamp = self.app.workspace.clock().strftime("%Y%m%d-%H%M%S")
+        name = re.sub(r"[^A-Za-z0-9._-]+", "_", sku)
+        output = self.app.workspace.store_path.parent / f"labels-{name}-{stamp}.zpl"
+
+        def print_labels(line: str | None) -> None:
+            """Run the form's `labels ID… OPTIONS` line; the log shows it without the IDs."""
+            if not line:
+                return
+            words = shlex.split(line)
+            echo = line
+            if words[1 : 1 + len(ids)] == list(ids):
+                unit = f"<{len(ids)} unit(s) of {sku} just received>"
+                echo = shlex.join(["labels", unit, *words[1 + len(ids) :]])
+            self.action_tab("desk")
+            self.submit(line, echo=echo)
+
+        self.app.push_screen(LabelsForm(sku, ids, output), print_labels)
+
     def _from_form(self, line: str | None) -> None:
         if line:
             self.action_tab("desk")
@@ -488,6 +538,18 @@ class DeskScreen(Screen[None]):
                 "Order lines and scanned units (ctrl+o)",
                 self.action_ship_form,
             ),
+            *(
+                [
+                    (
+                        "Print labels (form)",
+                        f"The {len(self.receipt[1])} unit(s) of {self.receipt[0]} just "
+                        "received (ctrl+l)",
+                        self.action_labels_form,
+                    )
+                ]
+                if self.receipt is not None
+                else []
+            ),
             ("Command help", "Every verb with examples", run("help")),
             *(
                 (f"Command: {v.name}", v.help, run(v.name) if v.runs_alone else self._start(v.name))
@@ -514,4 +576,4 @@ def _verdict_reason(r: Any) -> str:
     return f"{v.reason}\nrule {v.rule} · {now}"
 
 
-__all__ = ["DeskScreen", "ReceiveForm", "ShipForm"]
+__all__ = ["DeskScreen", "LabelsForm", "ReceiveForm", "ShipForm"]
