@@ -10,7 +10,6 @@ words) and its body (`advisor.render.tracker`); an error as its message and hint
 
 from __future__ import annotations
 
-import re
 import shlex
 from collections import deque
 from datetime import timedelta
@@ -36,6 +35,7 @@ from textual.widgets import (
 
 from advisor.app import desk
 from advisor.app.desk_forms import LabelsForm, ReceiveForm, ShipForm
+from advisor.app.desk_labels import LabelsOffer
 from advisor.app.widgets import Field, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
@@ -123,7 +123,7 @@ class DeskLog(RichLog):
             super().write(entry, None, True, True)
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(LabelsOffer, Screen[None]):
     """Receive, ship, return, recall and trace, against the workspace store."""
 
     CSS_PATH = "desk.tcss"
@@ -148,8 +148,6 @@ class DeskScreen(Screen[None]):
         self.pending = 0
         self._notes: list[str] = []
         self._hinted = False
-        #: (SKU, unit keys) of the latest receipt drawn here, if it was of units: what ctrl+l prints
-        self.receipt: tuple[str, tuple[str, ...]] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · tracker desk", id="title")
@@ -277,30 +275,11 @@ class DeskScreen(Screen[None]):
         for warning in outcome.warnings:
             log.write(Text(f"! {warning}", style=self._style("text-warning")))
         if outcome.verb == "receive":
-            self._received(outcome.result)
+            self.offer_labels(outcome.result)
         if outcome.verb in ("policy set", "policy import"):
             self.submit("policy list", "title")
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
             self.submit("stats", "dashboard")
-
-    def _received(self, result: Any) -> None:
-        """Offer the labels of a receipt of units (ctrl+l); a lot receipt withdraws the offer."""
-        self.receipt = (result.sku, tuple(result.ids)) if result.ids else None
-        self.refresh_bindings()
-        if self.receipt is not None:
-            n = len(result.ids)
-            self.query_one("#log", RichLog).write(
-                Text(
-                    f"ctrl+l prints {'its label' if n == 1 else f'their {n} labels'} "
-                    "(ZPL 50×25, or PDF / PNG)",
-                    style=self._style("text-muted"),
-                )
-            )
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "labels_form":
-            return self.receipt is not None  # hidden from the footer until there is a receipt
-        return True
 
     def _refused(self, line: str, exc: BaseException, origin: str) -> None:
         try:
@@ -485,28 +464,6 @@ class DeskScreen(Screen[None]):
     def action_ship_form(self) -> None:
         self.app.push_screen(ShipForm(), self._from_form)
 
-    def action_labels_form(self) -> None:
-        if self.receipt is None:
-            return
-        sku, ids = self.receipt
-        stamp = self.app.workspace.clock().strftime("%Y%m%d-%H%M%S")
-        name = re.sub(r"[^A-Za-z0-9._-]+", "_", sku)
-        output = self.app.workspace.store_path.parent / f"labels-{name}-{stamp}.zpl"
-
-        def print_labels(line: str | None) -> None:
-            """Run the form's `labels ID… OPTIONS` line; the log shows it without the IDs."""
-            if not line:
-                return
-            words = shlex.split(line)
-            echo = line
-            if words[1 : 1 + len(ids)] == list(ids):
-                unit = f"<{len(ids)} unit(s) of {sku} just received>"
-                echo = shlex.join(["labels", unit, *words[1 + len(ids) :]])
-            self.action_tab("desk")
-            self.submit(line, echo=echo)
-
-        self.app.push_screen(LabelsForm(sku, ids, output), print_labels)
-
     def _from_form(self, line: str | None) -> None:
         if line:
             self.action_tab("desk")
@@ -538,18 +495,7 @@ class DeskScreen(Screen[None]):
                 "Order lines and scanned units (ctrl+o)",
                 self.action_ship_form,
             ),
-            *(
-                [
-                    (
-                        "Print labels (form)",
-                        f"The {len(self.receipt[1])} unit(s) of {self.receipt[0]} just "
-                        "received (ctrl+l)",
-                        self.action_labels_form,
-                    )
-                ]
-                if self.receipt is not None
-                else []
-            ),
+            *self.labels_commands(),
             ("Command help", "Every verb with examples", run("help")),
             *(
                 (f"Command: {v.name}", v.help, run(v.name) if v.runs_alone else self._start(v.name))
