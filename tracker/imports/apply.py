@@ -182,7 +182,8 @@ def apply_orders(
 
         return run
 
-    jobs = [run for order, group in groups.items() if (run := job(order, group))]
+    # lazily: one closure at a time, not 50,000 of them held for the whole import
+    jobs = (run for order, group in groups.items() if (run := job(order, group)))
     run_batched(store, jobs, op="import orders", dry_run=dry_run)
     return [results[ln.line] for ln in lines]
 
@@ -256,14 +257,13 @@ def apply_returns(
         seen[pair] = seen.get(pair, 0) + 1
         keyed.append((ln, return_key(ln, seen[pair])))
     before = applied_before(store, (key for ln, key in keyed if not ln.problem))
-    jobs = []
-    for ln, key in keyed:
-        if key in before:
-            message = already_applied(ln.order, before[key]).message
-            jobs.append(partial(results.append, LineResult(ln.line, ln.order, ln.identifier,
-                                                           ln.qty, UNCHANGED, message)))  # fmt: skip
-        else:
-            jobs.append(job(ln, key))
+
+    def unchanged(ln: ReturnLine, day: str) -> Callable[[], None]:
+        message = already_applied(ln.order, day).message
+        return partial(results.append, LineResult(ln.line, ln.order, ln.identifier, ln.qty,
+                                                  UNCHANGED, message))  # fmt: skip
+
+    jobs = (unchanged(ln, before[key]) if key in before else job(ln, key) for ln, key in keyed)
     run_batched(store, jobs, op="import returns", dry_run=dry_run)
     return results
 
