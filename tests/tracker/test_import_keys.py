@@ -148,3 +148,40 @@ def test_returns_twice_change_nothing(stocked, tmp_path):
     assert again.count("unchanged") == 5
     assert [r.line for r in again.results] == [r.line for r in first.results]
     assert store_files(stocked.store) == before
+
+
+def test_two_imports_of_one_file_at_once_apply_each_line_once(stocked, store_path, tmp_path):
+    """Two imports of the same file running at the same moment, each on its own connection to
+    the store: every line is applied by exactly one of them; the other finds it unchanged."""
+    import threading
+
+    from tracker import open_store
+
+    path = _orders(tmp_path / "o.csv", 200)
+    reports: dict[int, object] = {}
+    start = threading.Barrier(2)
+
+    def importer(n: int) -> None:
+        store = open_store(store_path, timeout=60)
+        try:
+            start.wait()
+            reports[n] = import_orders(store, path, clock=_clock)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=importer, args=(n,)) for n in (1, 2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    a, b = reports[1].results, reports[2].results
+    for x, y in zip(a, b, strict=True):
+        if x.status == "rejected":
+            assert y.status == "rejected"
+        else:
+            assert {x.status, y.status} == {"applied", "unchanged"}, (x, y)
+    with stocked.store.reader() as r:
+        assert r.counts()["orders"] == 200
+        assert sum(n for sku, n, _back in r.return_figures() if sku == "TEA") == sum(
+            1 + i % 3 for i in range(200)
+        )

@@ -4,7 +4,9 @@ The operations are the tracker's own (`Tracker.ship`, `Tracker.process_return`),
 exactly the refusals and verdicts the desk gives. Each carries the line's key (`source`) onto
 its events; the operation refuses a key already on the order's events inside its own
 transaction (`AlreadyAppliedError`), which is what makes a second run — or a second process
-importing the same file at the same moment — change nothing. Before any of that, the keys of
+importing the same file at the same moment — change nothing (on a server store, a line whose
+order the other process was creating at that instant is tried again, and then finds the key:
+`again`). Before any of that, the keys of
 the whole file are looked up at once in the store's index of import keys (`imported`): a line
 found there is unchanged without opening its order at all, so a re-run costs one read instead
 of one per order. The index only ever grows with the ledger, so what it holds is applied; what
@@ -25,9 +27,10 @@ from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
 from functools import partial
+from typing import TypeVar
 
-from ..errors import AlreadyAppliedError, InputError, RefusedError
-from ..model import ShipResult
+from ..errors import AlreadyAppliedError, ConcurrentChangeError, InputError, RefusedError
+from ..model import ReturnResult, ShipResult
 from ..operations import Tracker, VerdictFn
 from ..operations.common import already_applied
 from ..store import Store, StoreReader
@@ -46,6 +49,22 @@ from .records import (
 BATCH_SECONDS = 0.5
 #: Pause between batches, so that a desk (or a second import) waiting for the store gets it.
 BATCH_PAUSE = 0.005
+#: Tries of one line's operation while another process records the same order at that moment.
+TRIES = 5
+
+T = TypeVar("T")
+
+
+def again(operation: Callable[[], T]) -> T:
+    """`operation()`, tried again when another process created the same record at the same
+    moment (`ConcurrentChangeError`, a server store's): nothing was recorded, and the next try
+    sees what the other recorded — the same import key, say, which makes the line unchanged."""
+    for _ in range(TRIES - 1):
+        try:
+            return operation()
+        except ConcurrentChangeError:
+            time.sleep(BATCH_PAUSE)
+    return operation()
 
 
 class _Rehearsed(Exception):
@@ -160,19 +179,21 @@ def apply_orders(
             t = Tracker(store, clock=(lambda: when) if when else now)
             wanted = [(ln.sku, ln.qty) for ln in ship if ln.sku]
             try:
-                result = t.ship(
-                    order,
-                    lines=wanted,
-                    scans=[s for ln in ship for s in ln.scans],
-                    location=next((ln.location for ln in ship if ln.location), location),
-                    channel=next((ln.channel for ln in ship if ln.channel), channel),
-                    source=keys[order],
+                result = again(
+                    lambda: t.ship(
+                        order,
+                        lines=wanted,
+                        scans=[s for ln in ship for s in ln.scans],
+                        location=next((ln.location for ln in ship if ln.location), location),
+                        channel=next((ln.channel for ln in ship if ln.channel), channel),
+                        source=keys[order],
+                    )
                 )
             except AlreadyAppliedError as err:
                 for ln in ship:
                     done(ln, UNCHANGED, err.message)
                 return
-            except (RefusedError, InputError) as err:
+            except (RefusedError, InputError, ConcurrentChangeError) as err:
                 why = f"order {order} not shipped: {err.message}" if len(ship) > 1 else err.message
                 for ln in ship:
                     done(ln, REJECTED, why)
@@ -231,10 +252,11 @@ def apply_returns(
             if ln.problem:
                 return done(REJECTED, ln.problem)
             t = Tracker(store, verdict=verdict, clock=(lambda: ln.when) if ln.when else now)
-            try:
+
+            def take() -> ReturnResult:
                 with store.reader() as r:
                     ident = resolve_identifier(r, ln)
-                result = t.process_return(
+                return t.process_return(
                     ln.order,
                     ident,
                     reason=ln.reason,
@@ -242,9 +264,12 @@ def apply_returns(
                     location=ln.location or location,
                     source=key,
                 )
+
+            try:
+                result = again(take)
             except AlreadyAppliedError as err:
                 return done(UNCHANGED, err.message)
-            except (RefusedError, InputError) as err:
+            except (RefusedError, InputError, ConcurrentChangeError) as err:
                 return done(REJECTED, err.message)
             status = APPLIED if result.status is not None else REJECTED
             done(status, result.verdict.reason, result)
@@ -309,6 +334,8 @@ def resolve_identifier(r: StoreReader, ln: ReturnLine) -> str:
 __all__ = [
     "BATCH_PAUSE",
     "BATCH_SECONDS",
+    "TRIES",
+    "again",
     "apply_orders",
     "apply_returns",
     "order_key",
