@@ -185,3 +185,30 @@ def test_two_imports_of_one_file_at_once_apply_each_line_once(stocked, store_pat
         assert sum(n for sku, n, _back in r.return_figures() if sku == "TEA") == sum(
             1 + i % 3 for i in range(200)
         )
+
+
+@pytest.mark.parametrize("direction", ["tinydb-to-postgresql", "postgresql-to-tinydb"])
+def test_a_copied_store_keeps_its_import_keys(direction, pg_url, tmp_path, monkeypatch):
+    """`store copy` either way carries the index: the same file on the copy opens no order."""
+    from tracker_helpers import POLICIES
+
+    from tracker import open_tracker
+    from tracker.store.copy import copy_store
+
+    paths = [tmp_path / "ws" / "store.json", pg_url]
+    if direction.startswith("postgresql"):
+        paths.reverse()
+    source, target = (open_tracker(p, clock=_clock) for p in paths)
+    source.set_policies(POLICIES)
+    source.receive("TEA", lot="T1", qty=1_000, expiry="2027-01-31")
+    source.receive("VITC", lot="V1", qty=100, expiry="2027-06-30")
+    path = _orders(tmp_path / "o.csv", 30)
+    first = import_orders(source.store, path, clock=_clock)
+    copy_store(source.store, target.store)
+    import tracker.operations.ship as ship
+
+    monkeypatch.setattr(ship, "refuse_if_applied", lambda *a: pytest.fail("an order was read"))
+    again = import_orders(target.store, path, clock=_clock)
+    assert again.count("unchanged") == first.count("applied") > 0
+    for t in (source, target):
+        t.store.close()
