@@ -11,8 +11,10 @@ EPCIS 2.0's JSON binding wants them:
   (``urn:epc:class:lgtin:…``) or Digital Link class (``…/01/<GTIN>/10/<lot>``). LPNs, serials of
   SKUs without a GTIN, and units handed in that the store never knew get our own URIs;
 * **where** — ``readPoint`` is the location of the event; ``bizLocation`` is the same except after
-  shipping and destroying, where the objects are no longer there. A ledger event whose lot
-  quantities came from several locations becomes one EPCIS event per location;
+  shipping, departing and destroying, where the objects are no longer there. A ledger event whose
+  lot quantities came from several locations becomes one EPCIS event per location. A transfer
+  between warehouses (``departing`` at one, ``arriving`` at the other, one operation) names both
+  ends on both events as CBV ``location`` source and destination;
 * **why** — ``bizStep`` / ``disposition`` as recorded; ``persistentDisposition`` set / unset
   (the verdict flags that are not CBV words, such as ``swap_suspect``, as our vocabulary URIs);
   the order as a ``po`` business transaction, and a return as an ``rma`` too (its id is the
@@ -36,9 +38,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
-from urllib.parse import quote
+from datetime import UTC, datetime
+from urllib.parse import quote, urlsplit
 
+from .errors import InputError
 from .model import Event, PolicySnapshot, QtyMove, Unit
 from .printing.content import CSET82, DIGITAL_LINK_HOST
 
@@ -55,8 +58,25 @@ CBV_DISPOSITIONS = frozenset(
     "unknown".split()
 )
 _EVENT_NS = uuid.UUID("5f0c6a54-1f5e-4d53-9a51-7f1c3b7b2a10")
+#: The ledger's business steps after which the objects are no longer at the event's location.
+_LEAVING = frozenset({"shipping", "departing"})
 #: Characters an EPC URI writes as %-escapes (GS1 Tag Data Standard, section on URI encoding).
 _EPC_ESCAPES = {'"': "%22", "%": "%25", "&": "%26", "/": "%2F", "<": "%3C", ">": "%3E", "?": "%3F"}
+
+
+def check_base_uri(base_uri: str) -> str:
+    """`base_uri` ending in ``/``, if it can prefix identifiers: an absolute http(s) URI with a host.
+
+    Every id we mint is this plus a %-escaped path, so a base that is not such a URI would make
+    every event of the document invalid EPCIS; say so before writing anything.
+    """
+    parts = urlsplit(base_uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise InputError(
+            f"--base-uri {base_uri!r}: expected an absolute web address such as "
+            "https://id.yourbrand.example/ (your ids are written under it)"
+        )
+    return base_uri if base_uri.endswith("/") else base_uri + "/"
 
 
 def _gs1_text(value: str) -> bool:
@@ -80,7 +100,7 @@ class Namer:
     ) -> None:
         self.policies = policies
         self.units = units
-        self.base = base_uri if base_uri.endswith("/") else base_uri + "/"
+        self.base = check_base_uri(base_uri)
         self.prefixes = sorted(company_prefixes, key=len, reverse=True)
 
     def ours(self, *parts: str) -> str:
@@ -107,7 +127,7 @@ class Namer:
         serial = unit.id  # the key may be GTIN-qualified; the EPC carries the serial itself
         gtin = unit.gtin.zfill(14) if unit.gtin else self._gtin(unit.sku)
         if unit.method != "serial" or gtin is None or not _gs1_text(serial):
-            return self.ours("unit", serial)
+            return self.ours("unit", unit.key)  # GTIN-qualified, if the unit has one: unique
         split = self._split(gtin)
         if split:
             return f"urn:epc:id:sgtin:{split[0]}.{split[1]}.{_epc_escape(serial)}"
@@ -124,14 +144,19 @@ class Namer:
         return f"{DIGITAL_LINK_HOST}/01/{gtin}/10/{quote(lot, safe='')}"
 
 
-def _offset(time: str) -> str:
+def _event_time(time: str) -> tuple[str, str]:
+    """(eventTime, eventTimeZoneOffset): RFC 3339 with the offset it was recorded in.
+
+    The tracker records aware times; one recorded without an offset (a caller's naive clock)
+    is taken as UTC rather than written as a time EPCIS cannot place.
+    """
     when = datetime.fromisoformat(time)
-    delta = when.utcoffset()
-    if delta is None:
-        return "+00:00"
-    minutes = int(delta.total_seconds() // 60)
+    if when.utcoffset() is None:
+        when = when.replace(tzinfo=UTC)
+        time = when.isoformat(timespec="milliseconds")
+    minutes = int(when.utcoffset().total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return time, f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _event_uuid(ledger_id: str, location: str | None) -> uuid.UUID:
@@ -162,8 +187,35 @@ def _disposition(value: str) -> str:
     return value if value in CBV_DISPOSITIONS else f"{VOCAB}disposition/{quote(value, safe='')}"
 
 
-def epcis_events(event: Event, namer: Namer) -> list[dict]:
-    """The EPCIS ObjectEvents of one ledger event: one, or one per location its moves touch."""
+def transfer_routes(events: Iterable[Event]) -> dict[str, tuple[str | None, str | None]]:
+    """(from, to) of each transfer operation, by op id, read from its departing / arriving events."""
+    routes: dict[str, tuple[str | None, str | None]] = {}
+    for e in events:
+        if e.op == "transfer" and e.biz_step in ("departing", "arriving"):
+            origin, target = routes.get(e.op_id, (None, None))
+            if e.biz_step == "departing":
+                origin = e.location
+            else:
+                target = e.location
+            routes[e.op_id] = (origin, target)
+    return routes
+
+
+def _route(doc: dict, namer: Namer, route: tuple[str | None, str | None]) -> None:
+    origin, target = route
+    if origin:
+        doc["sourceList"] = [{"type": "location", "source": namer.ours("loc", origin)}]
+    if target:
+        doc["destinationList"] = [{"type": "location", "destination": namer.ours("loc", target)}]
+
+
+def epcis_events(
+    event: Event, namer: Namer, route: tuple[str | None, str | None] | None = None
+) -> list[dict]:
+    """The EPCIS ObjectEvents of one ledger event: one, or one per location its moves touch.
+
+    `route` is the (from, to) of the transfer the event belongs to (`transfer_routes`).
+    """
     ids = list(event.ids)
     if not ids and not event.moves and event.suspect:
         # a suspect unit lives apart from stock: name what was handed in (its serial), as ours
@@ -176,25 +228,28 @@ def epcis_events(event: Event, namer: Namer) -> list[dict]:
     out = []
     for location, (ids, moves) in groups.items():
         event_id = _event_uuid(event.event_id, location if len(groups) > 1 else None)
+        time, offset = _event_time(event.time)
         doc: dict[str, object] = {
             "type": "ObjectEvent",
             "eventID": f"urn:uuid:{event_id}",
-            "eventTime": event.time,
-            "eventTimeZoneOffset": _offset(event.time),
+            "eventTime": time,
+            "eventTimeZoneOffset": offset,
             "action": event.action,
             "bizStep": event.biz_step,
             "disposition": event.disposition,
         }
-        doc["epcList"] = [namer.instance(i) for i in ids]
+        epcs = list(dict.fromkeys(namer.instance(i) for i in ids))
         quantities = _quantities(namer, moves)
+        if not quantities and not ids and event.sku:
+            lot = dict(event.ilmd).get("lot")
+            quantities = [{"epcClass": namer.lot_class(event.sku, lot)}]
+        if epcs or not quantities:
+            doc["epcList"] = epcs  # an empty list says "nothing observed" when there are no lots
         if quantities:
             doc["quantityList"] = quantities
-        elif not ids and event.sku:
-            lot = dict(event.ilmd).get("lot")
-            doc["quantityList"] = [{"epcClass": namer.lot_class(event.sku, lot)}]
         if location:
             doc["readPoint"] = {"id": namer.ours("loc", location)}
-            if event.biz_step != "shipping" and event.action != "DELETE":
+            if event.biz_step not in _LEAVING and event.action != "DELETE":
                 doc["bizLocation"] = {"id": namer.ours("loc", location)}
         transactions = []
         if event.order:
@@ -205,6 +260,8 @@ def epcis_events(event: Event, namer: Namer) -> list[dict]:
             )
         if transactions:
             doc["bizTransactionList"] = transactions
+        if route is not None:
+            _route(doc, namer, route)
         persistent = {}
         if event.persistent_set:
             persistent["set"] = list(dict.fromkeys(_disposition(v) for v in event.persistent_set))
@@ -243,7 +300,9 @@ def epcis_document(
 ) -> dict:
     """An EPCISDocument (JSON-LD, schema version 2.0) holding the events, oldest first."""
     namer = Namer(policies, units, base_uri=base_uri, company_prefixes=company_prefixes)
-    event_list = [doc for e in events for doc in epcis_events(e, namer)]
+    events = list(events)
+    routes = transfer_routes(events)
+    event_list = [doc for e in events for doc in epcis_events(e, namer, routes.get(e.op_id))]
     return {
         "@context": [EPCIS_CONTEXT, {"trackright": VOCAB}],
         "type": "EPCISDocument",

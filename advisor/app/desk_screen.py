@@ -34,7 +34,8 @@ from textual.widgets import (
 )
 
 from advisor.app import desk
-from advisor.app.desk_forms import ReceiveForm, ShipForm
+from advisor.app.desk_forms import LabelsForm, ReceiveForm, ShipForm
+from advisor.app.desk_labels import LabelsOffer
 from advisor.app.widgets import Field, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
@@ -60,7 +61,9 @@ policy list                   policy set SKU --method serial
 ```
 
 A serial or LPN on its own shows its history as a timeline. `help receive` lists every option.
-**ctrl+r** and **ctrl+o** open small forms to receive a lot and ship an order.
+**ctrl+r** and **ctrl+o** open small forms to receive a lot and ship an order. After a receipt of
+units, **ctrl+l** prints their labels: ZPL 50×25 for a thermal printer, or a PDF / PNG, to a
+file you choose (the `labels` verb, with exactly the units just received).
 
 **Returns (f3)** — type or scan the order number, then scan each returned unit. The verdict
 shows big: RESTOCK, COUNTERFEIT SUSPECT (never received here), SWAP SUSPECT (shipped on another
@@ -120,7 +123,7 @@ class DeskLog(RichLog):
             super().write(entry, None, True, True)
 
 
-class DeskScreen(Screen[None]):
+class DeskScreen(LabelsOffer, Screen[None]):
     """Receive, ship, return, recall and trace, against the workspace store."""
 
     CSS_PATH = "desk.tcss"
@@ -133,11 +136,12 @@ class DeskScreen(Screen[None]):
         Binding("f4", "tab('dashboard')", "Dashboard", show=False),
         Binding("ctrl+r", "receive_form", "Receive"),
         Binding("ctrl+o", "ship_form", "Ship"),
+        Binding("ctrl+l", "labels_form", "Labels"),  # shown once there are units to label
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._waiting: deque[tuple[str, str]] = deque()
+        self._waiting: deque[tuple[str, str, str]] = deque()  # (line, origin, as echoed)
         self._busy = False
         self._started = False  # lines wait until the screen is mounted
         #: Lines submitted and not yet drawn (tests wait for the desk's workers to bring it to 0).
@@ -203,10 +207,11 @@ class DeskScreen(Screen[None]):
 
     # -- running commands ------------------------------------------------------------------------
 
-    def submit(self, line: str, origin: str = "desk") -> None:
-        """Queue one command line; `origin` says which part of the screen shows the result."""
+    def submit(self, line: str, origin: str = "desk", echo: str | None = None) -> None:
+        """Queue one command line; `origin` says which part of the screen shows the result,
+        `echo` what the log shows of the line (a line naming 10,000 units is not repeated)."""
         self.pending += 1
-        self._waiting.append((line, origin))
+        self._waiting.append((line, origin, echo or line))
         self._next()
 
     def _next(self) -> None:
@@ -217,15 +222,15 @@ class DeskScreen(Screen[None]):
         self._run(*self._waiting.popleft())
 
     @work(thread=True, group="desk-runner")
-    def _run(self, line: str, origin: str) -> None:
+    def _run(self, line: str, origin: str, echo: str) -> None:
         ws = self.app.workspace
         try:
             with ws.store_lock:
                 outcome = desk.run(ws, line)
         except Exception as exc:  # every error is shown, never a crash of the desk
-            self.app.call_from_thread(self._refused, line, exc, origin)
+            self.app.call_from_thread(self._refused, echo, exc, origin)
         else:
-            self.app.call_from_thread(self._done, line, outcome, origin)
+            self.app.call_from_thread(self._done, echo, outcome, origin)
 
     def _finished(self) -> None:
         self.pending -= 1
@@ -269,6 +274,8 @@ class DeskScreen(Screen[None]):
             log.write(body)
         for warning in outcome.warnings:
             log.write(Text(f"! {warning}", style=self._style("text-warning")))
+        if outcome.verb == "receive":
+            self.offer_labels(outcome.result)
         if outcome.verb in ("policy set", "policy import"):
             self.submit("policy list", "title")
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
@@ -488,6 +495,7 @@ class DeskScreen(Screen[None]):
                 "Order lines and scanned units (ctrl+o)",
                 self.action_ship_form,
             ),
+            *self.labels_commands(),
             ("Command help", "Every verb with examples", run("help")),
             *(
                 (f"Command: {v.name}", v.help, run(v.name) if v.runs_alone else self._start(v.name))
@@ -514,4 +522,4 @@ def _verdict_reason(r: Any) -> str:
     return f"{v.reason}\nrule {v.rule} · {now}"
 
 
-__all__ = ["DeskScreen", "ReceiveForm", "ShipForm"]
+__all__ = ["DeskScreen", "LabelsForm", "ReceiveForm", "ShipForm"]

@@ -37,15 +37,21 @@ def test_recommendation_per_sku(snap_compare, make_app, onboard):
     assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
 
 
+async def open_desk(pilot):
+    """Accept the recommendation shown at start-up and wait for the desk; the app."""
+    app = pilot.app
+    await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+    await pilot.press("a")
+    await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+    return app
+
+
 def test_returns_desk_counterfeit_verdict(snap_compare, make_app, onboard):
     """The returns desk after an unknown serial comes back: a big COUNTERFEIT SUSPECT."""
     onboard(SAMPLES / "electronics_brand.csv")
 
     async def run_before(pilot) -> None:
-        app = pilot.app
-        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
-        await pilot.press("a")
-        await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+        app = await open_desk(pilot)
         for line in ("receive VLT-PH-A15-128 --serial IMEI-1", "ship SO-1 --scan IMEI-1"):
             await say(pilot, line)
             await settle(pilot, lambda: app.screen.pending == 0)
@@ -62,10 +68,7 @@ def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
     onboard(SAMPLES / "electronics_brand.csv")
 
     async def run_before(pilot) -> None:
-        app = pilot.app
-        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
-        await pilot.press("a")
-        await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+        app = await open_desk(pilot)
         for line in (
             "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
             "ship SO-1 --scan IMEI-1",
@@ -191,3 +194,21 @@ def test_help(snap_compare, make_app, onboard, size):
 
     run_before = _on_recommendation("f1")
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+def test_desk_labels_form(snap_compare, make_app, onboard):
+    """The print-labels form after 5 LPN units were received: format, size, file, replace."""
+    onboard(SAMPLES / "fast_fashion_shopify.csv")
+
+    async def run_before(pilot) -> None:
+        app = await open_desk(pilot)
+        sku = next(p.sku for p in app.workspace.tracker.policies() if p.method == "lpn")
+        await say(pilot, f"receive {sku} --generate 5")
+        await settle(pilot, lambda: app.screen.pending == 0)
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: app.screen.query("#output"))
+        field = app.screen.query_one("#output")
+        field.value = "/srv/labels/labels-inward.zpl"  # the default names the temp folder
+        field.cursor_position = len(field.value)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))

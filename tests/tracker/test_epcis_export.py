@@ -5,18 +5,15 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import jsonschema
 import pytest
+from epcis_schema import errors, validate
 from tracker_helpers import simple_verdict
 
 from tracker import PolicySnapshot, open_tracker
 from tracker.sources import export_epcis, ledger_events
 
-SCHEMA = json.loads(
-    (Path(__file__).parents[1] / "data" / "epcis" / "epcis-2.0-document.schema.json").read_text()
-)
 DAY = [datetime(2025, 6, d, 9, 30, tzinfo=UTC) for d in (1, 2, 3, 4)]
 CREATED = datetime(2025, 6, 5, tzinfo=UTC)
 PHONE_GTIN, TEA_GTIN = "09506000134352", "80614141123458"
@@ -27,10 +24,6 @@ POLICIES = [
     PolicySnapshot("TEA", "batch", ("lot", "expiry"), "food", "recalls", gtin=TEA_GTIN),
     PolicySnapshot("PUMP", "serial", ("lot", "expiry"), "meddev", "UDI"),
 ]
-
-
-def validate(doc: dict) -> None:
-    jsonschema.Draft7Validator(SCHEMA).validate(doc)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +71,8 @@ def ledger(tmp_path_factory):
     t.scrap("U2", "recalled lot")
     t.release("LPN0000000000017", "inspected: fine")
     t.quarantine("P4", "seal broken")
+    t.transfer("P3", "WH2")
+    t.transfer("LPN0000000000024", "WH3", reason="rebalance")
     return t
 
 
@@ -255,37 +250,176 @@ def test_base_uri_names_our_identifiers(ledger):
     assert "https://trackright.invalid/voc/disposition/swap_suspect" in text
 
 
+def test_transfers_name_both_warehouses_as_source_and_destination(doc):
+    """A transfer is departing at one warehouse and arriving at the other, both ends named."""
+    departing, arriving = events_of(doc, "transfer")[:2]
+    assert (departing["bizStep"], arriving["bizStep"]) == ("departing", "arriving")
+    assert (
+        departing["epcList"]
+        == arriving["epcList"]
+        == ["https://id.gs1.org/01/09506000134352/21/P3"]
+    )
+    for e in (departing, arriving):
+        assert e["sourceList"] == [
+            {"type": "location", "source": "https://trackright.invalid/loc/WH1"}
+        ]
+        assert e["destinationList"] == [
+            {"type": "location", "destination": "https://trackright.invalid/loc/WH2"}
+        ]
+    assert departing["readPoint"]["id"].endswith("/loc/WH1") and "bizLocation" not in departing
+    assert arriving["bizLocation"] == {"id": "https://trackright.invalid/loc/WH2"}
+    lpn = events_of(doc, "transfer")[3]
+    assert lpn["destinationList"][0]["destination"].endswith("/loc/WH3")
+    assert lpn["trackright:reason"] == "rebalance"
+
+
+def test_lot_events_list_quantities_not_an_empty_epc_list(doc):
+    """An event of lot quantities carries quantityList alone; unit events carry epcList."""
+    for e in doc["epcisBody"]["eventList"]:
+        assert ("epcList" in e) != ("quantityList" in e), e
+        for q in e.get("quantityList", []):
+            assert isinstance(q.get("quantity", 1), int) and "uom" not in q  # counts, in units
+
+
+def test_a_naive_ledger_time_is_written_as_utc(tmp_path):
+    """A tracker driven by a clock without a time zone still exports RFC 3339 times."""
+    t = open_tracker(tmp_path / "s.json", clock=lambda: datetime(2025, 6, 1, 9, 30))
+    t.set_policies(POLICIES)
+    t.receive("DRESS", generate=1)
+    doc = export_epcis(t, created=CREATED)
+    assert errors(doc) == []
+    (event,) = doc["epcisBody"]["eventList"]
+    assert (event["eventTime"], event["eventTimeZoneOffset"]) == (
+        "2025-06-01T09:30:00.000+00:00",
+        "+00:00",
+    )
+
+
+def test_base_uri_must_be_a_web_address(ledger):
+    """A base URI that would make every id invalid is refused before anything is written."""
+    from tracker import InputError
+
+    with pytest.raises(InputError, match="--base-uri 'brand.example'"):
+        export_epcis(ledger, created=CREATED, base_uri="brand.example")
+
+
+def test_every_event_validates_on_its_own_with_a_context(doc):
+    """Each event, taken out with the document's @context, is a valid standalone EPCIS event."""
+    for event in doc["epcisBody"]["eventList"]:
+        assert errors({"@context": doc["@context"], **event}) == []
+
+
+def _first(kind: str):
+    def pick(doc: dict) -> dict:
+        events = doc["epcisBody"]["eventList"]
+        return next(e for e in events if kind in e or e.get("trackright:op") == kind)
+
+    return pick
+
+
+BROKEN_EVENTS = {
+    "ilmd-on-observe": ("ilmd", lambda e: e.update(action="OBSERVE")),
+    "unknown-bizstep": ("ilmd", lambda e: e.update(bizStep="returning")),
+    "cbv-namespace-made-up": (
+        "ilmd",
+        lambda e: e.update(disposition="urn:epcglobal:cbv:disp:made_up"),
+    ),
+    "empty-persistent-set": ("ilmd", lambda e: e.update(persistentDisposition={"set": []})),
+    "no-offset": ("ilmd", lambda e: e.pop("eventTimeZoneOffset")),
+    "offset-out-of-range": ("ilmd", lambda e: e.update(eventTimeZoneOffset="+15:00")),
+    "nothing-observed": ("quantityList", lambda e: e.update(quantityList=[])),
+    "unprefixed-extension": ("ilmd", lambda e: e.update(note="no namespace")),
+    "not-rfc3339": ("ilmd", lambda e: e.update(eventTime="2025-06-01 09:30")),
+    "bare-serial-not-a-uri": ("epcList", lambda e: e.update(epcList=["P1"])),
+    "same-epc-twice": ("epcList", lambda e: e.update(epcList=e["epcList"] * 2)),
+    "uom-not-a-code": (
+        "quantityList",
+        lambda e: e["quantityList"][0].update(quantity=1.5, uom="kilo"),
+    ),
+    "quantity-as-text": ("quantityList", lambda e: e["quantityList"][0].update(quantity="20")),
+    "read-point-without-id": ("readPoint", lambda e: e.update(readPoint={"name": "WH1"})),
+    "source-type-not-cbv": (
+        "sourceList",
+        lambda e: e["sourceList"][0].update(type="warehouse"),
+    ),
+    "destination-without-uri": (
+        "destinationList",
+        lambda e: e["destinationList"][0].update(destination="WH2"),
+    ),
+    "transaction-type-not-cbv": (
+        "bizTransactionList",
+        lambda e: e["bizTransactionList"][0].update(type="order"),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_EVENTS))
+def test_official_schema_rejects_a_broken_event(doc, name):
+    """The official schema is a real check: each rule of the standard, broken once, fails it."""
+    field, change = BROKEN_EVENTS[name]
+    broken = copy.deepcopy(doc)
+    change(_first(field)(broken))
+    assert errors(broken), name
+    with pytest.raises(jsonschema.ValidationError):
+        validate(broken)
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda e: e.update(action="OBSERVE") if "ilmd" in e else None,
-        lambda e: e.update(bizStep="returning"),
-        lambda e: e.update(disposition="urn:epcglobal:cbv:disp:made_up"),
-        lambda e: e.update(persistentDisposition={"set": []}),
-        lambda e: e.pop("eventTimeZoneOffset"),
-        lambda e: e.update(eventTimeZoneOffset="+15:00"),
-        lambda e: e.update(quantityList=[{"epcClass": "urn:x:y", "quantity": 1.5}]),
-        lambda e: e.update(quantityList=[]) or e.pop("epcList", None),
-        lambda e: e.update(note="no namespace"),
-        lambda e: e.update(eventTime="2025-06-01 09:30"),
+        lambda d: d.pop("@context"),
+        lambda d: d.pop("schemaVersion"),
+        lambda d: d.pop("creationDate"),
+        lambda d: d.update(creationDate="5 June 2025"),
+        lambda d: d.update(schemaVersion="two"),
+        lambda d: d["@context"].append(d["@context"][0]),
+        lambda d: d.update(comment="no namespace"),
+        lambda d: d["epcisBody"].pop("eventList"),
     ],
     ids=[
-        "ilmd-on-observe",
-        "unknown-bizstep",
-        "cbv-namespace-made-up",
-        "empty-persistent-set",
-        "no-offset",
-        "offset-out-of-range",
-        "fractional-count",
-        "nothing-observed",
-        "unprefixed-extension",
-        "not-rfc3339",
+        "no-context",
+        "no-schema-version",
+        "no-creation-date",
+        "creation-date-not-rfc3339",
+        "version-not-numeric",
+        "context-twice",
+        "unprefixed-field",
+        "no-event-list",
     ],
 )
-def test_schema_rejects_what_the_standard_rejects(doc, change):
-    """The test schema is a real check: each rule of the standard, broken once, fails it."""
+def test_official_schema_rejects_a_broken_document(doc, change):
+    """A document missing what EPCIS 2.0 requires of it is rejected."""
     broken = copy.deepcopy(doc)
-    event = next(e for e in broken["epcisBody"]["eventList"] if "ilmd" in e)
-    change(event)
+    change(broken)
     with pytest.raises(jsonschema.ValidationError):
         validate(broken)
+
+
+def test_schema_is_gs1s_file_unchanged():
+    """The schema in tests/data is GS1's file byte for byte: its sha256 is the README's."""
+    import hashlib
+    import re
+
+    from epcis_schema import SCHEMA_PATH
+
+    readme = (SCHEMA_PATH.parent / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"sha256 `([0-9a-f]{64})`", readme)
+    assert stated, "tests/data/epcis/README.md states the schema's sha256"
+    assert hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest() == stated.group(1)
+    assert json.loads(SCHEMA_PATH.read_text())["$id"] == (
+        "https://gs1.github.io/EPCIS/EPCIS-JSON-Schema.json"
+    )
+
+
+def test_every_reference_resolves_offline_and_formats_are_checked():
+    """Each $ref of the schema resolves inside the file; uri and date-time are really checked."""
+    from epcis_schema import references, registry, schema
+
+    official = schema()
+    refs = set(references(official))
+    assert refs and all(r.startswith("#/") for r in refs)
+    resolver = registry().resolver(base_uri=official["$id"])
+    for ref in refs:
+        assert resolver.lookup(ref).contents is not None, ref
+    assert errors({"@context": [], "type": "ObjectEvent", "action": "ADD", "epcList": ["P 1"],
+                   "eventTime": "2025-06-01T09:30:00Z", "eventTimeZoneOffset": "+00:00"})  # fmt: skip

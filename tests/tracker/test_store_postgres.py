@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from click.testing import CliRunner
+from epcis_schema import validate
 from tracker_helpers import BOTH, NOW, POLICIES, simple_verdict
 
 from tracker import (
@@ -53,6 +54,7 @@ def _session(t, out_dir) -> dict[str, bytes]:
         out[name] = write_recall_report(report, out_dir / name).read_bytes()
     created = datetime(2025, 6, 2, tzinfo=UTC)
     doc = sources.export_epcis(t, created=created, company_prefixes=("0614141",))
+    validate(doc)  # GS1's schema, on either store
     out["epcis.json"] = json.dumps(doc, indent=2, ensure_ascii=False).encode()
     s = stats(t.store)
     out["stats"] = repr((s.stock, s.returns, s.counts, s.repeat_returners, s.suspects)).encode()

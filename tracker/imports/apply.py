@@ -4,7 +4,13 @@ The operations are the tracker's own (`Tracker.ship`, `Tracker.process_return`),
 exactly the refusals and verdicts the desk gives. Each carries the line's key (`source`) onto
 its events; the operation refuses a key already on the order's events inside its own
 transaction (`AlreadyAppliedError`), which is what makes a second run — or a second process
-importing the same file at the same moment — change nothing.
+importing the same file at the same moment — change nothing (on a server store, a line whose
+order the other process was creating at that instant is tried again, and then finds the key:
+`again`). Before any of that, the keys of
+the whole file are looked up at once in the store's index of import keys (`imported`): a line
+found there is unchanged without opening its order at all, so a re-run costs one read instead
+of one per order. The index only ever grows with the ledger, so what it holds is applied; what
+it lacks still meets the exact check inside the operation.
 
 Lines are committed in batches (a store's `bulk`, at most `BATCH_SECONDS` of work each), so a
 100,000-line file is not 100,000 synced commits, and a desk waiting for the store waits at most
@@ -20,10 +26,13 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from datetime import UTC, datetime
+from functools import partial
+from typing import TypeVar
 
-from ..errors import AlreadyAppliedError, InputError, RefusedError
-from ..model import ShipResult
+from ..errors import AlreadyAppliedError, ConcurrentChangeError, InputError, RefusedError
+from ..model import ReturnResult, ShipResult
 from ..operations import Tracker, VerdictFn
+from ..operations.common import already_applied
 from ..store import Store, StoreReader
 from .records import (
     APPLIED,
@@ -40,6 +49,22 @@ from .records import (
 BATCH_SECONDS = 0.5
 #: Pause between batches, so that a desk (or a second import) waiting for the store gets it.
 BATCH_PAUSE = 0.005
+#: Tries of one line's operation while another process records the same order at that moment.
+TRIES = 5
+
+T = TypeVar("T")
+
+
+def again(operation: Callable[[], T]) -> T:
+    """`operation()`, tried again when another process created the same record at the same
+    moment (`ConcurrentChangeError`, a server store's): nothing was recorded, and the next try
+    sees what the other recorded — the same import key, say, which makes the line unchanged."""
+    for _ in range(TRIES - 1):
+        try:
+            return operation()
+        except ConcurrentChangeError:
+            time.sleep(BATCH_PAUSE)
+    return operation()
 
 
 class _Rehearsed(Exception):
@@ -77,6 +102,15 @@ def run_batched(
                     break
 
 
+def applied_before(store: Store, keys: Iterable[str]) -> dict[str, str]:
+    """The import keys among `keys` that the store's ledger already holds, with their days."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    with store.reader() as r:
+        return r.imported(keys)
+
+
 def order_key(order: str, lines: list[OrderLine]) -> str:
     """The key an imported order's shipment carries: its number and what its lines shipped."""
     what = sorted((ln.sku, ln.qty, ln.scans) for ln in lines)
@@ -109,39 +143,57 @@ def apply_orders(
         results[ln.line] = LineResult(ln.line, ln.order, ln.sku or " ".join(ln.scans), ln.qty,
                                       status, detail)  # fmt: skip
 
-    def job(order: str, group: list[OrderLine]) -> Callable[[], None]:
+    def shipped(group: list[OrderLine]) -> list[OrderLine]:
+        return [ln for ln in group if not (ln.problem or ln.skip)]
+
+    keys = {
+        order: order_key(order, ship)
+        for order, group in groups.items()
+        if (ship := shipped(group)) and not any(ln.problem for ln in group)
+    }
+    before = applied_before(store, keys.values())
+
+    def job(order: str, group: list[OrderLine]) -> Callable[[], None] | None:
+        broken = [ln for ln in group if ln.problem]
+        for ln in broken:
+            done(ln, REJECTED, ln.problem)
+        for ln in group:
+            if ln.skip and not ln.problem:
+                done(ln, SKIPPED, ln.skip)
+        ship = shipped(group)
+        if broken:
+            why = "; ".join(f"line {b.line}: {b.problem}" for b in broken)
+            for ln in ship:
+                done(ln, REJECTED, f"order {order} not shipped: {why}")
+            return None
+        if not ship:
+            return None
+        if keys[order] in before:
+            message = already_applied(order, before[keys[order]]).message
+            for ln in ship:
+                done(ln, UNCHANGED, message)
+            return None
+
         def run() -> None:
-            broken = [ln for ln in group if ln.problem]
-            for ln in broken:
-                done(ln, REJECTED, ln.problem)
-            for ln in group:
-                if ln.skip and not ln.problem:
-                    done(ln, SKIPPED, ln.skip)
-            ship = [ln for ln in group if not (ln.problem or ln.skip)]
-            if broken:
-                why = "; ".join(f"line {b.line}: {b.problem}" for b in broken)
-                for ln in ship:
-                    done(ln, REJECTED, f"order {order} not shipped: {why}")
-                return
-            if not ship:
-                return
             when = next((ln.when for ln in ship if ln.when), None)
             t = Tracker(store, clock=(lambda: when) if when else now)
             wanted = [(ln.sku, ln.qty) for ln in ship if ln.sku]
             try:
-                result = t.ship(
-                    order,
-                    lines=wanted,
-                    scans=[s for ln in ship for s in ln.scans],
-                    location=next((ln.location for ln in ship if ln.location), location),
-                    channel=next((ln.channel for ln in ship if ln.channel), channel),
-                    source=order_key(order, ship),
+                result = again(
+                    lambda: t.ship(
+                        order,
+                        lines=wanted,
+                        scans=[s for ln in ship for s in ln.scans],
+                        location=next((ln.location for ln in ship if ln.location), location),
+                        channel=next((ln.channel for ln in ship if ln.channel), channel),
+                        source=keys[order],
+                    )
                 )
             except AlreadyAppliedError as err:
                 for ln in ship:
                     done(ln, UNCHANGED, err.message)
                 return
-            except (RefusedError, InputError) as err:
+            except (RefusedError, InputError, ConcurrentChangeError) as err:
                 why = f"order {order} not shipped: {err.message}" if len(ship) > 1 else err.message
                 for ln in ship:
                     done(ln, REJECTED, why)
@@ -151,7 +203,8 @@ def apply_orders(
 
         return run
 
-    jobs = (job(order, group) for order, group in groups.items())
+    # lazily: one closure at a time, not 50,000 of them held for the whole import
+    jobs = (run for order, group in groups.items() if (run := job(order, group)))
     run_batched(store, jobs, op="import orders", dry_run=dry_run)
     return [results[ln.line] for ln in lines]
 
@@ -199,10 +252,11 @@ def apply_returns(
             if ln.problem:
                 return done(REJECTED, ln.problem)
             t = Tracker(store, verdict=verdict, clock=(lambda: ln.when) if ln.when else now)
-            try:
+
+            def take() -> ReturnResult:
                 with store.reader() as r:
                     ident = resolve_identifier(r, ln)
-                result = t.process_return(
+                return t.process_return(
                     ln.order,
                     ident,
                     reason=ln.reason,
@@ -210,20 +264,31 @@ def apply_returns(
                     location=ln.location or location,
                     source=key,
                 )
+
+            try:
+                result = again(take)
             except AlreadyAppliedError as err:
                 return done(UNCHANGED, err.message)
-            except (RefusedError, InputError) as err:
+            except (RefusedError, InputError, ConcurrentChangeError) as err:
                 return done(REJECTED, err.message)
             status = APPLIED if result.status is not None else REJECTED
             done(status, result.verdict.reason, result)
 
         return run
 
-    jobs = []
+    keyed = []
     for ln in lines:
         pair = (ln.order, ln.identifier)
         seen[pair] = seen.get(pair, 0) + 1
-        jobs.append(job(ln, return_key(ln, seen[pair])))
+        keyed.append((ln, return_key(ln, seen[pair])))
+    before = applied_before(store, (key for ln, key in keyed if not ln.problem))
+
+    def unchanged(ln: ReturnLine, day: str) -> Callable[[], None]:
+        message = already_applied(ln.order, day).message
+        return partial(results.append, LineResult(ln.line, ln.order, ln.identifier, ln.qty,
+                                                  UNCHANGED, message))  # fmt: skip
+
+    jobs = (unchanged(ln, before[key]) if key in before else job(ln, key) for ln, key in keyed)
     run_batched(store, jobs, op="import returns", dry_run=dry_run)
     return results
 
@@ -269,6 +334,8 @@ def resolve_identifier(r: StoreReader, ln: ReturnLine) -> str:
 __all__ = [
     "BATCH_PAUSE",
     "BATCH_SECONDS",
+    "TRIES",
+    "again",
     "apply_orders",
     "apply_returns",
     "order_key",

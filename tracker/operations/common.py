@@ -131,10 +131,15 @@ def refuse_if_applied(r: StoreReader, order_id: str, source: str | None) -> None
         return
     for event in r.events_of_order(order_id):
         if event.source == source:
-            raise AlreadyAppliedError(
-                f"order {order_id}: this line was imported before (recorded for {event.time[:10]})",
-                hint="nothing changed; importing the same file again is safe",
-            )
+            raise already_applied(order_id, event.time[:10])
+
+
+def already_applied(order_id: str, day: str) -> AlreadyAppliedError:
+    """The refusal of an import line whose key the ledger holds (its event of `day`)."""
+    return AlreadyAppliedError(
+        f"order {order_id}: this line was imported before (recorded for {day})",
+        hint="nothing changed; importing the same file again is safe",
+    )
 
 
 def one_unit(found: list[Unit], ident: str, prefer: Callable[[Unit], bool] | None = None) -> Unit:

@@ -1,5 +1,8 @@
 """Turning a transaction into appends: ledger lines, index entries, partition deltas, running figures.
 
+The indexes appended beside the ledger: lot → events (``lotidx/``), and the import keys its
+events carry (``imports.log``), which a re-run of an import file reads once.
+
 Everything one operation changes becomes a list of (file, size before, bytes to append). That
 list is the journal record: applying it is idempotent (cut each file back to its size before,
 append), so a writer killed anywhere is finished by the next one. The running figures that `stats`
@@ -14,7 +17,7 @@ from datetime import UTC, datetime
 
 from ..vocabulary import SUSPECT_FLAGS
 from . import buckets, files, view
-from .records import INDEXED, Transaction, gtin14, lot_key, lotidx_name, serial_of
+from .records import IMPORTS, INDEXED, Transaction, gtin14, lot_key, lotidx_name, serial_of
 
 SEGMENT_BYTES = 64 << 20
 
@@ -73,6 +76,13 @@ def _events(tx: Transaction, seq: int, head: view.Head) -> tuple[list, dict, int
         index[lotidx_name(key)].append(files.encode_line({"s": seq, "k": key, "r": refs}))
     for name, lines in sorted(index.items()):
         appends.append((name, head.files.get(name, 0), b"".join(lines)))
+    imported: dict[str, str] = {}
+    for event in tx.events:
+        if event.source:
+            imported.setdefault(event.source, event.time[:10])
+    if imported:
+        line = files.encode_line({"s": seq, "k": imported})
+        appends.append((IMPORTS, head.files.get(IMPORTS, 0), line))
     return appends, {"seg": seg} if seg != head.segment else {}, len(tx.events)
 
 

@@ -86,7 +86,7 @@ def load(
             ref
             for e, p in placed
             for ref in event_refs(e, e.seq, p)
-            if ref[0] == "l" or ref[1] in known[ref[0]]
+            if ref[0] in ("l", "i") or ref[1] in known[ref[0]]
         ),
     )
     _copy(cur, "numbers", ("name", "value"), sorted(numbers.items()))

@@ -66,7 +66,8 @@ def figures(order: Order) -> list[tuple[str, str, int, int]]:
 
 
 def event_refs(event: Event, seq: int, pos: int) -> list[tuple[str, str, int, int]]:
-    """(kind, key, seq, pos) index rows of one event: its units, order, suspect and lots."""
+    """(kind, key, seq, pos) index rows of one event: its units, order, suspect, lots, and the
+    import key it carries (kind ``i``: a re-run of an import file asks for them all at once)."""
     refs = [("u", key, seq, pos) for key in event.ids]
     if event.order:
         refs.append(("o", event.order, seq, pos))
@@ -77,6 +78,8 @@ def event_refs(event: Event, seq: int, pos: int) -> list[tuple[str, str, int, in
     if lot and event.sku:
         lots.add((event.sku, lot))
     refs += [("l", f"{s}\x1f{n}", seq, pos) for s, n in sorted(lots)]
+    if event.source:
+        refs.append(("i", event.source, seq, pos))
     return refs
 
 
@@ -235,6 +238,18 @@ class PgReader:
     def events_of_order(self, order_id: str) -> list[Event]:
         return self._events("o", order_id)
 
+    def imported(self, keys: Iterable[str]) -> dict[str, str]:
+        want = sorted(set(keys))
+        if not want:
+            return {}
+        rows = self._rows(
+            "SELECT DISTINCT ON (r.key) r.key, left((e.doc::json)->>'time', 10) "
+            "FROM event_refs r JOIN events e USING (seq, pos) "
+            "WHERE r.kind = 'i' AND r.key = ANY(%s) ORDER BY r.key, r.seq, r.pos",
+            (want,),
+        )
+        return dict(rows)
+
     def events_of_suspect(self, key: str) -> list[Event]:
         return self._events("s", key)
 
@@ -382,6 +397,14 @@ class PgTransaction(PgReader):
     def add_event(self, event: Event) -> None:
         self.events.append(event)
 
+    def imported(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = set(keys)
+        found = super().imported(keys)
+        for event in self.events:  # this operation's own, appended at commit
+            if event.source in keys:
+                found.setdefault(event.source, event.time[:10])
+        return found
+
     def next_number(self, name: str) -> int:
         self.changed = True
         self.cur.execute(
@@ -401,7 +424,7 @@ class PgTransaction(PgReader):
         if refs:
             # as the TinyDB store: a unit, order or suspect is indexed if it exists at commit
             self.cur.executemany(
-                "INSERT INTO event_refs SELECT %s, %s, %s, %s WHERE %s = 'l' OR EXISTS ("
+                "INSERT INTO event_refs SELECT %s, %s, %s, %s WHERE %s IN ('l', 'i') OR EXISTS ("
                 "SELECT 1 FROM units WHERE key = %s AND %s = 'u' UNION ALL "
                 "SELECT 1 FROM orders WHERE order_id = %s AND %s = 'o' UNION ALL "
                 "SELECT 1 FROM suspects WHERE key = %s AND %s = 's')",

@@ -48,6 +48,11 @@ class KeyIndex:
         return isinstance(key, str) and (b"\n" + key.encode() + b"\n") in self._data
 
 
+#: The index of import keys: one line per operation that applied import lines,
+#: ``{"s": seq, "k": {key: day}}``, so a re-run of a file reads one file, not every order.
+IMPORTS = "imports.log"
+
+
 def lot_key(sku: str, lot: str) -> str:
     return f"{sku}\x1f{lot}"
 
@@ -241,6 +246,21 @@ class Reader:
     def events_of_suspect(self, key: str) -> list[Event]:
         return self._events((self._doc("suspects", serial_of(key), key) or {}).get("ev", []))
 
+    def imported(self, keys: Iterable[str]) -> dict[str, str]:
+        want = set(keys)
+        if not want or not (self.head.files.get(IMPORTS) or IMPORTS in self.overlay):
+            return {}
+        chunk = view.read_appended(
+            self.data, self.head, IMPORTS, self.overlay, "the import keys it held"
+        )
+        found: dict[str, str] = {}
+        for n, line in enumerate(chunk.split(b"\n")[:-1], 1):
+            entry = view.decode_event_line(line, f"{self.data / IMPORTS}:{n}")
+            for key, day in entry["k"].items():
+                if key in want:
+                    found.setdefault(key, day)
+        return found
+
     def events_of_lot(self, sku: str, lot: str) -> list[Event]:
         key = lot_key(sku, lot)
         rel = lotidx_name(key)
@@ -339,6 +359,14 @@ class Transaction(Reader):
             fresh = self._fresh.get(bucket_of("units", serial_of(key)))
             if fresh is not None and key in fresh:
                 found.add(key)
+        return found
+
+    def imported(self, keys: Iterable[str]) -> dict[str, str]:
+        keys = set(keys)
+        found = super().imported(keys)
+        for event in self.events:  # staged by this operation (or an earlier one of a bulk)
+            if event.source in keys:
+                found.setdefault(event.source, event.time[:10])
         return found
 
     def gen_of(self, bucket: str) -> int:

@@ -10,6 +10,8 @@ Layout of a store named ``store.json`` (``--store``, ``$TRACKRIGHT_STORE``; a fo
                               size each file reached), folded into the .json now and then
     store/events/NNNNNN.log   the ledger: EPCIS events, append-only, 64 MB segments
     store/lotidx/XXX.log      lot → event references, append-only
+    store/imports.log         the import keys the ledger's events carry, append-only (one line
+                              per operation that applied import lines: a re-run reads it once)
     store/<table>/XXX.<g>.json  partition bases, plain TinyDB (`_meta` holds a CRC-32)
     store/<table>/XXX.<g>.log   partition deltas since that base
     store/tmp/                temporary files (a killed writer's are removed by the next one)

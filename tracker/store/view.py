@@ -257,9 +257,11 @@ def read_span(data: Path, head: Head, rel: str, offset: int, length: int, overla
     return chunk
 
 
-def read_appended(data: Path, head: Head, rel: str, overlay: dict) -> bytes:
+def read_appended(
+    data: Path, head: Head, rel: str, overlay: dict, what: str = "the lot history it indexed"
+) -> bytes:
     """All vouched bytes of an append-only file (an index log), plus a pending record's."""
-    chunk = _vouched_bytes(data, head, rel, overlay, "the lot history it indexed")
+    chunk = _vouched_bytes(data, head, rel, overlay, what)
     if chunk and not chunk.endswith(b"\n"):
         raise StoreCorruptError(f"{data / rel}: the last entry is cut short", hint=RECOVER)
     return chunk

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import jsonschema
 import pytest
 from click.testing import CliRunner
+from epcis_schema import validate
 from label_helpers import decode_png
 
 from advisor.cli import track as track_cli
 from tracker.scan import parse_scan
-
-SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "data" / "epcis" / "epcis-2.0-document.schema.json").read_text()
-)
 
 
 @pytest.fixture
@@ -111,7 +106,7 @@ def test_export_epcis_to_stdout_and_file(run, tmp_path):
     result = run("export", "epcis")
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
-    jsonschema.Draft7Validator(SCHEMA).validate(doc)
+    validate(doc)
     assert len(doc["epcisBody"]["eventList"]) == 3
     out = tmp_path / "events.jsonld"
     result = run("export", "epcis", "-o", str(out), "--company-prefix", "9506000")
@@ -130,3 +125,5 @@ def test_export_epcis_date_range(run):
     assert result.exit_code == 2 and "Invalid value for '--from'" in result.output
     result = run("export", "epcis", "--company-prefix", "12a")
     assert result.exit_code == 2 and "6 to 12 digits" in result.output
+    result = run("export", "epcis", "--base-uri", "brand.example")
+    assert result.exit_code == 2 and "expected an absolute web address" in result.output
