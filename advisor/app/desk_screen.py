@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
@@ -35,7 +35,7 @@ from textual.widgets import (
 
 from advisor.app import desk
 from advisor.app.desk_forms import ReceiveForm, ShipForm
-from advisor.app.widgets import Field, TitleBar, tone
+from advisor.app.widgets import Field, PagedScroll, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
 from tracker.errors import as_error
@@ -169,7 +169,7 @@ class DeskScreen(Screen[None]):
                 yield Static("", id="verdict-why")
             with TabPane("Dashboard f4", id="dashboard"):
                 yield Static("", id="dash-head")
-                with VerticalScroll(id="dash"):
+                with PagedScroll(id="dash"):
                     yield DataTable(id="stock", cursor_type="row")
                     yield DataTable(id="rates", cursor_type="none")
                     yield DataTable(id="suspects", cursor_type="none")

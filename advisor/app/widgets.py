@@ -222,6 +222,41 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class PagedScroll(VerticalScroll):
+    """A pane of sections (tables, then text) that pages by keys even while a table inside it
+    has the focus: pgdn / pgup page the pane, ctrl+end / ctrl+home go to its last and first
+    section, and the footer says so. Tab alone stopped only at the tables, so nothing below them
+    (the dashboard's advice) could be reached without a mouse. While everything fits the keys
+    are not taken, and go to the focused table as before."""
+
+    BINDINGS = [
+        Binding("pagedown", "page_down", "Scroll", priority=True),
+        Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
+        Binding("ctrl+end", "scroll_end", "Last section", show=False, priority=True),
+        Binding("ctrl+home", "scroll_home", "First section", show=False, priority=True),
+    ]
+    _PAGING = frozenset({"page_down", "page_up", "scroll_end", "scroll_home"})
+
+    _scrolls = False  # the content is taller than the pane (the keys are the pane's)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._PAGING:
+            return self._scrolls
+        return True
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._check_overflow)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_overflow)
+
+    def _check_overflow(self) -> None:
+        scrolls = self.max_scroll_y > 0
+        if scrolls != self._scrolls:
+            self._scrolls = scrolls
+            self.screen.refresh_bindings()  # the footer's pgdn comes and goes with it
+
+
 class TooSmallScreen(ModalScreen[None]):
     """Shown while the terminal is smaller than the app can lay out; it goes once it grows."""
 
