@@ -1,7 +1,9 @@
 """The recommendation: method per SKU (or per vertical), its reason and rule, and the monthly cost.
 
-Deciding runs in a worker with a progress bar; "why?" shows every matched rule and which won;
-the decisions and the brand profile can be exported; accepting stores the policy in the tracker.
+A catalog is decided in a child process (`advisor.app.deciding`) under a progress bar, and what
+the screen shows is built in the worker (`advice_text`), so the UI thread only hands it over;
+"why?" shows every matched rule and which won; exporting, another catalog and accepting are the
+verbs of `advice_actions`, the what-if line is `whatif_panel`.
 """
 
 from __future__ import annotations
@@ -19,17 +21,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from advisor.advice.evaluate import EvaluatedRow
 from advisor.advice.recommend import (
     Recommendation,
-    export_decisions,
-    export_profile,
-    policy_snapshots,
     recommend_from_profile,
 )
+from advisor.app.advice_actions import STILL_DECIDING, RecommendationActions
 from advisor.app.advice_text import (
     CostsView,
     DecisionWidths,
@@ -41,12 +41,17 @@ from advisor.app.charts import recommendation_charts
 from advisor.app.deciding import Decided, decide, expected_rows, read_saved
 from advisor.app.rowtable import RowTable
 from advisor.app.whatif_panel import WhatIfPanel
-from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
+from advisor.app.widgets import (
+    KeyFooter,
+    RenderScreen,
+    TitleBar,
+    method_style,
+    tone,
+)
 from advisor.catalog.records import RejectedRow
 from advisor.errors import TrackrightError
 from advisor.render.report import VERTICAL_COLUMNS
 from advisor.render.tracker import why
-from tracker import TrackerError
 from tracker.errors import as_error
 
 HELP = """\
@@ -107,7 +112,7 @@ class Progressed(Message):
     doing: str
 
 
-class AdviceScreen(Screen[None]):
+class AdviceScreen(RecommendationActions, Screen[None]):
     """The advisor's proposal for the brand, with costs; accept it to start tracking."""
 
     AUTO_FOCUS = "#decisions"
@@ -149,7 +154,7 @@ class AdviceScreen(Screen[None]):
         yield DataTable(id="verticals", cursor_type="none")
         yield Static("", id="breakeven")
         yield WhatIfPanel()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
@@ -304,7 +309,7 @@ class AdviceScreen(Screen[None]):
     def action_pictures(self) -> None:
         rec = self.rec
         if rec is None:
-            self.notify("Still deciding; try again in a moment.")
+            self.notify(STILL_DECIDING)
             return
         width = max(int(self.app.size.width * 0.96) - 8, 30)  # border, padding, scrollbar
         parts = recommendation_charts(
@@ -322,7 +327,7 @@ class AdviceScreen(Screen[None]):
         if view is None:
             return
         table = self.query_one("#verticals", DataTable)
-        self._narrow = self.size.width < WIDE_ENOUGH
+        self._narrow = self.app.size.width < WIDE_ENOUGH
         keep = vertical_columns(self._narrow)
         table.clear(columns=True)
         for i in keep:
@@ -330,11 +335,14 @@ class AdviceScreen(Screen[None]):
         for cells in view.verticals:
             table.add_row(*(Text(cells[i], justify="left" if i == 0 else "right") for i in keep))
         table.display = bool(view.verticals)
+        # its own height, not `auto`: the table measures its rows on idle, and a layout taken
+        # before that left it 0 lines high now and then (max-height in advice.tcss still caps it)
+        table.styles.height = len(view.verticals) + 1
         self._place_breakeven()
 
     def on_resize(self) -> None:
         self._place_breakeven()
-        if self.rec is not None and self._narrow != (self.size.width < WIDE_ENOUGH):
+        if self.rec is not None and self._narrow != (self.app.size.width < WIDE_ENOUGH):
             self._fill_costs()
 
     def _place_breakeven(self) -> None:
@@ -342,7 +350,7 @@ class AdviceScreen(Screen[None]):
         else one line pointing at the bars view (g), which always has it, never a cut text."""
         lines = self._view.breakeven if self._view is not None else ()
         box = self.query_one("#breakeven", Static)
-        if not lines or self.size.height >= TALL_ENOUGH:
+        if not lines or self.app.size.height >= TALL_ENOUGH:
             box.update("\n".join(lines))
         else:
             box.update("Where serialising and an LPN start to pay, vertical by vertical: press g.")
@@ -399,161 +407,8 @@ class AdviceScreen(Screen[None]):
             )
         )
 
-    def action_export(self) -> None:
-        if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        self.app.push_screen(
-            PathScreen(
-                "Export decisions",
-                "Save every decision to (ends in .csv, .json or .jsonl):",
-                "trackright-decisions.csv",
-                act=self._export,
-                overwrite_check=True,
-            )
-        )
-
-    def _export(self, path: str) -> str | None:
-        """Write the decisions; an error is shown in the dialog, which stays open."""
-        rec = self.rec
-        if rec is None:
-            return "Still deciding; try again in a moment."
-        try:
-            written = export_decisions(rec, path)
-        except OSError as err:
-            return f"Not exported: {as_error(err)}"
-        except ValueError as err:  # a name whose ending is not a format we write
-            return f"Not exported: {err}"
-        self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
-        return None
-
-    def action_save_profile(self) -> None:
-        if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        self.app.push_screen(
-            PathScreen(
-                "Save brand profile",
-                "Save the profile (for `trackright evaluate --profile FILE`) to:",
-                "brand_profile.yaml",
-                act=self._save_profile,
-                overwrite_check=True,
-            )
-        )
-
-    def _save_profile(self, path: str) -> str | None:
-        rec = self.rec
-        if rec is None:
-            return "Still deciding; try again in a moment."
-        try:
-            written = export_profile(rec, path)
-        except OSError as err:
-            return f"Not saved: {as_error(err)}"
-        self.notify(f"Profile saved to {written}", title="Saved")
-        return None
-
-    def action_catalog(self) -> None:
-        prompt = "Catalog file (CSV, Shopify export, JSON or JSON Lines):"
-        current = self.rec.catalog if self.rec is not None else None
-        with self.app.workspace.store_lock:
-            stored = len(self.app.workspace.tracker.policies())
-        if current:
-            prompt = (
-                f"The new catalog replaces {Path(current).name} in this recommendation. " + prompt
-            )
-        if stored:
-            prompt += (
-                f"\nOn accept, its SKUs are merged into the tracker's {stored:,} SKU "
-                "policies: a SKU in both takes the new decision, the others stay."
-            )
-        self.app.push_screen(
-            PathScreen("Evaluate a catalog", prompt, "", must_exist=True), self._use_catalog
-        )
-
-    def _use_catalog(self, path: str | None) -> bool:
-        if not path:
-            return False
-        ws = self.app.workspace
-        conv = ws.load_conversation()
-        try:
-            conv.edit("catalog")
-        except TrackrightError:
-            self.notify("Finish the questions first (b), then add the catalog.", severity="error")
-            return False
-        result = conv.answer(path)
-        if not result.ok:
-            self.notify(result.message, severity="error")
-            return False
-        ws.save_conversation(conv)
-        self.refresh_advice()
-        return True
-
     def action_back(self) -> None:
         self.app.show_onboarding()
-
-    def action_accept(self) -> None:
-        rec = self.rec
-        if rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        if rec.catalog is None:
-            self.app.push_screen(
-                PathScreen(
-                    "The tracker needs your SKUs",
-                    "The tracker stores a decision per SKU, and your SKUs are in your catalog. "
-                    "Give the catalog file to decide each SKU, or open the desk and set SKUs "
-                    "there with `policy set SKU --method serial`.",
-                    "",
-                    alternative="Open the desk",
-                    must_exist=True,
-                ),
-                self._accept_without_catalog,
-            )
-            return
-        self._store_policy(rec)
-
-    def _accept_without_catalog(self, path: str | None) -> None:
-        if path is None:
-            return
-        if path == "":
-            self.app.workspace.mark_accepted(0, "answers")
-            self.app.switch_mode("desk")
-            self.app.screen.note(
-                "No SKUs stored yet. Set one with: policy set SKU --method serial|lpn|batch"
-            )
-            return
-        if self._use_catalog(path):
-            self.notify("Catalog evaluated. Check the rows, then press a to accept.")
-
-    @work(thread=True, exclusive=True, group="accept")
-    def _store_policy(self, rec: Recommendation) -> None:
-        ws = self.app.workspace
-        snaps = policy_snapshots(rec)
-        try:
-            with ws.store_lock:
-                before = {p.sku for p in ws.tracker.policies()}
-                n = ws.tracker.set_policies(snaps)
-                ws.mark_accepted(n, rec.catalog or "answers")
-                ws.record_rulebook("app accept")
-        except TrackerError as err:
-            self.app.call_from_thread(
-                self.notify,
-                str(as_error(err)),
-                title="Not accepted",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        kept = len(before - {s.sku for s in snaps})
-        self.app.call_from_thread(self._accepted, n, rec, kept)
-
-    def _accepted(self, n: int, rec: Recommendation, kept: int = 0) -> None:
-        counts = rec.summary.by_method
-        split = ", ".join(f"{m} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m])
-        merged = f" Merged: {kept:,} SKUs from earlier catalogs keep their policy." if kept else ""
-        self.app.switch_mode("desk")
-        self.app.screen.note(f"Policy accepted: {n:,} SKU decisions stored ({split}).{merged}")
 
     def commands(self) -> list[tuple[str, str, object]]:
         return [

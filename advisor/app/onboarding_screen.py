@@ -16,12 +16,12 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.advice.onboarding import Conversation, Question
 from advisor.app.rowtable import shorten
-from advisor.app.widgets import ChoiceList, Field, SingleChoiceList, TitleBar
+from advisor.app.widgets import ChoiceList, Field, KeyFooter, SingleChoiceList, TitleBar
 
 HELP = """\
 # Onboarding
@@ -85,7 +85,7 @@ class OnboardingScreen(Screen[None]):
             id="answer", placeholder="Type your answer and press Enter", select_on_focus=False
         )
         yield Static("", id="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#transcript").anchor()

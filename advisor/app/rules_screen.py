@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from advisor.app.widgets import TitleBar, tone
+from advisor.app.widgets import KeyFooter, TitleBar, tone
 from advisor.app.workspace import Workspace
 from advisor.errors import Problem
 
@@ -62,7 +62,7 @@ class RulesScreen(Screen[None]):
         with VerticalScroll(id="status-box"):
             yield Static("", id="status")
         yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rules", DataTable)

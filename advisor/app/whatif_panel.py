@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from advisor.advice.recommend import Recommendation, what_if_recommendation
+from advisor.app.advice_actions import STILL_DECIDING
 from advisor.app.advice_text import what_if_text
 from advisor.errors import TrackrightError
 
@@ -70,7 +71,7 @@ class WhatIfPanel(Vertical):
             answer.update("")
             return
         if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
+            self.notify(STILL_DECIDING)
             return
         from advisor.advice.whatif import parse_what_if
 

@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Button, Input, Markdown, OptionList, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Markdown, OptionList, SelectionList, Static
 
 METHOD_TONE = {"serial": "text-secondary", "lpn": "text-accent", "batch": "text-success"}
 
@@ -220,6 +220,26 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class KeyFooter(Footer):
+    """The footer of the advisor's screens: compact (each key one space from its verb), with
+    the palette key (^p) only from `PALETTE_FROM` columns, so a screen's own keys, f1 and ctrl+q
+    all fit at 60 columns. ctrl+p opens the palette at any width, and help says so.
+
+    Compact also spares the restyling of every key twice as it mounts (the wide style is set,
+    then taken away again), which held keys back each time the footer was redrawn."""
+
+    PALETTE_FROM = 80
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= self.PALETTE_FROM
+        if wide != self.show_command_palette:
+            self.show_command_palette = wide
+            self.call_after_refresh(self.recompose)
 
 
 class PagedScroll(VerticalScroll):

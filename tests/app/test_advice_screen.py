@@ -214,3 +214,30 @@ async def test_the_tracker_needs_your_skus_dialog_shows_its_whole_text(make_app,
         text = str(prompt.render())
         assert text.rstrip().endswith("--method serial`.")
         assert prompt.region.right <= app.screen.query_one("Vertical").region.right
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_every_key_of_the_recommendation_shows_in_its_footer(make_app, onboard, size):
+    """From 60 columns the footer shows each key the screen needs, whole: its own verbs, help
+    and quit (the palette key joins them from 80 columns); each key does what it says."""
+    from test_desk_screen import screen_lines
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_advice(app, pilot)
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        for key, verb in [
+            ("a", "Accept"),
+            ("e", "Export"),
+            ("p", "Profile"),
+            ("c", "Catalog"),
+            ("b", "Back"),
+            ("f1", "Help"),
+            ("^q", "Quit"),
+        ]:
+            assert f"{key} {verb}" in footer, (key, footer)
+        assert ("^p palette" in footer) == (size[0] >= 80)
+        shown = {k for k, b in screen.active_bindings.items() if b.binding.show}
+        assert {"a", "e", "p", "c", "b"} <= shown

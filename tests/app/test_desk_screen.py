@@ -179,7 +179,7 @@ def screen_lines(app) -> list[str]:
     rows: dict[float, dict[int, str]] = {}
     for m in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
         text = html.unescape(re.sub("<[^>]+>", "", m.group(3))).replace("\xa0", " ")
-        column = round((float(m.group(1)) - 12.2) / 12.2)  # a cell is 12.2 wide in the SVG
+        column = round(float(m.group(1)) / 12.2)  # a cell is 12.2 wide in the SVG, from x=0
         row = rows.setdefault(float(m.group(2)), {})
         for i, ch in enumerate(text):
             row[column + i] = ch
