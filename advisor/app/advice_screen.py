@@ -75,9 +75,9 @@ or batching everything, per month at your volume.
 | i | what if…: type `bad_return_share=0.05` (or several, space apart) to re-price at once |
 | b | back to your answers |
 
-Under the table: each vertical's cost under this policy and under serial, LPN or batch
-everywhere, what the policy earns back (fakes and swaps caught, repeat returns and mix-ups
-avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
+Under the table (on a screen of 24 lines or more; the bars, g, always have it): each
+vertical's cost under this policy and under serial, LPN or batch everywhere, what the policy
+earns back (fakes and swaps caught, repeat returns and mix-ups avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
 fakes or swaps. The figures are the same as `trackright evaluate --profile` prints.
 """
 
@@ -98,8 +98,10 @@ def _quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-WIDE_ENOUGH = 100  # columns from which the vertical costs show every plan
-TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full
+NARROW = 80  # columns below which the cost line is short
+TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full…
+FEW_ENOUGH = 6  # …when there are this few (each wraps to two lines; else the table had none)
+SHORT = 24  # lines below which the vertical costs leave the screen for the bars view (g)
 _EVERY = 0.1  # seconds between progress reports from the worker
 
 
@@ -136,7 +138,7 @@ class AdviceScreen(RecommendationActions, Screen[None]):
         self.reused = False  # the last recommendation came from the workspace, not re-decided
         self._expected = 0  # about how many rows the catalog being decided has (its lines)
         self._view: CostsView | None = None
-        self._narrow = False  # the vertical costs show only this policy's columns
+        self._fitted: tuple = ()  # the columns and lines the costs were laid out for
         self._run = 0  # which refresh the worker is (or was last) deciding for
         self._running = False  # that run's result is not on screen yet
 
@@ -293,7 +295,6 @@ class AdviceScreen(RecommendationActions, Screen[None]):
         self.reused = reused
         self._view = view
         self.query_one("#progress").display = False
-        self.query_one("#costs", Static).update(view.line)
         self._rows = rec.items
         tones = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
         table = self.query_one("#decisions", RowTable)
@@ -321,20 +322,23 @@ class AdviceScreen(RecommendationActions, Screen[None]):
         self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
 
     def _fill_costs(self) -> None:
-        """Each vertical's costs: every plan when the screen is wide, else this policy, what it
-        earns back and its net (the other plans are in the cost line and the bars, g)."""
+        """The cost line and each vertical's costs, as the screen's size allows: every plan
+        from 100 columns, fewer below (`vertical_columns`); below `SHORT` lines the table
+        leaves the screen to the decisions, and the bars (g) have it."""
         view = self._view
         if view is None:
             return
+        width, height = self.app.size
+        self._fitted = (vertical_columns(width), width < NARROW, height < SHORT)
+        keep, narrow, short = self._fitted
+        self.query_one("#costs", Static).update(view.short_line if narrow else view.line)
         table = self.query_one("#verticals", DataTable)
-        self._narrow = self.app.size.width < WIDE_ENOUGH
-        keep = vertical_columns(self._narrow)
         table.clear(columns=True)
         for i in keep:
             table.add_column(VERTICAL_COLUMNS[i], key=VERTICAL_COLUMNS[i])
         for cells in view.verticals:
             table.add_row(*(Text(cells[i], justify="left" if i == 0 else "right") for i in keep))
-        table.display = bool(view.verticals)
+        table.display = bool(view.verticals) and not short
         # its own height, not `auto`: the table measures its rows on idle, and a layout taken
         # before that left it 0 lines high now and then (max-height in advice.tcss still caps it)
         table.styles.height = len(view.verticals) + 1
@@ -342,16 +346,21 @@ class AdviceScreen(RecommendationActions, Screen[None]):
 
     def on_resize(self) -> None:
         self._place_breakeven()
-        if self.rec is not None and self._narrow != (self.app.size.width < WIDE_ENOUGH):
+        width, height = self.app.size
+        fits = (vertical_columns(width), width < NARROW, height < SHORT)
+        if self.rec is not None and fits != self._fitted:
             self._fill_costs()
 
     def _place_breakeven(self) -> None:
-        """Where serialising and an LPN pay, in full when the screen has the lines for it;
-        else one line pointing at the bars view (g), which always has it, never a cut text."""
+        """Where serialising and an LPN pay, in full when the screen has the lines for it and
+        they are few; else one line pointing at the bars view (g), which always has them,
+        never a cut text."""
         lines = self._view.breakeven if self._view is not None else ()
         box = self.query_one("#breakeven", Static)
-        if not lines or self.app.size.height >= TALL_ENOUGH:
+        if not lines or (self.app.size.height >= TALL_ENOUGH and len(lines) <= FEW_ENOUGH):
             box.update("\n".join(lines))
+        elif self.app.size.height < SHORT:
+            box.update("Costs per vertical, and where serialising pays: press g.")
         else:
             box.update("Where serialising and an LPN start to pay, vertical by vertical: press g.")
 

@@ -92,9 +92,10 @@ def signed(amount: float, currency: str) -> str:
     return ("+" if round(amount) > 0 else "") + money(amount, currency)
 
 
-def cost_line(rec: Recommendation, tone: Tone) -> Text:
+def cost_line(rec: Recommendation, tone: Tone, *, short: bool = False) -> Text:
     """The line over the table: the split of SKUs per method, then a month's cost of this
-    policy beside serialising, LPN-labelling or batching everything."""
+    policy beside serialising, LPN-labelling or batching everything (`short`: this policy and
+    its net only, pointing at the bars, for a narrow screen)."""
     c = rec.costs
     cur = c.currency
     text = Text()
@@ -122,6 +123,9 @@ def cost_line(rec: Recommendation, tone: Tone) -> Text:
     text.append("A month: ")
     text.append(f"this policy {money(c.recommended, cur)}", style="bold")
     policy = c.plans["policy"]
+    if short:
+        text.append(f", net {signed(policy.net, cur)} · g compares")
+        return text
     text.append(
         f" (earns back {money(policy.benefit, cur)}, net {signed(policy.net, cur)})"
         f" · all serial {money(c.serialise_all, cur)} · all LPN {money(c.lpn_all, cur)}"
@@ -135,6 +139,7 @@ class CostsView:
     """What the screen shows of a recommendation's costs, ready to hand to its widgets."""
 
     line: Text  # over the table
+    short_line: Text  # the same below 80 columns: this policy and its net
     verticals: tuple[tuple[str, ...], ...]  # one row of VERTICAL_COLUMNS cells per vertical
     breakeven: tuple[str, ...]  # where serialising / an LPN pays; empty when no costs show
 
@@ -145,13 +150,18 @@ def costs_view(rec: Recommendation, labels: Mapping[str, str], tone: Tone) -> Co
     shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
     rows = tuple(vertical_cells(v, cur, labels) for v in rec.costs.verticals) if shown else ()
     lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
-    return CostsView(cost_line(rec, tone), rows, tuple(lines) if shown else ())
+    return CostsView(
+        cost_line(rec, tone), cost_line(rec, tone, short=True), rows, tuple(lines) if shown else ()
+    )
 
 
-def vertical_columns(narrow: bool) -> list[int]:
-    """Which of VERTICAL_COLUMNS show: every plan when wide, else this policy, what it earns
-    back and its net (the other plans are in the cost line and the bars)."""
-    return [i for i in range(len(VERTICAL_COLUMNS)) if not narrow or i not in (3, 4, 5)]
+def vertical_columns(width: int) -> list[int]:
+    """Which of VERTICAL_COLUMNS fit `width` columns: every plan from 100, else this policy,
+    what it earns back and its net, and below 80 this policy and its net (the other plans are
+    in the cost line and the bars)."""
+    if width >= 100:
+        return list(range(len(VERTICAL_COLUMNS)))
+    return [0, 1, 2, 6, 7] if width >= 80 else [0, 1, 2, 7]
 
 
 def what_if_text(result, labels: Mapping[str, str]) -> Text:

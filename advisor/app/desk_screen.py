@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     RichLog,
     Select,
@@ -35,7 +34,7 @@ from textual.widgets import (
 
 from advisor.app import desk
 from advisor.app.desk_forms import ReceiveForm, ShipForm
-from advisor.app.widgets import Field, PagedScroll, TitleBar, tone
+from advisor.app.widgets import Field, KeyFooter, PagedScroll, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
 from tracker.errors import as_error
@@ -175,7 +174,7 @@ class DeskScreen(Screen[None]):
                     yield DataTable(id="suspects", cursor_type="none")
                     yield Static("", id="dash-returns")
                     yield Static("", id="dash-advice")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._started = True

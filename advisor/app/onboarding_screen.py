@@ -66,7 +66,7 @@ class OnboardingScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
         Binding("ctrl+b", "back", "Back"),
-        Binding("ctrl+r", "pick_edit", "Change an answer"),
+        Binding("ctrl+r", "pick_edit", "Change answer"),  # whole at 60 columns
         Binding("escape", "cancel_edit", "Keep answer", show=False),
     ]
 
