@@ -273,7 +273,7 @@ class _RowUnpickler(pickle.Unpickler):
 
 def _from_pipe(conn, cancelled: Callable[[], bool]) -> Iterator[tuple]:
     while True:
-        while not conn.poll(_POLL):
+        while not conn.poll(_POLL) or cancelled():  # asked between messages, and while none come
             if cancelled():
                 raise _Cancelled
         try:

@@ -3,6 +3,7 @@ streams, read back only for the same inputs, and failures said in the user's wor
 
 from __future__ import annotations
 
+import csv
 import threading
 
 import pytest
@@ -79,13 +80,28 @@ def test_a_catalog_that_cannot_be_read_fails_with_the_readers_message(book, tmp_
 
 
 def test_cancelling_stops_the_child_and_returns_nothing(book, tmp_path):
-    """A caller that stops waiting gets None at once and no half-written file stays."""
+    """A caller that stops waiting while rows are still coming (the app quitting mid-way) gets
+    None without reading the rest, and no half-written file stays."""
+    catalog = tmp_path / "big.csv"
+    with catalog.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sku", "title", "category", "price", "currency"])
+        for i in range(20 * deciding.CHUNK):
+            w.writerow([f"SKU-{i:05d}", f"Redmi Note {i} 5G", "Mobile Phones", "9000", "INR"])
     stop = threading.Event()
-    stop.set()
+    seen: list[int] = []
+
+    def progress(done: int) -> None:
+        seen.append(done)
+        stop.set()  # stop waiting once the first rows are in
+
     saved = tmp_path / "rec.pickle"
-    got = deciding.decide(book, PROFILE, str(CATALOG), "k1", save_to=saved, cancelled=stop.is_set)
+    got = deciding.decide(
+        book, PROFILE, str(catalog), "k1", save_to=saved, progress=progress, cancelled=stop.is_set
+    )
     assert got is None
-    assert not list(tmp_path.glob("*.tmp"))
+    assert seen == [deciding.CHUNK]
+    assert not saved.exists() and not list(tmp_path.glob("*.tmp"))
 
 
 def test_decision_widths_are_the_widths_measured_over_every_cell(book):
