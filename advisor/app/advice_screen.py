@@ -229,6 +229,7 @@ class AdviceScreen(RecommendationActions, Screen[None]):
         catalog decided afresh in a child process (which saves it for the next launch)."""
         ws = self.app.workspace
         key = ws.recommendation_key(profile, catalog)
+        self._expected = 0  # the saved stream does not say how many rows come
         saved = read_saved(
             ws.recommendation_file, key, self._reporter(run, "Reading the saved decisions")
         )
