@@ -17,7 +17,7 @@ from advisor.advice.costs import CostReport
 from advisor.advice.evaluate import EvaluatedRow, Evaluator, Summary
 from advisor.advice.money import PriceCheck
 from advisor.advice.profile import REGULATED_VERTICALS, BrandProfile
-from advisor.advice.run import Collect, evaluate_file
+from advisor.advice.run import Collect, Sink, evaluate_file
 from advisor.advice.writers import WRITERS
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.rulebook.load import Rulebook
@@ -109,18 +109,30 @@ def recommend_from_profile(rulebook: Rulebook, profile: BrandProfile) -> Recomme
 
 
 def recommend_from_catalog(
-    rulebook: Rulebook, profile: BrandProfile, path: str | Path, progress: Progress | None = None
+    rulebook: Rulebook,
+    profile: BrandProfile,
+    path: str | Path,
+    progress: Progress | None = None,
+    *,
+    rows: Sink | None = None,
 ) -> Recommendation:
     """Decide every row of a catalog file, as `trackright evaluate` would (`evaluate_file`).
 
-    `progress` hears (done, 0) as rows pass and (total, total) at the end.
+    `progress` hears (done, 0) as rows pass and (total, total) at the end. With `rows`, the
+    rows go to that sink as they are decided (the app streams them out of a child process)
+    and the recommendation comes back without them.
     """
     report = progress or (lambda done, total: None)
     keep = Collect()
     run = evaluate_file(
-        Path(path), rulebook, profile, outputs=[keep], jobs=1, progress=lambda n: report(n, 0)
+        Path(path),
+        rulebook,
+        profile,
+        outputs=[rows or keep],
+        jobs=1,
+        progress=lambda n: report(n, 0),
     )
-    report(len(keep.items), len(keep.items))
+    report(run.summary.rows_read, run.summary.rows_read)
     return Recommendation(
         profile,
         rulebook.label,

@@ -1,49 +1,57 @@
 """The recommendation: method per SKU (or per vertical), its reason and rule, and the monthly cost.
 
-Deciding runs in a worker with a progress bar; "why?" shows every matched rule and which won;
-the decisions and the brand profile can be exported; accepting stores the policy in the tracker.
+A catalog is decided in a child process (`advisor.app.deciding`) under a progress bar, and what
+the screen shows is built in the worker (`advice_text`), so the UI thread only hands it over;
+"why?" shows every matched rule and which won; exporting, another catalog and accepting are the
+verbs of `advice_actions`, the what-if line is `whatif_panel`.
 """
 
 from __future__ import annotations
 
 import gc
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from advisor.advice.evaluate import EvaluatedRow
 from advisor.advice.recommend import (
     Recommendation,
-    export_decisions,
-    export_profile,
-    policy_snapshots,
-    recommend_from_catalog,
     recommend_from_profile,
-    what_if_recommendation,
 )
-from advisor.app.charts import recommendation_charts, stacked
-from advisor.app.rowtable import RowTable, measure_columns
-from advisor.app.widgets import PathScreen, RenderScreen, TitleBar, method_style, tone
+from advisor.app.advice_actions import STILL_DECIDING, RecommendationActions
+from advisor.app.advice_text import (
+    CostsView,
+    DecisionWidths,
+    costs_view,
+    decision_cells,
+    vertical_columns,
+)
+from advisor.app.charts import recommendation_charts
+from advisor.app.deciding import Decided, decide, expected_rows, read_saved
+from advisor.app.rowtable import RowTable
+from advisor.app.whatif_panel import WhatIfPanel
+from advisor.app.widgets import (
+    KeyFooter,
+    RenderScreen,
+    TitleBar,
+    method_style,
+    tone,
+)
 from advisor.catalog.records import RejectedRow
 from advisor.errors import TrackrightError
-from advisor.render.report import (
-    VERTICAL_COLUMNS,
-    break_even_lines,
-    change_lines,
-    money,
-    plan_rows,
-    vertical_cells,
-)
+from advisor.render.report import VERTICAL_COLUMNS
 from advisor.render.tracker import why
-from tracker import TrackerError
 from tracker.errors import as_error
 
 HELP = """\
@@ -67,16 +75,16 @@ or batching everything, per month at your volume.
 | i | what if…: type `bad_return_share=0.05` (or several, space apart) to re-price at once |
 | b | back to your answers |
 
-Under the table: each vertical's cost under this policy and under serial, LPN or batch
-everywhere, what the policy earns back (fakes and swaps caught, repeat returns and mix-ups
-avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
+Under the table (on a screen of 24 lines or more; the bars, g, always have it): each
+vertical's cost under this policy and under serial, LPN or batch everywhere, what the policy
+earns back (fakes and swaps caught, repeat returns and mix-ups avoided) and its net; then where serialising and an LPN start to pay, in returns that must be
 fakes or swaps. The figures are the same as `trackright evaluate --profile` prints.
 """
 
 
 @contextmanager
 def _quiet_gc() -> Iterator[None]:
-    """No cyclic garbage collection while a big catalog is decided or read, then the survivors
+    """No cyclic garbage collection while a big catalog's rows arrive, then the survivors
     frozen: a full collection over 200,000 rows' objects holds the GIL for a second and freezes
     the UI thread with it. The rows have no reference cycles, so they are still freed by
     reference counting when the recommendation is replaced."""
@@ -90,43 +98,23 @@ def _quiet_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _line_count(path: str) -> int:
-    """About how many rows a catalog has (its lines but the header), read in big binary chunks:
-    milliseconds even for 200,000 rows, and enough for a progress bar."""
-    n = 0
-    try:
-        with open(Path(path).expanduser(), "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                n += chunk.count(b"\n")
-    except OSError:
-        return 0
-    return max(n - 1, 0)
+NARROW = 80  # columns below which the cost line is short
+TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full…
+FEW_ENOUGH = 6  # …when there are this few (each wraps to two lines; else the table had none)
+SHORT = 24  # lines below which the vertical costs leave the screen for the bars view (g)
+_EVERY = 0.1  # seconds between progress reports from the worker
 
 
-WIDE_ENOUGH = 100  # columns from which the vertical costs show every plan
-TALL_ENOUGH = 36  # lines on screen from which the break-even sentences are shown in full
-DECISION_COLUMNS = ("Product", "Value", "Method", "Capture", "Rule")
+@dataclass
+class Progressed(Message):
+    """Run `run` of the worker has `done` rows of the catalog (`doing` says what with)."""
+
+    run: int
+    done: int
+    doing: str
 
 
-def decision_cells(rec: Recommendation, styles: dict[str, str]):
-    """The cells of one decided (or rejected) row, made when the row is drawn."""
-
-    def cells(item: EvaluatedRow | RejectedRow) -> tuple[str | Text, ...]:
-        if isinstance(item, RejectedRow):
-            return (item.sku or f"row {item.row:,}", "", "—", "", f"rejected: {item.reason}")
-        d = item.decision
-        value = "" if item.unit_value is None else f"{item.unit_value:,.0f}"
-        method = Text(d.method.upper(), style=styles.get(d.method, ""))
-        return (rec.label(item), value, method, ", ".join(d.capture) or "—", d.rule)
-
-    return cells
-
-
-def _signed(amount: float, currency: str) -> str:
-    return ("+" if round(amount) > 0 else "") + money(amount, currency)
-
-
-class AdviceScreen(Screen[None]):
+class AdviceScreen(RecommendationActions, Screen[None]):
     """The advisor's proposal for the brand, with costs; accept it to start tracking."""
 
     AUTO_FOCUS = "#decisions"
@@ -140,19 +128,24 @@ class AdviceScreen(Screen[None]):
         Binding("i", "what_if", "What if", show=False),
         Binding("g", "pictures", "Bars", show=False),
         Binding("b", "back", "Back"),  # to the answers; "Answers" pushed f1 off 80 columns
-        Binding("escape", "leave_what_if", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rec: Recommendation | None = None
-        self.what_if_result = None  # the last what-if (advisor.advice.whatif.WhatIfResult)
         self._inputs: tuple | None = None
         self._rows: tuple[EvaluatedRow | RejectedRow, ...] = ()
         self.reused = False  # the last recommendation came from the workspace, not re-decided
         self._expected = 0  # about how many rows the catalog being decided has (its lines)
-        self._breakeven: list[str] = []  # where serialising / an LPN pays, per vertical
-        self._narrow = False  # the vertical costs show only this policy's columns
+        self._view: CostsView | None = None
+        self._fitted: tuple = ()  # the columns and lines the costs were laid out for
+        self._run = 0  # which refresh the worker is (or was last) deciding for
+        self._running = False  # that run's result is not on screen yet
+
+    @property
+    def what_if_result(self):
+        """The last what-if asked of this recommendation (advisor.advice.whatif.WhatIfResult)."""
+        return self.query_one(WhatIfPanel).result
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · recommendation", id="title")
@@ -162,16 +155,11 @@ class AdviceScreen(Screen[None]):
         yield Static("", id="reason")
         yield DataTable(id="verticals", cursor_type="none")
         yield Static("", id="breakeven")
-        yield Input(
-            placeholder="what if… e.g. bad_return_share=0.05 return_rate=30% (press i)",
-            id="whatif-input",
-        )
-        yield Static("", id="whatif")
-        yield Footer()
+        yield WhatIfPanel()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress").display = False
-        self.query_one("#whatif-input").display = False
         self.refresh_advice()
 
     def on_screen_resume(self) -> None:
@@ -199,61 +187,98 @@ class AdviceScreen(Screen[None]):
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=None, progress=0)
         bar.display = catalog is not None
-        self._compute(profile, catalog)
+        tones = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
+        self._run += 1
+        self._running = True
+        self._compute(self._run, profile, catalog, tones, self._labels())
 
     def show_status(self) -> None:
         """The rules were reloaded (the app calls this): decide again with the new rulebook."""
         self.refresh_advice()
 
     @work(thread=True, exclusive=True, group="advice")
-    def _compute(self, profile, catalog: str | None) -> None:
-        """Decide (or reuse the saved recommendation) and measure the table, off the UI thread:
-        the UI thread gets the finished recommendation in one message and draws only what
-        is on screen."""
+    def _compute(self, run: int, profile, catalog, tones: dict[str, str], labels) -> None:
+        """Get the recommendation and build what the screen shows of it, off the UI thread: a
+        catalog is decided in a child process (`advisor.app.deciding`) or read back from the
+        last launch, and the UI thread gets everything in one message, ready to hand over."""
         ws = self.app.workspace
-        styles = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
+        worker = get_current_worker()
         try:
-            with ws.engine_lock, _quiet_gc():
-                book = ws.require_rulebook()
-                key = ws.recommendation_key(profile, catalog)
-                saved = ws.saved_recommendation(key, self._report_reading) if catalog else None
-                if saved is not None:
-                    rec, columns = saved
-                    cells = decision_cells(rec, styles)
-                else:
-                    if catalog:
-                        self._expected = _line_count(catalog)
-                        rec = recommend_from_catalog(book, profile, catalog, self._report)
-                    else:
+            book = ws.require_rulebook()
+            with _quiet_gc():
+                if not catalog:
+                    with ws.engine_lock:
                         rec = recommend_from_profile(book, profile)
-                    cells = decision_cells(rec, styles)
-                    columns = measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
+                    widths = DecisionWidths(rec.labels)
+                    for item in rec.items:
+                        widths.add(item)
+                    decided, reused = Decided(rec, widths.columns()), False
+                else:
+                    decided, reused = self._from_catalog(run, book, profile, catalog, worker)
+            if decided is None or worker.is_cancelled:
+                return
+            view = costs_view(decided.rec, labels, lambda m: tones.get(m, ""))
         except (TrackrightError, OSError, MemoryError) as err:
-            self.app.call_from_thread(self._failed, str(as_error(err)))
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, run, str(as_error(err)))
             return
-        self.app.call_from_thread(self._show, rec, columns, cells, saved is not None)
-        if catalog and saved is None:
-            ws.save_recommendation(key, rec, columns)
+        self.app.call_from_thread(self._show, run, decided, view, reused)
 
-    def _report(self, done: int, total: int) -> None:
-        self.app.call_from_thread(self._progress, done, total)
+    def _from_catalog(self, run, book, profile, catalog, worker) -> tuple[Decided | None, bool]:
+        """The saved recommendation when it was decided from exactly these inputs, else the
+        catalog decided afresh in a child process (which saves it for the next launch)."""
+        ws = self.app.workspace
+        key = ws.recommendation_key(profile, catalog)
+        self._expected = 0  # the saved stream does not say how many rows come
+        saved = read_saved(
+            ws.recommendation_file, key, self._reporter(run, "Reading the saved decisions")
+        )
+        if saved is not None:
+            return saved, True
+        self._expected = expected_rows(catalog)
+        decided = decide(
+            book,
+            profile,
+            catalog,
+            key,
+            save_to=ws.recommendation_file,
+            progress=self._reporter(run, "Deciding"),
+            cancelled=lambda: worker.is_cancelled,
+            lock=ws.engine_lock,
+        )
+        return decided, False
 
-    def _report_reading(self, done: int, total: int) -> None:
-        if done == total or not done % 10_000:
-            self.app.call_from_thread(self._progress, done, total, "Reading the saved decisions")
+    def _reporter(self, run: int, doing: str):
+        """A progress callback for the worker: at most every `_EVERY` seconds, as a message
+        (posting never waits for the UI thread, so rows keep coming in meanwhile)."""
+        last = [0.0]
 
-    def _progress(self, done: int, total: int, doing: str = "Deciding") -> None:
+        def report(done: int) -> None:
+            now = time.monotonic()
+            if now - last[0] >= _EVERY:
+                last[0] = now
+                self.post_message(Progressed(run, done, doing))
+
+        return report
+
+    @on(Progressed)
+    def _progress(self, event: Progressed) -> None:
+        if event.run != self._run or not self._running:
+            return  # a late report of a run already shown, or given up
         bar = self.query_one("#progress", ProgressBar)
-        if not total and self._expected:  # a determinate bar: no animation frames while deciding
+        done = event.done
+        if self._expected:  # a determinate bar: no animation frames while deciding
             bar.update(total=self._expected, progress=min(done, self._expected))
-            self.query_one("#costs", Static).update(f"{doing}: {done:,} rows…")
-        elif total:
-            bar.update(total=total, progress=done)
-            self.query_one("#costs", Static).update(f"{doing}: {done:,} of {total:,} rows…")
+            self.query_one("#costs", Static).update(
+                f"{event.doing}: {done:,} of about {self._expected:,} rows…"
+            )
         else:
-            self.query_one("#costs", Static).update(f"Reading the catalog: {done:,} rows…")
+            self.query_one("#costs", Static).update(f"{event.doing}: {done:,} rows…")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, run: int, message: str) -> None:
+        if run != self._run:
+            return
+        self._running = False
         self._inputs = None
         self.query_one("#progress").display = False
         self.query_one("#costs", Static).update(
@@ -261,53 +286,24 @@ class AdviceScreen(Screen[None]):
         )
         self.notify(message, title="Could not decide", severity="error", timeout=8, markup=False)
 
-    def _show(self, rec: Recommendation, columns, cells, reused: bool = False) -> None:
+    def _show(self, run: int, decided: Decided, view: CostsView, reused: bool = False) -> None:
+        """Hand what the worker built to the widgets: nothing here walks the rows."""
+        if run != self._run:
+            return
+        self._running = False
+        rec = decided.rec
         self.rec = rec
         self.reused = reused
+        self._view = view
         self.query_one("#progress").display = False
-        self.query_one("#costs", Static).update(self._cost_line(rec))
         self._rows = rec.items
-        self.query_one("#decisions", RowTable).show(columns, rec.items, cells)
-        self._fill_costs(rec)
+        tones = {m: method_style(self.app, m) for m in ("serial", "lpn", "batch")}
+        table = self.query_one("#decisions", RowTable)
+        table.show(decided.columns, rec.items, decision_cells(rec, tones))
+        self._fill_costs()
+        self.query_one(WhatIfPanel).reset(rec)
         if self._rows:
             self._show_reason(0)
-
-    def _cost_line(self, rec: Recommendation) -> Text:
-        c = rec.costs
-        cur = c.currency
-        text = Text()
-        counts = rec.summary.by_method
-        split = " · ".join(
-            f"{m.upper()} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m]
-        )
-        n = rec.summary.decided
-        what = f"{n:,} SKU{'s' if n != 1 else ''}" if rec.catalog else f"{n:,} typical products"
-        text.append(f"{what}: {split}  ")
-        text.append_text(stacked(counts, 16, self._method_tone))
-        if rec.rejected:
-            text.append(f" · {len(rec.rejected):,} rows rejected", style="bold")
-        if rec.summary.price_missing:
-            text.append(f" · {rec.summary.price_missing:,} without a price of their own")
-            if rec.summary.price_typical:
-                text.append(f" ({rec.summary.price_typical:,} decided as a typical item)")
-        text.append("\n")
-        check = rec.currency
-        if check is not None and check.plausible is False:
-            text.append(check.message() + "\n", style="bold red")
-        elif check is not None and check.needs_saying:
-            text.append(f"Prices read as {check.describe()}.\n", style="italic")
-        if c.monthly_units == 0:
-            text.append("No monthly orders given, so no costs: change that answer (b).")
-            return text
-        text.append("A month: ")
-        text.append(f"this policy {money(c.recommended, cur)}", style="bold")
-        policy = c.plans["policy"]
-        text.append(
-            f" (earns back {money(policy.benefit, cur)}, net {_signed(policy.net, cur)})"
-            f" · all serial {money(c.serialise_all, cur)} · all LPN {money(c.lpn_all, cur)}"
-            f" · all batch {money(c.batch_all, cur)}"
-        )
-        return text
 
     def _method_tone(self, method: str) -> str:
         return method_style(self.app, method)
@@ -315,52 +311,57 @@ class AdviceScreen(Screen[None]):
     def action_pictures(self) -> None:
         rec = self.rec
         if rec is None:
-            self.notify("Still deciding; try again in a moment.")
+            self.notify(STILL_DECIDING)
             return
         width = max(int(self.app.size.width * 0.96) - 8, 30)  # border, padding, scrollbar
         parts = recommendation_charts(
             rec.summary.by_method, rec.costs, self._labels(), width, self._method_tone
         )
-        if self._breakeven:
+        if self._view is not None and self._view.breakeven:
             parts.append(Text("Where serialising and an LPN start to pay", style="bold"))
-            parts.append(Text("\n".join(self._breakeven)))
+            parts.append(Text("\n".join(self._view.breakeven)))
         self.app.push_screen(RenderScreen("The recommendation as bars", *parts))
 
-    def _fill_costs(self, rec: Recommendation) -> None:
-        """Each vertical's costs: every plan when the screen is wide, else this policy, what it
-        earns back and its net (the other plans are in the cost line and the bars, g)."""
+    def _fill_costs(self) -> None:
+        """The cost line and each vertical's costs, as the screen's size allows: every plan
+        from 100 columns, fewer below (`vertical_columns`); below `SHORT` lines the table
+        leaves the screen to the decisions, and the bars (g) have it."""
+        view = self._view
+        if view is None:
+            return
+        width, height = self.app.size
+        self._fitted = (vertical_columns(width), width < NARROW, height < SHORT)
+        keep, narrow, short = self._fitted
+        self.query_one("#costs", Static).update(view.short_line if narrow else view.line)
         table = self.query_one("#verticals", DataTable)
-        self._narrow = self.size.width < WIDE_ENOUGH
-        keep = [
-            i for i, name in enumerate(VERTICAL_COLUMNS) if not self._narrow or i not in (3, 4, 5)
-        ]
         table.clear(columns=True)
         for i in keep:
             table.add_column(VERTICAL_COLUMNS[i], key=VERTICAL_COLUMNS[i])
-        labels = self._labels()
-        cur = rec.costs.currency
-        for v in rec.costs.verticals:
-            cells = vertical_cells(v, cur, labels)
+        for cells in view.verticals:
             table.add_row(*(Text(cells[i], justify="left" if i == 0 else "right") for i in keep))
-        shown = bool(rec.costs.verticals) and rec.costs.monthly_units > 0
-        table.display = shown
-        lines = [*break_even_lines(rec.costs, labels), *change_lines(rec.costs, labels)]
-        self._breakeven = lines if shown else []
+        table.display = bool(view.verticals) and not short
+        # its own height, not `auto`: the table measures its rows on idle, and a layout taken
+        # before that left it 0 lines high now and then (max-height in advice.tcss still caps it)
+        table.styles.height = len(view.verticals) + 1
         self._place_breakeven()
-        self.query_one("#whatif", Static).update("")
 
     def on_resize(self) -> None:
         self._place_breakeven()
-        if self.rec is not None and self._narrow != (self.size.width < WIDE_ENOUGH):
-            self._fill_costs(self.rec)
+        width, height = self.app.size
+        fits = (vertical_columns(width), width < NARROW, height < SHORT)
+        if self.rec is not None and fits != self._fitted:
+            self._fill_costs()
 
     def _place_breakeven(self) -> None:
-        """Where serialising and an LPN pay, in full when the screen has the lines for it;
-        else one line pointing at the bars view (g), which always has it, never a cut text."""
-        lines = self._breakeven
+        """Where serialising and an LPN pay, in full when the screen has the lines for it and
+        they are few; else one line pointing at the bars view (g), which always has them,
+        never a cut text."""
+        lines = self._view.breakeven if self._view is not None else ()
         box = self.query_one("#breakeven", Static)
-        if not lines or self.size.height >= TALL_ENOUGH:
+        if not lines or (self.app.size.height >= TALL_ENOUGH and len(lines) <= FEW_ENOUGH):
             box.update("\n".join(lines))
+        elif self.app.size.height < SHORT:
+            box.update("Costs per vertical, and where serialising pays: press g.")
         else:
             box.update("Where serialising and an LPN start to pay, vertical by vertical: press g.")
 
@@ -370,70 +371,8 @@ class AdviceScreen(Screen[None]):
             return {}
         return {k: v.label for k, v in book.classification.verticals.items()}
 
-    # -- what if ---------------------------------------------------------------------------------
-
     def action_what_if(self) -> None:
-        box = self.query_one("#whatif-input", Input)
-        box.display = True
-        box.focus()
-
-    def action_leave_what_if(self) -> None:
-        box = self.query_one("#whatif-input", Input)
-        if self.focused is box:
-            box.display = bool(box.value)
-            self.query_one("#decisions", RowTable).focus()
-
-    @on(Input.Submitted, "#whatif-input")
-    def _what_if_submitted(self, event: Input.Submitted) -> None:
-        items = event.value.split()
-        if not items:
-            self.query_one("#whatif", Static).update("")
-            return
-        if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        from advisor.advice.whatif import parse_what_if
-
-        try:
-            change = parse_what_if(items)
-        except TrackrightError as err:
-            self.query_one("#whatif", Static).update(Text(str(err), style="bold red"))
-            return
-        book = self.app.workspace.rulebook
-        if change.decides_again(book):
-            self.query_one("#whatif", Static).update("Deciding again with " + " ".join(items) + "…")
-            self._what_if_worker(self.rec, items)
-        else:
-            self._show_what_if(what_if_recommendation(book, self.rec, items))
-
-    @work(thread=True, exclusive=True, group="whatif")
-    def _what_if_worker(self, rec: Recommendation, items: list[str]) -> None:
-        ws = self.app.workspace
-        try:
-            with ws.engine_lock:
-                result = what_if_recommendation(ws.require_rulebook(), rec, items)
-        except TrackrightError as err:
-            self.app.call_from_thread(
-                self.query_one("#whatif", Static).update, Text(str(err), style="bold red")
-            )
-            return
-        self.app.call_from_thread(self._show_what_if, result)
-
-    def _show_what_if(self, result) -> None:
-        self.what_if_result = result
-        cur = result.after.currency
-        text = Text()
-        text.append("What if " + ", ".join(result.what_if.given) + ": ", style="bold")
-        parts = []
-        for name, what in plan_rows():
-            b, a = result.before.plans[name], result.after.plans[name]
-            parts.append(
-                f"{what.lower()} {money(a.cost, cur)}, net {_signed(a.net, cur)} "
-                f"({_signed(a.net - b.net, cur)})"
-            )
-        text.append(" · ".join(parts) + "\n")
-        text.append("\n".join(result.move_lines(self._labels())))
-        self.query_one("#whatif", Static).update(text)
+        self.query_one(WhatIfPanel).open()
 
     @on(RowTable.Highlighted, "#decisions")
     def _highlighted(self, event: RowTable.Highlighted) -> None:
@@ -478,161 +417,8 @@ class AdviceScreen(Screen[None]):
             )
         )
 
-    def action_export(self) -> None:
-        if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        self.app.push_screen(
-            PathScreen(
-                "Export decisions",
-                "Save every decision to (ends in .csv, .json or .jsonl):",
-                "trackright-decisions.csv",
-                act=self._export,
-                overwrite_check=True,
-            )
-        )
-
-    def _export(self, path: str) -> str | None:
-        """Write the decisions; an error is shown in the dialog, which stays open."""
-        rec = self.rec
-        if rec is None:
-            return "Still deciding; try again in a moment."
-        try:
-            written = export_decisions(rec, path)
-        except OSError as err:
-            return f"Not exported: {as_error(err)}"
-        except ValueError as err:  # a name whose ending is not a format we write
-            return f"Not exported: {err}"
-        self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
-        return None
-
-    def action_save_profile(self) -> None:
-        if self.rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        self.app.push_screen(
-            PathScreen(
-                "Save brand profile",
-                "Save the profile (for `trackright evaluate --profile FILE`) to:",
-                "brand_profile.yaml",
-                act=self._save_profile,
-                overwrite_check=True,
-            )
-        )
-
-    def _save_profile(self, path: str) -> str | None:
-        rec = self.rec
-        if rec is None:
-            return "Still deciding; try again in a moment."
-        try:
-            written = export_profile(rec, path)
-        except OSError as err:
-            return f"Not saved: {as_error(err)}"
-        self.notify(f"Profile saved to {written}", title="Saved")
-        return None
-
-    def action_catalog(self) -> None:
-        prompt = "Catalog file (CSV, Shopify export, JSON or JSON Lines):"
-        current = self.rec.catalog if self.rec is not None else None
-        with self.app.workspace.store_lock:
-            stored = len(self.app.workspace.tracker.policies())
-        if current:
-            prompt = (
-                f"The new catalog replaces {Path(current).name} in this recommendation. " + prompt
-            )
-        if stored:
-            prompt += (
-                f"\nOn accept, its SKUs are merged into the tracker's {stored:,} SKU "
-                "policies: a SKU in both takes the new decision, the others stay."
-            )
-        self.app.push_screen(
-            PathScreen("Evaluate a catalog", prompt, "", must_exist=True), self._use_catalog
-        )
-
-    def _use_catalog(self, path: str | None) -> bool:
-        if not path:
-            return False
-        ws = self.app.workspace
-        conv = ws.load_conversation()
-        try:
-            conv.edit("catalog")
-        except TrackrightError:
-            self.notify("Finish the questions first (b), then add the catalog.", severity="error")
-            return False
-        result = conv.answer(path)
-        if not result.ok:
-            self.notify(result.message, severity="error")
-            return False
-        ws.save_conversation(conv)
-        self.refresh_advice()
-        return True
-
     def action_back(self) -> None:
         self.app.show_onboarding()
-
-    def action_accept(self) -> None:
-        rec = self.rec
-        if rec is None:
-            self.notify("Still deciding; try again in a moment.")
-            return
-        if rec.catalog is None:
-            self.app.push_screen(
-                PathScreen(
-                    "The tracker needs your SKUs",
-                    "The tracker stores a decision per SKU, and your SKUs are in your catalog. "
-                    "Give the catalog file to decide each SKU, or open the desk and set SKUs "
-                    "there with `policy set SKU --method serial`.",
-                    "",
-                    alternative="Open the desk",
-                    must_exist=True,
-                ),
-                self._accept_without_catalog,
-            )
-            return
-        self._store_policy(rec)
-
-    def _accept_without_catalog(self, path: str | None) -> None:
-        if path is None:
-            return
-        if path == "":
-            self.app.workspace.mark_accepted(0, "answers")
-            self.app.switch_mode("desk")
-            self.app.screen.note(
-                "No SKUs stored yet. Set one with: policy set SKU --method serial|lpn|batch"
-            )
-            return
-        if self._use_catalog(path):
-            self.notify("Catalog evaluated. Check the rows, then press a to accept.")
-
-    @work(thread=True, exclusive=True, group="accept")
-    def _store_policy(self, rec: Recommendation) -> None:
-        ws = self.app.workspace
-        snaps = policy_snapshots(rec)
-        try:
-            with ws.store_lock:
-                before = {p.sku for p in ws.tracker.policies()}
-                n = ws.tracker.set_policies(snaps)
-                ws.mark_accepted(n, rec.catalog or "answers")
-                ws.record_rulebook("app accept")
-        except TrackerError as err:
-            self.app.call_from_thread(
-                self.notify,
-                str(as_error(err)),
-                title="Not accepted",
-                severity="error",
-                timeout=8,
-                markup=False,
-            )
-            return
-        kept = len(before - {s.sku for s in snaps})
-        self.app.call_from_thread(self._accepted, n, rec, kept)
-
-    def _accepted(self, n: int, rec: Recommendation, kept: int = 0) -> None:
-        counts = rec.summary.by_method
-        split = ", ".join(f"{m} {counts[m]:,}" for m in ("serial", "lpn", "batch") if counts[m])
-        merged = f" Merged: {kept:,} SKUs from earlier catalogs keep their policy." if kept else ""
-        self.app.switch_mode("desk")
-        self.app.screen.note(f"Policy accepted: {n:,} SKU decisions stored ({split}).{merged}")
 
     def commands(self) -> list[tuple[str, str, object]]:
         return [

@@ -6,7 +6,7 @@ shared `Workspace` (store, rulebook, saved onboarding).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual import events
@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import Widget
 
 from advisor.app.workspace import Workspace
 
@@ -71,10 +72,11 @@ class TrackrightApp(App[None]):
         from advisor.app.onboarding_screen import OnboardingScreen
         from advisor.app.rules_screen import RulesScreen
 
-        self.add_mode("onboarding", OnboardingScreen)
-        self.add_mode("advice", AdviceScreen)
-        self.add_mode("desk", DeskScreen)
-        self.add_mode("rules", RulesScreen)
+        self._read_widget_css()
+        self.add_mode("onboarding", self._fresh(OnboardingScreen))
+        self.add_mode("advice", self._fresh(AdviceScreen))
+        self.add_mode("desk", self._fresh(DeskScreen))
+        self.add_mode("rules", self._fresh(RulesScreen))
         if self.workspace.rulebook is None:
             self.switch_mode("rules")
         elif self.workspace.accepted:
@@ -86,6 +88,45 @@ class TrackrightApp(App[None]):
         if self.watch_rules:
             self.set_interval(1.0, self._check_rules)
         self._check_size()
+
+    def _read_widget_css(self) -> None:
+        """Every imported widget type's DEFAULT_CSS into the stylesheet once, at start.
+
+        Textual reads a type's CSS when its first widget mounts, and each new type made the
+        whole stylesheet parse again: opening the recommendation (its table, bar and inputs)
+        held keys back for a third of a second. Parsed here, the sheet has them all before the
+        first screen is styled."""
+        seen: set[type] = set()
+        todo: list[type] = [Widget]
+        while todo:
+            for sub in todo.pop().__subclasses__():
+                if sub not in seen:
+                    seen.add(sub)
+                    todo.append(sub)
+        for widget_type in sorted(seen, key=lambda t: (t.__module__, t.__qualname__)):
+            if not widget_type.__dict__.get("DEFAULT_CSS"):
+                continue
+            node = widget_type.__new__(widget_type)  # only its class is read
+            for read_from, css, tie_breaker, scope in node._get_default_css():
+                self.stylesheet.add_source(
+                    css,
+                    read_from=read_from,
+                    is_default_css=True,
+                    tie_breaker=tie_breaker,
+                    scope=scope,
+                )
+
+    def _fresh(self, screen_type: type[Screen]) -> Callable[[], Screen]:
+        """A mode's screen, marked as styled by the current stylesheet (it is, as it mounts):
+        else Textual re-parses and re-applies every sheet to the whole app, twice, on the
+        first switch to each mode."""
+
+        def make() -> Screen:
+            screen = screen_type()
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size)  # runs before App's own handler has stored the new size
@@ -231,7 +272,7 @@ class TrackrightApp(App[None]):
             self.switch_mode("rules")
         for mode, screen in (("onboarding", OnboardingScreen), ("advice", AdviceScreen)):
             self.remove_mode(mode)
-            self.add_mode(mode, screen)
+            self.add_mode(mode, self._fresh(screen))
         self.switch_mode("onboarding")
         self.notify("Answers, recommendation and accepted policy forgotten.")
 

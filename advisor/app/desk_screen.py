@@ -19,12 +19,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     DataTable,
-    Footer,
     Input,
     RichLog,
     Select,
@@ -36,7 +35,7 @@ from textual.widgets import (
 from advisor.app import desk
 from advisor.app.desk_forms import LabelsForm, ReceiveForm, ShipForm
 from advisor.app.desk_labels import LabelsOffer
-from advisor.app.widgets import Field, TitleBar, tone
+from advisor.app.widgets import Field, KeyFooter, PagedScroll, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
 from tracker.errors import as_error
@@ -173,13 +172,13 @@ class DeskScreen(LabelsOffer, Screen[None]):
                 yield Static("", id="verdict-why")
             with TabPane("Dashboard f4", id="dashboard"):
                 yield Static("", id="dash-head")
-                with VerticalScroll(id="dash"):
+                with PagedScroll(id="dash"):
                     yield DataTable(id="stock", cursor_type="row")
                     yield DataTable(id="rates", cursor_type="none")
                     yield DataTable(id="suspects", cursor_type="none")
                     yield Static("", id="dash-returns")
                     yield Static("", id="dash-advice")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._started = True

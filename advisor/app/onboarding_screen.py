@@ -16,12 +16,12 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Input, Markdown, OptionList, Static
+from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.advice.onboarding import Conversation, Question
 from advisor.app.rowtable import shorten
-from advisor.app.widgets import ChoiceList, Field, SingleChoiceList, TitleBar
+from advisor.app.widgets import ChoiceList, Field, KeyFooter, SingleChoiceList, TitleBar
 
 HELP = """\
 # Onboarding
@@ -66,7 +66,7 @@ class OnboardingScreen(Screen[None]):
     HELP = HELP
     BINDINGS = [
         Binding("ctrl+b", "back", "Back"),
-        Binding("ctrl+r", "pick_edit", "Change an answer"),
+        Binding("ctrl+r", "pick_edit", "Change answer"),  # whole at 60 columns
         Binding("escape", "cancel_edit", "Keep answer", show=False),
     ]
 
@@ -74,6 +74,7 @@ class OnboardingScreen(Screen[None]):
         super().__init__()
         self.conv: Conversation | None = None
         self.attempts: list[tuple[str, str]] = []  # refused answers to the current question
+        self._stale = False  # left for the recommendation without drawing the last answer
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · onboarding", id="title")
@@ -84,7 +85,7 @@ class OnboardingScreen(Screen[None]):
             id="answer", placeholder="Type your answer and press Enter", select_on_focus=False
         )
         yield Static("", id="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#transcript").anchor()
@@ -93,13 +94,14 @@ class OnboardingScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Answers may have changed elsewhere (a catalog picked on the recommendation)."""
-        if self.conv is not None and self.conv._reopened is None:
+        if self.conv is not None and (self._stale or self.conv._reopened is None):
             self.conv = self.app.workspace.load_conversation()
             self.redraw()
 
     # -- drawing ---------------------------------------------------------------------------------
 
     def redraw(self) -> None:
+        self._stale = False
         conv = self.conv
         assert conv is not None
         q = conv.current()
@@ -217,9 +219,11 @@ class OnboardingScreen(Screen[None]):
             return
         self.attempts = []
         self.app.workspace.save_conversation(conv)
-        self.redraw()
-        if conv.current() is None:
+        if conv.current() is None:  # leaving: drawn again when it is shown again
+            self._stale = True
             self.app.show_recommendation()
+            return
+        self.redraw()
 
     @on(Input.Submitted, "#answer")
     def _typed(self, event: Input.Submitted) -> None:

@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
-from advisor.app.widgets import TitleBar, tone
+from advisor.app.widgets import KeyFooter, TitleBar, tone
 from advisor.app.workspace import Workspace
 from advisor.errors import Problem
 
@@ -62,11 +62,12 @@ class RulesScreen(Screen[None]):
         with VerticalScroll(id="status-box"):
             yield Static("", id="status")
         yield DataTable(id="rules", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#rules", DataTable)
-        for name in ("Rule", "Where", "Set", "Kind", "Pri", "Outcome"):
+        # what a rule decides right after where it is: at 80 columns the last ones scroll
+        for name in ("Rule", "Where", "Outcome", "Pri", "Kind", "Set"):
             table.add_column(name, key=name)
         self.show_status()
 
@@ -106,7 +107,7 @@ class RulesScreen(Screen[None]):
                 if outcome.get("flag"):
                     what += f" ({outcome['flag']})"
                 where = f"{ws.in_rules(r.file)}:{r.line}"
-                table.add_row(r.id, where, set_name, r.kind, str(r.priority), what)
+                table.add_row(r.id, where, what, str(r.priority), r.kind, set_name)
 
     def action_reload(self) -> None:
         self.app._reload()

@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Button, Input, Markdown, OptionList, SelectionList, Static
+from textual.widgets import Button, Footer, Input, Markdown, OptionList, SelectionList, Static
 
 METHOD_TONE = {"serial": "text-secondary", "lpn": "text-accent", "batch": "text-success"}
 
@@ -220,6 +220,61 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class KeyFooter(Footer):
+    """The footer of the advisor's screens: compact (each key one space from its verb), with
+    the palette key (^p) only from `PALETTE_FROM` columns, so a screen's own keys, f1 and ctrl+q
+    all fit at 60 columns. ctrl+p opens the palette at any width, and help says so.
+
+    Compact also spares the restyling of every key twice as it mounts (the wide style is set,
+    then taken away again), which held keys back each time the footer was redrawn."""
+
+    PALETTE_FROM = 80
+
+    def __init__(self) -> None:
+        super().__init__(compact=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= self.PALETTE_FROM
+        if wide != self.show_command_palette:
+            self.show_command_palette = wide
+            self.call_after_refresh(self.recompose)
+
+
+class PagedScroll(VerticalScroll):
+    """A pane of sections (tables, then text) that pages by keys even while a table inside it
+    has the focus: pgdn / pgup page the pane, ctrl+end / ctrl+home go to its last and first
+    section, and the footer says so. Tab alone stopped only at the tables, so nothing below them
+    (the dashboard's advice) could be reached without a mouse. While everything fits the keys
+    are not taken, and go to the focused table as before."""
+
+    BINDINGS = [
+        Binding("pagedown", "page_down", "Scroll", priority=True),
+        Binding("pageup", "page_up", "Scroll up", show=False, priority=True),
+        Binding("ctrl+end", "scroll_end", "Last section", show=False, priority=True),
+        Binding("ctrl+home", "scroll_home", "First section", show=False, priority=True),
+    ]
+    _PAGING = frozenset({"page_down", "page_up", "scroll_end", "scroll_home"})
+
+    _scrolls = False  # the content is taller than the pane (the keys are the pane's)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._PAGING:
+            return self._scrolls
+        return True
+
+    def watch_virtual_size(self) -> None:
+        self.call_after_refresh(self._check_overflow)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_overflow)
+
+    def _check_overflow(self) -> None:
+        scrolls = self.max_scroll_y > 0
+        if scrolls != self._scrolls:
+            self._scrolls = scrolls
+            self.screen.refresh_bindings()  # the footer's pgdn comes and goes with it
 
 
 class TooSmallScreen(ModalScreen[None]):

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
-from advisor.advice.recommend import Recommendation
 from advisor.advice.returns import ReturnRules
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.load import Rulebook, load_rulebook, resolve_rules_dir
@@ -27,8 +24,6 @@ from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
 ONBOARDING_KEY = "tui.onboarding"
 ACCEPTED_KEY = "tui.accepted"
 SAVED_RECOMMENDATION = "recommendation.pickle"  # beside the store, written by this app only
-_CHUNK = 100  # rows pickled at a time (a few ms, GIL held), then the UI thread gets the GIL
-_PAUSE = 0.002
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,60 +199,13 @@ class Workspace:
         return hashlib.sha256(raw).hexdigest()
 
     @property
-    def _saved_recommendation(self) -> Path:
+    def recommendation_file(self) -> Path:
+        """Where the last recommendation is kept for the next launch (`advisor.app.deciding`
+        writes and reads it), beside the store."""
         return self.store_path.parent / SAVED_RECOMMENDATION
 
-    def saved_recommendation(
-        self, key: str, progress: Callable[[int, int], None] | None = None
-    ) -> tuple[Recommendation, object] | None:
-        """The recommendation saved for `key` and what was saved with it, so a relaunch shows a
-        200,000-row catalog without deciding it again; None when there is none, it was decided
-        from something else, or the file cannot be read (then the caller decides again).
-
-        Rows are read in chunks with a pause between them: unpickling holds the GIL, and the
-        UI thread must get it back every few milliseconds."""
-        try:
-            with self._saved_recommendation.open("rb") as fh:
-                saved_key, head, extra, total = pickle.load(fh)
-                if saved_key != key or not isinstance(head, Recommendation):
-                    return None
-                items: list = []
-                while len(items) < total:
-                    items.extend(pickle.load(fh))  # each chunk has its own memo
-                    if progress is not None:
-                        progress(len(items), total)
-                    time.sleep(_PAUSE)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ValueError, TypeError):
-            return None
-        return replace(head, items=tuple(items)), extra
-
-    def save_recommendation(self, key: str, rec: Recommendation, extra: object = None) -> None:
-        """Keep the recommendation (and `extra`, e.g. the table's column widths) for the next
-        launch: written whole to a temporary file, then renamed.
-
-        Where the system can fork, a child process writes it from its copy-on-write view of
-        this one (as a database's background save does) and the calling worker only waits:
-        pickling 200,000 rows in a thread held the GIL long enough to stall page-downs for
-        seconds. Elsewhere it is written here in chunks with pauses between them."""
-        target = self._saved_recommendation
-        tmp = target.with_suffix(f".{time.monotonic_ns()}.tmp")  # one per save: two may overlap
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return
-        if hasattr(os, "fork"):
-            pid = os.fork()
-            if pid == 0:  # the child: write, rename, leave (quitting the app does not stop it)
-                try:
-                    os._exit(0 if _write_chunks(tmp, target, key, rec, extra, pause=0.0) else 1)
-                finally:
-                    os._exit(1)
-            os.waitpid(pid, 0)
-        else:
-            _write_chunks(tmp, target, key, rec, extra, pause=_PAUSE)
-
     def forget_recommendation(self) -> None:
-        self._saved_recommendation.unlink(missing_ok=True)
+        self.recommendation_file.unlink(missing_ok=True)
 
     def mark_accepted(self, skus: int, source: str) -> None:
         label = self.rulebook.label if self.rulebook else ""
@@ -267,28 +215,6 @@ class Workspace:
                 ACCEPTED_KEY,
                 {"skus": skus, "source": source, "rulebook": label},
             )
-
-
-def _write_chunks(
-    path: Path, target: Path, key: str, rec: Recommendation, extra: object, pause: float
-) -> bool:
-    """Write to `path`, then rename it to `target`: the head (key, the recommendation without rows, `extra`, the row count), then the rows
-    in chunks, each pickled with its own memo (one memo over 200,000 rows grows to millions of
-    entries, and its resizes hold the GIL); `saved_recommendation` reads them back."""
-    try:
-        with path.open("wb") as fh:
-            pickler = pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.dump((key, replace(rec, items=()), extra, len(rec.items)))
-            for start in range(0, len(rec.items), _CHUNK):
-                pickler.clear_memo()
-                pickler.dump(rec.items[start : start + _CHUNK])
-                if pause:
-                    time.sleep(pause)
-        os.replace(path, target)
-    except (OSError, pickle.PickleError, TypeError, AttributeError):
-        path.unlink(missing_ok=True)
-        return False
-    return True
 
 
 __all__ = ["ACCEPTED_KEY", "ONBOARDING_KEY", "SAVED_RECOMMENDATION", "RulesStatus", "Workspace"]

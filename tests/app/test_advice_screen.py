@@ -214,3 +214,49 @@ async def test_the_tracker_needs_your_skus_dialog_shows_its_whole_text(make_app,
         text = str(prompt.render())
         assert text.rstrip().endswith("--method serial`.")
         assert prompt.region.right <= app.screen.query_one("Vertical").region.right
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)], ids=["60x20", "80x24"])
+async def test_every_key_of_the_recommendation_shows_in_its_footer(make_app, onboard, size):
+    """From 60 columns the footer shows each key the screen needs, whole: its own verbs, help
+    and quit (the palette key joins them from 80 columns); each key does what it says."""
+    from test_desk_screen import screen_lines
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await open_advice(app, pilot)
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        for key, verb in [
+            ("a", "Accept"),
+            ("e", "Export"),
+            ("p", "Profile"),
+            ("c", "Catalog"),
+            ("b", "Back"),
+            ("f1", "Help"),
+            ("^q", "Quit"),
+        ]:
+            assert f"{key} {verb}" in footer, (key, footer)
+        assert ("^p palette" in footer) == (size[0] >= 80)
+        shown = {k for k, b in screen.active_bindings.items() if b.binding.show}
+        assert {"a", "e", "p", "c", "b"} <= shown
+
+
+async def test_at_60x20_the_decisions_keep_the_screen(make_app, onboard):
+    """On a small terminal the table keeps its rows: a short cost line, the vertical costs in
+    the bars (g) with one line saying so, nothing cut."""
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        screen = await open_advice(app, pilot)
+        await settle(pilot)
+        assert screen.query_one("#decisions").region.height >= 8
+        assert not screen.query_one("#verticals").display
+        assert "press g" in str(screen.query_one("#breakeven").render())
+        assert "g compares" in str(screen.query_one("#costs").render())
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert screen.query_one("#verticals").display
+        assert "g compares" not in str(screen.query_one("#costs").render())

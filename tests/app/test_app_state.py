@@ -34,7 +34,7 @@ async def test_start_onboarding_again_asks_then_forgets_answers_and_accepted_pol
         assert app.current_mode == "onboarding"
         assert app.workspace.accepted is None
         assert app.workspace.load_conversation().answered() == []
-        assert not app.workspace._saved_recommendation.exists()
+        assert not app.workspace.recommendation_file.exists()
         assert "question 1 of" in str(app.screen.query_one("#title").render())
     again = make_app()
     async with again.run_test(size=(80, 24)) as pilot:

@@ -7,7 +7,7 @@ import csv
 import pytest
 from tui_helpers import SAMPLES, settle
 
-import advisor.app.advice_screen as advice_screen
+import advisor.app.deciding as deciding
 from advisor.app.rowtable import Column, fit_widths, shorten
 
 ROWS = 3000
@@ -66,13 +66,13 @@ async def test_a_relaunch_reuses_the_saved_recommendation(
     async with app.run_test(size=(80, 24)) as pilot:
         first = await shown(app, pilot)
         assert not first.reused
-        await settle(pilot, lambda: app.workspace._saved_recommendation.exists())
+        await settle(pilot, lambda: app.workspace.recommendation_file.exists())
         rules = [first.query_one("#decisions").get_row_at(i)[4] for i in (0, ROWS - 1)]
 
     def refuse(*args, **kwargs):
         raise AssertionError("the catalog was decided again")
 
-    monkeypatch.setattr(advice_screen, "recommend_from_catalog", refuse)
+    monkeypatch.setattr(deciding, "recommend_from_catalog", refuse)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         again = await shown(app, pilot)

@@ -179,7 +179,7 @@ def screen_lines(app) -> list[str]:
     rows: dict[float, dict[int, str]] = {}
     for m in re.finditer(r'<text[^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg, re.S):
         text = html.unescape(re.sub("<[^>]+>", "", m.group(3))).replace("\xa0", " ")
-        column = round((float(m.group(1)) - 12.2) / 12.2)  # a cell is 12.2 wide in the SVG
+        column = round(float(m.group(1)) / 12.2)  # a cell is 12.2 wide in the SVG, from x=0
         row = rows.setdefault(float(m.group(2)), {})
         for i, ch in enumerate(text):
             row[column + i] = ch
@@ -280,18 +280,24 @@ async def test_f1_help_fits_80_columns(make_app, onboard):
             assert example.strip() in shown, example
 
 
+async def dashboard_after_a_return(app, pilot):
+    """The dashboard (f4) after a phone was received, shipped and a fake came back for it."""
+    desk = await accepted_desk(app, pilot)
+    await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-7")
+    await run(pilot, app, "ship SO-7 --scan IMEI-7")
+    await run(pilot, app, "return SO-7 FAKE-77")
+    await pilot.press("f4")
+    await settle(pilot, lambda: desk.pending == 0)
+    return desk
+
+
 async def test_the_dashboard_shows_the_returns_analytics_and_the_advice(make_app, onboard):
     """f4 draws `track stats --returns` and `track advise` below the stock tables (issues #15.4
     and #10.6), from the same verbs as the CLI, and the pane scrolls to them."""
     onboard(SAMPLES / "electronics_brand.csv")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        desk = await accepted_desk(app, pilot)
-        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-7")
-        await run(pilot, app, "ship SO-7 --scan IMEI-7")
-        await run(pilot, app, "return SO-7 FAKE-77")
-        await pilot.press("f4")
-        await settle(pilot, lambda: desk.pending == 0)
+        desk = await dashboard_after_a_return(app, pilot)
         returns = _plain(desk.query_one("#dash-returns").content)
         advice = _plain(desk.query_one("#dash-advice").content)
         assert "Return rate per SKU" in returns and "VLT-PH-A15-128" in returns

@@ -90,6 +90,7 @@ async def _recommendation(pilot) -> None:
     await settle(pilot, lambda: getattr(pilot.app.screen, "rec", None) is not None)
     await pilot.pause(0.3)
     await pilot.wait_for_scheduled_animations()
+    await settle(pilot)  # the layout after the result, however slow the machine is right now
 
 
 def _on_recommendation(key: str):
