@@ -11,8 +11,9 @@ EPCIS 2.0's JSON binding wants them:
   (``urn:epc:class:lgtin:…``) or Digital Link class (``…/01/<GTIN>/10/<lot>``). LPNs, serials of
   SKUs without a GTIN, and units handed in that the store never knew get our own URIs;
 * **where** — ``readPoint`` is the location of the event; ``bizLocation`` is the same except after
-  shipping and destroying, where the objects are no longer there. A ledger event whose lot
-  quantities came from several locations becomes one EPCIS event per location;
+  shipping, departing (a transfer to another warehouse: its ``arriving`` event there gives the
+  new bizLocation) and destroying, where the objects are no longer there. A ledger event whose
+  lot quantities came from several locations becomes one EPCIS event per location;
 * **why** — ``bizStep`` / ``disposition`` as recorded; ``persistentDisposition`` set / unset
   (the verdict flags that are not CBV words, such as ``swap_suspect``, as our vocabulary URIs);
   the order as a ``po`` business transaction, and a return as an ``rma`` too (its id is the
@@ -194,7 +195,7 @@ def epcis_events(event: Event, namer: Namer) -> list[dict]:
             doc["quantityList"] = [{"epcClass": namer.lot_class(event.sku, lot)}]
         if location:
             doc["readPoint"] = {"id": namer.ours("loc", location)}
-            if event.biz_step != "shipping" and event.action != "DELETE":
+            if event.biz_step not in ("shipping", "departing") and event.action != "DELETE":
                 doc["bizLocation"] = {"id": namer.ours("loc", location)}
         transactions = []
         if event.order:
