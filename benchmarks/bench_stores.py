@@ -289,7 +289,14 @@ def build(path: Path, pg: str, units: int, tinydb: bool) -> dict:
     return json.loads(out.stdout.splitlines()[-1])
 
 
-def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None) -> None:
+def run(
+    url: str,
+    sizes: list[int],
+    ops: int,
+    seconds: float,
+    keep: Path | None,
+    tinydb: bool = True,
+) -> None:
     import tempfile
 
     from tracker.store import open_store
@@ -301,7 +308,7 @@ def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None)
         path = folder / "store.json"
         schema, pg = fresh_schema(url)
         try:
-            info = build(path, pg, units, tinydb=not path.exists())
+            info = build(path, pg, units, tinydb=tinydb and not path.exists())
             store = open_store(pg, readonly=True)
             with store.reader() as r:
                 c = r.counts()
@@ -310,16 +317,17 @@ def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None)
                 f"\n== {units:,} units, {c['orders']:,} orders, {c['events']:,} events "
                 f"(history generated in {info['generate']:.0f} s; written to PostgreSQL with "
                 f"COPY in {info['postgres']:.0f} s"
-                + (f", to TinyDB in {info['tinydb']:.0f} s)" if info["tinydb"] else ")")
+                + (f", to TinyDB in {info['tinydb']:.0f} s)" if tinydb else ")")
             )
             tag = f"{int(time.time()) % 100000}"
+            stores = {"TinyDB": path, "PostgreSQL": pg} if tinydb else {"PostgreSQL": pg}
             rows = {
-                "TinyDB": per_operation(path, info, ops, "t" + tag),
-                "PostgreSQL": per_operation(pg, info, ops, "p" + tag),
+                kind: per_operation(where, info, ops, kind[0].lower() + tag)
+                for kind, where in stores.items()
             }
             print(f"{'one process, Python API':28}" + "".join(f"{k:>26}" for k in rows))
             print(f"{'':28}" + f"{'median':>13}{'p99':>13}" * len(rows))
-            for name in rows["TinyDB"]:
+            for name in rows["PostgreSQL"]:
                 cells = "".join(
                     f"{rows[k][name][0]:10.1f} ms{rows[k][name][1]:10.1f} ms" for k in rows
                 )
@@ -329,7 +337,7 @@ def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None)
             )
             for n in (1, 4, 8):
                 cells = ""
-                for where in (path, pg):
+                for where in stores.values():
                     rate, busy = desks(where, n, seconds)
                     cells += f"{rate:12.1f} op/s {busy:4d} busy"
                 print(f"{str(n) + ' desk(s)':28}{cells}", flush=True)
@@ -354,6 +362,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each desks run")
     parser.add_argument("--keep", type=Path, help="keep the built TinyDB stores here (reused)")
     parser.add_argument(
+        "--postgres-only", action="store_true", help="measure PostgreSQL alone (no TinyDB store)"
+    )
+    parser.add_argument(
         "--load-ops",
         type=int,
         default=1000,
@@ -363,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     sizes = args.units + ([1_000_000] if args.million and 1_000_000 not in args.units else [])
     if args.load_ops:
         load_check(args.store, 8, args.load_ops)
-    run(args.store, sizes, args.ops, args.seconds, args.keep)
+    run(args.store, sizes, args.ops, args.seconds, args.keep, tinydb=not args.postgres_only)
 
 
 if __name__ == "__main__":
