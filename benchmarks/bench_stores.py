@@ -1,14 +1,14 @@
 """Store benchmark: the same history on TinyDB and on PostgreSQL, operation by operation, and desks at once.
 
 Run: ``python benchmarks/bench_tracker.py --store postgresql://user@host:5432/db`` (100,000 units;
-``--million`` adds the 1,000,000-unit size). For each size the history of `bench_tracker.build`
-(every unit received on its own, most shipped, one in ten returned) is built into a TinyDB store
-and copied into a fresh schema of the PostgreSQL database with `store copy`. Then, on both stores,
-each operation is timed through the tracker's Python API in one process (median and p99; no
-process start-up, so the store's own cost shows), and 1, 4 and 8 desks (one process each) run
-receive → ship → return for a fixed time: throughput, and how many operations were refused as
-"busy" (TinyDB: one writer at a time, by file lock; PostgreSQL: row locks). The schema is
-dropped at the end.
+``--million`` adds the 1,000,000-unit size). For each size the history of `bench_history` (every
+unit received on its own, most shipped, one in ten returned and restocked, two warehouses) is
+written into a TinyDB store and, with COPY, into a fresh schema of the PostgreSQL database — in a
+child process, in minutes even at a million units. Then, on both stores, each operation is timed
+through the tracker's Python API in one process (median and p99; no process start-up, so the
+store's own cost shows), and 1, 4 and 8 desks (one process each) run receive → ship → return for
+a fixed time: throughput, and how many operations were refused as "busy" (TinyDB: one writer at a
+time, by file lock; PostgreSQL: row locks). The schema is dropped at the end.
 """
 
 from __future__ import annotations
@@ -252,46 +252,82 @@ def load_check(url: str, desks_n: int = 8, count: int = 1000) -> None:
         raise SystemExit("load check failed")
 
 
-def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None) -> None:
+BUILD = textwrap.dedent(
+    """
+    import json, sys, time
+    sys.path.insert(0, sys.argv[5])
+    from bench_history import history, info, load_postgres, load_tinydb
+    path, pg, units, make_tinydb = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "1"
+    start = time.perf_counter()
+    h = history(units)
+    made = time.perf_counter() - start
+    start = time.perf_counter()
+    load_postgres(pg, h)
+    pg_s = time.perf_counter() - start
+    start = time.perf_counter()
+    if make_tinydb:
+        load_tinydb(path, h)
+    tiny_s = time.perf_counter() - start
+    print(json.dumps(dict(info(h), generate=made, postgres=pg_s, tinydb=tiny_s)))
+    """
+)
+
+
+def build(path: Path, pg: str, units: int, tinydb: bool) -> dict:
+    """The history of `units` units in the PostgreSQL store `pg` and (with `tinydb`) at `path`,
+    written by a child process so that this one stays small; what `per_operation` needs."""
+    from tracker.store import open_store
+
+    open_store(pg).close()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    args = [str(path), pg, str(units), "1" if tinydb else "0", str(ROOT / "benchmarks")]
+    out = subprocess.run(
+        [sys.executable, "-c", BUILD, *args], capture_output=True, text=True, env=env
+    )
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def run(
+    url: str,
+    sizes: list[int],
+    ops: int,
+    seconds: float,
+    keep: Path | None,
+    tinydb: bool = True,
+) -> None:
     import tempfile
 
-    from bench_tracker import _child
-
     from tracker.store import open_store
-    from tracker.store.copy import copy_store
 
     root = keep or Path(tempfile.mkdtemp(prefix="bench-stores-"))
     print(f"trackright store benchmark (TinyDB beside PostgreSQL), {os.cpu_count()} cores")
     for units in sizes:
         folder = root / f"s{units}"
         path = folder / "store.json"
-        saved = folder / "info.json"
-        if saved.exists():
-            info = json.loads(saved.read_text())
-        else:
-            info = _child("build", str(path), str(units))
-            saved.write_text(json.dumps(info))
         schema, pg = fresh_schema(url)
         try:
-            start = time.perf_counter()
-            src, dst = open_store(path, readonly=True), open_store(pg)
-            copied = copy_store(src, dst)
-            src.close()
-            dst.close()
-            took = time.perf_counter() - start
-            c = copied.counts
+            info = build(path, pg, units, tinydb=tinydb and not path.exists())
+            store = open_store(pg, readonly=True)
+            with store.reader() as r:
+                c = r.counts()
+            store.close()
             print(
                 f"\n== {units:,} units, {c['orders']:,} orders, {c['events']:,} events "
-                f"(copied TinyDB → PostgreSQL in {took:.0f} s, counts and event order checked)"
+                f"(history generated in {info['generate']:.0f} s; written to PostgreSQL with "
+                f"COPY in {info['postgres']:.0f} s"
+                + (f", to TinyDB in {info['tinydb']:.0f} s)" if tinydb else ")")
             )
             tag = f"{int(time.time()) % 100000}"
+            stores = {"TinyDB": path, "PostgreSQL": pg} if tinydb else {"PostgreSQL": pg}
             rows = {
-                "TinyDB": per_operation(path, info, ops, "t" + tag),
-                "PostgreSQL": per_operation(pg, info, ops, "p" + tag),
+                kind: per_operation(where, info, ops, kind[0].lower() + tag)
+                for kind, where in stores.items()
             }
             print(f"{'one process, Python API':28}" + "".join(f"{k:>26}" for k in rows))
             print(f"{'':28}" + f"{'median':>13}{'p99':>13}" * len(rows))
-            for name in rows["TinyDB"]:
+            for name in rows["PostgreSQL"]:
                 cells = "".join(
                     f"{rows[k][name][0]:10.1f} ms{rows[k][name][1]:10.1f} ms" for k in rows
                 )
@@ -301,10 +337,10 @@ def run(url: str, sizes: list[int], ops: int, seconds: float, keep: Path | None)
             )
             for n in (1, 4, 8):
                 cells = ""
-                for where in (path, pg):
+                for where in stores.values():
                     rate, busy = desks(where, n, seconds)
                     cells += f"{rate:12.1f} op/s {busy:4d} busy"
-                print(f"{str(n) + ' desk(s)':28}{cells}")
+                print(f"{str(n) + ' desk(s)':28}{cells}", flush=True)
         finally:
             drop_schema(url, schema)
     if keep is None:
@@ -325,11 +361,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ops", type=int, default=200, help="samples per operation")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each desks run")
     parser.add_argument("--keep", type=Path, help="keep the built TinyDB stores here (reused)")
-    parser.add_argument("--load-ops", type=int, default=1000, help="operations per desk, 8 desks")
+    parser.add_argument(
+        "--postgres-only", action="store_true", help="measure PostgreSQL alone (no TinyDB store)"
+    )
+    parser.add_argument(
+        "--load-ops",
+        type=int,
+        default=1000,
+        help="operations per desk, 8 desks (0: skip the load check)",
+    )
     args = parser.parse_args(argv)
     sizes = args.units + ([1_000_000] if args.million and 1_000_000 not in args.units else [])
-    load_check(args.store, 8, args.load_ops)
-    run(args.store, sizes, args.ops, args.seconds, args.keep)
+    if args.load_ops:
+        load_check(args.store, 8, args.load_ops)
+    run(args.store, sizes, args.ops, args.seconds, args.keep, tinydb=not args.postgres_only)
 
 
 if __name__ == "__main__":

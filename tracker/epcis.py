@@ -11,8 +11,9 @@ EPCIS 2.0's JSON binding wants them:
   (``urn:epc:class:lgtin:…``) or Digital Link class (``…/01/<GTIN>/10/<lot>``). LPNs, serials of
   SKUs without a GTIN, and units handed in that the store never knew get our own URIs;
 * **where** — ``readPoint`` is the location of the event; ``bizLocation`` is the same except after
-  shipping, departing and destroying, where the objects are no longer there. A ledger event whose
-  lot quantities came from several locations becomes one EPCIS event per location. A transfer
+  shipping, departing and destroying, where the objects are no longer there (a transfer's
+  ``arriving`` event at the other warehouse gives the new bizLocation). A ledger event whose lot
+  quantities came from several locations becomes one EPCIS event per location. A transfer
   between warehouses (``departing`` at one, ``arriving`` at the other, one operation) names both
   ends on both events as CBV ``location`` source and destination;
 * **why** — ``bizStep`` / ``disposition`` as recorded; ``persistentDisposition`` set / unset

@@ -316,14 +316,18 @@ class Order(NamedTuple):
 
 
 class QtyMove(NamedTuple):
-    """A class-level (lot quantity) change carried by an event."""
+    """A class-level (lot quantity) change carried by an event, at one location.
+
+    `from_status` None: the quantity arrived there (received, or transferred in); `to_status`
+    None: it left there (transferred out to another warehouse).
+    """
 
     sku: str
     lot: str
     location: str
     qty: int
     from_status: str | None
-    to_status: str
+    to_status: str | None
 
 
 class Event(NamedTuple):

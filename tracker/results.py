@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from tracker.vocabulary import DESTROYED, IN_STOCK, SHIPPED
+
 if TYPE_CHECKING:
     from tracker.model import Event, Lot, Order, OrderItem, Suspect, Unit
 
@@ -118,14 +120,69 @@ class SkuReturns(NamedTuple):
         return self.returned / self.shipped if self.shipped else 0.0
 
 
+class WarehouseStock(NamedTuple):
+    """One warehouse at a glance: what can be sold, what is held back, what left from it.
+
+    `held` is stock on the premises that may not be sold (returned and not yet decided,
+    inspecting, quarantined, recalled); units and lot quantities count alike.
+    """
+
+    location: str
+    sellable: int
+    held: int
+    shipped: int
+    destroyed: int
+    skus: int  # SKUs with stock on hand (sellable or held) there
+
+    @property
+    def on_hand(self) -> int:
+        return self.sellable + self.held
+
+    def cells(self) -> tuple[str, ...]:
+        """The row both faces show under `WAREHOUSE_COLUMNS`."""
+        figures = (self.sellable, self.held, self.on_hand, self.shipped, self.destroyed)
+        return (self.location, *(f"{n:,}" for n in figures), str(self.skus))
+
+
+#: The per-warehouse table of `track stats` and of the desk's dashboard.
+WAREHOUSE_COLUMNS = ("warehouse", "sellable", "held", "on hand", "shipped", "destroyed", "SKUs")
+
+
 class Stats(NamedTuple):
-    """Stock by status and location, returns per SKU, repeat returners and suspects."""
+    """Stock by status and location, returns per SKU, repeat returners and suspects.
+
+    `warehouse` is the one warehouse the figures were limited to, None for all of them (the
+    return rates per SKU and the counts are always the whole store's).
+    """
 
     stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
     returns: tuple[SkuReturns, ...]
     repeat_returners: tuple[Unit, ...]
     suspects: tuple[Unit | Suspect, ...]
     counts: dict[str, int] = {}  # noqa: RUF012 - always given by stats()
+    warehouse: str | None = None
+
+    @property
+    def warehouses(self) -> tuple[WarehouseStock, ...]:
+        """The stock figures of each warehouse, by name."""
+        figures: dict[str, dict[str, int]] = {}
+        skus: dict[str, set[str]] = {}
+        for sku, location, status, qty in self.stock:
+            by_status = figures.setdefault(location, {})
+            by_status[status] = by_status.get(status, 0) + qty
+            if status not in (SHIPPED, DESTROYED):
+                skus.setdefault(location, set()).add(sku)
+        return tuple(
+            WarehouseStock(
+                location,
+                sellable=f.get(IN_STOCK, 0),
+                held=sum(n for st, n in f.items() if st not in (IN_STOCK, SHIPPED, DESTROYED)),
+                shipped=f.get(SHIPPED, 0),
+                destroyed=f.get(DESTROYED, 0),
+                skus=len(skus.get(location, ())),
+            )
+            for location, f in sorted(figures.items())
+        )
 
 
 __all__ = [
@@ -139,4 +196,6 @@ __all__ = [
     "Stats",
     "Trace",
     "Verdict",
+    "WAREHOUSE_COLUMNS",
+    "WarehouseStock",
 ]

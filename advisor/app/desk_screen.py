@@ -173,6 +173,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
             with TabPane("Dashboard f4", id="dashboard"):
                 yield Static("", id="dash-head")
                 with PagedScroll(id="dash"):
+                    yield Static("", id="dash-warehouses")
                     yield DataTable(id="stock", cursor_type="row")
                     yield DataTable(id="rates", cursor_type="none")
                     yield DataTable(id="suspects", cursor_type="none")
@@ -419,6 +420,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
             f"\nSuspects {len(s.suspects)} · returned more than once {len(s.repeat_returners)}"
         )
         self.query_one("#dash-head", Static).update(head)
+        self.query_one("#dash-warehouses", Static).update(render.warehouses(s))
         stock = self.query_one("#stock", DataTable)
         stock.clear()
         for sku, loc, status, qty in s.stock:

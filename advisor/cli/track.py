@@ -214,9 +214,16 @@ def _trace(o: Any) -> None:
 
 
 def _stats(o: Any) -> None:
+    from tracker.results import WAREHOUSE_COLUMNS
+
     s = o.result
     click.echo(o.summary)
     con = _console()
+    if s.warehouses:
+        by_place = _table(*WAREHOUSE_COLUMNS, title="Stock by warehouse")
+        for w in s.warehouses:
+            by_place.add_row(*w.cells())
+        con.print(by_place)
     stock = _table("SKU", "where", "status", "qty", title="Stock")
     for sku, loc, st, n in s.stock:
         stock.add_row(sku, loc, _status(st), str(n))

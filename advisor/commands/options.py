@@ -124,8 +124,9 @@ SESSION_OPTIONS: list[SessionOption] = [
         "--warehouse",
         envvar="TRACKRIGHT_WAREHOUSE",
         type=Identifier("warehouse"),
-        help="The warehouse this desk works in: receive puts stock there, ship, return and holds "
-        "work there (a verb's own --location wins), stats shows its stock.",
+        help="The warehouse this desk works in: receive puts stock there, ship, return, holds "
+        "and transfers work there (a verb's own --location or --from wins), stats shows its "
+        "figures.",
     ),
     SessionOption(
         "read_only",

@@ -2,7 +2,8 @@
 
 A TinyDB store is created by its first operation; a PostgreSQL store is set up by `store init`
 (the tables, in the first schema of the URL's search path) and kept current by `store upgrade`
-(the migrations it lacks, one transaction each). `store copy SRC DST` moves a whole store from
+(the migrations it lacks, one transaction each); `store upgrade` also rewrites a TinyDB store
+of an older layout (`tracker.store.upgrade`). `store copy SRC DST` moves a whole store from
 TinyDB into PostgreSQL or back, and checks the copy against its source.
 """
 
@@ -32,13 +33,16 @@ class StoreReady(Outcome):
     @property
     def summary(self) -> str:
         if not self.ran:
-            return f"{self.location} is ready (store schema version {self.version}); nothing to do"
+            return (
+                f"{self.location} is already current (store schema version {self.version}); "
+                "nothing to do"
+            )
         steps = "; ".join(self.ran)
         return f"{self.location} is at store schema version {self.version}: {steps}"
 
 
 def _ready(session: Session, op: str) -> StoreReady:
-    from tracker.store import is_url, open_store
+    from tracker.store import default_store_path, is_url, open_store
 
     where = session.store
     if is_url(where):
@@ -47,8 +51,21 @@ def _ready(session: Session, op: str) -> StoreReady:
 
         ran = init_store(str(where))
         return StoreReady(redact(str(where)), LATEST, tuple(f"{m.version}: {m.note}" for m in ran))
-    from tracker.store.tinydb_store import SCHEMA_VERSION
+    from tracker.store.tinydb_store import SCHEMA_VERSION, resolve
 
+    if op == "upgrade":
+        from tracker import StoreError
+        from tracker.store.upgrade import upgrade_tinydb
+
+        manifest = resolve(where if where is not None else default_store_path())
+        if not manifest.exists():
+            raise StoreError(
+                f"there is no store at {manifest}: nothing to upgrade",
+                hint="check --store; a new store is created by its first operation",
+            )
+        ran = upgrade_tinydb(manifest)
+        open_store(manifest, readonly=True).close()  # the store as upgraded opens
+        return StoreReady(str(manifest), SCHEMA_VERSION, tuple(ran))
     existed = where is not None and Path(where).exists()
     store = open_store(where)
     store.close()
@@ -64,8 +81,9 @@ def store_init(session: Session) -> StoreReady:
 
 @verb("upgrade")
 def store_upgrade(session: Session) -> StoreReady:
-    """Bring a PostgreSQL store's schema up to this trackright's version (each step one
-    transaction; a store already current is left as it is)."""
+    """Bring the store up to this trackright's version: a PostgreSQL store's schema migrations
+    (each one transaction), or a TinyDB store written by an older trackright rewritten in
+    today's layout (the old file kept as STORE.v1). A store already current is left as it is."""
     return _ready(session, "upgrade")
 
 

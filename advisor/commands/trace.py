@@ -76,7 +76,12 @@ class StatsShown(Outcome):
 
     @property
     def summary(self) -> str:
-        return "Store: " + ", ".join(f"{n:,} {name}" for name, n in self.result.counts.items())
+        where = (
+            f" (figures below: warehouse {self.result.warehouse})" if self.result.warehouse else ""
+        )
+        return (
+            "Store: " + ", ".join(f"{n:,} {name}" for name, n in self.result.counts.items()) + where
+        )
 
 
 @verb("stats")
@@ -93,15 +98,12 @@ class StatsShown(Outcome):
     help="With --returns: write each table as a CSV file in this folder.",
 )
 def stats(session: Session, returns: bool, csv_dir: Path | None) -> Outcome:
-    """Stock by status and location (with --warehouse: that warehouse's), return rates, repeat
-    returners and suspects."""
+    """Stock by warehouse, and by SKU, status and location (with --warehouse: that warehouse's
+    stock, repeat returners and suspects), return rates, repeat returners and suspects."""
     if returns or csv_dir is not None:
         from advisor.commands.returns_stats import returns_shown
 
         return returns_shown(session, csv_dir)
     from tracker import stats as store_stats
 
-    found = store_stats(session.tracker(readonly=True).store)
-    if session.warehouse:
-        found = found._replace(stock=tuple(r for r in found.stock if r[1] == session.warehouse))
-    return StatsShown(found)
+    return StatsShown(store_stats(session.tracker(readonly=True).store, session.warehouse))

@@ -26,6 +26,7 @@ from tracker.model import (
     Trace,
 )
 from tracker.operations.trace import event_qty
+from tracker.results import WAREHOUSE_COLUMNS
 
 Style = Callable[[str], str]
 STATUS_TONE = {
@@ -217,6 +218,17 @@ def stats_summary(s: Stats) -> RenderableType:
     return Text(f"  {text}; {len(s.suspects)} suspect(s). F4 shows the dashboard.")
 
 
+def warehouses(s: Stats) -> RenderableType:
+    """The dashboard's per-warehouse table: the same rows as `track stats` prints."""
+    if not s.warehouses:
+        return Text("")
+    title = f"Stock at {s.warehouse}" if s.warehouse else "Stock by warehouse"
+    table = _table(title, *WAREHOUSE_COLUMNS)
+    for w in s.warehouses:
+        table.add_row(*(_t(c) for c in w.cells()))
+    return table
+
+
 def _text(body: str, lines: int = 40) -> Text:
     """Plain output (label data, a document) as shown in the log: its first `lines` lines."""
     shown = body.splitlines()
@@ -276,4 +288,12 @@ def render(outcome: Any, style: Style) -> RenderableType | None:
     return draw(outcome, style) if draw is not None else None
 
 
-__all__ = ["STATUS_TONE", "render", "returns_analytics", "status_text", "timeline", "verdict_tone"]
+__all__ = [
+    "STATUS_TONE",
+    "render",
+    "returns_analytics",
+    "status_text",
+    "timeline",
+    "verdict_tone",
+    "warehouses",
+]

@@ -46,6 +46,8 @@ def _session(t, out_dir) -> dict[str, bytes]:
     t.process_return("SO-1", "VITC:L1", qty=2)
     t.quarantine("VITC:L1", "seal broken", qty=3)
     t.release("VITC:L1", "checked", qty=1)
+    t.transfer("VITC:L1", "WH2", qty=6)
+    t.transfer("P3", "WH2")
     with pytest.raises(RefusedError):
         t.ship("SO-3", lines=[("VITC", 500)])
     report = t.recall("PUMP", lot="LP")

@@ -159,6 +159,31 @@ class TrackerMachine(RuleBasedStateMachine):
         if have:
             self._do("ship", self.t.ship, self._fresh("SO-"), lines=[(sku, min(qty, have))])
 
+    # -- transfers --------------------------------------------------------------------------------
+
+    @rule(
+        sku=st.sampled_from(["VITC", "TEA"]),
+        lot=st.sampled_from(["L1", "L2", "TL"]),
+        to=st.sampled_from(["WH1", "WH2"]),
+        qty=st.integers(1, 3),
+    )
+    def transfer_lot(self, sku, lot, to, qty):
+        with self.t.store.reader() as r:
+            found = r.lot(sku, lot)
+        held = {loc: n for loc, s, n in (found.quantities if found else ()) if s == "IN_STOCK"}
+        held.pop(to, None)
+        if held:
+            origin = sorted(held)[0]
+            move = min(qty, held[origin])
+            self._do("transfer", self.t.transfer, f"{sku}:{lot}", to, qty=move, origin=origin)
+
+    @precondition(lambda self: self._units("IN_STOCK", "QUARANTINED"))
+    @rule(data=st.data())
+    def transfer_unit(self, data):
+        unit = data.draw(st.sampled_from(self._units("IN_STOCK", "QUARANTINED")))
+        to = "WH2" if unit["location"] == "WH1" else "WH1"
+        self._do("transfer", self.t.transfer, unit["id"], to)
+
     # -- returns ----------------------------------------------------------------------------------
 
     @precondition(lambda self: self._units("SHIPPED"))
@@ -265,7 +290,8 @@ class TrackerMachine(RuleBasedStateMachine):
                         if (m.sku, m.lot) == (lot["sku"], lot["lot"]):
                             if m.from_status:
                                 replay[(m.location, m.from_status)] -= m.qty
-                            replay[(m.location, m.to_status)] += m.qty
+                            if m.to_status:  # None: transferred out of this location
+                                replay[(m.location, m.to_status)] += m.qty
                 have = {(loc, s): n for loc, by in lot["qty"].items() for s, n in by.items()}
                 assert have == {k: v for k, v in replay.items() if v}, lot
                 assert all(n > 0 for n in have.values())
@@ -327,7 +353,7 @@ def test_invariants_hold_and_every_verdict_is_reached(request, store_kind):
     }
     assert verdicts <= set(SEEN), SEEN
     assert SEEN["NOT_SHIPPED_SUSPECT"] and SEEN["ship:lpn"]
-    for kind in ("release", "scrap", "recall", "ship", "receive", "quarantine"):
+    for kind in ("release", "scrap", "recall", "ship", "receive", "quarantine", "transfer"):
         assert SEEN[f"ok:{kind}"], kind
     ok = sum(n for k, n in SEEN.items() if k.startswith("ok:"))
     refused = sum(n for k, n in SEEN.items() if k.startswith("refused:"))

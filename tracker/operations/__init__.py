@@ -156,11 +156,20 @@ class Tracker:
 
         return hold(self, "scrap", identifier, reason, qty, location)
 
-    def transfer(self, identifier: str, to: str, *, reason: str | None = None) -> tuple[str, str]:
-        """Move a unit to another warehouse (two events: departing, arriving); (from, to)."""
+    def transfer(
+        self,
+        identifier: str,
+        to: str,
+        *,
+        qty: int | None = None,
+        origin: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[str, str]:
+        """Move a unit, or `qty` of a lot (SKU:LOT), to another warehouse (two events:
+        departing, arriving); (from, to). `origin`: the warehouse it must leave."""
         from .transfer import transfer
 
-        return transfer(self, identifier, to, reason=reason)
+        return transfer(self, identifier, to, qty=qty, origin=origin, reason=reason)
 
     def recall(
         self,

@@ -83,8 +83,13 @@ def event_qty(trace: Trace, event: Event) -> int:
     return sum(m.qty for m in event.moves)
 
 
-def stats(store: Store) -> Stats:
-    """Stock by SKU, location and status; return rates; repeat returners; suspects."""
+def stats(store: Store, warehouse: str | None = None) -> Stats:
+    """Stock by SKU, location and status; return rates; repeat returners; suspects.
+
+    With `warehouse`, the stock, repeat returners and suspects are that warehouse's (where
+    each is now); return rates per SKU stay the whole store's, as an order does not say which
+    warehouse it came back to.
+    """
     with store.reader() as r:
         stock = tuple(r.stock())
         returns = tuple(SkuReturns(s, shipped, back) for s, shipped, back in r.return_figures())
@@ -92,7 +97,12 @@ def stats(store: Store) -> Stats:
         repeat = sorted((u for u in watched if u.returns >= 2), key=lambda u: (-u.returns, u.id))
         flagged = [u for u in watched if any(f in SUSPECT_FLAGS for f in u.flags)]
         suspects = sorted([*flagged, *r.all_suspects()], key=lambda u: (u.id, u.sku))
-        return Stats(stock, returns, tuple(repeat), tuple(suspects), counts=r.counts())
+        counts = r.counts()
+    if warehouse is not None:
+        stock = tuple(row for row in stock if row[1] == warehouse)
+        repeat = [u for u in repeat if u.location == warehouse]
+        suspects = [u for u in suspects if u.location == warehouse]
+    return Stats(stock, returns, tuple(repeat), tuple(suspects), counts, warehouse)
 
 
 __all__ = ["event_qty", "stats", "trace_lot", "trace_order", "trace_unit", "unit_gtin"]
