@@ -33,6 +33,8 @@ class Grid:
 
     headers: tuple[str, ...]
     title: str | None = None
+    #: Columns kept on one line while any other column can still give way (a timestamp, a status).
+    whole: frozenset[str] = frozenset()
     rows: list[tuple[str, ...]] = field(default_factory=list)
     styles: list[tuple[str, ...]] = field(default_factory=list)
 
@@ -50,7 +52,12 @@ class Grid:
         """
         columns = [[h, *(r[i] for r in self.rows)] for i, h in enumerate(self.headers)]
         widths = [max(cell_width(c) for c in col) for col in columns]
-        words = [max(cell_width(w) for c in col for w in (c.split() or [""])) for col in columns]
+        words = [
+            widths[i]
+            if h in self.whole
+            else max(cell_width(w) for c in col for w in c.split() or [""])
+            for i, (h, col) in enumerate(zip(self.headers, columns, strict=True))
+        ]
         frame = 3 * len(widths) + 1  # "│ " before each cell, " " after, and the closing "│"
         while sum(widths) + frame > room:
             slack = [w - m for w, m in zip(widths, words, strict=True)]

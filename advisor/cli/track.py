@@ -156,7 +156,10 @@ def _trace(o: Any) -> None:
 
     result = o.result
     click.echo(o.summary)
-    events = Grid(("when", "step", "status", "where", "order", "why", "rule"))
+    events = Grid(
+        ("when", "step", "status", "where", "order", "why", "rule"),
+        whole=frozenset({"when", "status"}),
+    )
     for e in result.events:
         ids = f" ({len(e.ids)} units)" if len(e.ids) > 1 and result.kind != "unit" else ""
         qty = event_qty(result, e)

@@ -72,3 +72,11 @@ def test_trace_never_imports_rich():
         "assert 'rich' not in sys.modules, sorted(m for m in sys.modules if 'rich' in m)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+
+
+def test_whole_columns_stay_on_one_line_while_others_can_wrap():
+    g = Grid(("when", "why"), whole=frozenset({"when"}))
+    g.add_row("2026-12-01 17:30:38", "transfer from the north warehouse to the south one")
+    lines = [click.unstyle(line) for line in g.lines(50)]
+    assert all(cell_width(line) <= 50 for line in lines)
+    assert "2026-12-01 17:30:38" in lines[3] and not lines[4].strip("│ ").startswith("17:")
