@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from advisor.app.widgets import Field
+from advisor.app.widgets import Field, TickBox
 from advisor.commands.labels import FORMATS
 
 
@@ -163,7 +163,7 @@ class LabelsForm(_Form):
                     yield Select(LABEL_SIZES, value="50x25", allow_blank=False, id="size")
             yield Label("File to write")
             yield Field(str(self.output), id="output")
-            yield Checkbox("Replace the file if it is there", id="replace")
+            yield TickBox("Replace the file if it is there", id="replace")
             yield Static("", id="problem")
             with Horizontal():
                 yield Button("Print", id="ok", variant="primary")

@@ -17,7 +17,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
-from textual.widgets import Button, Footer, Input, Markdown, OptionList, SelectionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Footer,
+    Input,
+    Markdown,
+    OptionList,
+    SelectionList,
+    Static,
+)
 
 METHOD_TONE = {"serial": "text-secondary", "lpn": "text-accent", "batch": "text-success"}
 
@@ -134,6 +143,15 @@ class ChoiceList(TypeThrough, SelectionList[str]):
             return line
         segments[1] = Segment(" ", segments[1].style, segments[1].control)
         return Strip(segments, line.cell_length)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose box is empty when unticked: Textual draws `▐X▌` both ways, told apart
+    by colour alone (the same fix as `ChoiceList`'s)."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's own attribute name
+        return "X" if self.value else " "
 
 
 class HelpScreen(ModalScreen[None]):
@@ -410,6 +428,7 @@ __all__ = [
     "HelpScreen",
     "PathScreen",
     "RenderScreen",
+    "TickBox",
     "TitleBar",
     "TooSmallScreen",
 ]

@@ -106,7 +106,11 @@ async def test_the_form_refuses_a_missing_folder_and_an_existing_file(make_app, 
         await pilot.pause()
         assert app.screen is form and "tick Replace" in str(form.query_one("#problem").render())
         assert there.read_text(encoding="utf-8") == "keep me"
-        form.query_one("#replace", Checkbox).value = True
+        box = form.query_one("#replace", Checkbox)
+        assert "▐ ▌" in str(box.render())  # unticked reads as empty without colour
+        box.value = True
+        await pilot.pause()
+        assert "▐X▌" in str(box.render())
         field.focus()
         await pilot.press("enter")
         await settle(pilot, lambda: app.screen is desk and desk.pending == 0)
