@@ -56,6 +56,7 @@ ship ORDER --line SKU:2 --scan IMEI-1
 return ORDER IMEI-1 --reason fit
 recall --lot SKU:LOT          trace IMEI-1
 trace --order ORDER           stats
+transfer IMEI-1 --to WH2      transfer SKU:LOT --qty 40 --to WH2
 policy list                   policy set SKU --method serial
 ```
 
@@ -68,9 +69,10 @@ file you choose (the `labels` verb, with exactly the units just received).
 shows big: RESTOCK, COUNTERFEIT SUSPECT (never received here), SWAP SUSPECT (shipped on another
 order), RECALLED, INSPECT (returned again and again, or damaged), with the rule's reason.
 
-**Dashboard (f4)** — stock by status, returns per SKU, repeat returners and suspects, the
-returns analytics (`track stats --returns`) and the advice from what the tracker saw
-(`track advise`: SKUs whose method should change).
+**Dashboard (f4)** — stock by warehouse and by status, returns per SKU, repeat returners and
+suspects, the returns analytics (`track stats --returns`) and the advice from what the tracker
+saw (`track advise`: SKUs whose method should change). **pgdn** / **pgup** page through it even
+while a table has the focus; **ctrl+end** goes to the advice, **ctrl+home** back to the top.
 """
 
 VERDICT_TONES = ("success", "warning", "error")
