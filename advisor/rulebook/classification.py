@@ -147,9 +147,12 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
     )
 
 
+TAXONOMY_SEPARATORS = r">+|/|\|"
+
+
 def taxonomy_key(path: str) -> tuple[str, ...]:
     """A taxonomy path as compared: its segments, normalised ("A > B" -> ("a", "b"))."""
-    return tuple(norm(seg) for seg in re.split(r">+|/|\|", path) if norm(seg))
+    return tuple(norm(seg) for seg in re.split(TAXONOMY_SEPARATORS, path) if norm(seg))
 
 
 def _evidence(doc) -> Evidence:
@@ -260,4 +263,4 @@ def _band_order(doc, file, problems) -> None:
                 )
 
 
-__all__ = ["taxonomy_key"]
+__all__ = ["TAXONOMY_SEPARATORS", "taxonomy_key"]

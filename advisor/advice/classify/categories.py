@@ -16,11 +16,12 @@ from advisor.advice.classify.lexicon import (
     scan,
 )
 from advisor.catalog.records import SkuRecord
-from advisor.rulebook.load import taxonomy_key
+from advisor.rulebook.classification import TAXONOMY_SEPARATORS
 from advisor.rulebook.words import norm
 
 _SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
 _PATHS = re.compile(r"\s*[\n\r]+\s*")
+_TAXONOMY_SPLIT = re.compile(TAXONOMY_SEPARATORS).split
 
 
 class CategoryReader:
@@ -28,12 +29,40 @@ class CategoryReader:
 
     `memo` is read directly by the evaluator's hot loop (`Evaluator.run`); `_shapes` numbers
     each distinct evidence shape, so rows that differ only in words pointing nowhere share one.
+    A store's thousands of distinct paths are made of a few hundred distinct segments
+    ("Home > Kitchen > Sale 3"), so each segment is normalised and scanned once (`_scans`,
+    `_norms`): a new path then costs dictionary lookups, not a lexicon scan per segment.
     """
 
     def __init__(self, lex: Lexicon) -> None:
         self._lex = lex
         self.memo: dict[tuple, CatEvidence] = {}
         self._shapes: dict[tuple, int] = {}
+        self._scans: dict[str, tuple[list[tuple], list[tuple]]] = {}
+        self._norms: dict[str, str] = {}
+
+    def _scan(self, text: str) -> tuple[list[tuple], list[tuple]]:
+        """`scan` of `text` normalised, remembered per text (the lists are never changed)."""
+        got = self._scans.get(text)
+        if got is None:
+            got = scan(self._lex, f" {norm(text)} ")
+            if len(self._scans) < 100_000:
+                self._scans[text] = got
+        return got
+
+    def _taxonomy_key(self, path: str) -> tuple[str, ...]:
+        """`taxonomy_key(path)`, with each segment's normal form remembered."""
+        norms = self._norms
+        key = []
+        for seg in _TAXONOMY_SPLIT(path):
+            n = norms.get(seg)
+            if n is None:
+                n = norm(seg)
+                if len(norms) < 100_000:
+                    norms[seg] = n
+            if n:
+                key.append(n)
+        return tuple(key)
 
     @staticmethod
     def key(rec: SkuRecord) -> tuple:
@@ -63,7 +92,7 @@ class CategoryReader:
                         seen.add(entry[:3] if entry[0] == CTX else entry[:2])
 
         def words(text: str, source: str, label: str, weight: float) -> bool:
-            chosen, every = scan(lex, f" {norm(text)} ")
+            chosen, every = self._scan(text)
             context(every, chosen)
             found = False
             for m in chosen:
@@ -79,7 +108,7 @@ class CategoryReader:
             vertical, text = self._taxonomy(pcat)
             if vertical is not None:
                 hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
-                chosen, every = scan(lex, f" {norm(pcat)} ")
+                chosen, every = self._scan(pcat)
                 context(every, chosen)
             elif not pcat.isdigit():
                 self._path_words(pcat, words, w)
@@ -122,7 +151,7 @@ class CategoryReader:
         if pcat.isdigit():
             v = lex.google_ids.get(int(pcat))
             return v, f"Google category {pcat}"
-        key = taxonomy_key(pcat)
+        key = self._taxonomy_key(pcat)
         for n in range(len(key), min_depth - 1, -1):
             v = lex.paths.get(key[:n])
             if v is not None:
