@@ -16,12 +16,10 @@ from advisor.advice.classify.lexicon import (
     scan,
 )
 from advisor.catalog.records import SkuRecord
-from advisor.rulebook.classification import TAXONOMY_SEPARATORS
 from advisor.rulebook.words import norm
 
 _SEGMENTS = re.compile(r"\s*(?:>+|/|\|)\s*")
 _PATHS = re.compile(r"\s*[\n\r]+\s*")
-_TAXONOMY_SPLIT = re.compile(TAXONOMY_SEPARATORS).split
 
 
 class CategoryReader:
@@ -40,6 +38,7 @@ class CategoryReader:
         self._shapes: dict[tuple, int] = {}
         self._scans: dict[str, tuple[list[tuple], list[tuple]]] = {}
         self._norms: dict[str, str] = {}
+        self._said: dict[str, tuple[tuple, tuple]] = {}
 
     def _scan(self, text: str) -> tuple[list[tuple], list[tuple]]:
         """`scan` of `text` normalised, remembered per text (the lists are never changed)."""
@@ -50,19 +49,26 @@ class CategoryReader:
                 self._scans[text] = got
         return got
 
-    def _taxonomy_key(self, path: str) -> tuple[str, ...]:
-        """`taxonomy_key(path)`, with each segment's normal form remembered."""
-        norms = self._norms
-        key = []
-        for seg in _TAXONOMY_SPLIT(path):
-            n = norms.get(seg)
-            if n is None:
-                n = norm(seg)
-                if len(norms) < 100_000:
-                    norms[seg] = n
-            if n:
-                key.append(n)
-        return tuple(key)
+    def _words(self, text: str) -> tuple[tuple[tuple[str, float], ...], tuple[tuple, ...]]:
+        """What `text` says as a category field: ((vertical, multiplier) per product word chosen,
+        the context entries it holds), remembered per text."""
+        got = self._said.get(text)
+        if got is None:
+            chosen, every = self._scan(text)
+            entries = []
+            for m in outside_neutral(every, chosen):
+                for entry in m[3]:
+                    if entry[0] in CONTEXT_KINDS:
+                        entries.append(entry[:3] if entry[0] == CTX else entry[:2])
+            found = []
+            for m in chosen:
+                for entry in m[3]:
+                    if entry[0] == CAT or entry[0] == KW:  # a product word in a category counts
+                        found.append((entry[1], min(entry[2], 1.0)))  # `strong`: titles only
+            got = (tuple(found), tuple(entries))
+            if len(self._said) < 100_000:
+                self._said[text] = got
+        return got
 
     @staticmethod
     def key(rec: SkuRecord) -> tuple:
@@ -82,43 +88,50 @@ class CategoryReader:
     def _evidence(self, rec: SkuRecord) -> CatEvidence:
         lex = self._lex
         w = lex.weights
+        # Hits are made once, their row's words kept apart in `texts` (named `{i}` in the hit)
+        # so rows that differ only in those words share one evidence shape.
         hits: list[Hit] = []
+        texts: list[str] = []
         seen: set[tuple] = set()  # context entries: (kind, vertical[, i])
 
-        def context(every: list[tuple], chosen: list[tuple] = ()) -> None:
-            for m in outside_neutral(every, chosen):
-                for entry in m[3]:
-                    if entry[0] in CONTEXT_KINDS:
-                        seen.add(entry[:3] if entry[0] == CTX else entry[:2])
+        def hit(source: str, vertical: Any, weight: float, text: str) -> None:
+            hits.append(Hit(source, vertical, weight, f"{{{len(texts)}}}"))
+            texts.append(text)
 
-        def words(text: str, source: str, label: str, weight: float) -> bool:
-            chosen, every = self._scan(text)
-            context(every, chosen)
-            found = False
-            for m in chosen:
-                for entry in m[3]:
-                    if entry[0] == CAT or entry[0] == KW:  # a product word in a category counts
-                        mult = min(entry[2], 1.0)  # `strong` is for titles only
-                        hits.append(Hit(source, entry[1], weight * mult, label))
-                        found = True
-            return found
+        def words(text: str, source: str, label: str, weight: float) -> None:
+            found, entries = self._words(text)
+            seen.update(entries)
+            for vertical, mult in found:
+                hit(source, vertical, weight * mult, label)
+
+        def path_words(segments: list[str]) -> None:
+            parts = [s for s in segments if s.strip()]
+            for depth, seg in enumerate(reversed(parts)):
+                label = f'category "{seg.strip()}"'
+                if depth == 0:
+                    words(seg, "category", label, w["category"])
+                else:
+                    words(seg, "category_parent", label, w["category_parent"])
 
         pcat = rec.product_category.strip()
         if pcat:
-            vertical, text = self._taxonomy(pcat)
+            segments = _SEGMENTS.split(pcat)
+            vertical, text = self._taxonomy(pcat, segments)
             if vertical is not None:
-                hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
-                chosen, every = self._scan(pcat)
-                context(every, chosen)
+                hit("taxonomy", vertical, w["taxonomy"], text)
+                seen.update(self._words(pcat)[1])
             elif not pcat.isdigit():
-                self._path_words(pcat, words, w)
-        for path in _PATHS.split(rec.category.strip()) if rec.category else ():
+                path_words(segments)
+        category = rec.category.strip() if rec.category else ""
+        paths = _PATHS.split(category) if "\n" in category or "\r" in category else (category,)
+        for path in paths:
             if not path or path == rec.product_type:
                 continue
-            vertical, text = self._taxonomy(path, min_depth=2)
+            segments = _SEGMENTS.split(path)
+            vertical, text = self._taxonomy(path, segments, min_depth=2)
             if vertical is not None:  # a standard taxonomy path written in the category column
-                hits.append(Hit("taxonomy", vertical, w["taxonomy"], text))
-            self._path_words(path, words, w)
+                hit("taxonomy", vertical, w["taxonomy"], text)
+            path_words(segments)
         if rec.product_type:
             words(rec.product_type, "type", f'type "{rec.product_type.strip()}"', w["type"])
         for tag in rec.tags:
@@ -126,32 +139,33 @@ class CategoryReader:
         digits = rec.hsn
         for n in (8, 6, 4, 2):
             if len(digits) >= n and digits[:n] in lex.hsn:
-                hits.append(
-                    Hit("hsn", lex.hsn[digits[:n]], w["hsn"], f"HSN {digits} (prefix {digits[:n]})")
-                )
+                hit("hsn", lex.hsn[digits[:n]], w["hsn"], f"HSN {digits} (prefix {digits[:n]})")
                 break
-        texts = tuple(h.text for h in hits)
-        hits = [h._replace(text=f"{{{i}}}") for i, h in enumerate(hits)]
         ctx = frozenset(seen)
-        shape = (tuple((h.source, h.vertical, h.weight) for h in hits), ctx)
+        shape = (tuple([(h.source, h.vertical, h.weight) for h in hits]), ctx)
         shape_id = self._shapes.setdefault(shape, len(self._shapes))  # a small int hashes fast
-        return CatEvidence(tuple(hits), ctx, shape_id, texts)
+        return CatEvidence(tuple(hits), ctx, shape_id, tuple(texts))
 
-    def _path_words(self, path: str, words: Any, w: dict[str, float]) -> None:
-        segments = [s for s in _SEGMENTS.split(path) if s.strip()]
-        for depth, seg in enumerate(reversed(segments)):
-            label = f'category "{seg.strip()}"'
-            if depth == 0:
-                words(seg, "category", label, w["category"])
-            else:
-                words(seg, "category_parent", label, w["category_parent"])
-
-    def _taxonomy(self, pcat: str, min_depth: int = 1) -> tuple[str | None, str]:
+    def _taxonomy(
+        self, pcat: str, segments: list[str], min_depth: int = 1
+    ) -> tuple[str | None, str]:
+        """The vertical of the longest standard taxonomy path `pcat` starts with (`segments`
+        is `pcat` split at its separators), and how the row's evidence names it."""
         lex = self._lex
         if pcat.isdigit():
             v = lex.google_ids.get(int(pcat))
             return v, f"Google category {pcat}"
-        key = self._taxonomy_key(pcat)
+        norms = self._norms
+        key = []
+        for seg in segments:  # `taxonomy_key(pcat)`, each segment's normal form remembered
+            n = norms.get(seg)
+            if n is None:
+                n = norm(seg)
+                if len(norms) < 100_000:
+                    norms[seg] = n
+            if n:
+                key.append(n)
+        key = tuple(key)
         for n in range(len(key), min_depth - 1, -1):
             v = lex.paths.get(key[:n])
             if v is not None:
