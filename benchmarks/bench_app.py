@@ -8,7 +8,9 @@ loop takes it is recorded. Prints, per catalog size:
 
   result    seconds from Enter to the recommendation's table showing its rows
   key gap   the longest wait of a key sent during that time (and how many keys were sent)
-  scroll    the longest wait of a page-down in the finished table, and how long ctrl+end takes
+  scroll    the longest wait of a page-down in the finished table, and of `end`: from the key
+            sent (as a terminal driver sends it) to the first frame drawn after the table moved
+            (Pilot.press would add its own idle waits, about 50 ms, to every key)
   relaunch  seconds from starting the app again on the same store to the recommendation
   peak RSS  of the child process that ran the app (each size runs in its own process), and of
             the process the app forks to decide the catalog and save it (its copy-on-write
@@ -75,12 +77,18 @@ async def _drive(store: Path, catalog: Path) -> dict:
 
     sent: dict[int, float] = {}
     waits: list[float] = []
+    frames: list[float] = []
 
     class Measured(TrackrightApp):
         CSS_PATH = [
             str(Path(sys.modules[TrackrightApp.__module__].__file__).parent / name)
             for name in TrackrightApp.CSS_PATH
         ]
+
+        def _display(self, screen, renderable) -> None:
+            super()._display(screen, renderable)
+            if renderable is not None:
+                frames.append(time.perf_counter())
 
         async def on_event(self, event: events.Event) -> None:
             if isinstance(event, events.Key) and event.key == "f12" and id(event) in sent:
@@ -132,15 +140,25 @@ async def _drive(store: Path, catalog: Path) -> dict:
         out["key_p95_ms"] = 1000 * (ordered[int(0.95 * (len(ordered) - 1))] if ordered else 0.0)
         rows = app.screen.query_one("#decisions").row_count
         out["rows_shown"] = rows
-        scroll: list[float] = []
-        for _ in range(10):
+        table = app.screen.query_one("#decisions")
+
+        async def key_to_frame(key: str) -> float:
+            """Seconds from `key` sent to the first frame drawn after the table moved."""
+            before = table.scroll_y
             t = time.perf_counter()
-            await pilot.press("pagedown")
-            scroll.append(time.perf_counter() - t)
+            driver.send_message(events.Key(key, None))
+            while table.scroll_y == before and time.perf_counter() - t < 5:
+                await asyncio.sleep(0.001)
+            moved = time.perf_counter()
+            while not (frames and frames[-1] >= moved) and time.perf_counter() - t < 5:
+                await asyncio.sleep(0.001)
+            wait = (frames[-1] if frames else time.perf_counter()) - t
+            await asyncio.sleep(0.05)
+            return wait
+
+        scroll = [await key_to_frame("pagedown") for _ in range(10)]
         out["pagedown_ms"] = 1000 * max(scroll)
-        t = time.perf_counter()
-        await pilot.press("end")
-        out["end_ms"] = 1000 * (time.perf_counter() - t)
+        out["end_ms"] = 1000 * await key_to_frame("end")
     saved = store.parent / "recommendation.pickle"
     t0 = time.perf_counter()
     while not saved.exists() and time.perf_counter() - t0 < 300:  # written in the background
