@@ -196,7 +196,7 @@ class AdviceScreen(RecommendationActions, Screen[None]):
         """The rules were reloaded (the app calls this): decide again with the new rulebook."""
         self.refresh_advice()
 
-    @work(thread=True, exclusive=True, group="advice")
+    @work(thread=True, exclusive=True, group="advice", description="deciding the catalog")
     def _compute(self, run: int, profile, catalog, tones: dict[str, str], labels) -> None:
         """Get the recommendation and build what the screen shows of it, off the UI thread: a
         catalog is decided in a child process (`advisor.app.deciding`) or read back from the

@@ -41,7 +41,7 @@ class TrackrightApp(App[None]):
     TITLE = "trackright"
     # The advisor's sheets (each rule scoped to its screen) are read at start: read on the first
     # switch to a screen, parsing them stalled the keys of the Enter that opened it.
-    CSS_PATH = ["app.tcss", "onboarding.tcss", "advice.tcss"]
+    CSS_PATH = ["app.tcss", "onboarding.tcss", "advice.tcss", "desk.tcss"]
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),

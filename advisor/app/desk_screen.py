@@ -127,7 +127,8 @@ class DeskLog(RichLog):
 class DeskScreen(LabelsOffer, Screen[None]):
     """Receive, ship, return, recall and trace, against the workspace store."""
 
-    CSS_PATH = "desk.tcss"
+    # desk.tcss is read at start with the app's sheets (`TrackrightApp.CSS_PATH`): read here,
+    # the first switch to the desk parsed and applied every sheet again, keys waiting 0.3 s
     AUTO_FOCUS = "#command"
     HELP = HELP
     BINDINGS = [

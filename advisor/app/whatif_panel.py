@@ -87,7 +87,7 @@ class WhatIfPanel(Vertical):
         else:
             self._show(what_if_recommendation(book, self.rec, items))
 
-    @work(thread=True, exclusive=True, group="whatif")
+    @work(thread=True, exclusive=True, group="whatif", description="what if: deciding again")
     def _decide_again(self, rec: Recommendation, items: list[str]) -> None:
         ws = self.app.workspace
         try:

@@ -11,6 +11,7 @@ import hashlib
 import os
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from advisor.advice.returns import ReturnRules
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.load import Rulebook, load_rulebook, resolve_rules_dir
 from tracker import Tracker, Verdict, get_setting, open_tracker, set_setting
+from tracker.store.base import Store
 
 ONBOARDING_KEY = "tui.onboarding"
 ACCEPTED_KEY = "tui.accepted"
@@ -207,11 +209,13 @@ class Workspace:
     def forget_recommendation(self) -> None:
         self.recommendation_file.unlink(missing_ok=True)
 
-    def mark_accepted(self, skus: int, source: str) -> None:
+    def mark_accepted(self, skus: int, source: str, store: Store | None = None) -> None:
+        """Remember what was accepted, in this workspace's store or in `store` (the same store
+        opened by another process: `advisor.app.offload`)."""
         label = self.rulebook.label if self.rulebook else ""
-        with self.store_lock:
+        with self.store_lock if store is None else nullcontext():
             set_setting(
-                self.tracker.store,
+                store or self.tracker.store,
                 ACCEPTED_KEY,
                 {"skus": skus, "source": source, "rulebook": label},
             )
