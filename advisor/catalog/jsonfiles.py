@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from advisor.catalog.columns import normalise
+from advisor.catalog.columns import ColumnTable, normalise
 from advisor.catalog.readers import _MAX_JSON_ITEM, _SAMPLE, CatalogReader, Item
 from advisor.catalog.records import RejectedRow
 from advisor.catalog.rows import RowBuilder
@@ -41,7 +41,7 @@ class JsonLinesReader(CatalogReader):
                     row, f"line {row} is not valid JSON ({_json_problem(exc)})", "", text
                 )
                 continue
-            for item in _expand(self._builder, row, obj, text, self.overrides):
+            for item in _expand(self._builder, row, obj, text, self.overrides, self.table):
                 self.rows_read += 1
                 yield item
 
@@ -51,8 +51,8 @@ class JsonReader(CatalogReader):
 
     format = "json"
 
-    def __init__(self, path, stream, builder, encoding) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(path, stream, builder, encoding)
+    def __init__(self, path, stream, builder, encoding, table) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(path, stream, builder, encoding, table)
         self._buf = ""
         self._pos = 0
         self._eof = False
@@ -128,7 +128,7 @@ class JsonReader(CatalogReader):
         self.skipped_rows += other
         for row, obj in found:
             self.rows_read += 1
-            yield _from_object(self._builder, row, obj, "", self.overrides)
+            yield _from_object(self._builder, row, obj, "", self.overrides, self.table)
         for item in broken:
             self.rows_read += 1
             yield item
@@ -143,7 +143,9 @@ class JsonReader(CatalogReader):
         row = 0
         while element is not None:
             row += 1
-            for item in _expand(self._builder, row, element[0], element[1], self.overrides):
+            for item in _expand(
+                self._builder, row, element[0], element[1], self.overrides, self.table
+            ):
                 self.rows_read += 1
                 yield item
             try:
@@ -173,7 +175,12 @@ def _json_problem_row(exc: ValueError, row: int) -> RejectedRow:
 
 
 def _expand(
-    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str]
+    builder: RowBuilder,
+    row: int,
+    obj: Any,
+    text: str,
+    overrides: dict[str, str],
+    table: ColumnTable,
 ) -> Iterator[Item]:
     """One JSON element's records: a product with variants (Saleor, Medusa) is one per variant.
 
@@ -184,10 +191,10 @@ def _expand(
 
     parts = variants(obj) if isinstance(obj, dict) else None
     if not parts:
-        yield _from_object(builder, row, obj, text, overrides)
+        yield _from_object(builder, row, obj, text, overrides, table)
         return
     for part in parts:
-        yield _from_object(builder, row, part, text, overrides)
+        yield _from_object(builder, row, part, text, overrides, table)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -197,36 +204,39 @@ def _json_problem(exc: ValueError) -> str:
 
 
 def _from_object(
-    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str] | None = None
+    builder: RowBuilder,
+    row: int,
+    obj: Any,
+    text: str,
+    overrides: dict[str, str] | None,
+    table: ColumnTable,
 ) -> Item:
     if not isinstance(obj, dict):
         return RejectedRow(row, f"item {row} is not a JSON object", "", text[:200])
     from advisor.catalog.jsonshapes import flatten
 
     flat = flatten(obj, builder.decimals)
-    values, extra = _object_values(flat, overrides or {})
+    values, extra = _object_values(flat, overrides or {}, table)
     return builder.build(row, values, extra, text[:200])
 
 
 def _object_values(
-    obj: dict[str, Any], overrides: dict[str, str]
+    obj: dict[str, Any], overrides: dict[str, str], table: ColumnTable
 ) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
     """field → value for one JSON object: the best-ranked key that holds a value wins."""
-    from advisor.catalog.columns import _RANK
-
-    by_field: dict[str, tuple[int, str]] = {}
+    by_field: dict[str, tuple[tuple[bool, int], str]] = {}
+    lookup = table.lookup
     wanted = {normalise(h): f for f, h in overrides.items()}
     for key, value in obj.items():
-        norm = normalise(str(key))
-        if norm in wanted:
-            by_field[wanted[norm]] = (-1, key)
+        if wanted and normalise(str(key)) in wanted:
+            by_field[wanted[normalise(str(key))]] = ((False, -1), key)
             continue
-        hit = _RANK.get(norm)
+        hit = lookup(str(key))
         if hit is None or value in (None, "", [], {}):
             continue
-        fld, rank = hit
-        if fld not in by_field or rank < by_field[fld][0]:
-            by_field[fld] = (rank, key)
+        fld, rank, bare = hit
+        if fld not in by_field or (bare, rank) < by_field[fld][0]:
+            by_field[fld] = ((bare, rank), key)
     values: dict[str, Any] = {f: obj[k] for f, (_, k) in by_field.items()}
     if "title_detail" in values:
         values["title_detail"] = [values["title_detail"]]

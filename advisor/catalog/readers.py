@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from advisor.catalog.columns import ColumnMap, map_columns, match_columns
+from advisor.catalog.columns import ColumnMap, ColumnTable, map_columns, match_columns
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import RowBuilder, SeenSkus
 from advisor.errors import CatalogError
@@ -45,8 +45,16 @@ class CatalogReader:
     format: str = ""
     columns: ColumnMap | None = None  # the generic CSV reader's column choice
 
-    def __init__(self, path: Path, stream: IO[str], builder: RowBuilder, encoding: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        stream: IO[str],
+        builder: RowBuilder,
+        encoding: str,
+        table: ColumnTable | None = None,
+    ) -> None:
         self.path = path
+        self.table = table  # the column table the file's columns were matched with
         self.encoding = encoding
         self.rows_read = 0
         self.skipped_rows = 0
@@ -80,9 +88,9 @@ class CsvReader(CatalogReader):
     first_row = 0  # rows before this reader's first record (a byte range of a bigger file)
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, path, stream, builder, encoding, delimiter: str, columns: ColumnMap
+        self, path, stream, builder, encoding, delimiter: str, columns: ColumnMap, table=None
     ) -> None:
-        super().__init__(path, stream, builder, encoding)
+        super().__init__(path, stream, builder, encoding, table)
         self.delimiter = delimiter
         self._reader = csv.reader(stream, delimiter=delimiter)
         self.header = _read_header(self._reader, path)
@@ -243,13 +251,13 @@ def _detect_encoding(sample: bytes) -> str:
         return "latin-1"
 
 
-def _pick_delimiter(text: str) -> str:
+def _pick_delimiter(text: str, table: ColumnTable) -> str:
     """The delimiter whose first line splits into the most recognised column names."""
     first = next((line for line in io.StringIO(text) if line.strip()), "")
 
     def score(d: str) -> tuple[int, int, int]:
         names = next(csv.reader([first], delimiter=d), [])
-        return len(match_columns(names)[0]), len(names), -_DELIMITERS.index(d)
+        return len(match_columns(names, table)[0]), len(names), -_DELIMITERS.index(d)
 
     return max(_DELIMITERS, key=score)
 
@@ -260,6 +268,7 @@ def open_catalog(
     default_currency: str = "",
     columns: dict[str, str] | None = None,
     decimals: dict[str, int] | None = None,
+    table: ColumnTable | None = None,
 ) -> CatalogReader:
     """Open `path` as a catalog and return a reader that streams its rows.
 
@@ -268,7 +277,8 @@ def open_catalog(
     ``--column sku=ItemKey``), overriding the alias table. Prices the file gives no currency for
     get `default_currency`, which is "" by default: the evaluation resolves it (see
     `advisor.advice.money`), so a reader never guesses one. `decimals` gives ISO minor-unit
-    digits per currency, for formats that write amounts in minor units (Medusa).
+    digits per currency, for formats that write amounts in minor units (Medusa). `table` is the
+    rulebook's column table (`Rulebook.columns`); None reads the bundled rules' ``columns.yaml``.
     """
     if format is not None and format not in FORMATS:
         raise CatalogError(
@@ -279,8 +289,12 @@ def open_catalog(
         raw = open(p, "rb")  # noqa: SIM115 — handed to the reader, which closes it
     except OSError as exc:
         raise CatalogError(f"{p}: cannot read the catalog ({exc.strerror or exc})") from None
+    if table is None:
+        from advisor.rulebook.columns import bundled_columns
+
+        table = bundled_columns()
     try:
-        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {})
+        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {}, table)
     except BaseException:
         raw.close()
         raise
@@ -288,7 +302,12 @@ def open_catalog(
 
 
 def _open(
-    p: Path, raw: IO[bytes], format: str | None, builder: RowBuilder, overrides: dict[str, str]
+    p: Path,
+    raw: IO[bytes],
+    format: str | None,
+    builder: RowBuilder,
+    overrides: dict[str, str],
+    table: ColumnTable,
 ) -> CatalogReader:
     from advisor.catalog.columns import check_fields
 
@@ -320,7 +339,7 @@ def _open(
 
         reader: CatalogReader
         if format == "json":
-            reader = JsonReader(p, stream, builder, encoding)
+            reader = JsonReader(p, stream, builder, encoding, table)
         else:
             first = next((line for line in io.StringIO(text) if line.strip()), "")
             try:
@@ -329,26 +348,26 @@ def _open(
                 ok = False
             if not ok:
                 raise CatalogError(f"{p}: expected JSON Lines, one product object per line")
-            reader = JsonLinesReader(p, stream, builder, encoding)
+            reader = JsonLinesReader(p, stream, builder, encoding, table)
         reader.overrides = dict(overrides)
         return reader
-    delimiter = _pick_delimiter(text)
+    delimiter = _pick_delimiter(text, table)
     rows = _sample_rows(text, delimiter)
     header = rows[0] if rows else []
     from advisor.catalog import platforms
 
     kind = format if format not in (None, "csv") else None
     if kind is None and format is None:
-        kind = platforms.detect(header)
+        kind = platforms.detect(header, table)
     if kind is not None:
         return platforms.open_platform(
-            kind, p, stream, builder, encoding, delimiter, header, rows[1:], overrides
+            kind, p, stream, builder, encoding, delimiter, header, overrides, table
         )
-    colmap = map_columns(header, rows[1:], overrides, str(p))
+    colmap = map_columns(header, table, rows[1:], overrides, str(p))
     if "sku" not in colmap:
-        raise _no_sku_column(p, header, colmap)
+        raise _no_sku_column(p, header, colmap, table)
     builder.seen = SeenSkus(expected_rows(p, sample))
-    return CsvReader(p, stream, builder, encoding, delimiter, colmap)
+    return CsvReader(p, stream, builder, encoding, delimiter, colmap, table)
 
 
 def expected_rows(path: Path, sample: bytes) -> int:
@@ -392,7 +411,9 @@ def _looks_like_data(cell: str) -> bool:
         return len(c) > 40 or c.startswith(("http://", "https://"))
 
 
-def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogError:
+def _no_sku_column(
+    p: Path, header: list[str], colmap: ColumnMap, table: ColumnTable
+) -> CatalogError:
     """One error for the whole file, naming the columns found and how to map one."""
     from advisor.catalog.columns import known_names
 
@@ -409,6 +430,6 @@ def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogErro
         hint=(
             "say which column holds the SKU: --column sku=<header> (for example --column "
             f"sku={names[0] if names else 'ItemKey'!s}), or `columns: {{sku: <header>}}` in the "
-            f"brand profile; a column called {known_names('sku')} is found by itself"
+            f"brand profile; a column called {known_names(table, 'sku')} is found by itself"
         ),
     )

@@ -6,6 +6,7 @@ The rulebook is several YAML files, one per concern:
     currencies.yaml      the base currency, rates with their date and source, the unit-value rule
     evidence.yaml        how much each kind of evidence weighs when classifying
     taxonomies.yaml      standard taxonomy paths and Google ids by vertical
+    columns.yaml         which catalog header feeds which field, in every language; platforms
     regulations.yaml     regulations as floors (minimum method, required captures)
     policy.yaml          the tracking-method rules (and decision tables), hit policy and fallback
     costs.yaml           per-unit costs and the cost/benefit assumptions
@@ -27,6 +28,7 @@ from typing import Any
 
 from advisor.errors import Problem, RulebookError
 from advisor.rulebook.classification import _classification, taxonomy_key
+from advisor.rulebook.columns import column_table
 from advisor.rulebook.currencies import _currencies, _moved_keys
 from advisor.rulebook.facts import RETURN_FACTS, policy_facts, scope_facts
 from advisor.rulebook.files import JSON_SCHEMA_DIALECT, SCHEMAS, rule_file_schemas
@@ -148,12 +150,17 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         names["costs.yaml"],
         problems,
     )
+    columns = (
+        column_table(docs["columns.yaml"], names["columns.yaml"], problems)
+        if checked.get("columns.yaml")
+        else None
+    )
     # Conflicts are only meaningful between rules whose every part is valid.
     if policy is not None and checked.get("policy.yaml") and checked.get("regulations.yaml"):
         problems.extend(_hit_policy_conflicts(policy, regulations))
     if returns is not None and checked.get("returns.yaml"):
         problems.extend(_hit_policy_conflicts(returns, ()))
-    if problems or not (classification and policy and returns and costs and money):
+    if problems or not (classification and policy and returns and costs and money and columns):
         raise RulebookError(problems or [Problem(str(root), 1, "the rulebook could not be loaded")])
     version = digest.hexdigest()[:12]
     human = (
@@ -172,6 +179,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         version,
         human,
         tuple(names[f] for f in FILES),
+        columns,
     )
 
 
