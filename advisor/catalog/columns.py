@@ -189,6 +189,7 @@ class PlatformColumns:
 
     columns: Mapping[str, tuple[str, ...]]
     marks: tuple[frozenset[str], ...]  # sets of roles whose columns together identify the export
+    labels: Mapping[str, str] = field(default_factory=dict)  # role → its first name as written
 
 
 @dataclass(frozen=True, slots=True)

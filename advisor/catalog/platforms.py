@@ -73,9 +73,7 @@ def open_platform(
     }[kind]
     if detect(header, table) != kind:
         platform = table.platforms[kind]
-        need = " and ".join(
-            f"{role} ({platform.columns[role][0]})" for role in sorted(platform.marks[0])
-        )
+        need = ", ".join(sorted(platform.labels.get(role, role) for role in platform.marks[0]))
         raise CatalogError(
             f"{path}: not a {cls.label} export; its header lacks the columns that mark one ({need})"
         )

@@ -75,26 +75,26 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
     for kind, block in doc["platforms"].items():
         cols = block["columns"]
         own: dict[str, tuple[str, str, int]] = {}
-        columns = {
-            role: tuple(
-                _norm(n)
-                for n in _names(names, f"platforms.{kind}.columns.{role}", file, own, found)
-            )
+        written = {
+            role: _names(names, f"platforms.{kind}.columns.{role}", file, own, found)
             for role, names in cols.items()
         }
+        columns = {role: tuple(_norm(n) for n in names) for role, names in written.items()}
+        labels = {role: names[0] for role, names in written.items() if names}
         marks = block["mark"]
+        told: set[str] = set()
         for i, mark in enumerate(marks):
-            missing = [r for r in mark if r not in columns]
-            if missing:
+            for role in (r for r in mark if r not in columns and r not in told):
+                told.add(role)
                 found.append(
                     Problem(
                         file,
-                        _line(marks, i, block.line if hasattr(block, "line") else 1),
-                        f"platforms.{kind}.mark: role {missing[0]!r} has no names under "
+                        _line(marks, i, getattr(block, "line", 1)),
+                        f"platforms.{kind}.mark: role {role!r} has no names under "
                         f"platforms.{kind}.columns, so this mark can never be found",
                     )
                 )
-        platforms[kind] = PlatformColumns(columns, tuple(frozenset(m) for m in marks))
+        platforms[kind] = PlatformColumns(columns, tuple(frozenset(m) for m in marks), labels)
     problems.extend(found)
     return None if found else ColumnTable(aliases, id_rank, platforms)
 

@@ -220,3 +220,43 @@ def test_a_header_written_with_its_part_beats_one_matched_without(tmp_path):
     )
     _, rec = read(path)
     assert rec["A-1"].price == 120.0
+
+
+def test_vietnamese_marketplace_sheet_prefers_the_sku_to_shopee_ids(tmp_path):
+    """A Shopee VN sheet: `SKU` over `Mã sản phẩm` (the listing id shared by its variations)."""
+    path = tmp_path / "shopee_vn.csv"
+    path.write_text(
+        "Mã sản phẩm,Tên sản phẩm,Mã phân loại,Tên phân loại,SKU,Giá,Giá gốc,Danh mục,Thương hiệu\n"
+        "24001,Nhẫn bạc 925 đính đá,88001,Size 6,NB925-6,650000,790000,Trang sức > Nhẫn,Mộc Lan\n"
+        "24001,Nhẫn bạc 925 đính đá,88002,Size 7,NB925-7,650000,790000,Trang sức > Nhẫn,Mộc Lan\n"
+        "24002,Dây chuyền bạc mạ vàng,88003,,DC-MV-01,420000,,Trang sức > Dây chuyền,Mộc Lan\n",
+        encoding="utf-8",
+    )
+    reader, rec = read(path)
+    assert set(rec) == {"NB925-6", "NB925-7", "DC-MV-01"} and not reader.columns.sku_is_id
+    ring = rec["NB925-7"]
+    assert ring.title == "Nhẫn bạc 925 đính đá" and ring.brand == "Mộc Lan"
+    assert (ring.price, ring.list_price, ring.category) == (650000.0, 790000.0, "Trang sức > Nhẫn")
+
+
+def test_brazilian_store_sheet_reads_prices_barcodes_and_digital_products(tmp_path):
+    """A Nuvemshop export: `Preço` is the price, `Código de barras` the GTIN, `Produto Físico: Não`
+    is not stock."""
+    path = tmp_path / "nuvemshop.csv"
+    path.write_text(
+        "Identificador URL;Nome;Categorias;Preço;Preço promocional;SKU;Código de barras;Marca;Produto Físico\n"
+        "cafe-especial;Café especial torrado 500 g;Alimentos > Café;49,90;44,90;CAF-500;7891234567895;Fazenda Boa Vista;Sim\n"
+        "curso-barista;Curso online de barista;Cursos;199,00;;CUR-BAR;;Fazenda Boa Vista;Não\n",
+        encoding="utf-8",
+    )
+    _, rec = read(path)
+    coffee = rec["CAF-500"]
+    assert (coffee.title, coffee.price, coffee.gtin) == (
+        "Café especial torrado 500 g",
+        49.9,
+        "7891234567895",
+    )
+    assert coffee.category == "Alimentos > Café" and "no_shipping" not in coffee.nature
+    assert "no_shipping" in rec["CUR-BAR"].nature
+    rows = evaluated(path, "--currency", "BRL")
+    assert rows["CUR-BAR"]["method"] == "none" and rows["CAF-500"]["method"] != "none"
