@@ -4,7 +4,8 @@ Each platform writes products its own way — Shopify a row per variant under a 
 WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
 children *after* them, Vendure variant rows with a blank name — so each has a reader
 (`shopify`, `woocommerce`, `magento`, `vendure`) built on `PlatformReader`, which finds the
-platform's columns by name (``--column FIELD=HEADER`` still overrides any of them), walks the
+platform's columns by name — the rulebook's ``columns.yaml`` lists them by role, with the roles
+that mark each export (``--column FIELD=HEADER`` still overrides any of them) — walks the
 rows with the generic reader's error recovery, and can pre-read the whole file once when
 parents or prices live on other rows.
 """

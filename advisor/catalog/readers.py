@@ -278,7 +278,8 @@ def open_catalog(
     get `default_currency`, which is "" by default: the evaluation resolves it (see
     `advisor.advice.money`), so a reader never guesses one. `decimals` gives ISO minor-unit
     digits per currency, for formats that write amounts in minor units (Medusa). `table` is the
-    rulebook's column table (`Rulebook.columns`); None reads the bundled rules' ``columns.yaml``.
+    rulebook's column table (`Rulebook.columns`); None reads ``columns.yaml`` from the rules
+    folder ``$TRACKRIGHT_RULES`` names, else the bundled one.
     """
     if format is not None and format not in FORMATS:
         raise CatalogError(

@@ -1,12 +1,16 @@
 """WooCommerce's product CSV export: simple products, variable parents and their variations.
 
-Recognised by ``ID``, ``Type``, ``SKU``, ``Name`` and ``Regular price``. A variation names its
+Recognised by ``ID``, ``Type``, ``SKU``, ``Name`` and ``Regular price`` — or the same columns as
+WooCommerce writes them in the admin's language (``Tipo``, ``Nombre``, ``Precio normal``,
+``Superior`` …: ``columns.yaml``, ``platforms.woocommerce``); the values (``variable``,
+``variation``, ``simple, downloadable, virtual``, ``id:1201``) stay English. A variation names its
 parent in ``Parent`` (``id:1201`` or the parent's SKU) and inherits what it leaves blank (name,
 categories, tags, brand) from it, so every variation of one product reads as that product. A
 variable parent has no price of its own: it is valued at its dearest variation and flagged
 (`SkuRecord.price_from` = ``variants``). ``Sale price`` (when set) is the price, ``Regular price``
 the list price. ``Categories`` holds comma-separated ``A > B`` paths. ``Type`` words such as
-``virtual``, ``downloadable``, ``external`` or a gift-card type go into the record's nature.
+``virtual``, ``downloadable``, ``external`` or a gift-card type go into the record's nature, as
+do yes in ``virtual`` / ``downloadable`` columns that some exporters write apart.
 The file is read twice — once to find parents and their variations' prices, once to emit rows —
 keeping one small entry per parent in memory.
 """

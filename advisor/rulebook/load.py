@@ -76,6 +76,14 @@ _EMPTY = {
 }
 
 
+#: What a rules copy made before a file existed is told to do about it.
+_MISSING = {
+    "columns.yaml": (
+        "which catalog header feeds which field; copy it from the bundled rules, {bundled}"
+    ),
+}
+
+
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """Load and validate the whole rulebook; raise RulebookError listing every problem."""
     root = resolve_rules_dir(path)
@@ -98,7 +106,11 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         names[fname] = display
         fpath = root / fname
         if not fpath.is_file():
-            problems.append(Problem(display, 1, f"missing rules file: the rulebook needs {fname}"))
+            hint = _MISSING.get(fname, "")
+            hint = f" ({hint.format(bundled=bundled_rules_dir())})" if hint else ""
+            problems.append(
+                Problem(display, 1, f"missing rules file: the rulebook needs {fname}{hint}")
+            )
             continue
         digest.update(fname.encode() + b"\0" + fpath.read_bytes() + b"\0")
         data, found = load_located(fpath, display)

@@ -153,7 +153,7 @@ def test_polish_marketplace_sheet_reads_sygnatura_and_prices():
 WOO_HEADERS = {
     "pt_BR": ("ID", "Tipo", "SKU", "Nome", "Preço promocional", "Preço", "Categorias", "Ascendente", "Valor(es) do atributo 1"),
     "fr_FR": ("ID", "Type", "UGS", "Nom", "Tarif promo", "Tarif régulier", "Catégories", "Parent", "Valeur(s) de l'attribut 1"),
-    "de_DE": ("ID", "Typ", "Artikelnummer", "Name", "Angebotspreis", "Regulärer Preis", "Kategorien", "Übergeordnetes Produkt", "Wert(e) der Eigenschaft 1"),
+    "de_DE": ("ID", "Typ", "Artikelnummer", "Name", "Angebotspreis", "Regulärer Preis", "Kategorien", "Übergeordnetes Produkt", "Attribut 1 Wert(e)"),
     "it_IT": ("ID", "Tipo", "SKU", "Nome", "Prezzo in offerta", "Prezzo di listino", "Categorie", "Genitore", "Valore(i) dell'attributo 1"),
     "nl_NL": ("ID", "Type", "SKU", "Naam", "Actieprijs", "Reguliere prijs", "Categorieën", "Hoofdproduct", "Attribuut 1 waarde(n)"),
     "pl_PL": ("ID", "Typ", "SKU", "Nazwa", "Cena promocyjna", "Cena regularna", "Kategorie", "Nadrzędny", "Wartość(ci) atrybutu 1"),

@@ -106,3 +106,12 @@ def test_a_header_name_a_rule_author_adds_is_read_by_evaluate(minibook, tmp_path
     after = run_cli("evaluate", str(catalog), "--rules", str(minibook.root), "--format", "csv")
     assert after.returncode == 0, after.stderr
     assert "X-1" in after.stdout and "Teekanne Glas 1 l" in after.stdout
+
+
+def test_a_rules_copy_without_columns_yaml_is_told_where_to_get_it(minibook):
+    """A folder copied before columns.yaml existed: one problem saying what the file is and where it is."""
+    (minibook.root / "columns.yaml").unlink()
+    code, problems = check(minibook.root)
+    assert code != 0 and len(problems) == 1
+    assert "missing rules file: the rulebook needs columns.yaml" in problems[0]
+    assert "copy it from the bundled rules" in problems[0]
