@@ -1,15 +1,15 @@
 """JSON catalogs: a list of product objects, or JSON Lines — streamed, one element at a time.
 
-Each object's keys are matched against the alias table (`advisor.catalog.columns`), the
-best-ranked key holding a value winning; nested products with a ``variants`` list (Saleor,
-Medusa) are flattened by `advisor.catalog.jsonshapes` into one record per variant, every record
-of an element carrying that element's number as its row.
+Each object's keys are matched against the column table (``columns.yaml``, through
+`advisor.catalog.columns`), the best-ranked key holding a value winning; nested products with a
+``variants`` list (Saleor, Medusa) are flattened by `advisor.catalog.jsonshapes` into one record
+per variant, every record of an element carrying that element's number as its row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from advisor.catalog.columns import ColumnTable, normalise
@@ -26,6 +26,10 @@ class JsonLinesReader(CatalogReader):
 
     format = "jsonl"
 
+    def __init__(self, path, stream, builder, encoding, table) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(path, stream, builder, encoding, table)
+        self._match = key_matcher(table)
+
     def _items(self) -> Iterator[Item]:
         decode = json.JSONDecoder().decode
         for row, line in enumerate(self._stream, 1):
@@ -41,7 +45,7 @@ class JsonLinesReader(CatalogReader):
                     row, f"line {row} is not valid JSON ({_json_problem(exc)})", "", text
                 )
                 continue
-            for item in _expand(self._builder, row, obj, text, self.overrides, self.table):
+            for item in _expand(self._builder, row, obj, text, self.overrides, self._match):
                 self.rows_read += 1
                 yield item
 
@@ -53,6 +57,7 @@ class JsonReader(CatalogReader):
 
     def __init__(self, path, stream, builder, encoding, table) -> None:  # type: ignore[no-untyped-def]
         super().__init__(path, stream, builder, encoding, table)
+        self._match = key_matcher(table)
         self._buf = ""
         self._pos = 0
         self._eof = False
@@ -128,7 +133,7 @@ class JsonReader(CatalogReader):
         self.skipped_rows += other
         for row, obj in found:
             self.rows_read += 1
-            yield _from_object(self._builder, row, obj, "", self.overrides, self.table)
+            yield _from_object(self._builder, row, obj, "", self.overrides, self._match)
         for item in broken:
             self.rows_read += 1
             yield item
@@ -144,7 +149,7 @@ class JsonReader(CatalogReader):
         while element is not None:
             row += 1
             for item in _expand(
-                self._builder, row, element[0], element[1], self.overrides, self.table
+                self._builder, row, element[0], element[1], self.overrides, self._match
             ):
                 self.rows_read += 1
                 yield item
@@ -170,6 +175,27 @@ def _fixture_rows(reader: JsonReader, broken: list[RejectedRow]) -> Iterator[tup
             return
 
 
+KeyMatch = Callable[[Any], "tuple[str, int, bool] | None"]
+_MEMO_KEYS = 4096  # distinct keys remembered per file (objects repeat theirs)
+
+
+def key_matcher(table: ColumnTable) -> KeyMatch:
+    """`ColumnTable.lookup` for JSON keys, remembering each key's answer: a file's objects
+    repeat the same few keys, and matching one is most of the cost of reading it."""
+    memo: dict[Any, tuple[str, int, bool] | None] = {}
+
+    def match(key: Any) -> tuple[str, int, bool] | None:
+        try:
+            return memo[key]
+        except KeyError:
+            hit = table.lookup(str(key))
+            if len(memo) < _MEMO_KEYS:
+                memo[key] = hit
+            return hit
+
+    return match
+
+
 def _json_problem_row(exc: ValueError, row: int) -> RejectedRow:
     return RejectedRow(row, f"the rest of the file is not valid JSON ({_json_problem(exc)})")
 
@@ -180,7 +206,7 @@ def _expand(
     obj: Any,
     text: str,
     overrides: dict[str, str],
-    table: ColumnTable,
+    match: KeyMatch,
 ) -> Iterator[Item]:
     """One JSON element's records: a product with variants (Saleor, Medusa) is one per variant.
 
@@ -191,10 +217,10 @@ def _expand(
 
     parts = variants(obj) if isinstance(obj, dict) else None
     if not parts:
-        yield _from_object(builder, row, obj, text, overrides, table)
+        yield _from_object(builder, row, obj, text, overrides, match)
         return
     for part in parts:
-        yield _from_object(builder, row, part, text, overrides, table)
+        yield _from_object(builder, row, part, text, overrides, match)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -209,29 +235,28 @@ def _from_object(
     obj: Any,
     text: str,
     overrides: dict[str, str] | None,
-    table: ColumnTable,
+    match: KeyMatch,
 ) -> Item:
     if not isinstance(obj, dict):
         return RejectedRow(row, f"item {row} is not a JSON object", "", text[:200])
     from advisor.catalog.jsonshapes import flatten
 
     flat = flatten(obj, builder.decimals)
-    values, extra = _object_values(flat, overrides or {}, table)
+    values, extra = _object_values(flat, overrides or {}, match)
     return builder.build(row, values, extra, text[:200])
 
 
 def _object_values(
-    obj: dict[str, Any], overrides: dict[str, str], table: ColumnTable
+    obj: dict[str, Any], overrides: dict[str, str], match: KeyMatch
 ) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
     """field → value for one JSON object: the best-ranked key that holds a value wins."""
     by_field: dict[str, tuple[tuple[bool, int], str]] = {}
-    lookup = table.lookup
     wanted = {normalise(h): f for f, h in overrides.items()}
     for key, value in obj.items():
         if wanted and normalise(str(key)) in wanted:
             by_field[wanted[normalise(str(key))]] = ((False, -1), key)
             continue
-        hit = lookup(str(key))
+        hit = match(key)
         if hit is None or value in (None, "", [], {}):
             continue
         fld, rank, bare = hit
