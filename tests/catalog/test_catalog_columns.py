@@ -241,6 +241,9 @@ def test_column_order_never_changes_what_is_read(tmp_path, order):
         ("HK$ 99", 99.0, "HKD"),
         ("Rp 150.000", 150000.0, "IDR"),
         ("12,50 zł", 12.5, "PLN"),
+        ("64.999,00 TL", 64999.0, "TRY"),
+        ("650.000đ", 650000.0, "VND"),
+        ("1.250.000 VNĐ", 1250000.0, "VND"),
     ],
 )
 def test_more_currency_symbols(text, value, currency):
