@@ -251,6 +251,32 @@ def _detect_encoding(sample: bytes) -> str:
         return "latin-1"
 
 
+#: Windows code pages Excel saves "CSV" in, by the admin's language: Western European first
+#: (the default, and what English headers read as), then Turkish and Central European.
+_CODE_PAGES = ("cp1252", "cp1254", "cp1250")
+
+
+def _best_code_page(sample: bytes, table: ColumnTable) -> str:
+    """The code page whose reading of the header names the most known columns (cp1252 on a tie).
+
+    A Turkish or Polish Excel saves its CSV in cp1254 or cp1250: read as cp1252, `Ürün Adı`
+    becomes `Ürün Adý` and no longer names the title; the header itself says which fits.
+    """
+
+    def score(code_page: str) -> int:
+        try:
+            text = sample.decode(code_page)
+        except UnicodeDecodeError:
+            return -1
+        first = next((line for line in io.StringIO(text) if line.strip()), "")
+        names = next(csv.reader([first], delimiter=_pick_delimiter(first, table)), [])
+        return len(match_columns(names, table)[0])
+
+    scores = {cp: score(cp) for cp in _CODE_PAGES}
+    best = max(_CODE_PAGES, key=lambda cp: scores[cp])
+    return best if scores[best] > scores["cp1252"] else "cp1252"
+
+
 def _pick_delimiter(text: str, table: ColumnTable) -> str:
     """The delimiter whose first line splits into the most recognised column names."""
     first = next((line for line in io.StringIO(text) if line.strip()), "")
@@ -320,6 +346,8 @@ def _open(
     if not sample.strip(b" \t\r\n\xef\xbb\xbf,;|\t"):
         raise CatalogError(f"{p}: the catalog is empty; expected a header row and product rows")
     encoding = _detect_encoding(sample)
+    if encoding == "cp1252":
+        encoding = _best_code_page(sample, table)
     if encoding != "utf-16" and (b"\x00" in sample or sample.startswith(b"PK\x03\x04")):
         raise CatalogError(
             f"{p}: this looks like a binary file, not a catalog; expected CSV, JSON or JSON Lines text",

@@ -260,3 +260,31 @@ def test_brazilian_store_sheet_reads_prices_barcodes_and_digital_products(tmp_pa
     assert "no_shipping" in rec["CUR-BAR"].nature
     rows = evaluated(path, "--currency", "BRL")
     assert rows["CUR-BAR"]["method"] == "none" and rows["CAF-500"]["method"] != "none"
+
+
+@pytest.mark.parametrize(
+    ("name", "code_page", "sku", "title"),
+    [
+        ("tr_trendyol_urunler.csv", "cp1254", "TRX-ELB-KTN-S", "Kadın Keten Midi Elbise"),
+        ("pl_allegro_oferty.csv", "cp1250", "PL-MIO-LIP", "Miód lipowy 1,2 kg"),
+    ],
+)
+def test_a_sheet_excel_saved_in_its_windows_code_page_is_read_in_it(
+    tmp_path, name, code_page, sku, title
+):
+    """A Turkish (cp1254) or Polish (cp1250) "CSV" from Excel: the header says which code page fits."""
+    text = (DATA / name).read_bytes().decode("utf-8-sig")
+    path = tmp_path / name
+    path.write_bytes(text.encode(code_page))
+    reader, rec = read(path)
+    assert reader.encoding == code_page
+    assert rec[sku].title == title and len(rec) == len(read(DATA / name)[1])
+
+
+def test_a_western_european_sheet_stays_cp1252(tmp_path):
+    """German headers in Windows-1252 read as cp1252, umlauts and all."""
+    text = (DATA / "de_shop_artikel.csv").read_text(encoding="utf-8")
+    path = tmp_path / "artikel.csv"
+    path.write_bytes(text.encode("cp1252"))
+    reader, rec = read(path)
+    assert reader.encoding == "cp1252" and rec["10-4711"].brand == "Brühwerk"
