@@ -34,7 +34,7 @@ from typing import IO, Any
 from advisor.advice.costs import CostAccumulator
 from advisor.advice.evaluate import Evaluator, Summary
 from advisor.catalog import open_catalog
-from advisor.catalog.columns import ColumnMap
+from advisor.catalog.columns import ColumnMap, ColumnTable
 from advisor.catalog.readers import CsvReader, expected_rows
 from advisor.catalog.rows import RowBuilder, strip_excel
 from advisor.errors import TrackrightError
@@ -120,10 +120,13 @@ def _boundary_after(fh: IO[bytes], pos: int, size: int, odd: bool) -> int | None
     return None
 
 
-def plan(path: Path, columns: dict[str, str] | None = None) -> Plan | None:
+def plan(
+    path: Path, columns: dict[str, str] | None = None, table: ColumnTable | None = None
+) -> Plan | None:
     """Decide whether `path` can be split, and where; None means evaluate it sequentially.
 
-    `columns` is the run's column mapping (``--column``), so both halves read the same columns.
+    `columns` is the run's column mapping (``--column``) and `table` the rulebook's column
+    table, so both halves read the same columns.
     """
     try:
         size = path.stat().st_size
@@ -132,7 +135,7 @@ def plan(path: Path, columns: dict[str, str] | None = None) -> Plan | None:
     minimum = int(os.environ.get("TRACKRIGHT_PARALLEL_MIN_BYTES", MIN_BYTES))
     if size < minimum or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return None
-    with open_catalog(path, columns=columns) as reader:
+    with open_catalog(path, columns=columns, table=table) as reader:
         if (
             not isinstance(reader, CsvReader)
             or reader.format != "csv"

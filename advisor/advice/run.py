@@ -35,7 +35,7 @@ from advisor.advice.money import (
     unit_amount,
 )
 from advisor.advice.profile import BrandProfile
-from advisor.catalog import open_catalog
+from advisor.catalog import ColumnTable, open_catalog
 from advisor.catalog.readers import CatalogReader
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.rulebook.load import Rulebook
@@ -114,11 +114,16 @@ class Opened:
     columns: Mapping[str, str]
     currency: PriceCheck
     decimals: Mapping[str, int] = field(default_factory=dict)
+    table: ColumnTable | None = None  # the rulebook's columns.yaml
 
     def reader(self) -> CatalogReader:
         """A fresh reader of the file (records carry "" where the file names no currency)."""
         return open_catalog(
-            self.path, self.format, columns=dict(self.columns), decimals=dict(self.decimals)
+            self.path,
+            self.format,
+            columns=dict(self.columns),
+            decimals=dict(self.decimals),
+            table=self.table,
         )
 
 
@@ -144,16 +149,18 @@ def open_rows(
     fmt = None if input_format in (None, "auto") else input_format
     decimals = {code: r.decimals for code, r in money.rates.items()}
     p = Path(path)
-    check = _sample(p, fmt, mapping, decimals, money, choice)
-    return Opened(p, fmt, mapping, check, decimals)
+    check = _sample(p, fmt, mapping, decimals, money, choice, rulebook.columns)
+    return Opened(p, fmt, mapping, check, decimals, rulebook.columns)
 
 
-def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice) -> PriceCheck:
+def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice, table) -> PriceCheck:
     amount = unit_amount(money.unit_value)
     amounts: list[float] = []
     labelled = 0
     looked = 0
-    with open_catalog(p, fmt, columns=dict(mapping), decimals=dict(decimals)) as reader:
+    with open_catalog(
+        p, fmt, columns=dict(mapping), decimals=dict(decimals), table=table
+    ) as reader:
         for item in reader:  # the first priced rows, labelled or not (a few unpriced skipped)
             looked += 1
             if len(amounts) + labelled >= money.sample_rows or looked > 5 * money.sample_rows:
@@ -215,7 +222,7 @@ def evaluate_file(
 def _in_two(opened, rulebook, profile, as_of, outputs, progress, monthly_units):
     from advisor.advice import parallel
 
-    split = parallel.plan(opened.path, dict(opened.columns))
+    split = parallel.plan(opened.path, dict(opened.columns), opened.table)
     if split is None:
         return None
     decisions = [o for o in outputs if isinstance(o, DecisionsFile)]

@@ -7,8 +7,8 @@
     >>> reader.format, reader.rows_read, records[0].currency
     ('csv', 30, 'INR')
 
-Formats: a generic CSV (any of ``,`` ``;`` tab ``|``; column names from the alias table in
-`advisor.catalog.columns`, overridable per field), the product exports of Shopify,
+Formats: a generic CSV (any of ``,`` ``;`` tab ``|``; column names from the rulebook's
+``columns.yaml``, matched by `advisor.catalog.columns`, overridable per field), the product exports of Shopify,
 WooCommerce, Magento / Adobe Commerce and Vendure (`advisor.catalog.platforms`), a JSON list
 of objects, JSON Lines (nested Saleor / Medusa products read per variant). Readers never guess a
 currency: a record's ``currency`` is "" where the file names none.
@@ -18,8 +18,16 @@ each bad row is yielded as an `advisor.catalog.records.RejectedRow` saying why, 
 
 from __future__ import annotations
 
-from advisor.catalog.columns import ALIASES
+from advisor.catalog.columns import FIELDS, ColumnTable
 from advisor.catalog.prices import PriceError, parse_price
 from advisor.catalog.readers import FORMATS, CatalogReader, open_catalog
 
-__all__ = ["ALIASES", "CatalogReader", "FORMATS", "PriceError", "open_catalog", "parse_price"]
+__all__ = [
+    "CatalogReader",
+    "ColumnTable",
+    "FIELDS",
+    "FORMATS",
+    "PriceError",
+    "open_catalog",
+    "parse_price",
+]

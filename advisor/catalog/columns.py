@@ -1,53 +1,53 @@
-"""Which catalog column (or JSON key) feeds which `SkuRecord` field: the one alias table.
+"""Which catalog column (or JSON key) feeds which `SkuRecord` field: the column table and its use.
 
-Names are compared after lower-casing and dropping everything but letters and digits, so
-``Item Code``, ``item_code`` and ``ITEM-CODE`` are the same column. When several columns can
-feed one field, the file's data decides: the best-ranked column that holds data in the first
-rows wins (an empty ``title`` column does not beat a filled ``name``); the others go to
-``extra``. ID columns (``id``, ``index``, ``pid`` …) count as SKUs, ranked below real SKU
-columns. ``--column FIELD=HEADER`` (or the brand profile's ``columns:``) overrides the table.
+The table itself is data, in the rulebook's ``columns.yaml`` (read and checked by
+`advisor.rulebook.columns`, handed to the readers as a `ColumnTable`): per field the header names
+accepted, best first, in English and the languages stores export in (Spanish, Portuguese,
+French, German, Italian, Dutch, Polish, Turkish, Indonesian / Malay, Vietnamese); the ID columns
+(``id``, ``index``, ``pid`` …) that count as SKUs, ranked below real SKU columns; and each store
+platform's columns by role. This module knows only which fields exist (`FIELDS`) and how a
+header is compared and chosen.
+
+Names are compared after lower-casing, folding accents and dropping everything but letters and
+digits (`normalise`), so ``Item Code``, ``item_code`` and ``ITEM-CODE`` are the same column, and
+``Categorías`` is ``categorias``. A header no name matches as written is tried without its
+parenthesised or bracketed parts and a trailing ``*`` (``Harga (Rp)*`` → ``harga``), ranked
+after every header matched as written. When several columns can feed one field, the file's
+data decides: the best-ranked column that holds data in the first rows wins (an empty
+``title`` column does not beat a filled ``name``); the others go to ``extra``.
+``--column FIELD=HEADER`` (or the brand profile's ``columns:``) overrides the table.
 
 =================  ================================================================================
-field              column names accepted, best first
+field              what it holds (the names: ``rules/columns.yaml``)
 =================  ================================================================================
-sku                sku, variant sku, item sku, item code, sku code, product code, seller sku,
-                   sku id, article number, item number; then IDs: item key, product id, item id,
-                   variant id, style code, code, asin, fsn, part number, pid, uniq id, id, index
-                   (a manufacturer's part number ranks below a marketplace's listing id: it is
-                   often blank on a seller's own rows)
-title              title, product title, product name, name, item name, product, item,
-                   generic name
-title_detail       dosage strength, strength, dosage form (added to the title: ``… 500 mg TABLET``)
-category           category, categories, category path, category name, main category,
-                   product category tree
-sub_category       sub category, subcategory (read as the next level of the category path)
-brand              brand, vendor, manufacturer, brand name, brands
-price              price, selling price, sale price, special price, discounted price, offer price,
-                   our price, unit price, variant price, standard price (Amazon's selling price)
-list_price         mrp, regular price, compare at price, variant compare at price, retail price,
-                   market price, msrp, msrp price, list price, original price
-currency           currency, currency code, price currency
-hsn                hsn, hsn code, hsn sac, hsn/sac code
-gtin               gtin, ean, barcode, upc, variant barcode, ean code, isbn,
-                   "GTIN, UPC, EAN, or ISBN"
-tags               tags
-product_category   product category, google product category,
-                   google shopping / google product category
-product_type       product type, type, item type keyword, item type (``type`` joins the category path instead when the file
+sku                the SKU; then ID columns (``ids:``) when no SKU column is there
+title              the product's name
+title_detail       dosage strength / form, added to the title (``… 500 mg TABLET``)
+category           the category path
+sub_category       the next level of the category path
+brand              brand, vendor or manufacturer
+price              what the item sells for (a sale price)
+list_price         the regular / list price (MRP, compare-at, UVP, PVP …)
+currency           the prices' ISO currency code
+hsn                the HSN / SAC code
+gtin               GTIN, EAN, UPC, ISBN, barcode
+tags               comma-separated tags
+product_category   a standard taxonomy path or Google id (Shopify's Product Category)
+product_type       the product type (``type`` joins the category path instead when the file
                    also has a sub-category column, as BigBasket's lists do)
-customised         customised, customized, personalised, personalized, custom
-warranty_months    warranty months, warranty
-gift_card          gift card, is giftcard, is gift card, giftcard
-requires_shipping  requires shipping, variant requires shipping, is shipping required,
-                   shipping required
-virtual            virtual, is virtual
-downloadable       downloadable, is downloadable
+customised         yes / no: made to order, personalised
+warranty_months    the warranty (``24``, ``2 years``, ``2 años``)
+gift_card          yes / no: a gift card
+requires_shipping  yes / no: false for services and digital goods
+virtual            yes / no: a virtual product
+downloadable       yes / no: a downloadable product
 =================  ================================================================================
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
@@ -55,158 +55,196 @@ from difflib import get_close_matches
 from advisor.errors import CatalogError
 
 __all__ = [
-    "ALIASES",
     "FIELDS",
+    "PLATFORM_ROLES",
     "ColumnMap",
+    "ColumnTable",
+    "PlatformColumns",
     "known_names",
     "map_columns",
     "match_columns",
     "normalise",
 ]
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "sku": (
-        "sku",
-        "variant sku",
-        "item sku",
-        "item code",
-        "sku code",
-        "product code",
-        "seller sku",
-        "sku id",
-        "article number",
-        "item number",
-        # ID columns: SKUs when nothing better is there
-        "item key",
-        "product id",
-        "item id",
-        "variant id",
-        "style code",
-        "code",
-        "asin",
-        "fsn",
-        "part number",
-        "pid",
-        "uniq id",
-        "id",
-        "index",
-    ),
-    "title": (
-        "title",
-        "product title",
-        "product name",
-        "name",
-        "item name",
-        "product",
-        "item",
-        "generic name",
-    ),
-    "title_detail": ("dosage strength", "strength", "dosage form"),
-    "category": (
-        "category",
-        "categories",
-        "category path",
-        "category name",
-        "main category",
-        "product category tree",
-    ),
-    "sub_category": ("sub category", "subcategory"),
-    "brand": ("brand", "vendor", "manufacturer", "brand name", "brands"),
-    "price": (
-        "price",
-        "selling price",
-        "sale price",
-        "special price",
-        "discounted price",
-        "offer price",
-        "our price",
-        "unit price",
-        "variant price",
-        "standard price",
-    ),
-    "list_price": (
-        "mrp",
-        "regular price",
-        "compare at price",
-        "variant compare at price",
-        "retail price",
-        "market price",
-        "msrp",
-        "msrp price",
-        "list price",
-        "original price",
-    ),
-    "currency": ("currency", "currency code", "price currency"),
-    "hsn": ("hsn", "hsn code", "hsn sac", "hsn/sac code"),
-    "gtin": (
-        "gtin",
-        "ean",
-        "barcode",
-        "upc",
-        "variant barcode",
-        "ean code",
-        "isbn",
-        "gtin, upc, ean, or isbn",
-    ),
-    "tags": ("tags",),
-    "product_category": (
-        "product category",
-        "google product category",
-        "google shopping / google product category",
-    ),
-    "product_type": ("product type", "type", "item type keyword", "item type"),
-    "customised": ("customised", "customized", "personalised", "personalized", "custom"),
-    "warranty_months": ("warranty months", "warranty"),
-    "gift_card": ("gift card", "is giftcard", "is gift card", "giftcard"),
-    "requires_shipping": (
-        "requires shipping",
-        "variant requires shipping",
-        "is shipping required",
-        "shipping required",
-    ),
-    "virtual": ("virtual", "is virtual"),
-    "downloadable": ("downloadable", "is downloadable"),
-}
-FIELDS: tuple[str, ...] = tuple(ALIASES)
+#: The fields a column can feed, in the order the docs list them.
+FIELDS: tuple[str, ...] = (
+    "sku",
+    "title",
+    "title_detail",
+    "category",
+    "sub_category",
+    "brand",
+    "price",
+    "list_price",
+    "currency",
+    "hsn",
+    "gtin",
+    "tags",
+    "product_category",
+    "product_type",
+    "customised",
+    "warranty_months",
+    "gift_card",
+    "requires_shipping",
+    "virtual",
+    "downloadable",
+)
 #: Fields that take every matching column, in file order, rather than one.
 MULTI = frozenset({"title_detail"})
+#: The roles each platform's reader reads (``columns.yaml: platforms.<name>.columns``).
+PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
+    "shopify": (
+        "handle",
+        "title",
+        "vendor",
+        "type",
+        "tags",
+        "product_category",
+        "sku",
+        "price",
+        "list_price",
+        "gtin",
+        "hsn",
+        "gift_card",
+        "requires_shipping",
+        "currency",
+    ),
+    "woocommerce": (
+        "id",
+        "type",
+        "sku",
+        "title",
+        "price",
+        "list_price",
+        "categories",
+        "tags",
+        "brand",
+        "gtin",
+        "parent",
+        "hsn",
+        "currency",
+        "virtual",
+        "downloadable",
+        "attribute_values",
+    ),
+    "magento": (
+        "sku",
+        "attribute_set",
+        "store_view",
+        "type",
+        "title",
+        "categories",
+        "list_price",
+        "regular",
+        "special",
+        "brand",
+        "gtin",
+        "hsn",
+        "variations",
+        "bundle",
+        "bundle_price_type",
+        "currency",
+        "attributes",
+    ),
+    "vendure": (
+        "title",
+        "slug",
+        "facets",
+        "options",
+        "sku",
+        "price",
+        "variant_facets",
+        "gtin",
+        "hsn",
+        "currency",
+    ),
+}
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+#: Letters that do not decompose into a base letter and a mark, as a header writer would type them.
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "đ": "d", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
+_PARTS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\*+\s*$")
 
 
 def normalise(name: str) -> str:
-    """The comparable form of a column name: lower case, letters and digits only."""
-    return _NOT_ALNUM.sub("", name.lstrip("\ufeff").lower())
+    """The comparable form of a column name: lower case, accents folded, letters and digits only."""
+    low = name.lstrip("\ufeff").lower()
+    if not low.isascii():
+        low = unicodedata.normalize("NFKD", low.translate(_LETTERS))
+        low = "".join(ch for ch in low if not unicodedata.combining(ch)).translate(_LETTERS)
+    return _NOT_ALNUM.sub("", low)
 
 
-_RANK: dict[str, tuple[str, int]] = {
-    normalise(alias): (fld, rank)
-    for fld, aliases in ALIASES.items()
-    for rank, alias in enumerate(aliases)
-}
-_ID_RANK = ALIASES["sku"].index("item key")
+def without_parts(name: str) -> str:
+    """`normalise` of `name` without its ``(…)`` / ``[…]`` parts and trailing ``*`` ("" if none)."""
+    if "(" not in name and "[" not in name and "*" not in name:
+        return ""
+    bare = _PARTS.sub(" ", name)
+    return normalise(bare) if bare != name else ""
 
 
-def _candidates(names: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
-    """field → [(alias rank, position)], best rank first, for every column the table knows."""
-    found: dict[str, list[tuple[int, int]]] = {}
-    for pos, name in enumerate(names):
-        hit = _RANK.get(normalise(name))
+@dataclass(frozen=True, slots=True)
+class PlatformColumns:
+    """One platform's export: role → normalised header names (first found wins), and its marks."""
+
+    columns: Mapping[str, tuple[str, ...]]
+    marks: tuple[frozenset[str], ...]  # sets of roles whose columns together identify the export
+    labels: Mapping[str, str] = field(default_factory=dict)  # role → its first name as written
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnTable:
+    """``columns.yaml``, ready to match headers: field → names best first, IDs, platforms.
+
+    Built by the rulebook loader (`advisor.rulebook.columns`); ``rank`` maps a normalised name
+    to its field and rank (the first listing of a name wins), IDs ranked from ``id_rank`` on.
+    """
+
+    aliases: Mapping[str, tuple[str, ...]]  # field → names as written, best first (sku: + ids)
+    id_rank: int
+    platforms: Mapping[str, PlatformColumns]
+    rank: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.rank:
+            rank: dict[str, tuple[str, int]] = {}
+            for fld, names in self.aliases.items():
+                for i, alias in enumerate(names):
+                    rank.setdefault(normalise(alias), (fld, i))
+            object.__setattr__(self, "rank", rank)
+
+    def lookup(self, name: str) -> tuple[str, int, bool] | None:
+        """(field, rank, matched without its parts) for a header, or None."""
+        hit = self.rank.get(normalise(name))
         if hit is not None:
-            found.setdefault(hit[0], []).append((hit[1], pos))
+            return hit[0], hit[1], False
+        bare = without_parts(name)
+        hit = self.rank.get(bare) if bare else None
+        return None if hit is None else (hit[0], hit[1], True)
+
+
+def _candidates(names: Sequence[str], table: ColumnTable) -> dict[str, list[tuple[bool, int, int]]]:
+    """field → [(matched without parts, rank, position)], best first, for every known column."""
+    found: dict[str, list[tuple[bool, int, int]]] = {}
+    for pos, name in enumerate(names):
+        hit = table.lookup(name)
+        if hit is not None:
+            found.setdefault(hit[0], []).append((hit[2], hit[1], pos))
     for lst in found.values():
         lst.sort()
     return found
 
 
-def match_columns(names: Iterable[str]) -> tuple[dict[str, int], list[tuple[int, str]]]:
+def match_columns(
+    names: Iterable[str], table: ColumnTable
+) -> tuple[dict[str, int], list[tuple[int, str]]]:
     """Map each field to the position of its best-ranked column; return the unmatched ones too.
 
-    The data-blind version of `map_columns` (JSON objects are matched key by key with it). The
-    second value lists ``(position, name)`` for columns no field took, in file order.
+    The data-blind version of `map_columns` (the delimiter is chosen with it). The second value
+    lists ``(position, name)`` for columns no field took, in file order.
     """
     names = list(names)
-    best = {fld: lst[0][1] for fld, lst in _candidates(names).items() if fld not in MULTI}
+    best = {fld: lst[0][2] for fld, lst in _candidates(names, table).items() if fld not in MULTI}
     taken = set(best.values())
     extra = [(pos, name.strip()) for pos, name in enumerate(names) if pos not in taken]
     return best, extra
@@ -281,17 +319,17 @@ def parse_column_options(items: Iterable[str], where: str = "--column") -> dict[
     return out
 
 
-def known_names(fld: str, count: int = 6) -> str:
+def known_names(table: ColumnTable, fld: str, count: int = 6) -> str:
     """The first column names accepted for `fld`, for a message a shop owner reads
     ("sku, variant sku, item sku, …"): the names themselves, not where they are kept."""
-    names = ALIASES[fld]
+    names = table.aliases.get(fld, ())
     return ", ".join(names[:count]) + (" …" if len(names) > count else "")
 
 
 def check_fields(mapping: Mapping[str, str], where: str = "--column") -> None:
     """Every key of a column mapping must be a field the readers know."""
     for fld in mapping:
-        if fld not in ALIASES:
+        if fld not in FIELDS:
             near = get_close_matches(fld, FIELDS, n=1, cutoff=0.5)
             hint = f" (did you mean '{near[0]}'?)" if near else ""
             raise CatalogError(f"{where}: unknown field '{fld}'{hint}; fields: {', '.join(FIELDS)}")
@@ -299,6 +337,7 @@ def check_fields(mapping: Mapping[str, str], where: str = "--column") -> None:
 
 def map_columns(
     header: Sequence[str],
+    table: ColumnTable,
     sample: Sequence[Sequence[str]] = (),
     overrides: Mapping[str, str] | None = None,
     source: str = "",
@@ -308,15 +347,15 @@ def map_columns(
     Raises `CatalogError` when an override names a header the file does not have.
     """
     names = [h.strip() for h in header]
-    found = _candidates(names)
+    found = _candidates(names, table)
     positions: dict[str, int] = {}
     multi: dict[str, tuple[int, ...]] = {}
     for fld, lst in found.items():
         if fld in MULTI:
-            multi[fld] = tuple(sorted(pos for _, pos in lst))
+            multi[fld] = tuple(sorted(pos for _, _, pos in lst))
             continue
-        positions[fld] = _choose(fld, [pos for _, pos in lst], sample)
-    sku_is_id = "sku" in positions and all(rank >= _ID_RANK for rank, _ in found["sku"])
+        positions[fld] = _choose(fld, [pos for _, _, pos in lst], sample)
+    sku_is_id = "sku" in positions and all(rank >= table.id_rank for _, rank, _ in found["sku"])
     check_fields(overrides or {})
     by_norm: dict[str, int] = {}
     for pos, name in enumerate(names):

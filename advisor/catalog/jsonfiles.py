@@ -1,18 +1,18 @@
 """JSON catalogs: a list of product objects, or JSON Lines — streamed, one element at a time.
 
-Each object's keys are matched against the alias table (`advisor.catalog.columns`), the
-best-ranked key holding a value winning; nested products with a ``variants`` list (Saleor,
-Medusa) are flattened by `advisor.catalog.jsonshapes` into one record per variant, every record
-of an element carrying that element's number as its row.
+Each object's keys are matched against the column table (``columns.yaml``, through
+`advisor.catalog.columns`), the best-ranked key holding a value winning; nested products with a
+``variants`` list (Saleor, Medusa) are flattened by `advisor.catalog.jsonshapes` into one record
+per variant, every record of an element carrying that element's number as its row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from advisor.catalog.columns import normalise
+from advisor.catalog.columns import ColumnTable, normalise
 from advisor.catalog.readers import _MAX_JSON_ITEM, _SAMPLE, CatalogReader, Item
 from advisor.catalog.records import RejectedRow
 from advisor.catalog.rows import RowBuilder
@@ -25,6 +25,10 @@ class JsonLinesReader(CatalogReader):
     """One JSON object per line; a line that is not an object is rejected with its line number."""
 
     format = "jsonl"
+
+    def __init__(self, path, stream, builder, encoding, table) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(path, stream, builder, encoding, table)
+        self._match = key_matcher(table)
 
     def _items(self) -> Iterator[Item]:
         decode = json.JSONDecoder().decode
@@ -41,7 +45,7 @@ class JsonLinesReader(CatalogReader):
                     row, f"line {row} is not valid JSON ({_json_problem(exc)})", "", text
                 )
                 continue
-            for item in _expand(self._builder, row, obj, text, self.overrides):
+            for item in _expand(self._builder, row, obj, text, self.overrides, self._match):
                 self.rows_read += 1
                 yield item
 
@@ -51,8 +55,9 @@ class JsonReader(CatalogReader):
 
     format = "json"
 
-    def __init__(self, path, stream, builder, encoding) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(path, stream, builder, encoding)
+    def __init__(self, path, stream, builder, encoding, table) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(path, stream, builder, encoding, table)
+        self._match = key_matcher(table)
         self._buf = ""
         self._pos = 0
         self._eof = False
@@ -128,7 +133,7 @@ class JsonReader(CatalogReader):
         self.skipped_rows += other
         for row, obj in found:
             self.rows_read += 1
-            yield _from_object(self._builder, row, obj, "", self.overrides)
+            yield _from_object(self._builder, row, obj, "", self.overrides, self._match)
         for item in broken:
             self.rows_read += 1
             yield item
@@ -143,7 +148,9 @@ class JsonReader(CatalogReader):
         row = 0
         while element is not None:
             row += 1
-            for item in _expand(self._builder, row, element[0], element[1], self.overrides):
+            for item in _expand(
+                self._builder, row, element[0], element[1], self.overrides, self._match
+            ):
                 self.rows_read += 1
                 yield item
             try:
@@ -168,12 +175,38 @@ def _fixture_rows(reader: JsonReader, broken: list[RejectedRow]) -> Iterator[tup
             return
 
 
+KeyMatch = Callable[[Any], "tuple[str, int, bool] | None"]
+_MEMO_KEYS = 4096  # distinct keys remembered per file (objects repeat theirs)
+
+
+def key_matcher(table: ColumnTable) -> KeyMatch:
+    """`ColumnTable.lookup` for JSON keys, remembering each key's answer: a file's objects
+    repeat the same few keys, and matching one is most of the cost of reading it."""
+    memo: dict[Any, tuple[str, int, bool] | None] = {}
+
+    def match(key: Any) -> tuple[str, int, bool] | None:
+        try:
+            return memo[key]
+        except KeyError:
+            hit = table.lookup(str(key))
+            if len(memo) < _MEMO_KEYS:
+                memo[key] = hit
+            return hit
+
+    return match
+
+
 def _json_problem_row(exc: ValueError, row: int) -> RejectedRow:
     return RejectedRow(row, f"the rest of the file is not valid JSON ({_json_problem(exc)})")
 
 
 def _expand(
-    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str]
+    builder: RowBuilder,
+    row: int,
+    obj: Any,
+    text: str,
+    overrides: dict[str, str],
+    match: KeyMatch,
 ) -> Iterator[Item]:
     """One JSON element's records: a product with variants (Saleor, Medusa) is one per variant.
 
@@ -184,10 +217,10 @@ def _expand(
 
     parts = variants(obj) if isinstance(obj, dict) else None
     if not parts:
-        yield _from_object(builder, row, obj, text, overrides)
+        yield _from_object(builder, row, obj, text, overrides, match)
         return
     for part in parts:
-        yield _from_object(builder, row, part, text, overrides)
+        yield _from_object(builder, row, part, text, overrides, match)
 
 
 def _json_problem(exc: ValueError) -> str:
@@ -197,36 +230,38 @@ def _json_problem(exc: ValueError) -> str:
 
 
 def _from_object(
-    builder: RowBuilder, row: int, obj: Any, text: str, overrides: dict[str, str] | None = None
+    builder: RowBuilder,
+    row: int,
+    obj: Any,
+    text: str,
+    overrides: dict[str, str] | None,
+    match: KeyMatch,
 ) -> Item:
     if not isinstance(obj, dict):
         return RejectedRow(row, f"item {row} is not a JSON object", "", text[:200])
     from advisor.catalog.jsonshapes import flatten
 
     flat = flatten(obj, builder.decimals)
-    values, extra = _object_values(flat, overrides or {})
+    values, extra = _object_values(flat, overrides or {}, match)
     return builder.build(row, values, extra, text[:200])
 
 
 def _object_values(
-    obj: dict[str, Any], overrides: dict[str, str]
+    obj: dict[str, Any], overrides: dict[str, str], match: KeyMatch
 ) -> tuple[dict[str, Any], tuple[tuple[str, str], ...]]:
     """field → value for one JSON object: the best-ranked key that holds a value wins."""
-    from advisor.catalog.columns import _RANK
-
-    by_field: dict[str, tuple[int, str]] = {}
+    by_field: dict[str, tuple[tuple[bool, int], str]] = {}
     wanted = {normalise(h): f for f, h in overrides.items()}
     for key, value in obj.items():
-        norm = normalise(str(key))
-        if norm in wanted:
-            by_field[wanted[norm]] = (-1, key)
+        if wanted and normalise(str(key)) in wanted:
+            by_field[wanted[normalise(str(key))]] = ((False, -1), key)
             continue
-        hit = _RANK.get(norm)
+        hit = match(key)
         if hit is None or value in (None, "", [], {}):
             continue
-        fld, rank = hit
-        if fld not in by_field or rank < by_field[fld][0]:
-            by_field[fld] = (rank, key)
+        fld, rank, bare = hit
+        if fld not in by_field or (bare, rank) < by_field[fld][0]:
+            by_field[fld] = ((bare, rank), key)
     values: dict[str, Any] = {f: obj[k] for f, (_, k) in by_field.items()}
     if "title_detail" in values:
         values["title_detail"] = [values["title_detail"]]

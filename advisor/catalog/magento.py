@@ -55,24 +55,6 @@ class MagentoReader(PlatformReader):
 
     format = "magento"
     label = "Magento / Adobe Commerce product"
-    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "sku": ("sku",),
-        "store_view": ("storeviewcode",),
-        "type": ("producttype",),
-        "title": ("name",),
-        "categories": ("categories",),
-        "list_price": ("msrpprice",),
-        "regular": ("price",),
-        "special": ("specialprice",),
-        "brand": ("brand", "manufacturer"),
-        "gtin": ("gtin", "ean", "upc", "barcode"),
-        "hsn": ("hsn", "hsncode"),
-        "variations": ("configurablevariations",),
-        "bundle": ("bundlevalues",),
-        "bundle_price_type": ("bundlepricetype",),
-        "currency": ("currency",),
-        "attributes": ("additionalattributes",),
-    }
 
     ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories", "price": "regular"}
 

@@ -4,7 +4,8 @@ Each platform writes products its own way — Shopify a row per variant under a 
 WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
 children *after* them, Vendure variant rows with a blank name — so each has a reader
 (`shopify`, `woocommerce`, `magento`, `vendure`) built on `PlatformReader`, which finds the
-platform's columns by name (``--column FIELD=HEADER`` still overrides any of them), walks the
+platform's columns by name — the rulebook's ``columns.yaml`` lists them by role, with the roles
+that mark each export (``--column FIELD=HEADER`` still overrides any of them) — walks the
 rows with the generic reader's error recovery, and can pre-read the whole file once when
 parents or prices live on other rows.
 """
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, ClassVar
 
-from advisor.catalog.columns import normalise
+from advisor.catalog.columns import ColumnTable, normalise, without_parts
 from advisor.catalog.readers import CatalogReader, Item, _read_header
 from advisor.catalog.records import RejectedRow
 from advisor.catalog.rows import RowBuilder
@@ -25,23 +26,28 @@ from advisor.errors import CatalogError
 
 __all__ = ["PlatformReader", "detect", "open_platform"]
 
-#: Header names (normalised) that identify each platform's export, all of which must be there.
-SIGNATURES: dict[str, tuple[frozenset[str], ...]] = {
-    "shopify": (frozenset({"handle", "variantprice"}), frozenset({"handle", "variantsku"})),
-    "woocommerce": (
-        frozenset({"id", "type", "sku", "name", "regularprice"}),
-        frozenset({"type", "sku", "name", "regularprice", "parent"}),
-    ),
-    "magento": (frozenset({"sku", "attributesetcode", "producttype", "name"}),),
-    "vendure": (frozenset({"name", "slug", "facets", "sku", "price"}),),
-}
+
+def header_index(header: Sequence[str]) -> dict[str, int]:
+    """Normalised header name → its first position; a name matched without its ``(…)`` parts
+    (`columns.without_parts`) only where no header has that name as written."""
+    index: dict[str, int] = {}
+    for i, name in enumerate(header):
+        index.setdefault(normalise(name), i)
+    for i, name in enumerate(header):
+        bare = without_parts(name)
+        if bare:
+            index.setdefault(bare, i)
+    return index
 
 
-def detect(header: Sequence[str]) -> str | None:
-    """The platform whose export `header` is, or None for a generic CSV."""
-    names = {normalise(h) for h in header}
-    for kind, options in SIGNATURES.items():
-        if any(sig <= names for sig in options):
+def detect(header: Sequence[str], table: ColumnTable) -> str | None:
+    """The platform whose export `header` is (`table`'s marks), or None for a generic CSV."""
+    names = header_index(header)
+    for kind, platform in table.platforms.items():
+        present = {
+            role for role, wanted in platform.columns.items() if any(n in names for n in wanted)
+        }
+        if any(mark <= present for mark in platform.marks):
             return kind
     return None
 
@@ -54,8 +60,8 @@ def open_platform(
     encoding: str,
     delimiter: str,
     header: Sequence[str],
-    sample: Sequence[Sequence[str]],
     overrides: Mapping[str, str],
+    table: ColumnTable,
 ) -> PlatformReader:
     """The reader for a `kind` export; `CatalogError` when the header is not that platform's."""
     from advisor.catalog import magento, shopify, vendure, woocommerce
@@ -66,20 +72,19 @@ def open_platform(
         "magento": magento.MagentoReader,
         "vendure": vendure.VendureReader,
     }[kind]
-    if detect(header) != kind:
-        need = " and ".join(sorted(SIGNATURES[kind][0]))
+    if detect(header, table) != kind:
+        platform = table.platforms[kind]
+        need = ", ".join(sorted(platform.labels.get(role, role) for role in platform.marks[0]))
         raise CatalogError(
             f"{path}: not a {cls.label} export; its header lacks the columns that mark one ({need})"
         )
-    return cls(path, stream, builder, encoding, delimiter, overrides)
+    return cls(path, stream, builder, encoding, delimiter, overrides, table)
 
 
 class PlatformReader(CatalogReader):
     """Rows of one platform's CSV export, found by the platform's column names."""
 
     label: ClassVar[str] = ""
-    #: role → the normalised header names that can hold it, first found wins.
-    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: the role a `--column FIELD=…` mapping sets, where the platform's role has another name.
     ROLE_OF: ClassVar[dict[str, str]] = {}
 
@@ -91,18 +96,19 @@ class PlatformReader(CatalogReader):
         encoding: str,
         delimiter: str,
         overrides: Mapping[str, str],
+        table: ColumnTable,
     ) -> None:
-        super().__init__(path, stream, builder, encoding)
+        super().__init__(path, stream, builder, encoding, table)
         self.delimiter = delimiter
         self._reader = csv.reader(stream, delimiter=delimiter)
         self.header = _read_header(self._reader, path)
-        index: dict[str, int] = {}
-        for i, name in enumerate(self.header):
-            index.setdefault(normalise(name), i)
+        index = header_index(self.header)
         self._index = index
+        #: role → the normalised header names that can hold it, first found wins (columns.yaml)
+        self.roles = table.platforms[self.format].columns
         self._at: dict[str, int | None] = {
             role: next((index[n] for n in names if n in index), None)
-            for role, names in self.COLUMNS.items()
+            for role, names in self.roles.items()
         }
         self.overrides = dict(overrides)
         for fld, wanted in overrides.items():

@@ -2,7 +2,8 @@
 
 Accepted, among others: ``1299``, ``₹1,299.00``, ``Rs. 399``, ``Rs 399/-``, ``INR 1,299``,
 ``1,23,456.00`` (Indian grouping), ``1.299,00`` and ``1 299,50`` (European), ``$12.50``,
-``€1.299,00``, ``£8``, ``AED 120``, ``650.000₫``, ``₱1,890.00``, ``R$ 49,90``, ``RM 25``.
+``€1.299,00``, ``£8``, ``AED 120``, ``650.000₫``, ``650.000đ``, ``₱1,890.00``, ``R$ 49,90``,
+``RM 25``, ``64.999,00 TL``.
 
 How separators are read: with both ``,`` and ``.`` present, the one written last is the decimal
 point. With only one kind, a separator that repeats (``1,23,456``) or is followed by exactly three
@@ -52,8 +53,11 @@ _SYMBOLS = {
     "rm": "MYR",
     "rp": "IDR",
     "zł": "PLN",
+    "tl": "TRY",
+    "đ": "VND",
+    "vnđ": "VND",
 }
-_CURRENCY = r"₹|रु|hk\$|nz\$|us\$|[rsac]\$|rs\.?|rm|rp|zł|[$€£₫₱฿₩₦৳₺₴₽₪]|[a-z]{3}"
+_CURRENCY = r"₹|रु|hk\$|nz\$|us\$|[rsac]\$|rs\.?|rm|rp|zł|tl|vnđ|đ|[$€£₫₱฿₩₦৳₺₴₽₪]|[a-z]{3}"
 _PRICE = re.compile(
     rf"""^\s*(?P<sign1>[-+−])?\s*(?P<pre>{_CURRENCY})?\s*(?P<sign2>[-+−])?\s*
     (?P<num>\d[\d.,'\s\u00a0\u202f]*)

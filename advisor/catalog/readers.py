@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from advisor.catalog.columns import ColumnMap, map_columns, match_columns
+from advisor.catalog.columns import ColumnMap, ColumnTable, map_columns, match_columns
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.catalog.rows import RowBuilder, SeenSkus
 from advisor.errors import CatalogError
@@ -45,8 +45,16 @@ class CatalogReader:
     format: str = ""
     columns: ColumnMap | None = None  # the generic CSV reader's column choice
 
-    def __init__(self, path: Path, stream: IO[str], builder: RowBuilder, encoding: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        stream: IO[str],
+        builder: RowBuilder,
+        encoding: str,
+        table: ColumnTable | None = None,
+    ) -> None:
         self.path = path
+        self.table = table  # the column table the file's columns were matched with
         self.encoding = encoding
         self.rows_read = 0
         self.skipped_rows = 0
@@ -80,9 +88,9 @@ class CsvReader(CatalogReader):
     first_row = 0  # rows before this reader's first record (a byte range of a bigger file)
 
     def __init__(  # type: ignore[no-untyped-def]
-        self, path, stream, builder, encoding, delimiter: str, columns: ColumnMap
+        self, path, stream, builder, encoding, delimiter: str, columns: ColumnMap, table=None
     ) -> None:
-        super().__init__(path, stream, builder, encoding)
+        super().__init__(path, stream, builder, encoding, table)
         self.delimiter = delimiter
         self._reader = csv.reader(stream, delimiter=delimiter)
         self.header = _read_header(self._reader, path)
@@ -243,13 +251,39 @@ def _detect_encoding(sample: bytes) -> str:
         return "latin-1"
 
 
-def _pick_delimiter(text: str) -> str:
+#: Windows code pages Excel saves "CSV" in, by the admin's language: Western European first
+#: (the default, and what English headers read as), then Turkish and Central European.
+_CODE_PAGES = ("cp1252", "cp1254", "cp1250")
+
+
+def _best_code_page(sample: bytes, table: ColumnTable) -> str:
+    """The code page whose reading of the header names the most known columns (cp1252 on a tie).
+
+    A Turkish or Polish Excel saves its CSV in cp1254 or cp1250: read as cp1252, `Ürün Adı`
+    becomes `Ürün Adý` and no longer names the title; the header itself says which fits.
+    """
+
+    def score(code_page: str) -> int:
+        try:
+            text = sample.decode(code_page)
+        except UnicodeDecodeError:
+            return -1
+        first = next((line for line in io.StringIO(text) if line.strip()), "")
+        names = next(csv.reader([first], delimiter=_pick_delimiter(first, table)), [])
+        return len(match_columns(names, table)[0])
+
+    scores = {cp: score(cp) for cp in _CODE_PAGES}
+    best = max(_CODE_PAGES, key=lambda cp: scores[cp])
+    return best if scores[best] > scores["cp1252"] else "cp1252"
+
+
+def _pick_delimiter(text: str, table: ColumnTable) -> str:
     """The delimiter whose first line splits into the most recognised column names."""
     first = next((line for line in io.StringIO(text) if line.strip()), "")
 
     def score(d: str) -> tuple[int, int, int]:
         names = next(csv.reader([first], delimiter=d), [])
-        return len(match_columns(names)[0]), len(names), -_DELIMITERS.index(d)
+        return len(match_columns(names, table)[0]), len(names), -_DELIMITERS.index(d)
 
     return max(_DELIMITERS, key=score)
 
@@ -260,6 +294,7 @@ def open_catalog(
     default_currency: str = "",
     columns: dict[str, str] | None = None,
     decimals: dict[str, int] | None = None,
+    table: ColumnTable | None = None,
 ) -> CatalogReader:
     """Open `path` as a catalog and return a reader that streams its rows.
 
@@ -268,7 +303,9 @@ def open_catalog(
     ``--column sku=ItemKey``), overriding the alias table. Prices the file gives no currency for
     get `default_currency`, which is "" by default: the evaluation resolves it (see
     `advisor.advice.money`), so a reader never guesses one. `decimals` gives ISO minor-unit
-    digits per currency, for formats that write amounts in minor units (Medusa).
+    digits per currency, for formats that write amounts in minor units (Medusa). `table` is the
+    rulebook's column table (`Rulebook.columns`); None reads ``columns.yaml`` from the rules
+    folder ``$TRACKRIGHT_RULES`` names, else the bundled one.
     """
     if format is not None and format not in FORMATS:
         raise CatalogError(
@@ -279,8 +316,12 @@ def open_catalog(
         raw = open(p, "rb")  # noqa: SIM115 — handed to the reader, which closes it
     except OSError as exc:
         raise CatalogError(f"{p}: cannot read the catalog ({exc.strerror or exc})") from None
+    if table is None:
+        from advisor.rulebook.columns import bundled_columns
+
+        table = bundled_columns()
     try:
-        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {})
+        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {}, table)
     except BaseException:
         raw.close()
         raise
@@ -288,7 +329,12 @@ def open_catalog(
 
 
 def _open(
-    p: Path, raw: IO[bytes], format: str | None, builder: RowBuilder, overrides: dict[str, str]
+    p: Path,
+    raw: IO[bytes],
+    format: str | None,
+    builder: RowBuilder,
+    overrides: dict[str, str],
+    table: ColumnTable,
 ) -> CatalogReader:
     from advisor.catalog.columns import check_fields
 
@@ -300,6 +346,8 @@ def _open(
     if not sample.strip(b" \t\r\n\xef\xbb\xbf,;|\t"):
         raise CatalogError(f"{p}: the catalog is empty; expected a header row and product rows")
     encoding = _detect_encoding(sample)
+    if encoding == "cp1252":
+        encoding = _best_code_page(sample, table)
     if encoding != "utf-16" and (b"\x00" in sample or sample.startswith(b"PK\x03\x04")):
         raise CatalogError(
             f"{p}: this looks like a binary file, not a catalog; expected CSV, JSON or JSON Lines text",
@@ -320,7 +368,7 @@ def _open(
 
         reader: CatalogReader
         if format == "json":
-            reader = JsonReader(p, stream, builder, encoding)
+            reader = JsonReader(p, stream, builder, encoding, table)
         else:
             first = next((line for line in io.StringIO(text) if line.strip()), "")
             try:
@@ -329,26 +377,26 @@ def _open(
                 ok = False
             if not ok:
                 raise CatalogError(f"{p}: expected JSON Lines, one product object per line")
-            reader = JsonLinesReader(p, stream, builder, encoding)
+            reader = JsonLinesReader(p, stream, builder, encoding, table)
         reader.overrides = dict(overrides)
         return reader
-    delimiter = _pick_delimiter(text)
+    delimiter = _pick_delimiter(text, table)
     rows = _sample_rows(text, delimiter)
     header = rows[0] if rows else []
     from advisor.catalog import platforms
 
     kind = format if format not in (None, "csv") else None
     if kind is None and format is None:
-        kind = platforms.detect(header)
+        kind = platforms.detect(header, table)
     if kind is not None:
         return platforms.open_platform(
-            kind, p, stream, builder, encoding, delimiter, header, rows[1:], overrides
+            kind, p, stream, builder, encoding, delimiter, header, overrides, table
         )
-    colmap = map_columns(header, rows[1:], overrides, str(p))
+    colmap = map_columns(header, table, rows[1:], overrides, str(p))
     if "sku" not in colmap:
-        raise _no_sku_column(p, header, colmap)
+        raise _no_sku_column(p, header, colmap, table)
     builder.seen = SeenSkus(expected_rows(p, sample))
-    return CsvReader(p, stream, builder, encoding, delimiter, colmap)
+    return CsvReader(p, stream, builder, encoding, delimiter, colmap, table)
 
 
 def expected_rows(path: Path, sample: bytes) -> int:
@@ -392,7 +440,9 @@ def _looks_like_data(cell: str) -> bool:
         return len(c) > 40 or c.startswith(("http://", "https://"))
 
 
-def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogError:
+def _no_sku_column(
+    p: Path, header: list[str], colmap: ColumnMap, table: ColumnTable
+) -> CatalogError:
     """One error for the whole file, naming the columns found and how to map one."""
     from advisor.catalog.columns import known_names
 
@@ -409,6 +459,6 @@ def _no_sku_column(p: Path, header: list[str], colmap: ColumnMap) -> CatalogErro
         hint=(
             "say which column holds the SKU: --column sku=<header> (for example --column "
             f"sku={names[0] if names else 'ItemKey'!s}), or `columns: {{sku: <header>}}` in the "
-            f"brand profile; a column called {known_names('sku')} is found by itself"
+            f"brand profile; a column called {known_names(table, 'sku')} is found by itself"
         ),
     )

@@ -7,6 +7,7 @@ lean path for clean rows (`readers.py`); anything unusual there falls back to `R
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Mapping
 from typing import Any
@@ -15,10 +16,20 @@ from advisor.catalog import categories
 from advisor.catalog.prices import PriceError, parse_price
 from advisor.catalog.records import RejectedRow, SkuRecord
 
-__all__ = ["NATURE_WORDS", "RowBuilder", "SeenSkus", "new_record", "strip_excel"]
+__all__ = ["NATURE_WORDS", "RowBuilder", "SeenSkus", "new_record", "strip_excel", "truth"]
 
-_TRUE = frozenset({"yes", "y", "true", "t", "1", "customised", "customized", "personalised"})
-_FALSE = frozenset({"no", "n", "false", "f", "0", ""})
+#: Yes and no as stores write them, in the languages of the column table (es pt fr de it nl pl
+#: tr id/ms vi) besides English.
+_TRUE = frozenset(
+    {"yes", "y", "true", "t", "1", "customised", "customized", "personalised"}
+    | {"sí", "si", "sim", "oui", "ja", "sì", "tak", "evet", "ya", "có", "verdadero"}
+    | {"vrai", "wahr", "vero", "waar", "prawda", "doğru", "benar", "đúng", "x"}
+)
+_FALSE = frozenset(
+    {"no", "n", "false", "f", "0", ""}
+    | {"não", "nao", "non", "nein", "nee", "nie", "hayır", "hayir", "tidak", "không", "khong"}
+    | {"falso", "faux", "falsch", "onwaar", "fałsz", "yanlış", "salah", "sai"}
+)
 #: A product type that names a nature, as stores write it → the `SkuRecord.nature` word.
 NATURE_WORDS = {
     "service": "service",
@@ -166,7 +177,7 @@ def _digits(value: Any) -> str:
     return text if text.isdigit() else "".join(ch for ch in text if ch.isdigit())
 
 
-def _truth(value: Any) -> bool | None:
+def truth(value: Any) -> bool | None:
     """Yes / no as stores write it (TRUE, false, 1, Y …); None when blank or unreadable."""
     if isinstance(value, bool):
         return value
@@ -183,13 +194,13 @@ def _truth(value: Any) -> bool | None:
 def nature_of(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The nature words a row's cells say, in a fixed order, no repeats."""
     words: list[str] = list(values.get("nature") or ())
-    if _truth(values.get("gift_card")):
+    if truth(values.get("gift_card")):
         words.append("gift_card")
-    if _truth(values.get("requires_shipping")) is False:
+    if truth(values.get("requires_shipping")) is False:
         words.append("no_shipping")
-    if _truth(values.get("virtual")):
+    if truth(values.get("virtual")):
         words.append("virtual")
-    if _truth(values.get("downloadable")):
+    if truth(values.get("downloadable")):
         words.append("downloadable")
     kind = NATURE_WORDS.get(_text(values.get("product_type")).lower())
     if kind:
@@ -334,6 +345,14 @@ def _flag(value: Any) -> bool | None:
 
 _MONTH_UNITS = {"": 1, "m": 1, "mo": 1, "month": 1, "months": 1, "y": 12, "yr": 12, "yrs": 12}
 _MONTH_UNITS |= {"year": 12, "years": 12}
+# es / pt, fr, de, it, nl, pl, tr, id / ms, vi
+_MONTH_UNITS |= {"mes": 1, "meses": 1, "mês": 1, "año": 12, "años": 12, "ano": 12, "anos": 12}
+_MONTH_UNITS |= {"mois": 1, "an": 12, "ans": 12, "année": 12, "années": 12}
+_MONTH_UNITS |= {"monat": 1, "monate": 1, "monaten": 1, "jahr": 12, "jahre": 12, "jahren": 12}
+_MONTH_UNITS |= {"mese": 1, "mesi": 1, "anno": 12, "anni": 12, "maand": 1, "maanden": 1}
+_MONTH_UNITS |= {"jaar": 12, "miesiąc": 1, "miesiące": 1, "miesięcy": 1, "rok": 12, "lata": 12}
+_MONTH_UNITS |= {"lat": 12, "ay": 1, "yıl": 12, "bulan": 1, "tahun": 12, "tháng": 1, "năm": 12}
+_WARRANTY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(\w*)\.?")
 
 
 def _months(value: Any) -> int | None:
@@ -344,12 +363,9 @@ def _months(value: Any) -> int | None:
     text = _text(value).lower()
     if not text:
         return None
-    number = text.rstrip("abcdefghijklmnopqrstuvwxyz ").strip()
-    unit = text[len(number) :].strip()
-    try:
-        amount = float(number)
-    except ValueError:
-        amount = -1.0
+    m = _WARRANTY.fullmatch(text)
+    amount = float(m[1].replace(",", ".")) if m else -1.0
+    unit = m[2] if m else ""
     if amount < 0 or unit not in _MONTH_UNITS or not (amount * _MONTH_UNITS[unit]).is_integer():
         raise ValueError(f"warranty {_json_repr(value)} is not a number of months")
     return int(amount * _MONTH_UNITS[unit])

@@ -16,24 +16,15 @@ currency: the evaluation resolves it and says so.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from typing import ClassVar
 
-from advisor.catalog.columns import normalise
 from advisor.catalog.platforms import PlatformReader, join_raw
 from advisor.catalog.readers import Item
 
-__all__ = ["ShopifyReader", "is_shopify_header"]
+__all__ = ["ShopifyReader"]
 
 _DEFAULT_OPTION = "default title"
 _INHERITED = ("title", "vendor", "type", "tags", "product_category", "gift_card")
 _SPACES = re.compile(r"\s+")
-
-
-def is_shopify_header(header: Sequence[str]) -> bool:
-    """True for a Shopify product export header (it has Handle and Variant Price)."""
-    names = {normalise(h) for h in header}
-    return "handle" in names and ("variantprice" in names or "variantsku" in names)
 
 
 class ShopifyReader(PlatformReader):
@@ -41,22 +32,6 @@ class ShopifyReader(PlatformReader):
 
     format = "shopify"
     label = "Shopify product"
-    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "handle": ("handle",),
-        "title": ("title",),
-        "vendor": ("vendor",),
-        "type": ("type",),
-        "tags": ("tags",),
-        "product_category": ("productcategory", "googleshoppinggoogleproductcategory"),
-        "sku": ("variantsku",),
-        "price": ("variantprice",),
-        "list_price": ("variantcompareatprice",),
-        "gtin": ("variantbarcode",),
-        "hsn": ("hsn", "hsncode"),
-        "gift_card": ("giftcard",),
-        "requires_shipping": ("variantrequiresshipping",),
-        "currency": ("currency", "variantcurrency"),
-    }
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

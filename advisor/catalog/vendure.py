@@ -10,8 +10,6 @@ the brand, other facets become tags; ``price`` is in major units, with no curren
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from advisor.catalog import categories
 from advisor.catalog.platforms import PlatformReader, join_raw
 from advisor.catalog.readers import Item
@@ -24,18 +22,6 @@ class VendureReader(PlatformReader):
 
     format = "vendure"
     label = "Vendure product import"
-    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "title": ("name",),
-        "slug": ("slug",),
-        "facets": ("facets",),
-        "options": ("optionvalues",),
-        "sku": ("sku",),
-        "price": ("price",),
-        "variant_facets": ("variantfacets",),
-        "gtin": ("gtin", "ean", "barcode"),
-        "hsn": ("hsn", "hsncode"),
-        "currency": ("currency",),
-    }
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

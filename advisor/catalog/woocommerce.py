@@ -1,12 +1,16 @@
 """WooCommerce's product CSV export: simple products, variable parents and their variations.
 
-Recognised by ``ID``, ``Type``, ``SKU``, ``Name`` and ``Regular price``. A variation names its
+Recognised by ``ID``, ``Type``, ``SKU``, ``Name`` and ``Regular price`` — or the same columns as
+WooCommerce writes them in the admin's language (``Tipo``, ``Nombre``, ``Precio normal``,
+``Superior`` …: ``columns.yaml``, ``platforms.woocommerce``); the values (``variable``,
+``variation``, ``simple, downloadable, virtual``, ``id:1201``) stay English. A variation names its
 parent in ``Parent`` (``id:1201`` or the parent's SKU) and inherits what it leaves blank (name,
 categories, tags, brand) from it, so every variation of one product reads as that product. A
 variable parent has no price of its own: it is valued at its dearest variation and flagged
 (`SkuRecord.price_from` = ``variants``). ``Sale price`` (when set) is the price, ``Regular price``
 the list price. ``Categories`` holds comma-separated ``A > B`` paths. ``Type`` words such as
-``virtual``, ``downloadable``, ``external`` or a gift-card type go into the record's nature.
+``virtual``, ``downloadable``, ``external`` or a gift-card type go into the record's nature, as
+do yes in ``virtual`` / ``downloadable`` columns that some exporters write apart.
 The file is read twice — once to find parents and their variations' prices, once to emit rows —
 keeping one small entry per parent in memory.
 """
@@ -19,6 +23,7 @@ from advisor.catalog import categories
 from advisor.catalog.platforms import PlatformReader, join_raw
 from advisor.catalog.prices import PriceError, parse_price
 from advisor.catalog.readers import Item
+from advisor.catalog.rows import truth
 
 __all__ = ["WooCommerceReader", "type_nature"]
 
@@ -38,6 +43,11 @@ def type_nature(kind: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def _yes(cell: str) -> bool:
+    """A yes/no cell of an exporter that writes the virtual and downloadable flags apart."""
+    return truth(cell) is True
+
+
 def _value(*cells: str) -> float | None:
     for c in cells:
         try:
@@ -54,26 +64,24 @@ class WooCommerceReader(PlatformReader):
 
     format = "woocommerce"
     label = "WooCommerce product"
-    COLUMNS: ClassVar[dict[str, tuple[str, ...]]] = {
-        "id": ("id",),
-        "type": ("type",),
-        "sku": ("sku",),
-        "title": ("name",),
-        "price": ("saleprice",),
-        "list_price": ("regularprice",),
-        "categories": ("categories",),
-        "tags": ("tags",),
-        "brand": ("brands", "brand"),
-        "gtin": ("gtinupceanorisbn", "gtin", "ean", "barcode"),
-        "parent": ("parent",),
-        "hsn": ("hsn", "hsncode"),
-        "currency": ("currency",),
-    }
 
     ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories"}
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        patterns = self.roles.get("attribute_values", ())
+        found = (
+            next(
+                (
+                    self._index[k]
+                    for p in patterns
+                    if (k := p.replace("{n}", str(n))) in self._index
+                ),
+                None,
+            )
+            for n in range(1, 6)
+        )
+        self._attribute_columns = tuple(i for i in found if i is not None)
         self._parents: dict[str, dict[str, str]] = {}
         self._dearest: dict[str, tuple[float | None, float | None]] = {}
         self._prescan()
@@ -89,11 +97,16 @@ class WooCommerceReader(PlatformReader):
     def _attributes(self, fields: list[str]) -> list[str]:
         """A variation's attribute values (``Attribute 1 value(s)`` …), in column order."""
         out = []
-        for n in range(1, 6):
-            i = self._index.get(f"attribute{n}values")
-            if i is not None and i < len(fields) and fields[i].strip():
+        for i in self._attribute_columns:
+            if i < len(fields) and fields[i].strip():
                 out.append(fields[i].strip())
         return out
+
+    def _nature(self, fields: list[str]) -> tuple[str, ...]:
+        """Nature words of a row: its ``Type`` words, then virtual / downloadable columns."""
+        words = type_nature(self.cell(fields, "type"))
+        flags = tuple(f for f in ("virtual", "downloadable") if _yes(self.cell(fields, f)))
+        return tuple(dict.fromkeys(words + flags)) if flags else words
 
     def _prescan(self) -> None:
         """Parents (rows of a variable type) and the dearest price of each one's variations."""
@@ -102,7 +115,7 @@ class WooCommerceReader(PlatformReader):
             kind = cell(fields, "type").lower()
             if "variable" in kind:
                 entry = {key: cell(fields, key) for key in _INHERITED}
-                entry["nature"] = ",".join(type_nature(kind))
+                entry["nature"] = ",".join(self._nature(fields))
                 for key in self._keys(fields):
                     self._parents[key] = entry
             parent = cell(fields, "parent")
@@ -125,7 +138,7 @@ class WooCommerceReader(PlatformReader):
                 name = " / ".join(self._attributes(fields))
             if base.lower() not in name.lower():
                 own["title"] = f"{base} - {name}" if name else base
-        nature = list(type_nature(kind))
+        nature = list(self._nature(fields))
         if parent.get("nature"):
             nature += parent["nature"].split(",")
         price, list_price = cell(fields, "price"), cell(fields, "list_price")

@@ -6,6 +6,7 @@ The rulebook is several YAML files, one per concern:
     currencies.yaml      the base currency, rates with their date and source, the unit-value rule
     evidence.yaml        how much each kind of evidence weighs when classifying
     taxonomies.yaml      standard taxonomy paths and Google ids by vertical
+    columns.yaml         which catalog header feeds which field, in every language; platforms
     regulations.yaml     regulations as floors (minimum method, required captures)
     policy.yaml          the tracking-method rules (and decision tables), hit policy and fallback
     costs.yaml           per-unit costs and the cost/benefit assumptions
@@ -27,6 +28,7 @@ from typing import Any
 
 from advisor.errors import Problem, RulebookError
 from advisor.rulebook.classification import _classification, taxonomy_key
+from advisor.rulebook.columns import column_table
 from advisor.rulebook.currencies import _currencies, _moved_keys
 from advisor.rulebook.facts import RETURN_FACTS, policy_facts, scope_facts
 from advisor.rulebook.files import JSON_SCHEMA_DIALECT, SCHEMAS, rule_file_schemas
@@ -74,6 +76,14 @@ _EMPTY = {
 }
 
 
+#: What a rules copy made before a file existed is told to do about it.
+_MISSING = {
+    "columns.yaml": (
+        "which catalog header feeds which field; copy it from the bundled rules, {bundled}"
+    ),
+}
+
+
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """Load and validate the whole rulebook; raise RulebookError listing every problem."""
     root = resolve_rules_dir(path)
@@ -96,7 +106,11 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         names[fname] = display
         fpath = root / fname
         if not fpath.is_file():
-            problems.append(Problem(display, 1, f"missing rules file: the rulebook needs {fname}"))
+            hint = _MISSING.get(fname, "")
+            hint = f" ({hint.format(bundled=bundled_rules_dir())})" if hint else ""
+            problems.append(
+                Problem(display, 1, f"missing rules file: the rulebook needs {fname}{hint}")
+            )
             continue
         digest.update(fname.encode() + b"\0" + fpath.read_bytes() + b"\0")
         data, found = load_located(fpath, display)
@@ -148,12 +162,17 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         names["costs.yaml"],
         problems,
     )
+    columns = (
+        column_table(docs["columns.yaml"], names["columns.yaml"], problems)
+        if checked.get("columns.yaml")
+        else None
+    )
     # Conflicts are only meaningful between rules whose every part is valid.
     if policy is not None and checked.get("policy.yaml") and checked.get("regulations.yaml"):
         problems.extend(_hit_policy_conflicts(policy, regulations))
     if returns is not None and checked.get("returns.yaml"):
         problems.extend(_hit_policy_conflicts(returns, ()))
-    if problems or not (classification and policy and returns and costs and money):
+    if problems or not (classification and policy and returns and costs and money and columns):
         raise RulebookError(problems or [Problem(str(root), 1, "the rulebook could not be loaded")])
     version = digest.hexdigest()[:12]
     human = (
@@ -172,6 +191,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         version,
         human,
         tuple(names[f] for f in FILES),
+        columns,
     )
 
 

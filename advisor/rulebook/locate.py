@@ -20,6 +20,7 @@ FILES = (
     "currencies.yaml",
     "evidence.yaml",
     "taxonomies.yaml",
+    "columns.yaml",
 )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from advisor.catalog.columns import ColumnTable
 from advisor.rulebook.conditions import Condition, FactSpec, condition_holds
 from advisor.rulebook.locate import FILES  # noqa: F401 - re-exported
 from tracker.vocabulary import METHOD_RANK, METHODS, NOT_STOCK
@@ -222,6 +223,7 @@ class Rulebook:
     version: str
     human_version: str = ""
     files: tuple[str, ...] = field(default=())
+    columns: ColumnTable | None = None  # columns.yaml: which header feeds which field
 
     @property
     def tag(self) -> str:

@@ -13,10 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.catalog import open_catalog
-from advisor.catalog.columns import ALIASES, map_columns, normalise, parse_column_options
+from advisor.catalog.columns import map_columns, normalise, parse_column_options
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.cli.main import cli
 from advisor.errors import CatalogError
+from advisor.rulebook.columns import bundled_columns
+
+TABLE = bundled_columns()
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -185,7 +188,7 @@ def test_price_zero_or_blank_is_none_and_a_bad_price_still_rejects(tmp_path):
 
 
 _FIELD_NAMES = st.sampled_from(
-    [(f, a) for f, aliases in ALIASES.items() for a in aliases if f not in ("title_detail",)]
+    [(f, a) for f, aliases in TABLE.aliases.items() for a in aliases if f not in ("title_detail",)]
 )
 
 
@@ -206,7 +209,7 @@ def test_any_spelling_of_an_alias_maps_to_its_field(pair, style):
     header = [_spell(alias, style)]
     if fld != "sku":
         header.append("sku")
-    cmap = map_columns(header)
+    cmap = map_columns(header, TABLE)
     assert cmap.get(fld) == 0 and normalise(header[0]) == normalise(alias)
 
 
@@ -238,6 +241,9 @@ def test_column_order_never_changes_what_is_read(tmp_path, order):
         ("HK$ 99", 99.0, "HKD"),
         ("Rp 150.000", 150000.0, "IDR"),
         ("12,50 zł", 12.5, "PLN"),
+        ("64.999,00 TL", 64999.0, "TRY"),
+        ("650.000đ", 650000.0, "VND"),
+        ("1.250.000 VNĐ", 1250000.0, "VND"),
     ],
 )
 def test_more_currency_symbols(text, value, currency):

@@ -56,6 +56,11 @@ def check(path: Path | None, profile_path: Path | None, quiet: bool) -> None:
         click.echo(
             f"OK {root}: {len(pol) - n_reg} policy rules{tables}, {n_reg} regulatory floors, "
             f"{len(book.returns.rules)} return rules, {len(book.classification.verticals)} verticals, "
-            f"{len(book.classification.currencies)} currencies — version {book.label}"
-            + (f"; also checked: {', '.join(others)}" if others else "")
+            f"{len(book.classification.currencies)} currencies, {_header_names(book)} header names"
+            f" — version {book.label}" + (f"; also checked: {', '.join(others)}" if others else "")
         )
+
+
+def _header_names(book) -> int:  # type: ignore[no-untyped-def]
+    """How many header names columns.yaml gives its fields (IDs included)."""
+    return sum(len(names) for names in book.columns.aliases.values()) if book.columns else 0

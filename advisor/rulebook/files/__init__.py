@@ -6,7 +6,7 @@ The validator (`advisor.rulebook.shapes.Checker`) walks these shapes with YAML l
 
 Each file's shape lives beside its kin: `classification` (classification.yaml, evidence.yaml,
 taxonomies.yaml), `rules` (policy.yaml, regulations.yaml, returns.yaml), `costs` (costs.yaml),
-`advisor.rulebook.currencies` (currencies.yaml); `ids` holds the value shapes they share.
+`advisor.rulebook.currencies` (currencies.yaml), `columns` (columns.yaml); `ids` holds the value shapes they share.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from advisor.rulebook.files.classification import (
     EVIDENCE_SHAPE,
     TAXONOMIES_SHAPE,
 )
+from advisor.rulebook.files.columns import COLUMNS_SHAPE
 from advisor.rulebook.files.costs import COSTS_SHAPE
 from advisor.rulebook.files.rules import POLICY_SHAPE, REGULATIONS_SHAPE, RETURNS_SHAPE
 from advisor.rulebook.model import FILES, Rulebook
@@ -35,6 +36,7 @@ SCHEMAS: dict[str, Obj] = {
     "costs.yaml": COSTS_SHAPE,
     "currencies.yaml": CURRENCIES_SHAPE,
     "returns.yaml": RETURNS_SHAPE,
+    "columns.yaml": COLUMNS_SHAPE,
 }
 
 

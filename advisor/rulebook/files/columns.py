@@ -1,0 +1,60 @@
+"""What columns.yaml may hold: header names by field, ID columns, and each platform's columns."""
+
+from __future__ import annotations
+
+from advisor.catalog.columns import FIELDS, PLATFORM_ROLES
+from advisor.rulebook.shapes import Enum, Field, ListOf, Obj, Str
+
+_NAMES = ListOf(Str(), min_items=1, unique=True)
+
+COLUMNS_SHAPE = Obj(
+    {
+        "fields": Field(
+            Obj({f: Field(_NAMES, False, f"header names of `{f}`, best first") for f in FIELDS}),
+            True,
+            "per field, the header names that feed it, best first",
+        ),
+        "ids": Field(
+            ListOf(Str(), unique=True),
+            False,
+            "ID columns read as the SKU when no `fields.sku` column is there, best first",
+        ),
+        "platforms": Field(
+            Obj(
+                {
+                    kind: Field(
+                        Obj(
+                            {
+                                "mark": Field(
+                                    ListOf(
+                                        ListOf(Enum(values=roles), min_items=1, unique=True),
+                                        min_items=1,
+                                    ),
+                                    True,
+                                    "sets of roles whose columns, all present, identify the export",
+                                ),
+                                "columns": Field(
+                                    Obj(
+                                        {
+                                            r: Field(
+                                                _NAMES, False, "header names, first found wins"
+                                            )
+                                            for r in roles
+                                        }
+                                    ),
+                                    True,
+                                ),
+                            }
+                        ),
+                        True,
+                    )
+                    for kind, roles in PLATFORM_ROLES.items()
+                }
+            ),
+            True,
+            "the columns of each store platform's own export, by role",
+        ),
+    }
+)
+
+__all__ = ["COLUMNS_SHAPE"]
