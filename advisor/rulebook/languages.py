@@ -20,6 +20,9 @@ from advisor.rulebook.words import norm
 #: The word lists a language block may give a vertical (their meaning is classification.yaml's).
 WORD_LISTS = ("categories", "keywords", "weak", "strong", "unless", "requires")
 
+#: The lists of one kind of title word: a word is in one of them only (as a keyword, weak or strong).
+_TITLE_LISTS = ("keywords", "weak", "strong")
+
 #: One listed word: (file, where it is listed, vertical, list, the word as written, line).
 Listing = tuple[str, str, str, str, str, int]
 
@@ -62,10 +65,13 @@ def with_languages(verticals: dict[str, Vertical], doc: Any, file: str) -> dict[
     for vid in {*extra, *moves}:
         v = out[vid]
         changes: dict[str, Any] = {}
+        # a word the vertical already lists keeps its list ("deodorant" stays weak in beauty)
+        known = {key: set(_same_slot(v, key)) for key in WORD_LISTS}
         for key, words in extra.get(vid, {}).items():
-            have = getattr(v, key)
-            known = set(have)
-            changes[key] = have + tuple(w for w in dict.fromkeys(words) if w and w not in known)
+            fresh = tuple(w for w in dict.fromkeys(words) if w and w not in known[key])
+            changes[key] = getattr(v, key) + fresh
+            for other in _TITLE_LISTS if key in _TITLE_LISTS else (key,):
+                known[other].update(fresh)
         if vid in moves:
             context = [(list(words), target) for words, target in v.context]
             for target, words in moves[vid].items():
@@ -77,6 +83,13 @@ def with_languages(verticals: dict[str, Vertical], doc: Any, file: str) -> dict[
             changes["context"] = tuple((tuple(words), target) for words, target in context)
         out[vid] = replace(v, **changes)
     return out
+
+
+def _same_slot(v: Vertical, key: str) -> tuple[str, ...]:
+    """The words of `v` a new word in list `key` would repeat: its kind's lists, or its own."""
+    if key in _TITLE_LISTS:
+        return (*v.keywords, *v.weak, *v.strong)
+    return getattr(v, key)
 
 
 __all__ = ["WORD_LISTS", "Listing", "listings", "with_languages"]
