@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.errors import Problem
+from advisor.rulebook.languages import Listing, listings, with_languages
 from advisor.rulebook.model import Classification, Evidence, Vertical
 from advisor.rulebook.words import norm
 
@@ -91,7 +92,12 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
             ),
             typical,
         )
-    problems.extend(_ambiguous_words(doc, file))
+    words = list(_listings(doc, file))
+    if checked.get("languages.yaml"):
+        lang_file = names["languages.yaml"]
+        verticals = with_languages(verticals, docs["languages.yaml"], lang_file)
+        words += listings(docs["languages.yaml"], lang_file)
+    problems.extend(_ambiguous_words(words))
     seen_hsn: dict[str, str] = {}
     for vid, vert in verticals.items():
         hsn_items = doc["verticals"][vid].get("hsn") or ()
@@ -184,34 +190,43 @@ _WORD_KINDS = (
 )
 
 
-def _ambiguous_words(doc, file: str) -> list[Problem]:
-    """A category word, or a keyword, listed under two verticals: one error naming both places."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, str], tuple[str, str, int]] = {}
+def _listings(doc, file: str):
+    """Every category word and keyword of classification.yaml with its place."""
     for vid, v in doc["verticals"].items():
         if not isinstance(v, Mapping):
             continue
-        for key, kind in _WORD_KINDS:
+        for key, _ in _WORD_KINDS:
             items = v.get(key) or ()
             for i, word in enumerate(items):
-                if not isinstance(word, str):
-                    continue
-                line = items.line_of(i) if hasattr(items, "line_of") else doc.line
-                slot = (kind, norm(word))
-                first = seen.get(slot)
-                if first is None:
-                    seen[slot] = (vid, key, line)
-                elif first[0] != vid:
-                    problems.append(
-                        Problem(
-                            file,
-                            line,
-                            f"verticals.{vid}.{key}: {kind} {word!r} is also listed under "
-                            f"{first[0]}.{first[1]} ({file}:{first[2]}); a {kind} can identify only "
-                            f"one vertical — keep it under the one it means and remove it here, or "
-                            f'list a longer phrase ("{word} …") for this one',
-                        )
-                    )
+                if isinstance(word, str):
+                    line = items.line_of(i) if hasattr(items, "line_of") else doc.line
+                    yield file, f"verticals.{vid}.{key}", vid, key, word, line
+
+
+def _ambiguous_words(words: list[Listing]) -> list[Problem]:
+    """A category word, or a keyword, listed under two verticals: one error naming both places."""
+    kinds = dict(_WORD_KINDS)
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], tuple[str, str, str, int]] = {}
+    for file, where, vid, key, word, line in words:
+        kind = kinds.get(key)
+        if kind is None:
+            continue
+        slot = (kind, norm(word))
+        first = seen.get(slot)
+        if first is None:
+            seen[slot] = (vid, key, file, line)
+        elif first[0] != vid:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"{where}: {kind} {word!r} is also listed under "
+                    f"{first[0]}.{first[1]} ({first[2]}:{first[3]}); a {kind} can identify only "
+                    f"one vertical — keep it under the one it means and remove it here, or "
+                    f'list a longer phrase ("{word} …") for this one',
+                )
+            )
     return problems
 
 

@@ -7,6 +7,7 @@ The rulebook is several YAML files, one per concern:
     evidence.yaml        how much each kind of evidence weighs when classifying
     taxonomies.yaml      standard taxonomy paths and Google ids by vertical
     columns.yaml         which catalog header feeds which field, in every language; platforms
+    languages.yaml       (optional) each vertical's words in more languages
     regulations.yaml     regulations as floors (minimum method, required captures)
     policy.yaml          the tracking-method rules (and decision tables), hit policy and fallback
     costs.yaml           per-unit costs and the cost/benefit assumptions
@@ -33,7 +34,7 @@ from advisor.rulebook.currencies import _currencies, _moved_keys
 from advisor.rulebook.facts import RETURN_FACTS, policy_facts, scope_facts
 from advisor.rulebook.files import JSON_SCHEMA_DIALECT, SCHEMAS, rule_file_schemas
 from advisor.rulebook.floors import _hit_policy_conflicts
-from advisor.rulebook.locate import bundled_rules_dir, resolve_rules_dir
+from advisor.rulebook.locate import OPTIONAL_FILES, bundled_rules_dir, resolve_rules_dir
 from advisor.rulebook.model import (
     FILES,
     OUTCOMES,
@@ -105,6 +106,8 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         display = _display(root, fname)
         names[fname] = display
         fpath = root / fname
+        if not fpath.is_file() and fname in OPTIONAL_FILES:
+            continue
         if not fpath.is_file():
             hint = _MISSING.get(fname, "")
             hint = f" ({hint.format(bundled=bundled_rules_dir())})" if hint else ""
@@ -190,7 +193,7 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         money,
         version,
         human,
-        tuple(names[f] for f in FILES),
+        tuple(names[f] for f in FILES if f in docs),
         columns,
     )
 

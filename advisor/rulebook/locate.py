@@ -21,7 +21,10 @@ FILES = (
     "evidence.yaml",
     "taxonomies.yaml",
     "columns.yaml",
+    "languages.yaml",
 )
+#: Rules files a rulebook may do without: `languages.yaml` only adds words in more languages.
+OPTIONAL_FILES = frozenset({"languages.yaml"})
 
 
 def bundled_rules_dir() -> Path:
@@ -54,4 +57,4 @@ def resolve_rules_dir(path: str | Path | None = None) -> Path:
     return Path(env) if env else bundled_rules_dir()
 
 
-__all__ = ["FILES", "bundled_rules_dir", "resolve_rules_dir"]
+__all__ = ["FILES", "OPTIONAL_FILES", "bundled_rules_dir", "resolve_rules_dir"]

@@ -1,11 +1,15 @@
-"""How rule words and catalog text are compared: lower case, punctuation as spaces, whole words.
+"""How rule words and catalog text are compared: lower case, no accents, punctuation as spaces.
 
 The rulebook's checks (a word listed under two verticals) and the classifier's matching use this
 one normalisation, so what `rules check` calls the same word is what matching treats alike.
+Latin letters lose their diacritics on both sides (é→e, ł→l, ß→ss, ı/İ→i, ệ→e, đ→d): stores
+write "Teléfono" and "Telefono", "Kopfhörer" and "Kopfhorer", Vietnamese with and without its
+tones, and a rule author should not have to list each. Other scripts are left as they are.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Every punctuation or symbol character of the Basic Latin and Latin-1 blocks, and the common
@@ -16,8 +20,27 @@ _TABLE = {ord(c): " " for c in _PUNCT}
 _TABLE.update({ord("&"): " & ", ord("+"): " + "})
 
 
+def _folding() -> dict[int, str | None]:
+    """Each accented Latin letter → its base letters; a lone combining accent → nothing."""
+    out: dict[int, str | None] = {}
+    for cp in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
+        c = chr(cp)
+        base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+        if base != c and base.isascii() and base.isalpha():
+            out[cp] = base.lower()
+    # letters with no decomposition that stores still write without their stroke or ligature
+    strokes = {"æ": "ae", "ð": "d", "ø": "o", "þ": "th", "ß": "ss", "đ": "d", "ħ": "h"}
+    strokes |= {"ı": "i", "ł": "l", "ŀ": "l", "œ": "oe", "ŧ": "t", "ſ": "s"}
+    out.update({ord(c): b for c, b in strokes.items()})
+    out.update({cp: None for cp in range(0x300, 0x370)})  # "i̇" of a lower-cased Turkish İ
+    return out
+
+
+_TABLE.update(_folding())
+
+
 def norm(text: str) -> str:
-    """`text` as matched: lower case, NFC, punctuation as spaces, single spaces, no ends."""
+    """`text` as matched: lower case, accents folded, punctuation as spaces, single spaces."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     return " ".join(text.lower().translate(_TABLE).split())
@@ -39,6 +62,34 @@ def fast_norm(text: str) -> str:
     return norm(text)
 
 
+_TOKEN = re.compile(f"[^\\s{re.escape(_PUNCT)}]+")  # a word as written: no space, no punctuation
+
+
+def written_as(title: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """Each of `terms` (normalised, in title order) as `title` writes it, or () if one is not.
+
+    Matching folds accents and joins words across punctuation, so the words it found are not
+    the row's own ("bac 925" for "Bạc 925"); explanations quote the row, so they are found
+    again here, word by word.
+    """
+    text = unicodedata.normalize("NFC", title)
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    tokens = [norm(text[a:b]) for a, b in spans]
+    out: list[str] = []
+    at = 0
+    for term in terms:
+        parts = term.split(" ")
+        n = len(parts)
+        for i in range(at, len(tokens) - n + 1):
+            if tokens[i : i + n] == parts:
+                out.append(text[spans[i][0] : spans[i + n - 1][1]])
+                at = i + n
+                break
+        else:
+            return ()
+    return tuple(out)
+
+
 def padded(text: str) -> str:
     """`norm(text)` between single spaces, the form the matcher scans (whole words only)."""
     return f" {norm(text)} "
@@ -55,4 +106,4 @@ def plural_forms(term: str) -> tuple[str, ...]:
     return (term + "s",)
 
 
-__all__ = ["fast_norm", "norm", "padded", "plural_forms"]
+__all__ = ["fast_norm", "norm", "padded", "plural_forms", "written_as"]

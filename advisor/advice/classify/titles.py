@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from advisor.advice.classify.lexicon import Lexicon, outside_neutral, select
-from advisor.rulebook.words import fast_norm
+from advisor.rulebook.words import fast_norm, written_as
 
 
 class TitleReader:
@@ -41,9 +41,11 @@ class TitleReader:
         same_place = len(text) == len(title)
         if words and same_place:
             surfaces = tuple([title[a + e0 : b + e0] for a, b in spans])
-            if surfaces == words:
-                surfaces = ()
+        elif words and not title.isascii():  # accents folded or spaces joined: found again
+            surfaces = written_as(title, words)
         else:
+            surfaces = ()
+        if surfaces == words:
             surfaces = ()
         pats: tuple = ()
         if lex.patterns and (lex.pattern_gate is None or lex.pattern_gate(text)):

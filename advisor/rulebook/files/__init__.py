@@ -5,8 +5,9 @@ The validator (`advisor.rulebook.shapes.Checker`) walks these shapes with YAML l
 `trackright rules check` can never disagree about a file's shape.
 
 Each file's shape lives beside its kin: `classification` (classification.yaml, evidence.yaml,
-taxonomies.yaml), `rules` (policy.yaml, regulations.yaml, returns.yaml), `costs` (costs.yaml),
-`advisor.rulebook.currencies` (currencies.yaml), `columns` (columns.yaml); `ids` holds the value shapes they share.
+taxonomies.yaml, languages.yaml), `rules` (policy.yaml, regulations.yaml, returns.yaml), `costs`
+(costs.yaml), `advisor.rulebook.currencies` (currencies.yaml), `columns` (columns.yaml); `ids`
+holds the value shapes they share.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from advisor.rulebook.facts import scope_facts
 from advisor.rulebook.files.classification import (
     CLASSIFICATION_SHAPE,
     EVIDENCE_SHAPE,
+    LANGUAGES_SHAPE,
     TAXONOMIES_SHAPE,
 )
 from advisor.rulebook.files.columns import COLUMNS_SHAPE
@@ -31,6 +33,7 @@ SCHEMAS: dict[str, Obj] = {
     "classification.yaml": CLASSIFICATION_SHAPE,
     "evidence.yaml": EVIDENCE_SHAPE,
     "taxonomies.yaml": TAXONOMIES_SHAPE,
+    "languages.yaml": LANGUAGES_SHAPE,
     "regulations.yaml": REGULATIONS_SHAPE,
     "policy.yaml": POLICY_SHAPE,
     "costs.yaml": COSTS_SHAPE,

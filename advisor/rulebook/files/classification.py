@@ -6,6 +6,19 @@ from advisor.rulebook.files.ids import HSN, ID
 from advisor.rulebook.model import SOURCES
 from advisor.rulebook.shapes import Bool, Enum, Field, ListOf, MapOf, Num, Obj, Str
 
+_CONTEXT = Field(
+    ListOf(
+        Obj(
+            {
+                "words": Field(ListOf(Str(), min_items=1), True),
+                "vertical": Field(Enum(source="verticals"), True),
+            }
+        )
+    ),
+    False,
+    "with any of `words` in the row, this vertical's words mean `vertical`",
+)
+
 CLASSIFICATION_SHAPE = Obj(
     {
         "value_bands": Field(
@@ -56,18 +69,7 @@ CLASSIFICATION_SHAPE = Obj(
                             False,
                             "words one of which must be in the row for this vertical's words to count",
                         ),
-                        "context": Field(
-                            ListOf(
-                                Obj(
-                                    {
-                                        "words": Field(ListOf(Str(), min_items=1), True),
-                                        "vertical": Field(Enum(source="verticals"), True),
-                                    }
-                                )
-                            ),
-                            False,
-                            "with any of `words` in the row, this vertical's words mean `vertical`",
-                        ),
+                        "context": _CONTEXT,
                         "stock": Field(
                             Bool(),
                             False,
@@ -175,4 +177,46 @@ TAXONOMIES_SHAPE = Obj(
     }
 )
 
-__all__ = ["CLASSIFICATION_SHAPE", "EVIDENCE_SHAPE", "TAXONOMIES_SHAPE"]
+_WORDS_HELP = {
+    "categories": "category-path words, product type or tags in this language",
+    "keywords": "title words or phrases in this language",
+    "weak": "title words that yield to any specific word (a dosage form)",
+    "strong": "title words that outweigh a category (e-book, gift card)",
+    "unless": "words that, anywhere in the row, cancel this vertical's words",
+    "requires": "words one of which must be in the row for this vertical's words to count",
+}
+
+LANGUAGES_SHAPE = Obj(
+    {
+        "languages": Field(
+            MapOf(
+                Obj(
+                    {
+                        "name": Field(Str(), True, "the language's name, shown to people"),
+                        "verticals": Field(
+                            MapOf(
+                                Obj(
+                                    {
+                                        **{
+                                            key: Field(ListOf(Str(), unique=True), False, text)
+                                            for key, text in _WORDS_HELP.items()
+                                        },
+                                        "context": _CONTEXT,
+                                    }
+                                ),
+                                key=Enum(source="verticals"),
+                            ),
+                            True,
+                            "each vertical's words in this language (as in classification.yaml)",
+                        ),
+                    }
+                ),
+                key=ID,
+            ),
+            True,
+            "one block per language, keyed by its code (es, pt, de, ...)",
+        ),
+    }
+)
+
+__all__ = ["CLASSIFICATION_SHAPE", "EVIDENCE_SHAPE", "LANGUAGES_SHAPE", "TAXONOMIES_SHAPE"]
