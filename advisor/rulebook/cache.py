@@ -1,0 +1,102 @@
+"""A rulebook already checked, kept on disk so the next process need not parse and check it again.
+
+Why: reading the rules folder with line numbers and checking every entry's shape takes about
+0.6 s (words in eleven languages), paid by every `trackright evaluate`, `decide` and app start;
+unpickling the checked rulebook takes about 10 ms. An entry is named by everything loading reads:
+each rules file's bytes and the name errors would give it (relative to the working folder), the
+code that loads them (size and modification time of each module of `advisor.rulebook` and of
+`tracker.vocabulary`), pycountry's version and Python's. Only a rulebook that loaded without a
+problem is kept, so a broken folder is always reported from the files themselves.
+
+The folder is `$TRACKRIGHT_CACHE/rulebooks` (else `$XDG_CACHE_HOME/trackright`, else
+`~/.cache/trackright`), private to the user; the newest `KEEP` entries stay. Anything that goes
+wrong with the cache (unwritable, a damaged entry, an unpicklable rulebook) just means loading
+from the files, as without it. `TRACKRIGHT_NO_RULEBOOK_CACHE=1` turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+KEEP = 8  # entries kept: a rule author's last few edits, several rules folders
+_OFF = "TRACKRIGHT_NO_RULEBOOK_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where checked rulebooks are kept."""
+    base = os.environ.get("TRACKRIGHT_CACHE") or os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "trackright" / "rulebooks"
+
+
+def entry_key(files: list[tuple[str, str, bytes | None]]) -> str:
+    """The entry's name: (file name, display name, bytes or None when absent) of every file."""
+    h = hashlib.sha256()
+    h.update(f"{sys.version}\0{_pycountry_version()}\0".encode())
+    for name, shown, data in files:
+        h.update(f"{name}\0{shown}\0".encode())
+        h.update(b"absent" if data is None else b"%d\0" % len(data) + data)
+    here = Path(__file__).resolve().parent
+    vocabulary = here.parents[1] / "tracker" / "vocabulary.py"
+    for src in sorted(here.rglob("*.py")) + [vocabulary]:
+        with contextlib.suppress(OSError):
+            st = src.stat()
+            h.update(f"{src.relative_to(here.parents[1])}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()[:40]
+
+
+def recall(key: str) -> Any | None:
+    """The rulebook kept under `key`, or None."""
+    if os.environ.get(_OFF):
+        return None
+    path = cache_dir() / f"{key}.pickle"
+    try:
+        with path.open("rb") as fh:
+            book = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept by the pruning below
+    return book
+
+
+def keep(key: str, book: Any) -> None:
+    """Keep a rulebook that loaded cleanly under `key`; prune all but the newest `KEEP`."""
+    if os.environ.get(_OFF):
+        return
+    folder = cache_dir()
+    try:
+        data = pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, folder / f"{key}.pickle")
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        entries = sorted(folder.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in entries[KEEP:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+        return
+
+
+def _pycountry_version() -> str:
+    try:
+        return metadata.version("pycountry")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+__all__ = ["KEEP", "cache_dir", "entry_key", "keep", "recall"]
