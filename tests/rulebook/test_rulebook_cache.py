@@ -3,6 +3,7 @@ folder, a damaged entry or the switch turned off means loading from the files ag
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -76,10 +77,16 @@ def test_the_switch_turns_it_off(rules_copy, cache_home, monkeypatch):
 
 
 def test_only_the_newest_entries_stay(rules_copy, cache_home):
-    for n in range(cache.KEEP + 3):
-        rules_copy.append("evidence.yaml", f"# edit {n}\n")
-        load_rulebook(rules_copy.root)
-    assert len(entries(cache_home)) == cache.KEEP
+    cache_home.mkdir(parents=True)
+    for n in range(cache.KEEP + 3):  # older entries, as earlier edits left them
+        old = cache_home / f"{n:040d}.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, ns=(n * 10**9, n * 10**9))
+    load_rulebook(rules_copy.root)
+    kept = entries(cache_home)
+    assert len(kept) == cache.KEEP
+    assert cache_home / f"{cache.KEEP + 2:040d}.pickle" in kept  # the newest old one stays
+    assert cache_home / f"{0:040d}.pickle" not in kept
 
 
 def test_a_fresh_process_decides_alike_with_and_without_the_kept_copy(tmp_path):
@@ -102,6 +109,4 @@ def test_a_fresh_process_decides_alike_with_and_without_the_kept_copy(tmp_path):
 
 
 def _base_env() -> dict[str, str]:
-    import os
-
     return {k: v for k, v in os.environ.items() if k != "TRACKRIGHT_NO_RULEBOOK_CACHE"}
