@@ -224,6 +224,19 @@ class Rulebook:
     human_version: str = ""
     files: tuple[str, ...] = field(default=())
     columns: ColumnTable | None = None  # columns.yaml: which header feeds which field
+    # What later layers compile from this rulebook, once per rulebook rather than once per use
+    # (the classifier's word automaton: 0.2 s to build for eleven languages); see `compiled_once`.
+    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def compiled_once(self, name: str, build: Any) -> Any:
+        """`build(self)` the first time `name` is asked for, the same object after that.
+
+        What is built must not change once built: every user of this rulebook shares it.
+        """
+        got = self.compiled.get(name)
+        if got is None:
+            got = self.compiled[name] = build(self)
+        return got
 
     @property
     def tag(self) -> str:

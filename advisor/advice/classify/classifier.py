@@ -37,7 +37,7 @@ class Classifier:
         self._amount = unit_amount(rulebook.currencies.unit_value)
         self._rates = dict(cls.currencies)
         self._base = cls.base_currency
-        lex = Lexicon(rulebook)
+        lex = rulebook.compiled_once("lexicon", Lexicon)  # shared by every classifier of it
         self.titles = TitleReader(lex)
         self.categories = CategoryReader(lex)
         self.scorer = VerticalScorer(lex, cls.fallback_vertical)
