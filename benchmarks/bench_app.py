@@ -171,7 +171,7 @@ async def _drive(store: Path, catalog: Path) -> dict:
         # a what-if a policy rule reads (decides every row again), then accepting the policy
         panel = app.screen.query_one("#whatif")
         await pilot.press("i")
-        app.screen.query_one("#whatif-input").value = "return_rate=30%"
+        app.screen.query_one("#whatif-input").value = "markets=IN,EU"
         driver.send_message(events.Key("enter", "\r"))
         out["whatif_s"], during = await pinging(
             lambda: str(panel.render()).strip() and "Deciding again" not in str(panel.render())
