@@ -226,7 +226,8 @@ class Rulebook:
     columns: ColumnTable | None = None  # columns.yaml: which header feeds which field
     # What later layers compile from this rulebook, once per rulebook rather than once per use
     # (the classifier's word automaton: 0.2 s to build for eleven languages); see `compiled_once`.
-    compiled: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # Not an __init__ argument, so `dataclasses.replace` starts a changed rulebook empty.
+    compiled: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def compiled_once(self, name: str, build: Any) -> Any:
         """`build(self)` the first time `name` is asked for, the same object after that.
