@@ -88,6 +88,17 @@ class TrackrightApp(App[None]):
         if self.watch_rules:
             self.set_interval(1.0, self._check_rules)
         self._check_size()
+        self.call_after_refresh(self._prepare_rules)
+
+    def _prepare_rules(self) -> None:
+        """The rulebook's words compiled in a thread, once the first screen is up."""
+        self.run_worker(
+            self.workspace.prepare_rules,
+            thread=True,
+            group="prepare-rules",
+            exclusive=True,
+            description="compiling the rulebook's words",
+        )
 
     def _read_widget_css(self) -> None:
         """Every imported widget type's DEFAULT_CSS into the stylesheet once, at start.
@@ -178,6 +189,7 @@ class TrackrightApp(App[None]):
             return
         status = self.workspace.reload_rules()
         if status.ok:
+            self._prepare_rules()
             self.notify(f"Rules reloaded: now running {status.running}.")
         else:
             first = status.problems[0]
@@ -229,6 +241,7 @@ class TrackrightApp(App[None]):
     def _reload(self) -> None:
         status = self.workspace.reload_rules()
         if status.ok:
+            self._prepare_rules()
             self.notify(f"Rules reloaded: running {status.running}.")
         else:
             n = len(status.problems)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from advisor.advice.classify.classifier import prepare
 from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
 from advisor.advice.returns import ReturnRules
 from advisor.errors import Problem, TrackrightError
@@ -95,6 +96,14 @@ class Workspace:
                 old.close()
             self.status = RulesStatus(book.label, (), when)
             return self.status
+
+    def prepare_rules(self) -> None:
+        """Compile the running rulebook's words now (a worker calls it at start and after a
+        reload), so the first catalog decided — in a process forked with them — does not wait.
+        Under the engine lock: a fork for deciding waits for it rather than copying half."""
+        with self.engine_lock:
+            if self.rulebook is not None:
+                prepare(self.rulebook)
 
     def in_rules(self, file: str | os.PathLike[str]) -> str:
         """A rules file as written from the rules folder (`policy.yaml`), so the useful end is

@@ -106,10 +106,12 @@ def load_rulebook(path: str | Path | None = None) -> Rulebook:
         key = cache.entry_key(files)
         kept = cache.recall(key)
         if isinstance(kept, Rulebook):
+            object.__setattr__(kept, "kept_as", key)
             return kept
     book = _load_files(root)
     if key is not None:
         cache.keep(key, book)
+        object.__setattr__(book, "kept_as", key)
     return book
 
 

@@ -228,15 +228,32 @@ class Rulebook:
     # (the classifier's word automaton: 0.2 s to build for eleven languages); see `compiled_once`.
     # Not an __init__ argument, so `dataclasses.replace` starts a changed rulebook empty.
     compiled: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+    # The disk-cache entry this rulebook was loaded as (`advisor.rulebook.cache`), set only by
+    # `load_rulebook`: what it compiles may then be kept on disk beside it. A rulebook made or
+    # changed in code (`dataclasses.replace`) has none, so nothing stale is ever read back.
+    kept_as: str = field(default="", init=False, compare=False, repr=False)
 
-    def compiled_once(self, name: str, build: Any) -> Any:
+    def compiled_once(self, name: str, build: Any, code: tuple[str, ...] = ()) -> Any:
         """`build(self)` the first time `name` is asked for, the same object after that.
 
         What is built must not change once built: every user of this rulebook shares it.
+        With `code` (the files `build` depends on beyond the rulebook's own modules), a
+        rulebook loaded from a folder also keeps the built object on disk, so the next
+        process unpickles it instead of building it again.
         """
         got = self.compiled.get(name)
         if got is None:
-            got = self.compiled[name] = build(self)
+            if code and self.kept_as:
+                from advisor.rulebook import cache
+
+                key = cache.compiled_key(self.kept_as, name, code)
+                got = cache.recall(key, kind=name)
+                if got is None:
+                    got = build(self)
+                    cache.keep(key, got, kind=name)
+            else:
+                got = build(self)
+            self.compiled[name] = got
         return got
 
     @property

@@ -65,3 +65,12 @@ async def test_a_long_title_keeps_its_end_at_60_columns(make_app, onboard):
         await pilot.pause()
         shown = str(app.screen.query_one("#title").render())
         assert len(shown) <= 58 and shown.endswith("electronics_brand.csv") and "…" in shown
+
+
+async def test_the_rulebooks_words_are_compiled_in_the_background_once_the_app_is_up(make_app):
+    """So the first catalog, decided in a process forked from the app, does not build them."""
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert "lexicon" in app.workspace.rulebook.compiled

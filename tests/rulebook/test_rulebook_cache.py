@@ -110,3 +110,65 @@ def test_a_fresh_process_decides_alike_with_and_without_the_kept_copy(tmp_path):
 
 def _base_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "TRACKRIGHT_NO_RULEBOOK_CACHE"}
+
+
+def test_the_word_automaton_is_kept_beside_the_rulebook_and_read_back(rules_copy, cache_home):
+    from advisor.advice.classify import classifier
+
+    first = classifier.prepare(load_rulebook(rules_copy.root))
+    assert len(list(cache_home.glob("*.lexicon"))) == 1
+
+    def no_build(book):
+        raise AssertionError("built again although a compiled copy was kept")
+
+    book = load_rulebook(rules_copy.root)
+    again = book.compiled_once("lexicon", no_build, code=_lexicon_code())
+    assert again is not first and again.entries == first.entries
+    text = " samsung galaxy s24 5g smartphone with usb cable "
+    assert sorted(again.iter(text)) == sorted(first.iter(text))
+    assert book.compiled_once("lexicon", no_build) is again  # once per rulebook after that
+
+
+def test_a_rulebook_changed_in_code_never_reads_a_kept_automaton(rules_copy, cache_home):
+    from dataclasses import replace
+
+    from advisor.advice.classify import classifier
+
+    classifier.prepare(load_rulebook(rules_copy.root))
+    changed = replace(load_rulebook(rules_copy.root), version="same-but-changed")
+    assert changed.kept_as == ""
+    built = []
+    changed.compiled_once("lexicon", lambda b: built.append(b) or "fresh", code=_lexicon_code())
+    assert built == [changed]
+
+
+def test_changed_code_compiles_again(rules_copy, cache_home, tmp_path):
+    code = tmp_path / "compiler.py"
+    code.write_text("# version 1\n")
+    built = []
+
+    def build(book):
+        built.append(code.read_text())
+        return code.read_text()
+
+    assert (
+        load_rulebook(rules_copy.root).compiled_once("x", build, code=(str(code),))
+        == "# version 1\n"
+    )
+    assert (
+        load_rulebook(rules_copy.root).compiled_once("x", build, code=(str(code),))
+        == "# version 1\n"
+    )
+    code.write_text("# version 2, longer\n")
+    assert load_rulebook(rules_copy.root).compiled_once("x", build, code=(str(code),)) == (
+        "# version 2, longer\n"
+    )
+    assert built == ["# version 1\n", "# version 2, longer\n"]
+
+
+def _lexicon_code():
+    import ahocorasick
+
+    from advisor.advice.classify import lexicon
+
+    return (lexicon.__file__, ahocorasick.__file__)

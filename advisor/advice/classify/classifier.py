@@ -12,6 +12,9 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
+import ahocorasick
+
+from advisor.advice.classify import lexicon as lexicon_module
 from advisor.advice.classify.categories import CategoryReader
 from advisor.advice.classify.facts import SkuFacts, UnknownCurrencyError
 from advisor.advice.classify.lexicon import Lexicon
@@ -22,6 +25,18 @@ from advisor.advice.profile import BrandProfile
 from advisor.catalog.records import SkuRecord
 from advisor.rulebook.load import Regulation, Rulebook
 from advisor.rulebook.markets import covered
+
+
+def prepare(rulebook: Rulebook) -> Lexicon:
+    """The rulebook's words compiled for matching, built once per rulebook and shared.
+
+    Call it ahead of the first catalog (the app does, while the user reads) so no evaluation
+    waits for it, and a process forked later starts with it. A rulebook loaded from a folder
+    keeps it on disk too: the next process unpickles it instead of building it again.
+    """
+    return rulebook.compiled_once(
+        "lexicon", Lexicon, code=(lexicon_module.__file__, ahocorasick.__file__)
+    )
 
 
 class Classifier:
@@ -37,7 +52,7 @@ class Classifier:
         self._amount = unit_amount(rulebook.currencies.unit_value)
         self._rates = dict(cls.currencies)
         self._base = cls.base_currency
-        lex = rulebook.compiled_once("lexicon", Lexicon)  # shared by every classifier of it
+        lex = prepare(rulebook)
         self.titles = TitleReader(lex)
         self.categories = CategoryReader(lex)
         self.scorer = VerticalScorer(lex, cls.fallback_vertical)
@@ -194,4 +209,4 @@ class Classifier:
         return out
 
 
-__all__ = ["Classifier"]
+__all__ = ["Classifier", "prepare"]
