@@ -15,24 +15,36 @@ order. Three things keep the result identical to a sequential run:
 
 Anything this module cannot do exactly (not UTF-8, not a generic CSV, too small, no fork) returns
 None and the caller evaluates sequentially.
+
+`stream_in_two` is the same cut for a caller that wants the rows themselves, in order (the app's
+deciding process): this process decides the first half into the sink while a forked worker
+decides the second into a file of pickled chunks (`advisor.advice.rowpickle`), which is passed on
+to the sink once the first half is done. The rulebook's words are compiled before the fork, so
+the worker starts with them.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import multiprocessing as mp
 import os
+import pickle
 import shutil
+import signal
+import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from advisor.advice.costs import CostAccumulator
 from advisor.advice.evaluate import Evaluator, Summary
+from advisor.advice.rowpickle import RowEncoder, decode
 from advisor.catalog import open_catalog
 from advisor.catalog.columns import ColumnMap, ColumnTable
 from advisor.catalog.readers import CsvReader, expected_rows
@@ -40,6 +52,11 @@ from advisor.catalog.rows import RowBuilder, strip_excel
 from advisor.errors import TrackrightError
 
 MIN_BYTES = 16 * 1024 * 1024  # below this, forking costs more than it saves
+# For rows streamed from a process that has the rulebook compiled already (the app's): a fork
+# costs milliseconds there, and a megabyte (about 13,000 store rows) takes a second to decide.
+STREAM_MIN_BYTES = 1024 * 1024
+STREAM_FIRST_SHARE = 0.47  # this process also passes the second half's rows on
+_CHUNK = 2000  # rows a pickled chunk of the second half
 _BLOCK = 8 * 1024 * 1024
 FIRST_SHARE = 0.56
 
@@ -121,18 +138,24 @@ def _boundary_after(fh: IO[bytes], pos: int, size: int, odd: bool) -> int | None
 
 
 def plan(
-    path: Path, columns: dict[str, str] | None = None, table: ColumnTable | None = None
+    path: Path,
+    columns: dict[str, str] | None = None,
+    table: ColumnTable | None = None,
+    minimum: int | None = None,
+    first_share: float = FIRST_SHARE,
 ) -> Plan | None:
     """Decide whether `path` can be split, and where; None means evaluate it sequentially.
 
     `columns` is the run's column mapping (``--column``) and `table` the rulebook's column
-    table, so both halves read the same columns.
+    table, so both halves read the same columns. A file under `minimum` bytes (`MIN_BYTES`;
+    `TRACKRIGHT_PARALLEL_MIN_BYTES` overrides either) is not cut; `first_share` is the first
+    half's share of the rows.
     """
     try:
         size = path.stat().st_size
     except OSError:
         return None
-    minimum = int(os.environ.get("TRACKRIGHT_PARALLEL_MIN_BYTES", MIN_BYTES))
+    minimum = int(os.environ.get("TRACKRIGHT_PARALLEL_MIN_BYTES", minimum or MIN_BYTES))
     if size < minimum or (os.cpu_count() or 1) < 2 or "fork" not in mp.get_all_start_methods():
         return None
     with open_catalog(path, columns=columns, table=table) as reader:
@@ -151,7 +174,7 @@ def plan(
             return None
         # The second half starts only once this process has scanned the first, so the first
         # half is made a little longer to finish at about the same time.
-        middle = header_end + int((size - header_end) * FIRST_SHARE)
+        middle = header_end + int((size - header_end) * first_share)
         odd = _count_quotes(fh, header_end, middle) & 1 == 1
         split = _boundary_after(fh, middle, size, odd)
         if split is None or split >= size:
@@ -227,20 +250,29 @@ class _stdout:
         sys.stdout.flush()
 
 
+def _half(args: dict[str, Any]) -> tuple[Evaluator, CsvReader]:
+    """A worker's evaluator and the reader of its half."""
+    ev = Evaluator(args["book"], args["profile"], args["as_of"], args["currency"])
+    reader = _open_half(
+        args["path"], args["plan"], args["builder"], args["start"], args["end"], args["first_row"]
+    )
+    return ev, reader
+
+
+def _tallies(ev: Evaluator, summary: Summary, reader: CsvReader) -> tuple:
+    """What a half reports once its rows are done: ("ok", summary, cost groups, rows skipped,
+    rule evaluations)."""
+    acc = ev._acc
+    groups = dict(acc.groups) if acc else {}
+    return ("ok", summary, groups, reader.skipped_rows, ev.engine.evaluations)
+
+
 def _worker(conn: Any, args: dict[str, Any]) -> None:
     """Evaluate one half into its own output part; send back the tallies."""
     from advisor.advice.writers import WRITERS, ErrorsWriter
 
     try:
-        ev = Evaluator(args["book"], args["profile"], args["as_of"], args["currency"])
-        reader = _open_half(
-            args["path"],
-            args["plan"],
-            args["builder"],
-            args["start"],
-            args["end"],
-            args["first_row"],
-        )
+        ev, reader = _half(args)
         summary = Summary()
         first = args["first"]
         target = args["out"]
@@ -273,16 +305,7 @@ def _worker(conn: Any, args: dict[str, Any]) -> None:
             writer.close()
             if errors is not None:
                 errors.close()
-        acc = ev._acc
-        conn.send(
-            (
-                "ok",
-                summary,
-                dict(acc.groups) if acc else {},
-                reader.skipped_rows,
-                ev.engine.evaluations,
-            )
-        )
+        conn.send(_tallies(ev, summary, reader))
         ev.close()
     except BaseException as exc:  # reported to the parent, which falls back or shows it
         conn.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -443,4 +466,163 @@ def _merge(into: Summary, s: Summary) -> None:
         getattr(into, name).update(getattr(s, name) or Counter())
 
 
-__all__ = ["MIN_BYTES", "Plan", "evaluate_in_two", "plan"]
+def _rows_worker(result: IO[bytes], args: dict[str, Any]) -> None:
+    """Decide the second half into a file of pickled chunks; write back the tallies.
+
+    Runs in a process forked with `os.fork` (the app's deciding process is a daemon, which
+    multiprocessing forbids to have children). The file is unnamed (opened before the fork,
+    never linked into a folder), so nothing is left behind whoever is stopped; if the process
+    that forked it dies, it stops at the next chunk: nobody is left to read it.
+    """
+    parent = os.getppid()
+    try:
+        ev, reader = _half(args)
+        summary = Summary()
+        encoder = RowEncoder()
+        out = args["out"]
+        with reader:
+            chunk: list = []
+            for item in ev.run(reader, summary):
+                chunk.append(item)
+                if len(chunk) >= _CHUNK:
+                    if os.getppid() != parent:
+                        raise _Orphaned
+                    pickle.dump(encoder.encode(chunk), out, protocol=pickle.HIGHEST_PROTOCOL)
+                    chunk = []
+            if chunk:
+                pickle.dump(encoder.encode(chunk), out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+        answer = _tallies(ev, summary, reader)
+        ev.close()
+    except _Orphaned:
+        return
+    except BaseException as exc:  # reported to the parent, which shows it
+        answer = ("error", f"{type(exc).__name__}: {exc}")
+    result.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    result.flush()
+
+
+class _Orphaned(Exception):
+    """The process that forked this worker is gone."""
+
+
+def _chunks(fh: IO[bytes]) -> Iterator[list]:
+    shared: list = []
+    fh.seek(0)
+    while True:
+        try:
+            new, data = pickle.load(fh)
+        except EOFError:
+            return
+        shared.extend(new)
+        yield decode(data, shared)
+
+
+def stream_in_two(
+    path: Path,
+    p: Plan,
+    *,
+    book: Any,
+    profile: Any,
+    as_of: Any,
+    currency: str,
+    sink: Any,
+    progress: Any = None,
+) -> tuple[Summary, CostAccumulator, dict] | None:
+    """Both halves' rows into `sink`, in file order; the merged summary, or None to fall back.
+
+    The second half's rows carry the worker's shared decisions (equal in every field to this
+    process's, but other objects): a row's decision is the same, its object may not be.
+    """
+    from advisor.advice.classify.classifier import prepare
+
+    prepare(book)  # before the fork: the worker inherits the compiled words
+    with open(path, "rb") as fh:
+        rows_guess = expected_rows(path, fh.read(1 << 16))
+    builder = RowBuilder(expected_rows=rows_guess)
+    rows_before = _first_half_claims(path, p, builder)
+    if rows_before is None:
+        return None
+    rows_file = tempfile.TemporaryFile(prefix="trackright-rows-")  # noqa: SIM115 - closed below
+    args = {
+        "book": book,
+        "profile": profile,
+        "as_of": as_of,
+        "currency": currency,
+        "path": path,
+        "plan": p,
+        "builder": builder,
+        "start": p.split,
+        "end": p.size,
+        "first_row": rows_before,
+        "out": rows_file,
+    }
+    sys.stdout.flush()  # a fork copies unflushed buffers: nothing may be written twice
+    sys.stderr.flush()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker: decide, answer, and leave without running the caller's code
+        code = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as result:
+                _rows_worker(result, args)
+        except BaseException:  # noqa: BLE001 - nothing may escape a forked child
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    receive = os.fdopen(read_end, "rb")
+    try:
+        ev = Evaluator(book, profile, as_of, currency)
+        first = Summary()
+        try:
+            reader = _open_half(
+                path, p, RowBuilder(expected_rows=rows_guess * 2 // 3), p.header_end, p.split, 0
+            )
+            write, n = sink.write, 0
+            with reader:
+                for item in ev.run(reader, first):
+                    write(item)
+                    n += 1
+                    if progress is not None and not n % 5000:
+                        progress(n)
+            mine = _tallies(ev, first, reader)
+        finally:
+            ev.close()
+        try:
+            theirs = pickle.loads(receive.read())
+        except (EOFError, pickle.UnpicklingError):
+            theirs = ("error", "a worker process ended without a result")
+        os.waitpid(pid, 0)
+        pid = 0
+        if theirs[0] != "ok":
+            raise TrackrightError(
+                "deciding the catalog failed in a worker process: " + theirs[1],
+                hint="run again with --jobs 1 to decide it in one process",
+            )
+        for rows in _chunks(rows_file):
+            for item in rows:
+                write(item)
+            n += len(rows)
+            if progress is not None:
+                progress(n)
+        summary = Summary()
+        acc = CostAccumulator(book.costs)
+        info = {"skipped": 0, "durable_evaluations": 0, "workers": 2}
+        for _, s, groups, skipped, evaluations in (mine, theirs):
+            _merge(summary, s)
+            info["skipped"] += skipped
+            info["durable_evaluations"] += evaluations
+            acc.merge(groups)
+        return summary, acc, info
+    finally:
+        receive.close()
+        if pid:  # this side failed first: stop the worker
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        rows_file.close()
+
+
+__all__ = ["MIN_BYTES", "STREAM_MIN_BYTES", "Plan", "evaluate_in_two", "plan", "stream_in_two"]

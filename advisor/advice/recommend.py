@@ -115,12 +115,14 @@ def recommend_from_catalog(
     progress: Progress | None = None,
     *,
     rows: Sink | None = None,
+    stream_split: int | None = None,
 ) -> Recommendation:
     """Decide every row of a catalog file, as `trackright evaluate` would (`evaluate_file`).
 
     `progress` hears (done, 0) as rows pass and (total, total) at the end. With `rows`, the
     rows go to that sink as they are decided (the app streams them out of a child process)
-    and the recommendation comes back without them.
+    and the recommendation comes back without them; with `stream_split` too, a generic CSV of
+    at least that many bytes is decided on two cores (`evaluate_file`).
     """
     report = progress or (lambda done, total: None)
     keep = Collect()
@@ -129,8 +131,9 @@ def recommend_from_catalog(
         rulebook,
         profile,
         outputs=[rows or keep],
-        jobs=1,
+        jobs=None if rows is not None and stream_split is not None else 1,
         progress=lambda n: report(n, 0),
+        stream_split=stream_split if rows is not None else None,
     )
     report(run.summary.rows_read, run.summary.rows_read)
     return Recommendation(

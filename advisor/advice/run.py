@@ -192,11 +192,14 @@ def evaluate_file(
     monthly_units: float | None = None,
     profile_name: str = "",
     on_currency: Callable[[PriceCheck], None] | None = None,
+    stream_split: int | None = None,
 ) -> Evaluation:
     """Evaluate every row of `path` into `outputs`; return the summary, costs and currency check.
 
     `jobs` None lets a big generic CSV written only to files use two processes (output
-    byte-identical to one); 1 keeps one. `on_currency` hears the currency check before any row
+    byte-identical to one); 1 keeps one. With `stream_split` (bytes) and one sink of rows, a
+    generic CSV at least that big is decided on two cores too, its rows reaching the sink in
+    order (`parallel.stream_in_two`). `on_currency` hears the currency check before any row
     is evaluated (the CLI prints it first).
     """
     profile = profile or BrandProfile()
@@ -212,8 +215,14 @@ def evaluate_file(
     if on_currency is not None:
         on_currency(opened.currency)
     files_only = all(isinstance(o, DecisionsFile | ErrorsFile) for o in outputs)
-    if jobs != 1 and files_only and opened.format in (None, "csv"):
-        done = _in_two(opened, rulebook, profile, as_of, outputs, progress, monthly_units)
+    if jobs != 1 and opened.format in (None, "csv"):
+        done = None
+        if files_only:
+            done = _in_two(opened, rulebook, profile, as_of, outputs, progress, monthly_units)
+        elif stream_split is not None and len(outputs) == 1:
+            done = _streamed_in_two(
+                opened, rulebook, profile, as_of, outputs[0], progress, monthly_units, stream_split
+            )
         if done is not None:
             return done
     return _in_one(opened, rulebook, profile, as_of, outputs, progress, monthly_units)
@@ -232,15 +241,51 @@ def _in_two(opened, rulebook, profile, as_of, outputs, progress, monthly_units):
     done = parallel.evaluate_in_two(
         opened.path,
         split,
-        book=rulebook,
-        profile=profile,
-        as_of=as_of,
-        currency=opened.currency.choice.code,
+        **_halves(opened, rulebook, profile, as_of),
         fmt=decisions[0].format,
         output=decisions[0].path,
         errors_path=errors[0].path if errors else None,
         progress=progress,
     )
+    return _of_two(done, opened, profile, monthly_units)
+
+
+def _streamed_in_two(opened, rulebook, profile, as_of, sink, progress, monthly_units, minimum):
+    from advisor.advice import parallel
+
+    split = parallel.plan(
+        opened.path,
+        dict(opened.columns),
+        opened.table,
+        minimum=minimum,
+        first_share=parallel.STREAM_FIRST_SHARE,
+    )
+    if split is None:
+        return None
+    done = parallel.stream_in_two(
+        opened.path,
+        split,
+        **_halves(opened, rulebook, profile, as_of),
+        sink=sink,
+        progress=progress,
+    )
+    if done is not None:
+        sink.close()
+    return _of_two(done, opened, profile, monthly_units)
+
+
+def _halves(opened, rulebook, profile, as_of) -> dict:
+    """What both halves of a file decide with."""
+    return {
+        "book": rulebook,
+        "profile": profile,
+        "as_of": as_of,
+        "currency": opened.currency.choice.code,
+    }
+
+
+def _of_two(done, opened, profile, monthly_units) -> Evaluation | None:
+    """The evaluation of a file decided in two halves (None: it was not)."""
     if done is None:
         return None
     summary, acc, info = done

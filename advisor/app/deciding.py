@@ -6,12 +6,13 @@ stretches that made keys wait for a third of a second. In a child (forked where 
 so it starts in milliseconds with the rulebook already in memory; spawned elsewhere, with the
 rulebook pickled) the UI process only receives: rows come in chunks of `CHUNK`, each pickled
 with the rows' shared decisions sent once and then named by number (a 200,000-row catalog
-shares a few hundred), so unpickling a chunk holds the GIL for a millisecond or two.
+shares a few hundred), so unpickling a chunk holds the GIL for a millisecond or two; rows
+travel as plain tuples (`advisor.advice.rowpickle`), pickled in C.
 
 The stream is a sequence of pickled messages::
 
     ("trackright-decisions", STREAM_VERSION, key)   what it was decided from
-    ("rows", new shared decisions, rows pickled with shared decisions by number) …
+    ("rows", new shared decisions, rows pickled as plain tuples, decisions by number) …
     ("done", the Recommendation without its rows, the decision table's columns)
     ("failed", the message a user reads)             instead of "done"
 
@@ -22,7 +23,6 @@ finished file into place before it sends "done": when the app shows the result i
 from __future__ import annotations
 
 import gc
-import io
 import multiprocessing as mp
 import os
 import pickle
@@ -34,16 +34,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from advisor.advice.evaluate import EvaluatedRow, Shared
+from advisor.advice import parallel
+from advisor.advice.evaluate import Shared
 from advisor.advice.profile import BrandProfile
 from advisor.advice.recommend import Recommendation, recommend_from_catalog
+from advisor.advice.rowpickle import RowEncoder, decode
 from advisor.app.advice_text import DecisionWidths
 from advisor.app.rowtable import Column
 from advisor.rulebook.load import Rulebook
 from tracker.errors import TrackrightError, as_error
 
 CHUNK = 250  # rows a message: unpickling one holds the UI process's GIL for ~1-2 ms
-STREAM_VERSION = 1
+STREAM_VERSION = 2
 _MAGIC = "trackright-decisions"
 _POLL = 0.1  # seconds between checks that the caller still wants the answer
 Progress = Callable[[int], None]  # rows received so far
@@ -156,7 +158,9 @@ def _child(conn, book: Rulebook, profile: BrandProfile, catalog: str, key: str, 
     out = _Stream(conn, file)
     try:
         out.send((_MAGIC, STREAM_VERSION, key))
-        rec = recommend_from_catalog(book, profile, catalog, rows=out)
+        rec = recommend_from_catalog(
+            book, profile, catalog, rows=out, stream_split=parallel.STREAM_MIN_BYTES
+        )
         out.finish(rec, tmp, save_to)
     except (BrokenPipeError, EOFError):
         pass  # the app stopped listening: nothing to say, nothing worth saving
@@ -176,17 +180,6 @@ def _partial(save_to: Path, pid: int) -> Path:
     return save_to.with_name(f"{save_to.name}.{pid}.tmp")
 
 
-class _RowPickler(pickle.Pickler):
-    def __init__(self, fh: IO[bytes], numbers: dict[int, int]) -> None:
-        super().__init__(fh, protocol=pickle.HIGHEST_PROTOCOL)
-        self._numbers = numbers
-
-    def persistent_id(self, obj: Any) -> int | None:
-        if obj.__class__ is Shared:
-            return self._numbers[id(obj)]
-        return None
-
-
 class _Stream:
     """The child's end: a sink for the evaluation (`write`, `close`) that sends rows by chunk,
     each shared decision once, to the pipe and to the file being saved."""
@@ -195,8 +188,7 @@ class _Stream:
         self.conn = conn
         self.file = file
         self.widths = DecisionWidths()
-        self._numbers: dict[int, int] = {}
-        self._shared: list[Shared] = []  # kept alive, so the ids above stay theirs
+        self._encoder = RowEncoder()
         self._rows: list = []
 
     def send(self, message: tuple) -> None:
@@ -222,15 +214,8 @@ class _Stream:
         rows, self._rows = self._rows, []
         if not rows:
             return
-        new = []
-        for item in rows:
-            if item.__class__ is EvaluatedRow and id(item.shared) not in self._numbers:
-                self._numbers[id(item.shared)] = len(self._shared)
-                self._shared.append(item.shared)
-                new.append(item.shared)
-        buf = io.BytesIO()
-        _RowPickler(buf, self._numbers).dump(rows)
-        self.send(("rows", new, buf.getvalue()))
+        new, data = self._encoder.encode(rows)
+        self.send(("rows", new, data))
 
     def finish(self, rec: Recommendation, tmp: Path, target: Path) -> None:
         """The last message: saved and renamed into place first, then sent."""
@@ -260,15 +245,6 @@ class _Stream:
 
 class _Cancelled(Exception):
     """The caller stopped waiting."""
-
-
-class _RowUnpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, shared: list[Shared]) -> None:
-        super().__init__(io.BytesIO(data))
-        self._shared = shared
-
-    def persistent_load(self, pid: Any) -> Shared:
-        return self._shared[pid]
 
 
 def _from_pipe(conn, cancelled: Callable[[], bool]) -> Iterator[tuple]:
@@ -304,7 +280,7 @@ def _collect(messages: Iterator[tuple], key: str, progress: Progress | None) -> 
         kind = message[0]
         if kind == "rows":
             shared.extend(message[1])
-            items.extend(_RowUnpickler(message[2], shared).load())
+            items.extend(decode(message[2], shared))
             if progress is not None:
                 progress(len(items))
             time.sleep(0)  # let the UI thread have the GIL between chunks

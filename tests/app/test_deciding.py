@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import threading
+from dataclasses import replace
 
 import pytest
 from tui_helpers import SAMPLES
@@ -14,6 +15,7 @@ from advisor.advice.recommend import recommend_from_catalog
 from advisor.app import deciding
 from advisor.app.advice_text import DECISION_COLUMNS, DecisionWidths, decision_cells
 from advisor.app.rowtable import measure_columns
+from advisor.catalog.records import RejectedRow
 from advisor.rulebook.load import load_rulebook
 from tracker.errors import TrackrightError
 
@@ -46,6 +48,11 @@ def test_the_child_decides_what_the_app_would_decide_itself(book, tmp_path, star
     )
     here = recommend_from_catalog(book, PROFILE, CATALOG)
     assert got is not None and _rows(got.rec) == _rows(here)
+    # each row whole: its record field by field, its value, its own evidence text
+    assert [(r.record, r.unit_value, r.source, r.facts) for r in got.rec.items] == [
+        (r.record, r.unit_value, r.source, r.facts) for r in here.items
+    ]
+    assert {type(r.record) for r in got.rec.items} == {type(r.record) for r in here.items}
     assert got.rec.summary.by_method == here.summary.by_method
     assert got.rec.costs.recommended == here.costs.recommended
     assert seen and seen[-1] == len(here.items)
@@ -112,3 +119,90 @@ def test_decision_widths_are_the_widths_measured_over_every_cell(book):
         widths.add(item)
     cells = decision_cells(rec, {})
     assert widths.columns() == measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
+
+
+def _mixed_catalog(path, rows: int) -> None:
+    """A generic CSV of several verticals, with rows to reject and a SKU repeated across the
+    middle of the file (where a two-core run cuts it)."""
+    kinds = [
+        ("Redmi Note {i} 5G 8GB/128GB", "Mobile Phones", "14999"),
+        ("Cotton Kurta {i} - Blue", "Women > Kurtas", "899"),
+        ("Whey Protein {i} 1kg Chocolate", "Health > Supplements", "2499"),
+        ("Steel Kadai {i} 24cm", "Home > Kitchen > Cookware", "1299"),
+        ("Gift Card {i}", "Gift Cards", "500"),
+    ]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sku", "title", "category", "price", "currency"])
+        for i in range(rows):
+            title, category, price = kinds[i % len(kinds)]
+            sku = f"SKU-{i:05d}"
+            if i == rows * 3 // 4:
+                sku = "SKU-00010"  # first seen in the first half: a duplicate in the second
+            if i in (rows // 10, rows * 9 // 10):
+                price = "n/a"  # rejected, in each half
+            w.writerow([sku, title.format(i=i), category, price, "INR"])
+
+
+def test_a_big_csv_is_decided_on_two_cores_with_the_one_process_answer(book, tmp_path, monkeypatch):
+    """Cut in two (the threshold lowered for the test): every row in order with the same
+    record, value, evidence, facts and decision; the same rejections, with their row numbers
+    and reasons (the duplicate across the cut included); the same summary and costs."""
+    catalog = tmp_path / "mixed.csv"
+    _mixed_catalog(catalog, 3000)
+    here = recommend_from_catalog(book, PROFILE, catalog)
+    monkeypatch.setenv("TRACKRIGHT_PARALLEL_MIN_BYTES", "1")
+    got = deciding.decide(book, PROFILE, str(catalog), "k1", save_to=tmp_path / "rec.pickle")
+    assert got is not None and len(got.rec.items) == len(here.items) == 3000
+
+    def whole(item):
+        if isinstance(item, RejectedRow):
+            return item
+        # a shared decision's title, category, brand and value are its first row's (documented
+        # on EvaluatedRow): with two processes the second half's first row is another row
+        facts = replace(item.facts, title="", category="", brand="", unit_value=None)
+        return (item.record, item.unit_value, item.source, facts, item.decision)
+
+    assert [whole(r) for r in got.rec.items] == [whole(r) for r in here.items]
+    rejected = [r for r in got.rec.items if isinstance(r, RejectedRow)]
+    assert len(rejected) == 3 and any("SKU-00010" in r.reason for r in rejected)
+    for name in ("decided", "rejected", "by_method", "by_vertical", "rejection_reasons"):
+        assert getattr(got.rec.summary, name) == getattr(here.summary, name), name
+    assert got.rec.costs == here.costs
+    # two processes decided it: the second half's rows carry the worker's shared decisions
+    assert len({id(r.shared) for r in got.rec.items if not isinstance(r, RejectedRow)}) > len(
+        {id(r.shared) for r in here.items if not isinstance(r, RejectedRow)}
+    )
+    again = deciding.read_saved(tmp_path / "rec.pickle", "k1")
+    assert again is not None and [whole(r) for r in again.rec.items] == [
+        whole(r) for r in here.items
+    ]
+
+
+def test_a_two_core_decide_cancelled_leaves_no_worker_files(book, tmp_path, monkeypatch):
+    """The second half's rows file has no name in any folder (nothing stays whoever is
+    stopped), and its worker stops once the process that forked it is gone."""
+    import tempfile
+    import time
+
+    catalog = tmp_path / "mixed.csv"
+    _mixed_catalog(catalog, 20 * deciding.CHUNK)
+    monkeypatch.setenv("TRACKRIGHT_PARALLEL_MIN_BYTES", "1")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    stop = threading.Event()
+    got = deciding.decide(
+        book,
+        PROFILE,
+        str(catalog),
+        "k1",
+        save_to=tmp_path / "rec.pickle",
+        progress=lambda done: stop.set(),
+        cancelled=stop.is_set,
+    )
+    assert got is None
+    deadline = time.monotonic() + 30
+    while list(scratch.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not list(scratch.iterdir())
