@@ -18,11 +18,14 @@ The stream is a sequence of pickled messages::
 
 The child writes every message to the saved file first and to the pipe second, and renames the
 finished file into place before it sends "done": when the app shows the result it is saved.
+The saved file ends with a seal under the user's own key (`advisor.app.sealed`): the store's
+folder may be shared, and a file anyone else wrote there is never unpickled.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import multiprocessing as mp
 import os
 import pickle
@@ -41,6 +44,7 @@ from advisor.advice.recommend import Recommendation, recommend_from_catalog
 from advisor.advice.rowpickle import RowEncoder, decode
 from advisor.app.advice_text import DecisionWidths
 from advisor.app.rowtable import Column
+from advisor.app.sealed import Seal, unsealed, user_key
 from advisor.rulebook.load import Rulebook
 from tracker.errors import TrackrightError, as_error
 
@@ -124,10 +128,16 @@ def decide(
 
 def read_saved(path: Path, key: str, progress: Progress | None = None) -> Decided | None:
     """The recommendation saved at `path` if it was decided from `key`; None when there is
-    none, it was decided from something else, or the file cannot be read (decide again)."""
+    none, it was decided from something else, it is not sealed with this user's key, or the
+    file cannot be read (decide again)."""
+    secret = user_key()
+    if secret is None:
+        return None
     try:
-        with path.open("rb") as fh:
-            return _collect(_from_file(fh), key, progress)
+        body = unsealed(path.read_bytes(), secret)
+        if body is None:
+            return None
+        return _collect(_from_file(io.BytesIO(body)), key, progress)
     except (
         OSError,
         EOFError,
@@ -150,12 +160,15 @@ def _child(conn, book: Rulebook, profile: BrandProfile, catalog: str, key: str, 
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the child
     gc.disable()  # a collection would touch, and so copy, every page shared with the app
     tmp = _partial(save_to, os.getpid())
-    try:
-        save_to.parent.mkdir(parents=True, exist_ok=True)
-        file: IO[bytes] | None = tmp.open("wb")
-    except OSError:
-        file = None
-    out = _Stream(conn, file)
+    secret = user_key()
+    file: IO[bytes] | None = None
+    if secret is not None:  # no private key, no saved copy: it could not be trusted back
+        try:
+            save_to.parent.mkdir(parents=True, exist_ok=True)
+            file = tmp.open("wb")
+        except OSError:
+            file = None
+    out = _Stream(conn, file, Seal(secret) if secret is not None else None)
     try:
         out.send((_MAGIC, STREAM_VERSION, key))
         rec = recommend_from_catalog(
@@ -184,9 +197,10 @@ class _Stream:
     """The child's end: a sink for the evaluation (`write`, `close`) that sends rows by chunk,
     each shared decision once, to the pipe and to the file being saved."""
 
-    def __init__(self, conn, file: IO[bytes] | None) -> None:
+    def __init__(self, conn, file: IO[bytes] | None, seal: Seal | None = None) -> None:
         self.conn = conn
-        self.file = file
+        self.file = file if seal is not None else None
+        self.seal = seal
         self.widths = DecisionWidths()
         self._encoder = RowEncoder()
         self._rows: list = []
@@ -196,6 +210,7 @@ class _Stream:
         if self.file is not None:
             try:
                 self.file.write(data)
+                self.seal.update(data)
             except OSError:
                 self.file.close()
                 self.file = None
@@ -226,6 +241,8 @@ class _Stream:
         if self.file is not None:
             try:
                 self.file.write(data)
+                self.seal.update(data)
+                self.file.write(self.seal.trailer())
                 self.file.close()
                 os.replace(tmp, target)
             except OSError:

@@ -206,3 +206,52 @@ def test_a_two_core_decide_cancelled_leaves_no_worker_files(book, tmp_path, monk
     while list(scratch.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not list(scratch.iterdir())
+
+
+class _Planted:
+    """What someone with write access to a shared workspace could leave as the saved file."""
+
+    def __init__(self, marker) -> None:
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))  # unpickling it would create the marker file
+
+
+def test_a_saved_file_is_read_back_only_under_this_users_seal(book, tmp_path, monkeypatch):
+    """The store's folder may be a group workspace: a file planted there, changed by a byte,
+    or sealed by another user is never unpickled; the app decides again."""
+    import pickle
+
+    monkeypatch.setenv("TRACKRIGHT_CACHE", str(tmp_path / "mine"))
+    saved = tmp_path / "rec.pickle"
+    deciding.decide(book, PROFILE, str(CATALOG), "k1", save_to=saved)
+    assert deciding.read_saved(saved, "k1") is not None
+    good = saved.read_bytes()
+
+    marker = tmp_path / "ran.txt"
+    saved.write_bytes(pickle.dumps(_Planted(marker)))
+    assert deciding.read_saved(saved, "k1") is None
+    assert not marker.exists()  # nothing in the file was run
+
+    changed = bytearray(good)
+    changed[len(changed) // 2] ^= 1
+    saved.write_bytes(bytes(changed))
+    assert deciding.read_saved(saved, "k1") is None
+
+    saved.write_bytes(good)
+    monkeypatch.setenv("TRACKRIGHT_CACHE", str(tmp_path / "someone-else"))
+    assert deciding.read_saved(saved, "k1") is None
+
+
+def test_without_a_private_key_nothing_is_saved_or_read(book, tmp_path, monkeypatch):
+    """A key file others can read is no secret: the recommendation is not kept at all."""
+    from advisor.app import sealed
+
+    monkeypatch.setenv("TRACKRIGHT_CACHE", str(tmp_path / "cache"))
+    assert sealed.user_key() is not None
+    sealed.key_path().chmod(0o644)
+    saved = tmp_path / "rec.pickle"
+    got = deciding.decide(book, PROFILE, str(CATALOG), "k1", save_to=saved)
+    assert got is not None and got.rec.items  # decided all the same
+    assert not saved.exists() and not list(tmp_path.glob("*.tmp"))
