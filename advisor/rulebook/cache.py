@@ -13,7 +13,8 @@ build, 0.08 s to unpickle) is kept beside it (`compiled_key`, `kind`), named by 
 entry, what was compiled and the code that compiled it.
 
 The folder is `$TRACKRIGHT_CACHE/rulebooks` (else `$XDG_CACHE_HOME/trackright`, else
-`~/.cache/trackright`), private to the user; the newest `KEEP` entries stay. Anything that goes
+`~/.cache/trackright`), private to the user; the newest `KEEP` entries stay. An entry is read
+only from a folder and file this user owns and nobody else can write: unpickling runs code. Anything that goes
 wrong with the cache (unwritable, a damaged entry, an unpicklable rulebook) just means loading
 from the files, as without it. `TRACKRIGHT_NO_RULEBOOK_CACHE=1` turns it off.
 """
@@ -71,9 +72,12 @@ def recall(key: str, kind: str = "pickle") -> Any | None:
     """What is kept under `key` (a rulebook, or with `kind` something compiled), or None."""
     if os.environ.get(_OFF):
         return None
-    path = cache_dir() / f"{key}.{kind}"
+    folder = cache_dir()
+    path = folder / f"{key}.{kind}"
     try:
         with path.open("rb") as fh:
+            if not (_private(os.stat(folder)) and _private(os.fstat(fh.fileno()))):
+                return None  # others could have written it: unpickling it could run their code
             book = pickle.load(fh)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         return None
@@ -106,6 +110,11 @@ def keep(key: str, book: Any, kind: str = "pickle") -> None:
                 old.unlink()
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         return
+
+
+def _private(st: os.stat_result) -> bool:
+    """Owned by this user and writable by nobody else."""
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def _pycountry_version() -> str:

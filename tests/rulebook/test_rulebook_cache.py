@@ -172,3 +172,22 @@ def _lexicon_code():
     from advisor.advice.classify import lexicon
 
     return (lexicon.__file__, ahocorasick.__file__)
+
+
+def test_a_folder_others_can_write_is_never_read_from(rules_copy, cache_home, monkeypatch):
+    """Unpickling runs code: an entry in a folder (or a file) that other users can write is
+    ignored, and the rulebook is read from its files."""
+    load_rulebook(rules_copy.root)
+    read = []
+    real = load_rulebook.__globals__["_load_files"]
+    monkeypatch.setattr(
+        "advisor.rulebook.load._load_files", lambda root: read.append(root) or real(root)
+    )
+    cache_home.chmod(0o777)
+    load_rulebook(rules_copy.root)
+    assert read == [rules_copy.root]
+    cache_home.chmod(0o700)
+    for entry in entries(cache_home):
+        entry.chmod(0o666)
+    load_rulebook(rules_copy.root)
+    assert len(read) == 2
