@@ -12,6 +12,7 @@ from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -193,8 +194,10 @@ def why(decision: Decision, style: Style) -> RenderableType:
         line.append(m.rule, style="bold")
         line.append(f"  {result}", style=tag)
         prio = "" if m.kind == "regulatory" else f", priority {m.priority}"
-        line.append(f"\n    {m.kind}{prio} → {r.proposes} · {m.file}:{m.line}\n    {m.reason}")
         parts.append(line)
+        # indented as a block, so a reason that wraps keeps its indent on every line
+        body = Text(f"{m.kind}{prio} → {r.proposes} · {m.file}:{m.line}\n{m.reason}")
+        parts.append(Padding(body, (0, 0, 0, 4)))
     if not d.matched:
         parts.append(Text("  no rule matched; the fallback decided"))
     return Group(*parts)
