@@ -246,17 +246,45 @@ class KeyFooter(Footer):
     all fit at 60 columns. ctrl+p opens the palette at any width, and help says so.
 
     Compact also spares the restyling of every key twice as it mounts (the wide style is set,
-    then taken away again), which held keys back each time the footer was redrawn."""
+    then taken away again), which held keys back each time the footer was redrawn.
+
+    Textual rebuilds a footer (every key a new widget, styled) whenever the screen says its
+    bindings may have changed: each focus change, each mounted widget. This one is rebuilt only
+    when the keys it shows did change; opening the desk rebuilt it eleven times."""
 
     PALETTE_FROM = 80
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._drawn: tuple | None = None  # the keys the footer shows, as last composed
+
+    def _keys(self, screen) -> tuple:
+        """What the footer would show for `screen`: each shown key, its verb and state."""
+        return (
+            self.show_command_palette,
+            tuple(
+                (b.key, b.key_display, b.description, b.action, enabled, tooltip)
+                for _, b, enabled, tooltip in screen.active_bindings.values()
+                if b.show or b.key == self.app.COMMAND_PALETTE_BINDING
+            ),
+        )
+
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not (self.is_attached and screen is self.screen and screen.app.app_focus):
+            return
+        keys = self._keys(screen)
+        if keys != self._drawn:
+            self._drawn = keys
+            # in the footer's own turn of the event loop, not in the screen's turn that drew
+            # it (Footer waits for a refresh): a key pressed meanwhile is handled in between
+            self.call_later(self.recompose)
 
     def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= self.PALETTE_FROM
         if wide != self.show_command_palette:
             self.show_command_palette = wide
+            self._drawn = None
             self.call_after_refresh(self.recompose)
 
 
