@@ -11,6 +11,8 @@ loop takes it is recorded. Prints, per catalog size:
   scroll    the longest wait of a page-down in the finished table, and of `end`: from the key
             sent (as a terminal driver sends it) to the first frame drawn after the table moved
             (Pilot.press would add its own idle waits, about 50 ms, to every key)
+  export    seconds from Enter in the export dialog to the file written and the dialog closed,
+            and the longest wait of a key sent meanwhile
   relaunch  seconds from starting the app again on the same store to the recommendation
   peak RSS  of the child process that ran the app (each size runs in its own process), and of
             the process the app forks to decide the catalog and save it (its copy-on-write
@@ -178,6 +180,17 @@ async def _drive(store: Path, catalog: Path) -> dict:
         )
         out["whatif_gap_ms"] = 1000 * max(during, default=0.0)
         await pilot.press("escape")
+        # exporting every decision from the app: e, a file name, Enter
+        exported = store.parent / "decisions.csv"
+        await pilot.press("e")
+        await pilot.pause(0.2)
+        dialog = app.screen
+        dialog.query_one("#path").value = str(exported)
+        driver.send_message(events.Key("enter", "\r"))
+        out["export_s"], during = await pinging(
+            lambda: app.screen is not dialog and exported.exists()
+        )
+        out["export_gap_ms"] = 1000 * max(during, default=0.0)
     saved = store.parent / "recommendation.pickle"
     t0 = time.perf_counter()
     while not saved.exists() and time.perf_counter() - t0 < 300:  # written in the background
@@ -263,7 +276,8 @@ def main() -> None:
     head = (
         f"{'rows':>8}  {'result s':>8}  {'CLI s':>6}  {'key gap ms':>10}  {'p95 ms':>6}  "
         f"{'keys':>5}  {'pgdn ms':>7}  {'end ms':>6}  {'relaunch s':>10}  {'reused':>6}  "
-        f"{'what-if s':>9}  {'gap ms':>6}  {'accept s':>8}  {'gap ms':>6}  "
+        f"{'what-if s':>9}  {'gap ms':>6}  {'export s':>8}  {'gap ms':>6}  "
+        f"{'accept s':>8}  {'gap ms':>6}  "
         f"{'peak RSS MB':>11}  {'child RSS MB':>12}"
     )
     print(head)
@@ -282,7 +296,8 @@ def main() -> None:
             f"{r['rows']:>8,}  {r['result_s']:>8.2f}  {r['cli_s']:>6.2f}  {r['key_gap_ms']:>10.0f}  "
             f"{r['key_p95_ms']:>6.0f}  {r['keys']:>5}  {r['pagedown_ms']:>7.0f}  {r['end_ms']:>6.0f}  "
             f"{r['relaunch_s']:>10.2f}  {str(r['relaunch_reused']):>6}  "
-            f"{r['whatif_s']:>9.2f}  {r['whatif_gap_ms']:>6.0f}  {r['accept_s']:>8.2f}  "
+            f"{r['whatif_s']:>9.2f}  {r['whatif_gap_ms']:>6.0f}  {r['export_s']:>8.2f}  "
+            f"{r['export_gap_ms']:>6.0f}  {r['accept_s']:>8.2f}  "
             f"{r['accept_gap_ms']:>6.0f}  {r['peak_rss_mb']:>11.0f}  "
             f"{r['child_rss_mb']:>12.0f}"
         )
