@@ -171,7 +171,8 @@ class DeskScreen(LabelsOffer, PolicyTitle, LazyPanes, ModeScreen):
         for note in self._notes:
             log.write(Text(note, style=self._style("text-success")))
         self.fill_panes_later()
-        self.count_policies()
+        # after the first drawing: the count forks the app's process, holding the GIL a moment
+        self.call_after_refresh(self.count_policies)
 
     def _style(self, variable: str) -> str:
         return tone(self.app, variable)
