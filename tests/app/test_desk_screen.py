@@ -357,3 +357,25 @@ async def test_a_tab_wanted_before_it_is_built_is_built_on_the_spot(make_app, on
         stock = desk.query_one("#stock", DataTable)
         assert stock.row_count >= 1 and app.focused is stock
         assert len(desk.query("#stock")) == 1 and len(desk.query("#order")) == 1
+
+
+async def test_a_theme_changed_while_the_desk_is_hidden_shows_on_it(make_app, onboard):
+    """The desk is styled once as it opens, not on every return to it: a theme chosen while it
+    was hidden still colours it when it is shown again."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await pilot.press("f8")
+        await settle(pilot, lambda: app.current_mode == "desk")
+        desk = app.screen
+        dark = desk.query_one("#log").styles.background
+        await pilot.press("f7")
+        await settle(pilot, lambda: app.current_mode == "advice")
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot, lambda: app.current_mode == "desk")
+        assert app.screen is desk
+        light = desk.query_one("#log").styles.background
+        assert light != dark and light == app.screen.query_one("#command").styles.background
