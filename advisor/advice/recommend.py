@@ -8,6 +8,7 @@ No textual here: the screen calls these from a worker and draws the result.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,18 +199,49 @@ def what_if_recommendation(rulebook: Rulebook, rec: Recommendation, items: Seque
     return what_if(rulebook, rec.profile, rec.costs, change, rows=rec.items, currency=code)
 
 
-def export_decisions(rec: Recommendation, path: str | Path, fmt: str | None = None) -> Path:
-    """Write every decision (and rejected row) as `trackright evaluate -o` would: csv/json/jsonl."""
-    target = Path(path).expanduser()
-    kind = (fmt or target.suffix.lstrip(".") or "csv").lower()
+def export_format(path: str | Path, fmt: str | None = None) -> str:
+    """The writer `export_decisions` would use for `path` (its ending, else csv); ValueError
+    names the endings it knows when it is none of them."""
+    kind = (fmt or Path(path).suffix.lstrip(".") or "csv").lower()
     if kind not in WRITERS:
         raise ValueError(f"export format must be one of {', '.join(WRITERS)}, got {kind!r}")
+    return kind
+
+
+#: Rows written between two calls of an export's `progress`.
+EXPORT_STEP = 2000
+
+
+def export_decisions(
+    rec: Recommendation,
+    path: str | Path,
+    fmt: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write every decision (and rejected row) as `trackright evaluate -o` would: csv/json/jsonl.
+
+    The rows go to a file beside the target that replaces it only once complete: a failure, or
+    `progress(done, total)` raising to stop the export, leaves an existing file as it was.
+    """
+    target = Path(path).expanduser()
+    kind = export_format(target, fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as fh:
-        writer = WRITERS[kind](fh, rec.base_currency, rec.rulebook_version)
-        for item in rec.items:
-            writer.write(item)
-        writer.close()
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    total = len(rec.items)
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as fh:
+            writer = WRITERS[kind](fh, rec.base_currency, rec.rulebook_version)
+            for n, item in enumerate(rec.items, 1):
+                writer.write(item)
+                if progress is not None and n % EXPORT_STEP == 0:
+                    progress(n, total)
+            writer.close()
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    if progress is not None:
+        progress(total, total)
     return target
 
 
@@ -242,8 +274,10 @@ def policy_snapshots(rec: Recommendation) -> list[PolicySnapshot]:
 
 
 __all__ = [
+    "EXPORT_STEP",
     "Recommendation",
     "export_decisions",
+    "export_format",
     "export_profile",
     "policy_snapshots",
     "profile_verticals",

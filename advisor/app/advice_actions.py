@@ -18,7 +18,7 @@ from advisor.advice.recommend import (
     policy_snapshots,
 )
 from advisor.app.offload import in_child
-from advisor.app.widgets import PathScreen
+from advisor.app.path_screen import PathScreen, Progress
 from advisor.app.workspace import Workspace
 from advisor.errors import TrackrightError
 from tracker import open_tracker
@@ -32,34 +32,39 @@ class RecommendationActions:
 
     rec: Recommendation | None
 
-    def _ask_for_file(self, title: str, prompt: str, default: str, act) -> None:
-        """A file-name dialog that runs `act` on Enter and stays open on its error; it asks
-        before replacing a file."""
+    def _ask_for_file(self, title: str, prompt: str, default: str, act=None, job=None) -> None:
+        """A file-name dialog that runs `act` on Enter (or `job`, in a worker) and stays open
+        on its error; it asks before replacing a file."""
         if self.rec is None:
             self.notify(STILL_DECIDING)
             return
-        self.app.push_screen(PathScreen(title, prompt, default, act=act, overwrite_check=True))
+        self.app.push_screen(
+            PathScreen(title, prompt, default, act=act, job=job, overwrite_check=True)
+        )
 
     def action_export(self) -> None:
         self._ask_for_file(
             "Export decisions",
             "Save every decision to (ends in .csv, .json or .jsonl):",
             "trackright-decisions.csv",
-            self._export,
+            job=self._export,
         )
 
-    def _export(self, path: str) -> str | None:
-        """Write the decisions; an error is shown in the dialog, which stays open."""
+    def _export(self, path: str, progress: Progress) -> str | None:
+        """Write the decisions, in the dialog's worker thread (200,000 rows take seconds); an
+        error is shown in the dialog, which stays open."""
         rec = self.rec
         if rec is None:
             return STILL_DECIDING
         try:
-            written = export_decisions(rec, path)
+            written = export_decisions(rec, path, progress=progress)
         except OSError as err:
             return f"Not exported: {as_error(err)}"
         except ValueError as err:  # a name whose ending is not a format we write
             return f"Not exported: {err}"
-        self.notify(f"Saved {len(rec.items):,} decisions to {written}", title="Exported")
+        self.app.call_from_thread(
+            self.notify, f"Saved {len(rec.items):,} decisions to {written}", title="Exported"
+        )
         return None
 
     def action_save_profile(self) -> None:
@@ -67,7 +72,7 @@ class RecommendationActions:
             "Save brand profile",
             "Save the profile (for `trackright evaluate --profile FILE`) to:",
             "brand_profile.yaml",
-            self._save_profile,
+            act=self._save_profile,
         )
 
     def _save_profile(self, path: str) -> str | None:

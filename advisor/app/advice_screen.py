@@ -20,7 +20,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, ProgressBar, Static
 from textual.worker import get_current_worker
 
@@ -39,6 +38,7 @@ from advisor.app.advice_text import (
 )
 from advisor.app.charts import recommendation_charts
 from advisor.app.deciding import Decided, decide, expected_rows, read_saved
+from advisor.app.mode_screen import ModeScreen
 from advisor.app.rowtable import RowTable
 from advisor.app.whatif_panel import WhatIfPanel
 from advisor.app.widgets import (
@@ -114,7 +114,7 @@ class Progressed(Message):
     doing: str
 
 
-class AdviceScreen(RecommendationActions, Screen[None]):
+class AdviceScreen(RecommendationActions, ModeScreen):
     """The advisor's proposal for the brand, with costs; accept it to start tracking."""
 
     AUTO_FOCUS = "#decisions"

@@ -21,13 +21,16 @@ from tracker.errors import InputError
 if TYPE_CHECKING:
     from advisor.app.workspace import Workspace
     from tracker import Tracker
+    from tracker.model import PolicySnapshot
 
 __all__ = [
     "EXAMPLES",
     "DeskSession",
     "PaletteVerb",
+    "PolicyDigest",
     "help_text",
     "palette_verbs",
+    "policy_digest",
     "run",
     "verb_names",
 ]
@@ -73,6 +76,28 @@ class DeskSession(Session):
 def run(workspace: Workspace, line: str) -> Outcome:
     """Parse and run one line on the workspace; refusals and mistakes raise TrackrightError."""
     return run_line(DeskSession(workspace), line)
+
+
+@dataclass(frozen=True)
+class PolicyDigest:
+    """What the desk's title and first hints need of the stored policies: how many SKUs have a
+    tracking method, and the first SKU of each method (the hints receive stock of those)."""
+
+    count: int
+    firsts: tuple[PolicySnapshot, ...]
+
+
+def policy_digest(workspace: Workspace) -> PolicyDigest:
+    """`policy list` on the workspace, boiled down to its `PolicyDigest`.
+
+    Why not the list itself: after an accept it holds every SKU of the catalog, and the desk
+    asks for it in a child process (`advisor.app.offload`) so that reading 20,000 policies does
+    not hold the UI's GIL; what comes back over the pipe should be small."""
+    firsts: dict[str, PolicySnapshot] = {}
+    listed = run(workspace, "policy list")
+    for p in listed.policies:
+        firsts.setdefault(p.method, p)
+    return PolicyDigest(len(listed.policies), tuple(firsts.values()))
 
 
 def verb_names() -> list[str]:

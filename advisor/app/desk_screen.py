@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import shlex
 from collections import deque
-from datetime import timedelta
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import (
     DataTable,
@@ -35,12 +32,14 @@ from textual.widgets import (
 from advisor.app import desk
 from advisor.app.desk_forms import LabelsForm, ReceiveForm, ShipForm
 from advisor.app.desk_labels import LabelsOffer
-from advisor.app.widgets import Field, KeyFooter, PagedScroll, TitleBar, tone
+from advisor.app.desk_panes import LazyPanes
+from advisor.app.desk_title import PolicyTitle
+from advisor.app.mode_screen import ModeScreen
+from advisor.app.widgets import Field, KeyFooter, TitleBar, tone
 from advisor.commands.base import Outcome
 from advisor.render import tracker as render
 from tracker.errors import as_error
 from tracker.model import Stats
-from tracker.vocabulary import RETURN_REASONS
 
 HELP = """\
 # Tracker desk
@@ -124,7 +123,7 @@ class DeskLog(RichLog):
             super().write(entry, None, True, True)
 
 
-class DeskScreen(LabelsOffer, Screen[None]):
+class DeskScreen(LabelsOffer, PolicyTitle, LazyPanes, ModeScreen):
     """Receive, ship, return, recall and trace, against the workspace store."""
 
     # desk.tcss is read at start with the app's sheets (`TrackrightApp.CSS_PATH`): read here,
@@ -146,10 +145,10 @@ class DeskScreen(LabelsOffer, Screen[None]):
         self._waiting: deque[tuple[str, str, str]] = deque()  # (line, origin, as echoed)
         self._busy = False
         self._started = False  # lines wait until the screen is mounted
-        #: Lines submitted and not yet drawn (tests wait for the desk's workers to bring it to 0).
+        #: Lines submitted and not yet drawn, and counts of the policies not yet in the title
+        #: (tests wait for the desk's workers to bring it to 0).
         self.pending = 0
         self._notes: list[str] = []
-        self._hinted = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · tracker desk", id="title")
@@ -161,27 +160,8 @@ class DeskScreen(LabelsOffer, Screen[None]):
                     placeholder="Scan a barcode or type a command (help lists them)",
                     suggester=SuggestFromList([f"{v} " for v in desk.verb_names()]),
                 )
-            with TabPane("Returns f3", id="returns"):
-                with Horizontal(id="return-fields"):
-                    yield Field(id="order", placeholder="Order number")
-                    yield Field(id="scan", placeholder="Scan the returned unit")
-                    yield Select(
-                        [(r.replace("_", " "), r) for r in RETURN_REASONS],
-                        value="other" if "other" in RETURN_REASONS else RETURN_REASONS[0],
-                        allow_blank=False,
-                        id="reason",
-                    )
-                yield Static("Type the order number, then scan each returned unit.", id="verdict")
-                yield Static("", id="verdict-why")
-            with TabPane("Dashboard f4", id="dashboard"):
-                yield Static("", id="dash-head")
-                with PagedScroll(id="dash"):
-                    yield Static("", id="dash-warehouses")
-                    yield DataTable(id="stock", cursor_type="row")
-                    yield DataTable(id="rates", cursor_type="none")
-                    yield DataTable(id="suspects", cursor_type="none")
-                    yield Static("", id="dash-returns")
-                    yield Static("", id="dash-advice")
+            yield TabPane("Returns f3", id="returns")  # filled once the desk is drawn
+            yield TabPane("Dashboard f4", id="dashboard")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -190,12 +170,9 @@ class DeskScreen(LabelsOffer, Screen[None]):
         log.write(Text("Tracker desk. Type help for the commands, F1 for more.", style="bold"))
         for note in self._notes:
             log.write(Text(note, style=self._style("text-success")))
-        self.query_one("#stock", DataTable).add_columns("SKU", "where", "status", "qty")
-        self.query_one("#rates", DataTable).add_columns("SKU", "shipped", "returned", "rate")
-        self.query_one("#suspects", DataTable).add_columns(
-            "unit", "SKU", "status", "returns", "flags"
-        )
-        self.submit("policy list", "title")
+        self.fill_panes_later()
+        # after the first drawing: the count forks the app's process, holding the GIL a moment
+        self.call_after_refresh(self.count_policies)
 
     def _style(self, variable: str) -> str:
         return tone(self.app, variable)
@@ -206,7 +183,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
             self.query_one("#log", RichLog).write(Text(text, style=self._style("text-success")))
         else:
             self._notes.append(text)
-        self.submit("policy list", "title")
+        self.count_policies()
 
     # -- running commands ------------------------------------------------------------------------
 
@@ -247,9 +224,6 @@ class DeskScreen(LabelsOffer, Screen[None]):
             self._finished()
 
     def _draw(self, line: str, outcome: Any, origin: str) -> None:
-        if origin == "title":
-            self._title(outcome.policies)
-            return
         if origin == "dashboard":
             self._fill_dashboard(outcome.result)
             # the same verbs as `track stats --returns` and `track advise`, drawn the same way
@@ -257,6 +231,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
             self.submit("advise", "dash-advice")
             return
         if origin in ("dash-returns", "dash-advice"):
+            self.ensure_pane("dashboard")
             body = render.render(outcome, self._style)
             self.query_one(f"#{origin}", Static).update(
                 body if body is not None else Text(outcome.summary)
@@ -280,7 +255,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
         if outcome.verb == "receive":
             self.offer_labels(outcome.result)
         if outcome.verb in ("policy set", "policy import"):
-            self.submit("policy list", "title")
+            self.count_policies()
         if self.query_one("#tabs", TabbedContent).active == "dashboard":
             self.submit("stats", "dashboard")
 
@@ -292,7 +267,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
 
     def _show_error(self, line: str, exc: BaseException, origin: str) -> None:
         err = as_error(exc)
-        if origin in ("title", "dashboard", "dash-returns", "dash-advice"):
+        if origin in ("dashboard", "dash-returns", "dash-advice"):
             self.notify(str(err), severity="error", markup=False)
             return
         if origin == "returns":
@@ -306,59 +281,6 @@ class DeskScreen(LabelsOffer, Screen[None]):
         log.write(Text(f"✗ {err.message}", style=self._style("text-error")))
         if err.hint:
             log.write(Text(f"  hint: {err.hint}", style=self._style("text-muted")))
-
-    def _title(self, policies: list) -> None:
-        if not self._hinted:
-            self._hinted = True
-            self._hint(policies)
-        n = len(policies)
-        self.query_one("#title", TitleBar).update(
-            f"trackright · tracker desk · {n} SKU{'s' if n != 1 else ''} with a tracking method"
-        )
-
-    def _hint(self, policies: list) -> None:
-        """Examples with the store's own SKUs, so a newcomer's first command works."""
-        log = self.query_one("#log", RichLog)
-        if not policies:
-            log.write(
-                Text(
-                    "No SKUs yet: accept a recommendation with a catalog (f7), or set one here: "
-                    "policy set MY-SKU --method serial",
-                    style=self._style("text-warning"),
-                )
-            )
-            return
-        today = self.app.workspace.clock().date()
-        made, expires = today.isoformat(), (today + timedelta(days=365)).isoformat()
-        examples, follow = [], []
-        for method in ("serial", "lpn", "batch"):
-            p = next((p for p in policies if p.method == method), None)
-            if p is None:
-                continue
-            args = ["receive", p.sku]
-            if method == "serial":
-                args += ["--serial", "SN-0001", "--serial", "SN-0002"]
-                follow.append(
-                    "ship SO-1 --scan SN-0001 · return SO-1 SN-0001 --reason fit · trace SN-0001"
-                )
-            elif method == "lpn":
-                args += ["--generate", "3"]
-            if method == "batch" or "lot" in p.capture or "expiry" in p.capture:
-                args += ["--lot", "L1"] + (["--qty", "20"] if method == "batch" else [])
-            if "mfg_date" in p.capture:
-                args += ["--mfg", made]
-            if "expiry" in p.capture:
-                args += ["--expiry", expires]
-            if method == "batch":
-                follow.append(
-                    f"ship SO-2 --line {p.sku}:2 · return SO-2 {p.sku}:L1 --reason damaged"
-                    f" · trace --lot {p.sku}:L1"
-                )
-            examples.append(f"  {shlex.join(args)}   ({method})")
-        log.write(
-            Text("Try receiving stock:\n" + "\n".join(examples), style=self._style("text-muted"))
-        )
-        log.write(Text("then: " + "\n      ".join(follow[:2]), style=self._style("text-muted")))
 
     @on(Input.Submitted, "#command")
     def _command(self, event: Input.Submitted) -> None:
@@ -401,6 +323,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
         self.submit(line, "returns")
 
     def _show_verdict(self, label: str, tone_name: str, why: str) -> None:
+        self.ensure_pane("returns")  # a return typed on the desk line shows there too
         box = self.query_one("#verdict", Static)
         for t in VERDICT_TONES:
             box.set_class(t == tone_name, f"-{t}")
@@ -410,6 +333,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
     # -- dashboard -------------------------------------------------------------------------------
 
     def _fill_dashboard(self, s: Stats) -> None:
+        self.ensure_pane("dashboard")
         by_status: dict[str, int] = {}
         for _sku, _loc, status, qty in s.stock:
             by_status[status] = by_status.get(status, 0) + qty
@@ -444,8 +368,11 @@ class DeskScreen(LabelsOffer, Screen[None]):
             )
 
     @on(TabbedContent.TabActivated)
-    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    async def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         tab = event.pane.id
+        mounting = self.ensure_pane(tab or "")  # a click on a tab not filled yet
+        if mounting is not None:
+            await mounting
         if tab == "dashboard":
             self.query_one("#stock").focus()  # focus left in a hidden pane would switch back
             self.submit("stats", "dashboard")
@@ -458,6 +385,7 @@ class DeskScreen(LabelsOffer, Screen[None]):
             self.query_one("#command").focus()
 
     def action_tab(self, tab: str) -> None:
+        self.ensure_pane(tab)
         self.query_one("#tabs", TabbedContent).active = tab
 
     # -- forms -----------------------------------------------------------------------------------

@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from advisor.advice.onboarding import Conversation, Question
+from advisor.app.mode_screen import ModeScreen
 from advisor.app.rowtable import shorten
 from advisor.app.widgets import ChoiceList, Field, KeyFooter, SingleChoiceList, TitleBar
 
@@ -59,7 +59,7 @@ class AnswerLine(Static):
         self.post_message(self.Picked(self.question_id))
 
 
-class OnboardingScreen(Screen[None]):
+class OnboardingScreen(ModeScreen):
     """A chat: the advisor asks, the founder answers in the box or picks from a list."""
 
     AUTO_FOCUS = "#answer"

@@ -11,9 +11,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from advisor.app.mode_screen import ModeScreen
 from advisor.app.widgets import KeyFooter, TitleBar, tone
 from advisor.app.workspace import Workspace
 from advisor.errors import Problem
@@ -42,7 +42,7 @@ def relative_problem(problem: Problem, ws: Workspace) -> str:
     return str(replace(problem, file=ws.in_rules(problem.file)))
 
 
-class RulesScreen(Screen[None]):
+class RulesScreen(ModeScreen):
     """The active rules and the validation state of the files on disk."""
 
     HELP = HELP

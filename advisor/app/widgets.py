@@ -1,10 +1,8 @@
-"""Small widgets and modal dialogs shared by the screens: a title bar, help, "why?", a path prompt."""
+"""Small widgets and modal dialogs shared by the screens: a title bar, the footer, help, "why?"."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from rich.console import RenderableType
 from rich.segment import Segment
@@ -246,17 +244,45 @@ class KeyFooter(Footer):
     all fit at 60 columns. ctrl+p opens the palette at any width, and help says so.
 
     Compact also spares the restyling of every key twice as it mounts (the wide style is set,
-    then taken away again), which held keys back each time the footer was redrawn."""
+    then taken away again), which held keys back each time the footer was redrawn.
+
+    Textual rebuilds a footer (every key a new widget, styled) whenever the screen says its
+    bindings may have changed: each focus change, each mounted widget. This one is rebuilt only
+    when the keys it shows did change; opening the desk rebuilt it eleven times."""
 
     PALETTE_FROM = 80
 
     def __init__(self) -> None:
         super().__init__(compact=True)
+        self._drawn: tuple | None = None  # the keys the footer shows, as last composed
+
+    def _keys(self, screen) -> tuple:
+        """What the footer would show for `screen`: each shown key, its verb and state."""
+        return (
+            self.show_command_palette,
+            tuple(
+                (b.key, b.key_display, b.description, b.action, enabled, tooltip)
+                for _, b, enabled, tooltip in screen.active_bindings.values()
+                if b.show or b.key == self.app.COMMAND_PALETTE_BINDING
+            ),
+        )
+
+    def bindings_changed(self, screen) -> None:
+        self._bindings_ready = True
+        if not (self.is_attached and screen is self.screen and screen.app.app_focus):
+            return
+        keys = self._keys(screen)
+        if keys != self._drawn:
+            self._drawn = keys
+            # in the footer's own turn of the event loop, not in the screen's turn that drew
+            # it (Footer waits for a refresh): a key pressed meanwhile is handled in between
+            self.call_later(self.recompose)
 
     def on_resize(self, event: events.Resize) -> None:
         wide = event.size.width >= self.PALETTE_FROM
         if wide != self.show_command_palette:
             self.show_command_palette = wide
+            self._drawn = None
             self.call_after_refresh(self.recompose)
 
 
@@ -323,102 +349,6 @@ class TooSmallScreen(ModalScreen[None]):
         self.query_one("#too-small", Static).update(self._text(size))
 
 
-class PathScreen(ModalScreen[str | None]):
-    """Ask for a file path (export, profile, catalog); Enter confirms, Escape cancels.
-
-    `act(path)` (when given) does the work while the dialog is open and returns an error
-    message to show (the dialog stays open, the path kept for correcting) or None to close.
-    With `overwrite_check`, an existing file is only replaced after a second Enter."""
-
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    AUTO_FOCUS = "#path"
-    DEFAULT_CSS = """
-    PathScreen { align: center middle; }
-    PathScreen > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    PathScreen #prompt { width: 100%; height: auto; }
-    PathScreen #error { color: $text-error; height: auto; }
-    PathScreen Horizontal { height: auto; }
-    PathScreen Button { margin: 0 1 0 0; }
-    """
-
-    def __init__(
-        self,
-        title: str,
-        prompt: str,
-        value: str = "",
-        *,
-        alternative: str = "",
-        must_exist: bool = False,
-        act: Callable[[str], str | None] | None = None,
-        overwrite_check: bool = False,
-    ) -> None:
-        super().__init__()
-        self.title_text = title
-        self.prompt = prompt
-        self.value = value
-        self.alternative = alternative
-        self.must_exist = must_exist
-        self.act = act
-        self.overwrite_check = overwrite_check
-        self._overwrite_ok = ""  # the existing file a second Enter may replace
-
-    def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = self.title_text
-            yield Static(self.prompt, id="prompt")  # wraps; a Label was cut at the width
-            yield Field(self.value, id="path")
-            yield Static("", id="error")
-            with Horizontal():
-                yield Button("OK", id="ok", variant="primary")
-                if self.alternative:
-                    yield Button(self.alternative, id="alternative")
-                yield Button("Cancel", id="cancel")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._confirm(event.value)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "ok":
-            self._confirm(self.query_one("#path", Input).value)
-        elif event.button.id == "alternative":
-            self.dismiss("")
-        else:
-            self.dismiss(None)
-
-    def _confirm(self, value: str) -> None:
-        text = value.strip().strip("'\"")
-        error = self.query_one("#error", Static)
-        if not text:
-            error.update("Type a file path first.")
-            return
-        target = Path(text).expanduser()
-        if self.must_exist and not target.is_file():
-            error.update(f"There's no file at {text}.")
-            return
-        if target.is_dir():
-            error.update(f"{text} is a folder: add a file name, like {text.rstrip('/')}/out.csv")
-            return
-        if self.overwrite_check and target.exists() and self._overwrite_ok != text:
-            self._overwrite_ok = text
-            error.update(f"{text} already exists. Press Enter again to replace it, or change it.")
-            return
-        if self.act is not None:
-            problem = self.act(text)
-            if problem:
-                self._overwrite_ok = ""
-                error.update(problem)
-                return
-        self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
 __all__ = [
     "ChoiceList",
     "ConfirmScreen",
@@ -426,7 +356,6 @@ __all__ = [
     "method_style",
     "tone",
     "HelpScreen",
-    "PathScreen",
     "RenderScreen",
     "TickBox",
     "TitleBar",

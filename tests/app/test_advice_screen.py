@@ -21,6 +21,12 @@ async def open_advice(app, pilot):
     return app.screen
 
 
+async def answer_dialog(pilot, text: str) -> None:
+    """Type `text` into the open file dialog and press enter; wait for its job to finish."""
+    await say(pilot, text)
+    await settle(pilot, lambda: not getattr(pilot.app.screen, "running", ""))
+
+
 async def test_without_catalog_each_vertical_is_decided_across_its_price_range(make_app, onboard):
     """Low, middle and high end of each vertical's range get a method, rule and a cost line."""
     onboard()
@@ -99,7 +105,7 @@ async def test_export_decisions_and_profile(make_app, onboard, tmp_path):
             await pilot.press(key)
             await pilot.pause()
             app.focused.value = ""
-            await say(pilot, str(target))
+            await answer_dialog(pilot, str(target))
     with out_csv.open() as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == 30 and rows[0]["sku"] == "VLT-PH-A15-128" and rows[0]["method"] == "serial"
@@ -176,10 +182,11 @@ async def test_export_stays_open_on_an_error_and_asks_before_overwriting(
     make_app, onboard, tmp_path
 ):
     """A bad format keeps the dialog open with the reason; an existing file needs a second Enter."""
-    from advisor.app.widgets import PathScreen
+    from advisor.app.path_screen import PathScreen
 
     onboard(SAMPLES / "electronics_brand.csv")
-    existing = tmp_path / "old.csv"
+    existing = tmp_path / "out" / "old.csv"
+    existing.parent.mkdir()
     existing.write_text("keep me\n", encoding="utf-8")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -187,18 +194,77 @@ async def test_export_stays_open_on_an_error_and_asks_before_overwriting(
         await pilot.press("e")
         await pilot.pause()
         app.focused.value = ""
-        await say(pilot, str(tmp_path / "d.xlsx"))
+        await answer_dialog(pilot, str(existing.parent / "d.xlsx"))
         assert isinstance(app.screen, PathScreen)
         assert "export format must be one of" in str(app.screen.query_one("#error").render())
+        assert app.focused is app.screen.query_one("#path")  # ready for the corrected name
         app.focused.value = ""
-        await say(pilot, str(existing))
+        await answer_dialog(pilot, str(existing))
         assert isinstance(app.screen, PathScreen)
         assert "already exists" in str(app.screen.query_one("#error").render())
         assert existing.read_text() == "keep me\n"
         await pilot.press("enter")
+        await settle(pilot, lambda: not isinstance(app.screen, PathScreen))
+    assert existing.read_text().startswith("row,") or "sku" in existing.read_text().splitlines()[0]
+    assert [p.name for p in existing.parent.iterdir()] == [
+        "old.csv"
+    ]  # nothing half-written is left
+
+
+async def test_export_runs_in_a_worker_and_escape_keeps_the_old_file(
+    make_app, onboard, tmp_path, monkeypatch
+):
+    """While the export writes, the dialog shows a progress bar and a second Enter starts
+    nothing; Escape stops it, and the file it would have replaced is left as it was."""
+    import threading
+
+    from advisor.advice import recommend
+    from advisor.app.path_screen import PathScreen
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    existing = tmp_path / "out" / "old.csv"
+    existing.parent.mkdir()
+    existing.write_text("keep me\n", encoding="utf-8")
+    writing, release = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+    real_export = recommend.export_decisions
+
+    def slow_export(rec, path, fmt=None, progress=None):
+        """The real export, whose progress waits until the test lets it go on."""
+        threads.append(threading.current_thread())
+
+        def held(done: int, total: int) -> None:
+            writing.set()
+            release.wait(5)
+            progress(done, total)
+
+        return real_export(rec, path, fmt, held)
+
+    monkeypatch.setattr(recommend, "EXPORT_STEP", 5)
+    monkeypatch.setattr("advisor.app.advice_actions.export_decisions", slow_export)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_advice(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.focused.value = str(existing)
+        await pilot.press("enter")  # "already exists": Enter again replaces it
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PathScreen) and dialog.running == str(existing)
+        assert writing.wait(5) and threads and threads[0] is not threading.main_thread()
+        await pilot.press("enter")  # a second Enter while it writes starts nothing
+        await pilot.pause()
+        assert len(threads) == 1 and dialog.query_one("#job").display
+        assert dialog.query_one("#ok").disabled
+        await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, PathScreen)
-    assert existing.read_text().startswith("row,") or "sku" in existing.read_text().splitlines()[0]
+        release.set()
+        await settle(pilot)
+    assert existing.read_text() == "keep me\n"
+    assert [p.name for p in existing.parent.iterdir()] == ["old.csv"]
 
 
 async def test_the_tracker_needs_your_skus_dialog_shows_its_whole_text(make_app, onboard):

@@ -316,3 +316,66 @@ def _plain(renderable) -> str:
     console = Console(width=100, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
+
+
+async def test_the_desk_builds_its_hidden_tabs_after_it_opens(make_app, onboard):
+    """Accepting opens the desk on its command line; the returns desk and the dashboard are
+    built afterwards without being opened, and the title counts the SKUs accepted."""
+    from advisor.app.desk_screen import DeskScreen
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        assert isinstance(desk, DeskScreen) and app.focused is desk.query_one("#command")
+        await settle(pilot, lambda: bool(desk.query("#order") and desk.query("#stock")))
+        assert desk.query_one("#tabs").active == "desk"
+        assert "30 SKUs with a tracking method" in str(desk.query_one("#title").render())
+        assert "Policy accepted: 30 SKU decisions stored" in log_text(app)
+        assert "Try receiving stock:" in log_text(app)
+
+
+async def test_a_tab_wanted_before_it_is_built_is_built_on_the_spot(make_app, onboard, monkeypatch):
+    """With the hidden tabs not built yet, a return typed on the desk line shows its verdict
+    on the returns desk, F3 opens that desk ready for a scan, and F4 draws the dashboard."""
+    monkeypatch.setattr("advisor.app.desk_panes.FILL_EVERY", 3600)  # never built unasked
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        assert not desk.query("#order") and not desk.query("#stock")
+        await run(pilot, app, "receive VLT-PH-A15-128 --serial IMEI-3")
+        await run(pilot, app, "ship SO-3 --scan IMEI-3")
+        await run(pilot, app, "return SO-3 IMEI-3 --reason fit")
+        assert "RESTOCK" in str(desk.query_one("#verdict").render())
+        await pilot.press("f3")
+        await settle(pilot)
+        assert desk.query_one("#tabs").active == "returns"
+        assert app.focused is desk.query_one("#order")
+        await pilot.press("f4")
+        await settle(pilot, lambda: desk.pending == 0)
+        stock = desk.query_one("#stock", DataTable)
+        assert stock.row_count >= 1 and app.focused is stock
+        assert len(desk.query("#stock")) == 1 and len(desk.query("#order")) == 1
+
+
+async def test_a_theme_changed_while_the_desk_is_hidden_shows_on_it(make_app, onboard):
+    """The desk is styled once as it opens, not on every return to it: a theme chosen while it
+    was hidden still colours it when it is shown again."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        await pilot.press("f8")
+        await settle(pilot, lambda: app.current_mode == "desk")
+        desk = app.screen
+        dark = desk.query_one("#log").styles.background
+        await pilot.press("f7")
+        await settle(pilot, lambda: app.current_mode == "advice")
+        app.theme = "textual-light"
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot, lambda: app.current_mode == "desk")
+        assert app.screen is desk
+        light = desk.query_one("#log").styles.background
+        assert light != dark and light == app.screen.query_one("#command").styles.background

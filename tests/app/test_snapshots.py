@@ -166,6 +166,7 @@ def test_export(snap_compare, make_app, onboard, size):
         await pilot.pause()
         pilot.app.focused.value = ""
         await say(pilot, "decisions.xlsx")
+        await settle(pilot, lambda: not pilot.app.screen.running)  # the export's worker
         await pilot.pause(0.2)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
