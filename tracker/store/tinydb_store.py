@@ -314,8 +314,7 @@ class TinyDBStore:
         if len(paths) > 24:
             os.sync()
         else:
-            for path in paths:
-                files.fsync_path(path)
+            files.fsync_paths(paths)
         for folder in created:
             files.fsync_dir(folder)
 
