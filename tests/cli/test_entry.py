@@ -19,8 +19,10 @@ def _env(**more: str) -> dict[str, str]:
     return dict(env, PYTHONPATH=str(ROOT), **more)
 
 
-def _trackright(tmp_path: Path, *args: str, **kw) -> subprocess.CompletedProcess:
-    env = _env(TRACKRIGHT_STORE=str(tmp_path / "store.json"))
+def _trackright(
+    tmp_path: Path, *args: str, env_more: dict[str, str] | None = None, **kw
+) -> subprocess.CompletedProcess:
+    env = _env(TRACKRIGHT_STORE=str(tmp_path / "store.json"), **(env_more or {}))
     return subprocess.run(
         [sys.executable, "-m", "advisor.cli.entry", *args],
         capture_output=True,
@@ -134,3 +136,54 @@ def test_the_end_flushes_what_is_buffered_and_keeps_the_code(code, status, stder
         [sys.executable, "-c", program], capture_output=True, text=True, env=env, timeout=60
     )
     assert (got.returncode, got.stdout, got.stderr) == (status, "x" * 100_000, stderr)
+
+
+#: What a scan never needs: a table library, the TinyDB package (the store reads its own files),
+#: the rulebook's YAML and engine, GS1 parsing (for a plain serial), version look-ups, archives.
+NEVER_ON_A_SCAN = {
+    "rich",
+    "textual",
+    "tinydb",
+    "yaml",
+    "biip",
+    "durable_rules_engine",
+    "importlib.metadata",
+    "shutil",
+}
+
+
+def _imported(tmp_path: Path, *args: str) -> set[str]:
+    got = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "advisor.cli.entry", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_env(
+            TRACKRIGHT_STORE=str(tmp_path / "store.json"), TRACKRIGHT_CACHE=str(tmp_path / "cache")
+        ),
+        timeout=60,
+    )
+    assert got.returncode == 0, got.stderr
+    lines = [line for line in got.stderr.splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip() for line in lines[1:]}
+
+
+def test_a_scan_imports_only_what_it_needs(store):
+    """receive, ship, return (verdict remembered), trace and stats load none of NEVER_ON_A_SCAN."""
+    env = {"TRACKRIGHT_CACHE": str(store / "cache")}
+    for i in (1, 2):  # ship and return two units: the second return's verdict is remembered
+        assert _trackright(store, "track", "ship", f"SO-{i}", "--scan", f"P{i:04d}").returncode == 0
+    first = _trackright(store, "track", "return", "SO-1", "P0001", "--reason", "fit", env_more=env)
+    assert first.returncode == 0, first.stderr
+    scans = [
+        ("track", "receive", "PHONE", "--serial", "NEW-2"),
+        ("track", "ship", "SO-3", "--scan", "P0003"),
+        ("track", "return", "SO-2", "P0002", "--reason", "fit"),
+        ("track", "trace", "P0003"),
+        ("track", "stats"),
+    ]
+    for args in scans:
+        loaded = _imported(store, *args)
+        assert "click" in loaded and "tracker.store.tinydb_store" in loaded, args
+        assert not {m.split(".")[0] for m in loaded} & NEVER_ON_A_SCAN, args
+        assert not loaded & NEVER_ON_A_SCAN, args
