@@ -5,8 +5,9 @@ of its costs are not the command's work at all. The cyclic garbage collector tra
 again, the tens of thousands of objects that importing click and trackright creates — objects
 that live exactly as long as the process, so tracing them can never free anything. And at exit
 the interpreter tears every module down one by one, freeing memory the operating system takes
-back whole a moment later. Measured on a fresh `trackright track trace`: about 40 ms of CPU for
-the first, 10 to 20 ms for the second.
+back whole a moment later. Measured on a fresh `trackright track trace` on a loaded machine:
+about 30 ms of CPU for the first (8 to 25 ms of collections counted inside the process), 10 to
+20 ms for the second.
 
 So `main` keeps the collector off while the modules load, moves what they made out of its sight
 (`gc.freeze`) and lets it run after every `YOUNG` new objects instead of every 700: garbage
@@ -16,8 +17,8 @@ thread is still running or the output cannot be flushed, when Python's ordinary 
 what it always does. Exit codes, messages and files written are those of the command: every
 file a command writes is closed by it (`with`), never left for shutdown to flush.
 
-`python -m advisor.cli.entry` runs the same way; the tests call the click group (`cli`), never
-this, so a test process is never ended here.
+`python -m advisor.cli.entry` runs the same way. In-process tests (click's runner) call the click
+group, never this, so a test runner's process is never ended here.
 """
 
 from __future__ import annotations
