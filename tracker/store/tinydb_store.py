@@ -53,7 +53,10 @@ from .records import Reader, Transaction
 SCHEMA = "trackright.store"
 SCHEMA_VERSION = 2
 FOLD_MIN_BYTES = 24 << 10
-HEAD_FOLD_BYTES = 64 << 10
+#: The op log is folded into its base once its lines pass this: every command parses those lines
+#: (about 25 µs each on a busy machine), a fold costs one write of the base (about 200 KB at
+#: 100,000 units) every 70 or so operations.
+HEAD_FOLD_BYTES = 16 << 10
 BUSY_HINT = (
     "try again in a moment. The lock is released the instant its holder ends, so it is never "
     "stale: do not delete any file of the store"
