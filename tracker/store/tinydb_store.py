@@ -47,7 +47,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import ForeignStoreError, StoreBusyError, StoreCorruptError, StoreError
-from . import buckets, commit, files, view
+from . import buckets, files, view
 from .records import Reader, Transaction
 
 SCHEMA = "trackright.store"
@@ -322,6 +322,8 @@ class TinyDBStore:
             files.fsync_dir(folder)
 
     def _commit(self, tx: Transaction, head: view.Head) -> None:
+        from . import commit  # only writers build appends: a trace or stats never loads it
+
         seq = head.seq + 1
         appends, opline = commit.build(tx, head, seq)
         head_rel = f"head.{head.gen}.log"
