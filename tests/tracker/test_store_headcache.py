@@ -82,3 +82,20 @@ def test_small_bases_are_never_remembered(tmp_path, monkeypatch):
             tx.put_unit(Unit(f"U{i}", "A", "serial", "IN_STOCK", "WH1"))
     assert view.read_head(s.data).seq == 40
     assert not (tmp_path / "cache").exists()
+
+
+def test_only_the_newest_stores_are_remembered(tmp_path, monkeypatch):
+    """Each store has one cache file; past KEEP stores, the oldest files are removed."""
+    monkeypatch.setenv("TRACKRIGHT_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(headcache, "MIN_BYTES", 0)
+    monkeypatch.setattr(headcache, "KEEP", 3)
+    for n in range(5):
+        s = open_store(tmp_path / f"s{n}" / "store.json")
+        with s.transaction("t") as tx:
+            tx.put_unit(Unit(f"U{n}", "A", "serial", "IN_STOCK", "WH1"))
+        s.compact()  # the op log gets its base
+        view.read_head(s.data)
+        view.read_head(s.data)  # the same store again: still one file
+    names = {p.name for p in _cache_files(tmp_path)}
+    assert len(names) == 3
+    assert headcache._name(s.data) in names

@@ -9,7 +9,8 @@ once written (a fold writes the next generation under a new name). So the parse 
 reader still reads the whole file and takes the remembered parse only when those bytes are the
 same, so it gets exactly what parsing them would give; damage to the file is still found by
 parsing it. Only bases over `MIN_BYTES` are remembered (a small store parses its own faster than
-it would load the cache), one file per store folder, replaced when the store folds.
+it would load the cache), one file per store folder, replaced when the store folds; the newest
+`KEEP` stores' files stay (pruned whenever one is written, which is once a fold).
 
 The cache is `marshal` data, which, like the ``__pycache__`` beside Python's own modules, is
 trusted as the user's own files are; anything unreadable or of the wrong shape is ignored and
@@ -25,6 +26,8 @@ from pathlib import Path
 
 #: Bases smaller than this are parsed every time.
 MIN_BYTES = 32 << 10
+#: Cache files kept: the stores a machine's desks use, not every store a test ever made.
+KEEP = 16
 
 
 def _folder() -> Path:
@@ -67,5 +70,20 @@ def remember(data: Path, raw: bytes, state: dict) -> None:
     except (OSError, ValueError):
         try:
             tmp.unlink()
+        except OSError:
+            pass
+        return
+    _prune(folder)
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the `KEEP` most recently written cache files."""
+    try:
+        found = [(p.stat().st_mtime_ns, p) for p in folder.glob("*.marshal")]
+    except OSError:
+        return
+    for _mtime, old in sorted(found, reverse=True)[KEEP:]:
+        try:
+            old.unlink()
         except OSError:
             pass
