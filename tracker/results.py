@@ -1,10 +1,10 @@
 """What the tracker's operations hand back: a receipt, a shipment, a return's verdict, a recall, a trace, stats.
 
-Typed `NamedTuple`s, as the stored records of `tracker.model` are (for the same start-up cost);
-they are never stored, only shown and returned. `tracker.model` re-exports them.
+Typed `NamedTuple`s, as the stored records of `tracker.model` are (for the same start-up cost,
+and, as there, with evaluated annotations: only those naming a record of `tracker.model`, which
+imports this module, are strings); they are never stored, only shown and returned.
+`tracker.model` re-exports them.
 """
-
-from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -57,7 +57,7 @@ class ShipResult(NamedTuple):
     """Which unit or lot quantity went out on the order."""
 
     order_id: str
-    items: tuple[OrderItem, ...]
+    items: "tuple[OrderItem, ...]"
 
 
 class ReturnResult(NamedTuple):
@@ -101,11 +101,11 @@ class Trace(NamedTuple):
 
     kind: str
     key: str
-    events: tuple[Event, ...]
-    units: tuple[Unit, ...] = ()
-    lot: Lot | None = None
-    order: Order | None = None
-    suspects: tuple[Suspect, ...] = ()
+    events: "tuple[Event, ...]"
+    units: "tuple[Unit, ...]" = ()
+    lot: "Lot | None" = None
+    order: "Order | None" = None
+    suspects: "tuple[Suspect, ...]" = ()
 
 
 class SkuReturns(NamedTuple):
@@ -157,8 +157,8 @@ class Stats(NamedTuple):
 
     stock: tuple[tuple[str, str, str, int], ...]  # (sku, location, status, qty)
     returns: tuple[SkuReturns, ...]
-    repeat_returners: tuple[Unit, ...]
-    suspects: tuple[Unit | Suspect, ...]
+    repeat_returners: "tuple[Unit, ...]"
+    suspects: "tuple[Unit | Suspect, ...]"
     counts: dict[str, int] = {}  # noqa: RUF012 - always given by stats()
     warehouse: str | None = None
 

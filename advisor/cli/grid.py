@@ -1,14 +1,16 @@
 """A boxed text table for the scan-path verbs, drawn with the standard library only.
 
 `trace` answers a scan at the desk, where the target is 200 ms for a whole fresh process;
-importing `rich.console` alone costs about 45 ms of that, so this one table is drawn here in
-rich's own box style (heavy head, light body) and every other table stays with rich.
+importing `rich.console` alone costs about 45 ms of that, so its tables (and those of `stats`)
+are drawn here in rich's own box style (heavy head, light body); every other table stays with
+rich. For the same reason the terminal's width is read here rather than through `shutil`
+(which imports bz2 and lzma), and `textwrap` is imported only when a cell has to wrap.
 """
 
 from __future__ import annotations
 
-import shutil
-import textwrap
+import os
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -71,7 +73,7 @@ class Grid:
 
     def lines(self, room: int | None = None) -> list[str]:
         """The table as terminal lines (colours as ANSI codes, which click strips off a pipe)."""
-        room = room or shutil.get_terminal_size((80, 24)).columns
+        room = room or terminal_columns()
         widths = self.widths(room)
         out = [self.title] if self.title else []
         out.append(_rule("┏", "━", "┳", "┓", widths))
@@ -85,6 +87,21 @@ class Grid:
     def echo(self) -> None:
         for line in self.lines():
             click.echo(line)
+
+
+def terminal_columns(fallback: int = 80) -> int:
+    """The terminal's width as `shutil.get_terminal_size` reads it: $COLUMNS, else the terminal
+    on standard output, else `fallback`."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or fallback
 
 
 def _rule(left: str, fill: str, cross: str, right: str, widths: list[int]) -> str:
@@ -108,6 +125,8 @@ def _row(cells: tuple[str, ...], styles: tuple[str, ...], widths: list[int], bar
 def _wrap(text: str, width: int) -> list[str]:
     if cell_width(text) <= width:
         return [text]
+    import textwrap
+
     return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import click
 
-from advisor.errors import TrackrightError
+from tracker.errors import TrackrightError
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -217,34 +217,37 @@ def _trace(o: Any) -> None:
 
 
 def _stats(o: Any) -> None:
+    """Drawn with `Grid`, not rich, as `trace`: the figures a desk checks between scans, and rich
+    took most of a `stats` run (its import, then 60 ms and more to lay out a hundred rows)."""
     from tracker.results import WAREHOUSE_COLUMNS
+
+    from .grid import Grid
 
     s = o.result
     click.echo(o.summary)
-    con = _console()
     if s.warehouses:
-        by_place = _table(*WAREHOUSE_COLUMNS, title="Stock by warehouse")
+        by_place = Grid(WAREHOUSE_COLUMNS, title="Stock by warehouse")
         for w in s.warehouses:
             by_place.add_row(*w.cells())
-        con.print(by_place)
-    stock = _table("SKU", "where", "status", "qty", title="Stock")
+        by_place.echo()
+    stock = Grid(("SKU", "where", "status", "qty"), title="Stock", whole=frozenset({"status"}))
     for sku, loc, st, n in s.stock:
-        stock.add_row(sku, loc, _status(st), str(n))
-    con.print(stock)
-    rates = _table("SKU", "shipped", "returned", "return rate", title="Returns")
+        stock.add_row(sku, loc, st, str(n), styles=("", "", STATUS_STYLE.get(st, "")))
+    stock.echo()
+    rates = Grid(("SKU", "shipped", "returned", "return rate"), title="Returns")
     for r in s.returns:
         rates.add_row(r.sku, str(r.shipped), str(r.returned), f"{r.rate:.0%}")
-    con.print(rates)
+    rates.echo()
     for title, units in (("Returned more than once", s.repeat_returners), ("Suspects", s.suspects)):
         if not units:
-            con.print(f"{title}: none")
+            click.echo(f"{title}: none")
             continue
-        table = _table("unit", "SKU", "status", "returns", "flags", title=title)
+        table = Grid(("unit", "SKU", "status", "returns", "flags"), title=title)
         for u in units[:STATS_ROWS]:
             table.add_row(u.id, u.sku, u.status, str(u.returns), ", ".join(u.flags))
-        con.print(table)
+        table.echo()
         if len(units) > STATS_ROWS:
-            con.print(f"  … and {len(units) - STATS_ROWS:,} more ({len(units):,} in all)")
+            click.echo(f"  … and {len(units) - STATS_ROWS:,} more ({len(units):,} in all)")
 
 
 def _labels(o: Any) -> None:

@@ -80,3 +80,17 @@ def test_whole_columns_stay_on_one_line_while_others_can_wrap():
     lines = [click.unstyle(line) for line in g.lines(50)]
     assert all(cell_width(line) <= 50 for line in lines)
     assert "2026-12-01 17:30:38" in lines[3] and not lines[4].strip("│ ").startswith("17:")
+
+
+def test_the_width_is_read_as_shutil_reads_it(monkeypatch):
+    """$COLUMNS first, then the terminal, then 80: the width rich and shutil would have used."""
+    import shutil
+
+    from advisor.cli.grid import terminal_columns
+
+    for value in ("100", "0", "wide", None):
+        if value is None:
+            monkeypatch.delenv("COLUMNS", raising=False)
+        else:
+            monkeypatch.setenv("COLUMNS", value)
+        assert terminal_columns() == shutil.get_terminal_size((80, 24)).columns, value

@@ -303,3 +303,49 @@ def test_a_reader_beside_busy_writers_is_never_busy_and_sees_whole_operations(tm
     for p in procs:
         assert p.wait() == 0
     assert seen == sorted(seen) and len(set(seen)) > 3  # it read while they wrote
+
+
+def test_a_failed_fsync_among_those_issued_together_is_raised_after_all_end(tmp_path, monkeypatch):
+    """`fsync_paths` syncs every file even when one fails, then raises that failure."""
+    paths = [tmp_path / f"f{i}" for i in range(6)]
+    for p in paths:
+        p.write_bytes(b"x")
+    synced: list[str] = []
+    real = files.fsync_path
+
+    def fsync_path(path: Path) -> None:
+        if path.name == "f3":
+            raise OSError(errno.EIO, "Input/output error")
+        real(path)
+        synced.append(path.name)
+
+    monkeypatch.setattr(files, "fsync_path", fsync_path)
+    with pytest.raises(OSError, match="Input/output"):
+        files.fsync_paths(paths)
+    assert sorted(synced) == ["f0", "f1", "f2", "f4", "f5"]
+
+
+def test_an_fsync_failing_after_the_journal_is_durable_is_a_success(tmp_path, monkeypatch):
+    """A partition's fsync failing (in one of the threads that sync an operation's files) is
+    a success with a warning, as any failure after the journal fsync: once, for every reader."""
+    path = tmp_path / "store.json"
+    t = _tracker(path)
+    _history(t)
+    real = files.fsync_path
+    failures = {"left": 3}
+
+    def fsync_path(p: Path) -> None:
+        if failures["left"] and p.suffix == ".log" and p.name != "wal.log":
+            failures["left"] -= 1
+            raise OSError(errno.EIO, "Input/output error")
+        real(p)
+
+    monkeypatch.setattr(files, "fsync_path", fsync_path)
+    for n in range(3):
+        t.ship(f"F-{n}", lines=[("VITC", 1)])
+    assert any("recorded" in w for w in t.store.warnings)
+    monkeypatch.setattr(files, "fsync_path", real)
+    lot = trace_lot(open_store(path), "VITC", "L1").lot
+    assert lot.qty("SHIPPED") == 28  # the 25 of the history and these 3, each once
+    t.ship("F-after", lines=[("VITC", 1)])
+    assert trace_lot(open_store(path), "VITC", "L1").lot.qty("SHIPPED") == 29

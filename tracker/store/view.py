@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from ..errors import StoreCorruptError
-from . import buckets, files
+from . import buckets, files, headcache
 
 RECOVER = (
     "restore the whole store folder (store.json and the folder beside it) from a backup; "
@@ -129,15 +129,18 @@ def read_head(data: Path) -> Head:
         if raw is None and gen > 0:
             continue  # folded away while we looked: list again
         if raw is not None:
-            try:
-                docs, _g, _t = buckets.decode_base("head", raw)
-                state = docs[0]
-            except (files.Damaged, IndexError) as err:
-                raise StoreCorruptError(
-                    f"{base} is damaged ({err}): the store's record of its operations "
-                    "cannot be read",
-                    hint=RECOVER,
-                ) from None
+            state = headcache.recall(data, raw)
+            if state is None:
+                try:
+                    docs, _g, _t = buckets.decode_base("head", raw)
+                    state = docs[0]
+                except (files.Damaged, IndexError) as err:
+                    raise StoreCorruptError(
+                        f"{base} is damaged ({err}): the store's record of its operations "
+                        "cannot be read",
+                        hint=RECOVER,
+                    ) from None
+                headcache.remember(data, raw, state)
             head.seq = state["seq"]
             head.numbers = dict(state["numbers"])
             head.counts = dict(state["counts"])
