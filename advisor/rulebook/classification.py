@@ -13,7 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.errors import Problem
-from advisor.rulebook.languages import Listing, listings, with_languages
+from advisor.rulebook.languages import (
+    Listing,
+    listings,
+    with_language_signals,
+    with_languages,
+)
 from advisor.rulebook.model import Classification, Evidence, Vertical
 from advisor.rulebook.words import norm
 
@@ -111,9 +116,15 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                     )
                 )
             seen_hsn[prefix] = vid
-    keywords = tuple(
-        norm(k) for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
-    )
+    custom = doc.get("signals", {}).get("customised", {})
+    keywords = tuple(dict.fromkeys(norm(k) for k in custom.get("keywords", ())))
+    custom_unless = tuple(dict.fromkeys(norm(k) for k in custom.get("unless", ())))
+    if checked.get("languages.yaml"):
+        lang_doc, lang_file = docs["languages.yaml"], names["languages.yaml"]
+        keywords = with_language_signals(keywords, lang_doc, lang_file, "customised", "keywords")
+        custom_unless = with_language_signals(
+            custom_unless, lang_doc, lang_file, "customised", "unless"
+        )
     evidence = _evidence(docs.get("evidence.yaml")) if checked.get("evidence.yaml") else None
     paths: dict[tuple[str, ...], str] = {}
     ids: dict[int, str] = {}
@@ -150,6 +161,7 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
         evidence,
         paths,
         ids,
+        custom_unless,
     )
 
 

@@ -113,6 +113,7 @@ class Classification:
     evidence: Evidence | None = None
     taxonomy_paths: Mapping[tuple[str, ...], str | tuple[str, ...]] = field(default_factory=dict)
     google_ids: Mapping[int, str] = field(default_factory=dict)
+    customised_unless: tuple[str, ...] = ()  # words that say a row is not personalised
 
     @property
     def not_stock(self) -> frozenset[str]:

@@ -15,8 +15,8 @@ from advisor.rulebook.load import Evidence, Rulebook
 from advisor.rulebook.words import plural_forms
 
 # entry kinds held by the automaton (one key may carry several)
-CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX = range(7)
-CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX})
+CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX, NOT_CUST = range(8)
+CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX, NOT_CUST})
 
 
 class Lexicon:
@@ -63,6 +63,8 @@ class Lexicon:
             add(term, (NEUTRAL,))
         for term in cls.customised_keywords:
             add(term, (CUST,))
+        for term in cls.customised_unless:  # "engraving machine": the engraving is the tool's
+            add(term, (NOT_CUST,), plural=False)
         for form, entry in plurals:  # a plural never overrides a word listed as it is
             if (form, entry[0]) not in explicit:
                 entries.setdefault(form, []).append(entry)
@@ -213,6 +215,7 @@ __all__ = [
     "Lexicon",
     "NEG",
     "NEUTRAL",
+    "NOT_CUST",
     "REQ",
     "outside_neutral",
     "scan",

@@ -14,6 +14,7 @@ from advisor.advice.classify.lexicon import (
     CUST,
     KW,
     NEG,
+    NOT_CUST,
     REQ,
     Lexicon,
     term_entries,
@@ -54,7 +55,7 @@ class VerticalScorer:
             for entry in term_entries(lex, term):
                 if entry[0] in CONTEXT_KINDS:
                     seen.add(entry[:3] if entry[0] == CTX else entry[:2])
-        customised = (CUST,) in seen
+        customised = (CUST,) in seen and (NOT_CUST,) not in seen
         negs = {e[1] for e in seen if e[0] == NEG}
         negs |= {v for v in lex.requires if (REQ, v) not in seen}
         last: dict[str, int] = {}  # position of each vertical's last title word

@@ -19,6 +19,23 @@ _CONTEXT = Field(
     "with any of `words` in the row, this vertical's words mean `vertical`",
 )
 
+_CUSTOMISED = Field(
+    Obj(
+        {
+            "keywords": Field(
+                ListOf(Str(), unique=True), False, "title words of a made-to-order unit"
+            ),
+            "unless": Field(
+                ListOf(Str(), unique=True),
+                False,
+                "words that say the row is not personalised (a laser engraving machine)",
+            ),
+        }
+    ),
+    False,
+    "words that mark a personalised unit (evidence.yaml `customised` says what becomes of it)",
+)
+
 CLASSIFICATION_SHAPE = Obj(
     {
         "value_bands": Field(
@@ -27,7 +44,7 @@ CLASSIFICATION_SHAPE = Obj(
         "fallback_vertical": Field(
             Enum(source="verticals"), True, "vertical for a SKU no signal identifies"
         ),
-        "signals": Field(Obj({"customised": Field(Obj({"keywords": Field(ListOf(Str()), True)}))})),
+        "signals": Field(Obj({"customised": _CUSTOMISED})),
         "verticals": Field(
             MapOf(
                 Obj(
@@ -193,6 +210,11 @@ LANGUAGES_SHAPE = Obj(
                 Obj(
                     {
                         "name": Field(Str(), True, "the language's name, shown to people"),
+                        "signals": Field(
+                            Obj({"customised": _CUSTOMISED}),
+                            False,
+                            "signals' words in this language (as classification.yaml `signals`)",
+                        ),
                         "verticals": Field(
                             MapOf(
                                 Obj(
