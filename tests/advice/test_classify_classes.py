@@ -380,3 +380,41 @@ def test_taxonomy_subtrees_that_decide_differently_from_their_parent(classifier,
 def test_spanish_and_arabic_store_words(classifier, title, want):
     """Title-only rows of a Latin American or Gulf store are read in their own language."""
     assert vertical(classifier, title=title) == want
+
+
+# ------------------------------------------------------------------ printed books
+
+
+BOOKSHOP = """sku,title,barcode,price,currency
+B-1,The Overstory,9780143127741,550,INR
+B-2,La Peste,9782070360420,8.10,EUR
+B-4,Ceramic Coffee Mug 300 ml,8901234567891,299,INR
+B-5,Sapiens (Kindle eBook),9780062316103,299,INR
+"""
+
+
+def test_an_isbn_barcode_makes_a_book_unless_the_row_says_e_book(book, tmp_path):
+    """A 978/979 EAN-13 is an ISBN: a printed book; an e-book's ISBN stays a digital good."""
+    got = decide_file(book, write(tmp_path, "shop.csv", BOOKSHOP), "INR", ("IN",))
+    assert got["B-1"][:2] == ("books", "batch") and got["B-2"][0] == "books"
+    assert got["B-4"][0] == "home"  # an ordinary EAN says nothing
+    assert got["B-5"][:2] == ("digital_goods", "none")
+
+
+def test_decide_reads_an_isbn_given_as_the_gtin(cli):
+    """`trackright decide --gtin 978…` weighs the barcode as a file row does."""
+    ran = cli(
+        "decide",
+        "--title",
+        "L'Anomalie",
+        "--gtin",
+        "9782072895097",
+        "--price",
+        "9.5",
+        "--currency",
+        "EUR",
+        "--format",
+        "json",
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert '"vertical": "books"' in ran.stdout and "isbn barcode" in ran.stdout
