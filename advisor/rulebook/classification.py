@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from advisor.errors import Problem
 from advisor.rulebook.languages import (
     Listing,
+    language_vague_segments,
     listings,
     with_language_signals,
     with_languages,
@@ -126,6 +128,9 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
             custom_unless, lang_doc, lang_file, "customised", "unless"
         )
     evidence = _evidence(docs.get("evidence.yaml")) if checked.get("evidence.yaml") else None
+    if evidence is not None and checked.get("languages.yaml"):
+        vague = language_vague_segments(docs["languages.yaml"])
+        evidence = replace(evidence, vague_segments=evidence.vague_segments | vague)
     paths: dict[tuple[str, ...], str] = {}
     ids: dict[int, str] = {}
     if checked.get("taxonomies.yaml"):
@@ -191,6 +196,7 @@ def _evidence(doc) -> Evidence:
         doc["customised"]["vertical"],
         tuple(doc["customised"].get("keep", ())),
         tuple(norm(n) for n in doc.get("neutral", ())),
+        frozenset(norm(n) for n in doc.get("vague_segments", ())),
     )
 
 

@@ -77,6 +77,19 @@ def with_language_signals(
     return tuple(dict.fromkeys([*words, *(w for w in extra if w)]))
 
 
+def language_vague_segments(doc: Any) -> frozenset[str]:
+    """Every language's `vague_segments` (merchandising buckets: Novedades, Neuheiten), folded."""
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("languages"), Mapping):
+        return frozenset()
+    return frozenset(
+        norm(word)
+        for lang in doc["languages"].values()
+        if isinstance(lang, Mapping)
+        for word in lang.get("vague_segments") or ()
+        if isinstance(word, str) and norm(word)
+    )
+
+
 def with_languages(verticals: dict[str, Vertical], doc: Any, file: str) -> dict[str, Vertical]:
     """`verticals` with each language's words appended to the lists they are listed in.
 
@@ -126,6 +139,7 @@ def _same_slot(v: Vertical, key: str) -> tuple[str, ...]:
 __all__ = [
     "WORD_LISTS",
     "Listing",
+    "language_vague_segments",
     "listings",
     "signal_listings",
     "with_language_signals",

@@ -100,6 +100,7 @@ class Evidence:
     customised_vertical: str
     customised_keep: tuple[str, ...]
     neutral: tuple[str, ...]
+    vague_segments: frozenset[str] = frozenset()  # whole segments that say nothing ("Sale")
 
 
 @dataclass(frozen=True, slots=True)

@@ -418,3 +418,34 @@ def test_decide_reads_an_isbn_given_as_the_gtin(cli):
     )
     assert ran.returncode == 0, ran.stderr
     assert '"vertical": "books"' in ran.stdout and "isbn barcode" in ran.stdout
+
+
+# ------------------------------------------------------------------ merchandising buckets
+
+
+@pytest.mark.parametrize(
+    "title,category,want",
+    [
+        ("Organic Darjeeling Green Tea 100 g", "Gifts", "food"),
+        ("AirPods Pro (2nd generation)", "Apple", "electronics"),
+        ("Aceite de oliva virgen extra 1 L", "Ofertas", "food"),
+        ("Handmade Tote", "Handbags > Sale", "fashion"),
+        ("Wooden Photo Frame 8x10", "Ofertas > Hogar", "home"),
+    ],
+)
+def test_a_merchandising_bucket_says_nothing_and_the_segment_above_it_counts(
+    classifier, title, category, want
+):
+    """ "Gifts", "Ofertas", a brand named like a fruit: the title, or the segment above, decides."""
+    assert vertical(classifier, title=title, category=category) == want
+
+
+def test_a_vague_segment_promotes_its_parent_to_the_deepest_weight(classifier):
+    """ "Kitchen Appliances > Sale" weighs as "Kitchen Appliances" (60), beating a title word.
+
+    Read as a parent (25) it would lose to the title's "Chocolate" (30).
+    """
+    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Sale")
+    assert classifier.vertical(rec)[0] == "appliances"
+    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Party")
+    assert classifier.vertical(rec)[0] == "food"  # a segment that is not vague stays deepest

@@ -122,6 +122,12 @@ class VerticalScorer:
                 per = best.setdefault(vertical, {})
                 per.setdefault("nature", Hit("nature", vertical, w["nature"], text))
         if not best:
+            if (
+                customised and lex.ev.customised_vertical in lex.stock
+            ):  # made to order, nothing more
+                return Verdict(
+                    lex.ev.customised_vertical, "personalised, no other evidence", "low", True
+                )
             return Verdict(
                 self._fallback,
                 f"no evidence: fallback vertical {self._fallback}",

@@ -36,6 +36,13 @@ _CUSTOMISED = Field(
     "words that mark a personalised unit (evidence.yaml `customised` says what becomes of it)",
 )
 
+_VAGUE = Field(
+    ListOf(Str(), unique=True),
+    False,
+    "whole category segments that are merchandising buckets (New Arrivals, Sale, Gifts): "
+    "they carry no weight and the segment above them counts as the deepest",
+)
+
 CLASSIFICATION_SHAPE = Obj(
     {
         "value_bands": Field(
@@ -171,6 +178,7 @@ EVIDENCE_SHAPE = Obj(
             "personalised goods become `vertical` unless their vertical is in `keep`",
         ),
         "neutral": Field(ListOf(Str(), unique=True), False, "phrases that point at no vertical"),
+        "vague_segments": _VAGUE,
     }
 )
 
@@ -210,6 +218,7 @@ LANGUAGES_SHAPE = Obj(
                 Obj(
                     {
                         "name": Field(Str(), True, "the language's name, shown to people"),
+                        "vague_segments": _VAGUE,
                         "signals": Field(
                             Obj({"customised": _CUSTOMISED}),
                             False,
