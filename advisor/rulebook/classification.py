@@ -234,6 +234,16 @@ def _ambiguous_words(words: list[Listing]) -> list[Problem]:
         first = seen.get(slot)
         if first is None:
             seen[slot] = (vid, key, file, line)
+        elif first[0] == vid and first[1] != key and first[2] == file and kind == "keyword":
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"{where}: keyword {word!r} is also listed under {vid}.{first[1]} "
+                    f"({first[2]}:{first[3]}); a title word has one weight — keep it in one of "
+                    "keywords, weak or strong",
+                )
+            )
         elif first[0] != vid:
             problems.append(
                 Problem(

@@ -179,3 +179,17 @@ def test_a_modifier_in_an_unknown_signal_is_refused_with_its_line(rules_copy):
         "    signals:\n      customized:\n        keywords: [gepersonaliseerd,",
     )
     assert "languages.yaml:" in text and "customized" in text
+
+
+def test_a_title_word_listed_twice_in_one_vertical_is_an_error_with_its_line(rules_copy):
+    """ "tray" as a keyword and as weak in home would count at the higher weight, silently."""
+    line = rules_copy.edit(
+        "classification.yaml",
+        "keywords: [bedsheet, bed sheet,",
+        "keywords: [tray, bedsheet, bed sheet,",
+    )
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules_copy.root)
+    text = str(err.value)
+    assert "verticals.home.weak: keyword 'tray' is also listed under home.keywords" in text
+    assert f"classification.yaml:{line})" in text and "a title word has one weight" in text
