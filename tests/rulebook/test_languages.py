@@ -44,9 +44,9 @@ def test_language_context_words_join_the_verticals_context(book):
     assert {"dog", "perro", "hund", "kucing"} <= set(toys["pet_supplies"])
 
 
-def refused(rules_copy, old: str, new: str) -> tuple[int, str]:
-    """Edit languages.yaml (`old` → `new`): the line edited and the problems the load reports."""
-    line = rules_copy.edit("languages.yaml", old, new)
+def refused(rules_copy, old: str, new: str, file: str = "languages.yaml") -> tuple[int, str]:
+    """Edit `file` (`old` → `new`): the line edited and the problems the load reports."""
+    line = rules_copy.edit(file, old, new)
     with pytest.raises(RulebookError) as err:
         load_rulebook(rules_copy.root)
     return line, str(err.value)
@@ -183,13 +183,7 @@ def test_a_modifier_in_an_unknown_signal_is_refused_with_its_line(rules_copy):
 
 def test_a_title_word_listed_twice_in_one_vertical_is_an_error_with_its_line(rules_copy):
     """ "tray" as a keyword and as weak in home would count at the higher weight, silently."""
-    line = rules_copy.edit(
-        "classification.yaml",
-        "keywords: [bedsheet, bed sheet,",
-        "keywords: [tray, bedsheet, bed sheet,",
-    )
-    with pytest.raises(RulebookError) as err:
-        load_rulebook(rules_copy.root)
-    text = str(err.value)
+    old = "keywords: [bedsheet, bed sheet,"
+    line, text = refused(rules_copy, old, old.replace("[", "[tray, "), "classification.yaml")
     assert "verticals.home.weak: keyword 'tray' is also listed under home.keywords" in text
     assert f"classification.yaml:{line})" in text and "a title word has one weight" in text
