@@ -7,6 +7,7 @@ Words are found with one Aho-Corasick scan per text (whole words and phrases pad
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import ahocorasick
@@ -87,12 +88,10 @@ class Lexicon:
                 name = f"p{len(self.patterns)}"
                 self.patterns.append((name, _required_literals(p), re.compile(p).finditer))
                 self.pattern_vertical[name] = v.id
-        # one C-level search says whether any pattern can match at all
+        # one C-level scan says whether any pattern can match at all
         needs = [n for _, n, _ in self.patterns]
         self.pattern_gate = (
-            re.compile("|".join(re.escape(lit) for n in needs for lit in n)).search
-            if needs and all(needs)
-            else None
+            _literal_gate({lit for n in needs for lit in n}) if needs and all(needs) else None
         )
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
         self.vague = ev.vague_segments  # whole category segments that say nothing ("Sale")
@@ -100,6 +99,26 @@ class Lexicon:
         self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
         self.paths = dict(cls.taxonomy_paths)
         self.google_ids = dict(cls.google_ids)
+
+
+def _literal_gate(literals: set[str]) -> Callable[[str], bool]:
+    """Whether a text holds any of `literals`: one Aho-Corasick scan, whatever their number.
+
+    A regular expression of alternatives tries each at every position, so its cost grows with
+    every pattern a rule author adds; the automaton's does not.
+    """
+    auto = ahocorasick.Automaton()
+    for lit in sorted(literals):
+        auto.add_word(lit, lit)
+    auto.make_automaton()
+    found = auto.iter
+
+    def gate(text: str) -> bool:
+        for _ in found(text):
+            return True
+        return False
+
+    return gate
 
 
 def _default_evidence(cls: Any) -> Evidence:
