@@ -7,7 +7,6 @@ Words are found with one Aho-Corasick scan per text (whole words and phrases pad
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 import ahocorasick
@@ -91,7 +90,7 @@ class Lexicon:
         # one C-level scan says whether any pattern can match at all
         needs = [n for _, n, _ in self.patterns]
         self.pattern_gate = (
-            _literal_gate({lit for n in needs for lit in n}) if needs and all(needs) else None
+            _LiteralGate({lit for n in needs for lit in n}) if needs and all(needs) else None
         )
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
         self.vague = ev.vague_segments  # whole category segments that say nothing ("Sale")
@@ -101,24 +100,27 @@ class Lexicon:
         self.google_ids = dict(cls.google_ids)
 
 
-def _literal_gate(literals: set[str]) -> Callable[[str], bool]:
-    """Whether a text holds any of `literals`: one Aho-Corasick scan, whatever their number.
+class _LiteralGate:
+    """Whether a text holds any of some literals: one Aho-Corasick scan, whatever their number.
 
-    A regular expression of alternatives tries each at every position, so its cost grows with
-    every pattern a rule author adds; the automaton's does not.
+    A regular expression of alternatives tries each at every position, so its cost grew with
+    every pattern a rule author added; the automaton's does not. A class, not a closure, so a
+    compiled rulebook still pickles for a spawned worker.
     """
-    auto = ahocorasick.Automaton()
-    for lit in sorted(literals):
-        auto.add_word(lit, lit)
-    auto.make_automaton()
-    found = auto.iter
 
-    def gate(text: str) -> bool:
-        for _ in found(text):
+    __slots__ = ("_found",)
+
+    def __init__(self, literals: set[str]) -> None:
+        auto = ahocorasick.Automaton()
+        for lit in sorted(literals):
+            auto.add_word(lit, lit)
+        auto.make_automaton()
+        self._found = auto.iter
+
+    def __call__(self, text: str) -> bool:
+        for _ in self._found(text):
             return True
         return False
-
-    return gate
 
 
 def _default_evidence(cls: Any) -> Evidence:
