@@ -191,9 +191,24 @@ def truth(value: Any) -> bool | None:
     return None
 
 
+#: GS1 prefixes of "Bookland": an EAN-13 starting so is an ISBN-13 (979-0 an ISMN, printed music).
+_BOOKLAND = ("978", "979")
+
+
+def barcode_nature(gtin: Any) -> tuple[str, ...]:
+    """What a barcode says of the item: ("isbn_barcode",) for an ISBN-13, else nothing.
+
+    The prefix is GS1's, not a store's habit; what an ISBN proves (a printed book, unless the
+    row's words say e-book or audiobook) is evidence.yaml's `nature.isbn_barcode`.
+    """
+    digits = _digits(gtin)
+    return ("isbn_barcode",) if len(digits) == 13 and digits.startswith(_BOOKLAND) else ()
+
+
 def nature_of(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The nature words a row's cells say, in a fixed order, no repeats."""
     words: list[str] = list(values.get("nature") or ())
+    words.extend(barcode_nature(values.get("gtin")))
     if truth(values.get("gift_card")):
         words.append("gift_card")
     if truth(values.get("requires_shipping")) is False:

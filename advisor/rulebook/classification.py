@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from advisor.errors import Problem
-from advisor.rulebook.languages import Listing, listings, with_languages
+from advisor.rulebook.languages import (
+    Listing,
+    language_vague_segments,
+    listings,
+    with_language_signals,
+    with_languages,
+)
 from advisor.rulebook.model import Classification, Evidence, Vertical
 from advisor.rulebook.words import norm
 
@@ -111,10 +118,19 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                     )
                 )
             seen_hsn[prefix] = vid
-    keywords = tuple(
-        norm(k) for k in doc.get("signals", {}).get("customised", {}).get("keywords", ())
-    )
+    custom = doc.get("signals", {}).get("customised", {})
+    keywords = tuple(dict.fromkeys(norm(k) for k in custom.get("keywords", ())))
+    custom_unless = tuple(dict.fromkeys(norm(k) for k in custom.get("unless", ())))
+    if checked.get("languages.yaml"):
+        lang_doc, lang_file = docs["languages.yaml"], names["languages.yaml"]
+        keywords = with_language_signals(keywords, lang_doc, lang_file, "customised", "keywords")
+        custom_unless = with_language_signals(
+            custom_unless, lang_doc, lang_file, "customised", "unless"
+        )
     evidence = _evidence(docs.get("evidence.yaml")) if checked.get("evidence.yaml") else None
+    if evidence is not None and checked.get("languages.yaml"):
+        vague = language_vague_segments(docs["languages.yaml"])
+        evidence = replace(evidence, vague_segments=evidence.vague_segments | vague)
     paths: dict[tuple[str, ...], str] = {}
     ids: dict[int, str] = {}
     if checked.get("taxonomies.yaml"):
@@ -150,6 +166,7 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
         evidence,
         paths,
         ids,
+        custom_unless,
     )
 
 
@@ -179,6 +196,7 @@ def _evidence(doc) -> Evidence:
         doc["customised"]["vertical"],
         tuple(doc["customised"].get("keep", ())),
         tuple(norm(n) for n in doc.get("neutral", ())),
+        frozenset(norm(n) for n in doc.get("vague_segments", ())),
     )
 
 
@@ -216,6 +234,16 @@ def _ambiguous_words(words: list[Listing]) -> list[Problem]:
         first = seen.get(slot)
         if first is None:
             seen[slot] = (vid, key, file, line)
+        elif first[0] == vid and first[1] != key and first[2] == file and kind == "keyword":
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"{where}: keyword {word!r} is also listed under {vid}.{first[1]} "
+                    f"({first[2]}:{first[3]}); a title word has one weight — keep it in one of "
+                    "keywords, weak or strong",
+                )
+            )
         elif first[0] != vid:
             problems.append(
                 Problem(

@@ -28,22 +28,66 @@ Listing = tuple[str, str, str, str, str, int]
 
 
 def listings(doc: Any, file: str) -> Iterator[Listing]:
-    """Every word of `languages.yaml` with its place, in file order."""
+    """Every word of `languages.yaml`'s vertical blocks with its place, in file order."""
+    return _words(doc, file, "verticals", WORD_LISTS)
+
+
+def signal_listings(doc: Any, file: str) -> Iterator[Listing]:
+    """Every word of the languages' `signals` blocks (personalised-goods words), in file order.
+
+    Yields (file, where, signal, list, word, line): `signal` is "customised", `list` is
+    `keywords` or `unless`.
+    """
+    return _words(doc, file, "signals", ("keywords", "unless"))
+
+
+def _words(doc: Any, file: str, section: str, keys: tuple[str, ...]) -> Iterator[Listing]:
+    """(file, where, block name, list, word, line) for each word of each language's `section`."""
     if not isinstance(doc, Mapping) or not isinstance(doc.get("languages"), Mapping):
         return
     for code, lang in doc["languages"].items():
-        block = lang.get("verticals") if isinstance(lang, Mapping) else None
+        block = lang.get(section) if isinstance(lang, Mapping) else None
         if not isinstance(block, Mapping):
             continue
-        for vid, lists in block.items():
+        for name, lists in block.items():
             if not isinstance(lists, Mapping):
                 continue
-            for key in WORD_LISTS:
+            for key in keys:
                 items = lists.get(key) or ()
                 for i, word in enumerate(items):
                     if isinstance(word, str):
                         line = items.line_of(i) if hasattr(items, "line_of") else 1
-                        yield file, f"languages.{code}.verticals.{vid}.{key}", vid, key, word, line
+                        yield (
+                            file,
+                            f"languages.{code}.{section}.{name}.{key}",
+                            name,
+                            key,
+                            word,
+                            line,
+                        )
+
+
+def with_language_signals(
+    words: tuple[str, ...], doc: Any, file: str, signal: str, key: str
+) -> tuple[str, ...]:
+    """`words` (a signal's list from classification.yaml, normalised) with each language's added."""
+    extra = [
+        norm(w) for _, _, name, k, w, _ in signal_listings(doc, file) if (name, k) == (signal, key)
+    ]
+    return tuple(dict.fromkeys([*words, *(w for w in extra if w)]))
+
+
+def language_vague_segments(doc: Any) -> frozenset[str]:
+    """Every language's `vague_segments` (merchandising buckets: Novedades, Neuheiten), folded."""
+    if not isinstance(doc, Mapping) or not isinstance(doc.get("languages"), Mapping):
+        return frozenset()
+    return frozenset(
+        norm(word)
+        for lang in doc["languages"].values()
+        if isinstance(lang, Mapping)
+        for word in lang.get("vague_segments") or ()
+        if isinstance(word, str) and norm(word)
+    )
 
 
 def with_languages(verticals: dict[str, Vertical], doc: Any, file: str) -> dict[str, Vertical]:
@@ -92,4 +136,12 @@ def _same_slot(v: Vertical, key: str) -> tuple[str, ...]:
     return getattr(v, key)
 
 
-__all__ = ["WORD_LISTS", "Listing", "listings", "with_languages"]
+__all__ = [
+    "WORD_LISTS",
+    "Listing",
+    "language_vague_segments",
+    "listings",
+    "signal_listings",
+    "with_language_signals",
+    "with_languages",
+]

@@ -100,6 +100,7 @@ class Evidence:
     customised_vertical: str
     customised_keep: tuple[str, ...]
     neutral: tuple[str, ...]
+    vague_segments: frozenset[str] = frozenset()  # whole segments that say nothing ("Sale")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +114,7 @@ class Classification:
     evidence: Evidence | None = None
     taxonomy_paths: Mapping[tuple[str, ...], str | tuple[str, ...]] = field(default_factory=dict)
     google_ids: Mapping[int, str] = field(default_factory=dict)
+    customised_unless: tuple[str, ...] = ()  # words that say a row is not personalised
 
     @property
     def not_stock(self) -> frozenset[str]:

@@ -152,9 +152,16 @@ def test_a_store_with_no_profile_sells_in_india_and_says_so(book):
     assert summary.markets == ("IN",) and summary.markets_assumed
 
 
-@pytest.mark.parametrize("name", ["kitchen_and_more.csv", "title_only_listing.csv"])
+OWN_CATALOGS = sorted(p.name.replace(".expected", "") for p in CATALOGS.glob("*.expected.csv"))
+
+
+@pytest.mark.parametrize("name", OWN_CATALOGS)
 def test_own_catalogs_decide_as_the_expert_expects(book, name):
-    """Small realistic catalogs of the traps, read as files: vertical, method and captures per row."""
+    """Small realistic catalogs of the traps, read as files: vertical, method and captures per row.
+
+    Every `<name>.expected.csv` beside a catalog in tests/data/catalogs is one case: a new
+    class of trap is guarded by adding the pair.
+    """
     path = CATALOGS / name
     ev = Evaluator(book)
     got = {r.record.row: r for r in ev.run(open_catalog(path), Summary())}

@@ -380,3 +380,72 @@ def test_taxonomy_subtrees_that_decide_differently_from_their_parent(classifier,
 def test_spanish_and_arabic_store_words(classifier, title, want):
     """Title-only rows of a Latin American or Gulf store are read in their own language."""
     assert vertical(classifier, title=title) == want
+
+
+# ------------------------------------------------------------------ printed books
+
+
+BOOKSHOP = """sku,title,barcode,price,currency
+B-1,The Overstory,9780143127741,550,INR
+B-2,La Peste,9782070360420,8.10,EUR
+B-4,Ceramic Coffee Mug 300 ml,8901234567891,299,INR
+B-5,Sapiens (Kindle eBook),9780062316103,299,INR
+"""
+
+
+def test_an_isbn_barcode_makes_a_book_unless_the_row_says_e_book(book, tmp_path):
+    """A 978/979 EAN-13 is an ISBN: a printed book; an e-book's ISBN stays a digital good."""
+    got = decide_file(book, write(tmp_path, "shop.csv", BOOKSHOP), "INR", ("IN",))
+    assert got["B-1"][:2] == ("books", "batch") and got["B-2"][0] == "books"
+    assert got["B-4"][0] == "home"  # an ordinary EAN says nothing
+    assert got["B-5"][:2] == ("digital_goods", "none")
+
+
+def test_decide_reads_an_isbn_given_as_the_gtin(cli):
+    """`trackright decide --gtin 978…` weighs the barcode as a file row does."""
+    ran = cli(
+        "decide",
+        "--title",
+        "L'Anomalie",
+        "--gtin",
+        "9782072895097",
+        "--price",
+        "9.5",
+        "--currency",
+        "EUR",
+        "--format",
+        "json",
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert '"vertical": "books"' in ran.stdout and "isbn barcode" in ran.stdout
+
+
+# ------------------------------------------------------------------ merchandising buckets
+
+
+@pytest.mark.parametrize(
+    "title,category,want",
+    [
+        ("Organic Darjeeling Green Tea 100 g", "Gifts", "food"),
+        ("AirPods Pro (2nd generation)", "Apple", "electronics"),
+        ("Aceite de oliva virgen extra 1 L", "Ofertas", "food"),
+        ("Handmade Tote", "Handbags > Sale", "fashion"),
+        ("Wooden Photo Frame 8x10", "Ofertas > Hogar", "home"),
+    ],
+)
+def test_a_merchandising_bucket_says_nothing_and_the_segment_above_it_counts(
+    classifier, title, category, want
+):
+    """ "Gifts", "Ofertas", a brand named like a fruit: the title, or the segment above, decides."""
+    assert vertical(classifier, title=title, category=category) == want
+
+
+def test_a_vague_segment_promotes_its_parent_to_the_deepest_weight(classifier):
+    """ "Kitchen Appliances > Sale" weighs as "Kitchen Appliances" (60), beating a title word.
+
+    Read as a parent (25) it would lose to the title's "Chocolate" (30).
+    """
+    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Sale")
+    assert classifier.vertical(rec)[0] == "appliances"
+    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Party")
+    assert classifier.vertical(rec)[0] == "food"  # a segment that is not vague stays deepest

@@ -44,9 +44,9 @@ def test_language_context_words_join_the_verticals_context(book):
     assert {"dog", "perro", "hund", "kucing"} <= set(toys["pet_supplies"])
 
 
-def refused(rules_copy, old: str, new: str) -> tuple[int, str]:
-    """Edit languages.yaml (`old` → `new`): the line edited and the problems the load reports."""
-    line = rules_copy.edit("languages.yaml", old, new)
+def refused(rules_copy, old: str, new: str, file: str = "languages.yaml") -> tuple[int, str]:
+    """Edit `file` (`old` → `new`): the line edited and the problems the load reports."""
+    line = rules_copy.edit(file, old, new)
     with pytest.raises(RulebookError) as err:
         load_rulebook(rules_copy.root)
     return line, str(err.value)
@@ -112,12 +112,8 @@ FUNCTION_WORDS = {
 }
 
 
-def test_no_title_word_folds_onto_a_common_word_of_another_language(book):
-    """Accents gone, a listed word must not be a function word of a language stores write in.
-
-    "thé" would be English "the", Vietnamese "sữa" Portuguese "sua", Turkish "aşı" Spanish
-    "así": such a word would classify every title that merely uses the little word.
-    """
+def function_word_hits(book) -> list[str]:
+    """Every listed word (vertical words, personalised-goods words) that is a function word."""
     common = {norm(w): lang for lang, words in FUNCTION_WORDS.items() for w in words.split()}
     hits = [
         f"{v.id}.{kind}: {term!r} is {common[term]} for a function word"
@@ -126,4 +122,68 @@ def test_no_title_word_folds_onto_a_common_word_of_another_language(book):
         for term in getattr(v, kind)
         if term in common
     ]
+    cls = book.classification
+    for kind, terms in (("keywords", cls.customised_keywords), ("unless", cls.customised_unless)):
+        hits += [
+            f"signals.customised.{kind}: {t!r} is {common[t]} for a function word"
+            for t in terms
+            if t in common
+        ]
+    return hits
+
+
+def test_no_title_word_folds_onto_a_common_word_of_another_language(book):
+    """Accents gone, a listed word must not be a function word of a language stores write in.
+
+    "thé" would be English "the", Vietnamese "sữa" Portuguese "sua", Turkish "aşı" Spanish
+    "así": such a word would classify every title that merely uses the little word; a
+    personalised-goods word would mark every such title made to order.
+    """
+    hits = function_word_hits(book)
     assert not hits, "\n".join(hits)
+
+
+def test_personalised_words_in_each_language_join_the_customised_signal(book):
+    """Each language's modifiers ("mit Namen", "kişiye özel") mark a personalised unit."""
+    cls = book.classification
+    for word in (
+        "personalizado",
+        "com seu nome",
+        "personnalisé",
+        "mit Namen",
+        "inciso",
+        "met naam",
+        "z imieniem",
+        "kişiye özel",
+        "cetak nama",
+        "khắc tên",
+    ):
+        assert norm(word) in cls.customised_keywords, word
+    assert norm("máquina de grabado") in cls.customised_unless
+
+
+def test_a_little_word_as_a_modifier_is_caught_by_the_guard(rules_copy):
+    """Dutch "met" alone would mark every "met" title personalised: the guard names it."""
+    rules_copy.edit(
+        "languages.yaml", "keywords: [gepersonaliseerd,", "keywords: [met, gepersonaliseerd,"
+    )
+    hits = function_word_hits(load_rulebook(rules_copy.root))
+    assert hits == ["signals.customised.keywords: 'met' is nl for a function word"]
+
+
+def test_a_modifier_in_an_unknown_signal_is_refused_with_its_line(rules_copy):
+    """`signals` in a language block holds `customised` only: a typo is a file:line error."""
+    line, text = refused(
+        rules_copy,
+        "    signals:\n      customised:\n        keywords: [gepersonaliseerd,",
+        "    signals:\n      customized:\n        keywords: [gepersonaliseerd,",
+    )
+    assert "languages.yaml:" in text and "customized" in text
+
+
+def test_a_title_word_listed_twice_in_one_vertical_is_an_error_with_its_line(rules_copy):
+    """ "tray" as a keyword and as weak in home would count at the higher weight, silently."""
+    old = "keywords: [bedsheet, bed sheet,"
+    line, text = refused(rules_copy, old, old.replace("[", "[tray, "), "classification.yaml")
+    assert "verticals.home.weak: keyword 'tray' is also listed under home.keywords" in text
+    assert f"classification.yaml:{line})" in text and "a title word has one weight" in text

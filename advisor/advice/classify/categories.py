@@ -105,7 +105,7 @@ class CategoryReader:
                 hit(source, vertical, weight * mult, label)
 
         def path_words(segments: list[str]) -> None:
-            parts = [s for s in segments if s.strip()]
+            parts = [s for s in segments if s.strip() and not self._vague(s)]
             for depth, seg in enumerate(reversed(parts)):
                 label = f'category "{seg.strip()}"'
                 if depth == 0:
@@ -132,10 +132,11 @@ class CategoryReader:
             if vertical is not None:  # a standard taxonomy path written in the category column
                 hit("taxonomy", vertical, w["taxonomy"], text)
             path_words(segments)
-        if rec.product_type:
+        if rec.product_type and not self._vague(rec.product_type):
             words(rec.product_type, "type", f'type "{rec.product_type.strip()}"', w["type"])
         for tag in rec.tags:
-            words(tag, "tags", f'tag "{tag.strip()}"', w["tags"])
+            if not self._vague(tag):
+                words(tag, "tags", f'tag "{tag.strip()}"', w["tags"])
         digits = rec.hsn
         for n in (8, 6, 4, 2):
             if len(digits) >= n and digits[:n] in lex.hsn:
@@ -145,6 +146,19 @@ class CategoryReader:
         shape = (tuple([(h.source, h.vertical, h.weight) for h in hits]), ctx)
         shape_id = self._shapes.setdefault(shape, len(self._shapes))  # a small int hashes fast
         return CatEvidence(tuple(hits), ctx, shape_id, tuple(texts))
+
+    def _vague(self, segment: str) -> bool:
+        """A whole segment that is a merchandising bucket ("New Arrivals", "Ofertas"): it says
+        nothing of the product, so the segment above it is read as the deepest one."""
+        vague = self._lex.vague
+        if not vague:
+            return False
+        n = self._norms.get(segment)
+        if n is None:
+            n = norm(segment)
+            if len(self._norms) < 100_000:
+                self._norms[segment] = n
+        return n in vague
 
     def _taxonomy(
         self, pcat: str, segments: list[str], min_depth: int = 1

@@ -15,8 +15,8 @@ from advisor.rulebook.load import Evidence, Rulebook
 from advisor.rulebook.words import plural_forms
 
 # entry kinds held by the automaton (one key may carry several)
-CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX = range(7)
-CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX})
+CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX, NOT_CUST = range(8)
+CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX, NOT_CUST})
 
 
 class Lexicon:
@@ -63,6 +63,8 @@ class Lexicon:
             add(term, (NEUTRAL,))
         for term in cls.customised_keywords:
             add(term, (CUST,))
+        for term in cls.customised_unless:  # "engraving machine": the engraving is the tool's
+            add(term, (NOT_CUST,), plural=False)
         for form, entry in plurals:  # a plural never overrides a word listed as it is
             if (form, entry[0]) not in explicit:
                 entries.setdefault(form, []).append(entry)
@@ -85,18 +87,40 @@ class Lexicon:
                 name = f"p{len(self.patterns)}"
                 self.patterns.append((name, _required_literals(p), re.compile(p).finditer))
                 self.pattern_vertical[name] = v.id
-        # one C-level search says whether any pattern can match at all
+        # one C-level scan says whether any pattern can match at all
         needs = [n for _, n, _ in self.patterns]
         self.pattern_gate = (
-            re.compile("|".join(re.escape(lit) for n in needs for lit in n)).search
-            if needs and all(needs)
-            else None
+            _LiteralGate({lit for n in needs for lit in n}) if needs and all(needs) else None
         )
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
+        self.vague = ev.vague_segments  # whole category segments that say nothing ("Sale")
         self.requires = frozenset(v.id for v in cls.verticals.values() if v.requires)
         self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
         self.paths = dict(cls.taxonomy_paths)
         self.google_ids = dict(cls.google_ids)
+
+
+class _LiteralGate:
+    """Whether a text holds any of some literals: one Aho-Corasick scan, whatever their number.
+
+    A regular expression of alternatives tries each at every position, so its cost grew with
+    every pattern a rule author added; the automaton's does not. A class, not a closure, so a
+    compiled rulebook still pickles for a spawned worker.
+    """
+
+    __slots__ = ("_found",)
+
+    def __init__(self, literals: set[str]) -> None:
+        auto = ahocorasick.Automaton()
+        for lit in sorted(literals):
+            auto.add_word(lit, lit)
+        auto.make_automaton()
+        self._found = auto.iter
+
+    def __call__(self, text: str) -> bool:
+        for _ in self._found(text):
+            return True
+        return False
 
 
 def _default_evidence(cls: Any) -> Evidence:
@@ -213,6 +237,7 @@ __all__ = [
     "Lexicon",
     "NEG",
     "NEUTRAL",
+    "NOT_CUST",
     "REQ",
     "outside_neutral",
     "scan",

@@ -14,6 +14,7 @@ from advisor.advice.classify.lexicon import (
     CUST,
     KW,
     NEG,
+    NOT_CUST,
     REQ,
     Lexicon,
     term_entries,
@@ -54,7 +55,7 @@ class VerticalScorer:
             for entry in term_entries(lex, term):
                 if entry[0] in CONTEXT_KINDS:
                     seen.add(entry[:3] if entry[0] == CTX else entry[:2])
-        customised = (CUST,) in seen
+        customised = (CUST,) in seen and (NOT_CUST,) not in seen
         negs = {e[1] for e in seen if e[0] == NEG}
         negs |= {v for v in lex.requires if (REQ, v) not in seen}
         last: dict[str, int] = {}  # position of each vertical's last title word
@@ -121,6 +122,12 @@ class VerticalScorer:
                 per = best.setdefault(vertical, {})
                 per.setdefault("nature", Hit("nature", vertical, w["nature"], text))
         if not best:
+            if (
+                customised and lex.ev.customised_vertical in lex.stock
+            ):  # made to order, nothing more
+                return Verdict(
+                    lex.ev.customised_vertical, "personalised, no other evidence", "low", True
+                )
             return Verdict(
                 self._fallback,
                 f"no evidence: fallback vertical {self._fallback}",

@@ -19,6 +19,30 @@ _CONTEXT = Field(
     "with any of `words` in the row, this vertical's words mean `vertical`",
 )
 
+_CUSTOMISED = Field(
+    Obj(
+        {
+            "keywords": Field(
+                ListOf(Str(), unique=True), False, "title words of a made-to-order unit"
+            ),
+            "unless": Field(
+                ListOf(Str(), unique=True),
+                False,
+                "words that say the row is not personalised (a laser engraving machine)",
+            ),
+        }
+    ),
+    False,
+    "words that mark a personalised unit (evidence.yaml `customised` says what becomes of it)",
+)
+
+_VAGUE = Field(
+    ListOf(Str(), unique=True),
+    False,
+    "whole category segments that are merchandising buckets (New Arrivals, Sale, Gifts): "
+    "they carry no weight and the segment above them counts as the deepest",
+)
+
 CLASSIFICATION_SHAPE = Obj(
     {
         "value_bands": Field(
@@ -27,7 +51,7 @@ CLASSIFICATION_SHAPE = Obj(
         "fallback_vertical": Field(
             Enum(source="verticals"), True, "vertical for a SKU no signal identifies"
         ),
-        "signals": Field(Obj({"customised": Field(Obj({"keywords": Field(ListOf(Str()), True)}))})),
+        "signals": Field(Obj({"customised": _CUSTOMISED})),
         "verticals": Field(
             MapOf(
                 Obj(
@@ -154,6 +178,7 @@ EVIDENCE_SHAPE = Obj(
             "personalised goods become `vertical` unless their vertical is in `keep`",
         ),
         "neutral": Field(ListOf(Str(), unique=True), False, "phrases that point at no vertical"),
+        "vague_segments": _VAGUE,
     }
 )
 
@@ -193,6 +218,12 @@ LANGUAGES_SHAPE = Obj(
                 Obj(
                     {
                         "name": Field(Str(), True, "the language's name, shown to people"),
+                        "vague_segments": _VAGUE,
+                        "signals": Field(
+                            Obj({"customised": _CUSTOMISED}),
+                            False,
+                            "signals' words in this language (as classification.yaml `signals`)",
+                        ),
                         "verticals": Field(
                             MapOf(
                                 Obj(
