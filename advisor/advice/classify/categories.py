@@ -92,10 +92,11 @@ class CategoryReader:
         # so rows that differ only in those words share one evidence shape.
         hits: list[Hit] = []
         texts: list[str] = []
+        new_hit = tuple.__new__  # a NamedTuple's own __new__ is a Python-level lambda
         seen: set[tuple] = set()  # context entries: (kind, vertical[, i])
 
         def hit(source: str, vertical: Any, weight: float, text: str) -> None:
-            hits.append(Hit(source, vertical, weight, f"{{{len(texts)}}}"))
+            hits.append(new_hit(Hit, (source, vertical, weight, f"{{{len(texts)}}}")))
             texts.append(text)
 
         def words(text: str, source: str, label: str, weight: float) -> None:
@@ -183,7 +184,8 @@ class CategoryReader:
         for n in range(len(key), min_depth - 1, -1):
             v = lex.paths.get(key[:n])
             if v is not None:
-                shown = " > ".join(s.strip() for s in _SEGMENTS.split(pcat.strip())[:n])
+                # `segments` is `pcat` split (callers pass it stripped, as the label shows it)
+                shown = " > ".join([s.strip() for s in segments[:n]])
                 return v, f'taxonomy "{shown}"'
         return None, ""
 
