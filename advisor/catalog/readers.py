@@ -396,6 +396,8 @@ def _open(
     colmap = map_columns(header, table, rows[1:], overrides, str(p))
     if "sku" not in colmap:
         raise _no_sku_column(p, header, colmap, table)
+    if colmap.extra and not any(field in colmap for field in _DESCRIBING):
+        raise _nothing_describes(p, [name for _, name in colmap.extra], table)
     builder.seen = SeenSkus(expected_rows(p, sample))
     return CsvReader(p, stream, builder, encoding, delimiter, colmap, table)
 
@@ -439,6 +441,32 @@ def _looks_like_data(cell: str) -> bool:
         return True
     except ValueError:
         return len(c) > 40 or c.startswith(("http://", "https://"))
+
+
+#: The fields that say what a product is. A file with none of them but with columns of names
+#: trackright does not know most likely calls its product names something new ("Descripción"
+#: in an item master): deciding every row on its price alone, as "general" goods, would lose
+#: the file quietly, so it is one error naming those columns. (A file of nothing but SKUs and
+#: prices is decided as it is: it says nothing more.)
+_DESCRIBING = ("title", "category", "sub_category", "product_type", "product_category", "hsn")
+
+
+def _nothing_describes(p: Path, unread: list[str], table: ColumnTable) -> CatalogError:
+    """One error for a file none of whose columns says what its products are (`unread`: the
+    columns no field took)."""
+    from advisor.catalog.columns import known_names
+
+    shown = ", ".join(unread[:40]) + (f" … ({len(unread)} in all)" if len(unread) > 40 else "")
+    return CatalogError(
+        f"{p}: no column says what the products are: none is a title, category, product type "
+        f"or HSN code, so every row would be decided on its price alone (columns not read: "
+        f"{shown})",
+        hint=(
+            "say which column names the product: --column title=<header> (or category=, "
+            "product_type=, hsn=), or `columns: {title: <header>}` in the brand profile; a column "
+            f"called {known_names(table, 'title')} is found by itself"
+        ),
+    )
 
 
 def _no_sku_column(

@@ -288,3 +288,50 @@ def test_a_western_european_sheet_stays_cp1252(tmp_path):
     path.write_bytes(text.encode("cp1252"))
     reader, rec = read(path)
     assert reader.encoding == "cp1252" and rec["10-4711"].brand == "Brühwerk"
+
+
+def test_an_item_master_is_read_by_its_description_family_and_list_price(tmp_path):
+    """An ERP item master names its products in a description column and files them in
+    families: every row is read with its title, category, list price and barcode."""
+    path = tmp_path / "maestro.csv"
+    path.write_text(
+        "Código;Descripción;Familia;Subfamilia;Precio Lista;Precio Oferta;Cód. Barra\n"
+        "A1;PARACETAMOL 500 MG X 16 COMPRIMIDOS;MEDICAMENTOS;ANALGESICOS;1290;990;7802000100137\n"
+        "A2;SHAMPOO ANTICASPA 400 ML;CUIDADO PERSONAL;CABELLO;3490;;7802000100274\n",
+        encoding="utf-8",
+    )
+    with open_catalog(path) as reader:
+        rec = {r.sku: r for r in reader}
+    assert rec["A1"].title == "PARACETAMOL 500 MG X 16 COMPRIMIDOS"
+    assert rec["A1"].category == "MEDICAMENTOS > ANALGESICOS"
+    assert (rec["A1"].price, rec["A1"].list_price, rec["A1"].gtin) == (
+        990.0,
+        1290.0,
+        "7802000100137",
+    )
+    assert rec["A2"].price == 3490.0 and rec["A2"].category == "CUIDADO PERSONAL > CABELLO"
+
+
+def test_a_file_whose_product_columns_are_all_unknown_is_one_header_error(tmp_path):
+    """SKUs and prices found but no column saying what the products are, beside columns
+    trackright cannot name: exit 2 naming them, never every row decided as "general"."""
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Código;Descripzione articolo;Gruppo;Precio\n1;PARACETAMOL 500 MG;FARMACI;1290\n"
+        "2;SHAMPOO 400 ML;IGIENE;890\n",
+        encoding="utf-8",
+    )
+    ran = run_cli("evaluate", str(path), "--format", "csv")
+    assert ran.returncode == 2 and "Traceback" not in ran.stderr
+    assert "no column says what the products are" in ran.stderr
+    assert "columns not read: Descripzione articolo, Gruppo" in ran.stderr
+    assert "--column title=" in ran.stderr
+    mapped = run_cli(
+        "evaluate", str(path), "--format", "csv", "--column", "title=Descripzione articolo"
+    )
+    assert mapped.returncode == 0, mapped.stderr
+    assert "otc_medicines" in mapped.stdout
+    # a file of nothing but SKUs and prices says nothing more, and is decided as it is
+    bare = tmp_path / "bare.csv"
+    bare.write_text("sku,price\nS1,100\n", encoding="utf-8")
+    assert run_cli("evaluate", str(bare), "--format", "csv").returncode == 0
