@@ -113,6 +113,8 @@ FUNCTION_WORDS = {
     "vi": "và cho của có là các những một hai ba cái chiếc bộ hộp gói sản phẩm giá rẻ đẹp mới "
     "chính hãng nam nữ bé",
     "tr": "ve ile için bir iki bu şu en çok adet",
+    "sv": "och eller med utan för till av på i om från som den det en ett är har inte st styck ny "
+    "nya stor liten dam herr barn",
 }
 
 
