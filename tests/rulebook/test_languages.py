@@ -16,7 +16,7 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert {"es", "pt", "fr", "de", "it", "nl", "pl", "id", "ms", "vi", "tr"} <= set(langs)
+    assert {"es", "pt", "fr", "de", "it", "nl", "pl", "id", "ms", "vi", "tr", "sv"} <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -30,6 +30,10 @@ def test_language_words_join_their_verticals(book):
     assert norm("bañado en oro") in v["fashion_jewellery"].strong
     assert norm("anillo") in v["fine_jewellery"].requires
     assert norm("cinturino per orologio") in v["watches"].unless
+    assert (
+        norm("hörlurar") in v["electronics"].keywords
+        and norm("presentkort") in v["gift_cards"].strong
+    )
 
 
 def test_a_word_already_listed_keeps_its_list(book):
@@ -109,6 +113,8 @@ FUNCTION_WORDS = {
     "vi": "và cho của có là các những một hai ba cái chiếc bộ hộp gói sản phẩm giá rẻ đẹp mới "
     "chính hãng nam nữ bé",
     "tr": "ve ile için bir iki bu şu en çok adet",
+    "sv": "och eller med utan för till av på i om från som den det en ett är har inte st styck ny "
+    "nya stor liten dam herr barn",
 }
 
 
