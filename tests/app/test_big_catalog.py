@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
-from tui_helpers import SAMPLES, settle
+from tui_helpers import SAMPLES, phone_catalog, settle
 
 import advisor.app.deciding as deciding
 from advisor.app.rowtable import Column, fit_widths, shorten
@@ -15,21 +13,7 @@ ROWS = 3000
 
 @pytest.fixture
 def big_catalog(tmp_path):
-    path = tmp_path / "big.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["sku", "title", "category", "price", "currency"])
-        for i in range(ROWS):
-            w.writerow(
-                [
-                    f"SKU-{i:05d}",
-                    f"Redmi Note {i} 5G Smartphone 8GB/128GB - Blue",
-                    "Electronics > Communications > Telephony > Mobile Phones",
-                    f"{9000 + i}.00",
-                    "INR",
-                ]
-            )
-    return path
+    return phone_catalog(tmp_path / "big.csv", ROWS)
 
 
 async def shown(app, pilot):
