@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SAMPLES, phone_catalog, settle
+from tui_helpers import SAMPLES, hear_progress, phone_catalog, settle
 
 import advisor.app.deciding as deciding
 from advisor.app.rowtable import Column, fit_widths, shorten
@@ -38,6 +38,21 @@ async def test_every_row_is_there_and_the_last_is_reachable(make_app, onboard, b
         await pilot.pause()
         page = table.scrollable_content_region.height - 1  # the heading takes a line
         assert ROWS - 1 - table.cursor_row == page > 3
+
+
+async def test_the_progress_says_how_many_rows_come_from_the_first_report(
+    make_app, onboard, big_catalog, monkeypatch
+):
+    """The catalog's lines are counted while the child decides (not before it starts), and
+    every progress report, the first too, knows about how many rows come."""
+    reports: list[tuple[int, int]] = []
+    hear_progress(monkeypatch, lambda screen, doing, done: reports.append((done, screen._expected)))
+    onboard(big_catalog)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(app, pilot)
+    assert reports and reports[0][0] < ROWS
+    assert {expected for _, expected in reports} == {ROWS}
 
 
 async def test_a_relaunch_reuses_the_saved_recommendation(

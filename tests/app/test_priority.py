@@ -7,9 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from tui_helpers import phone_catalog, settle
+from tui_helpers import hear_progress, phone_catalog, settle
 
-from advisor.app.advice_screen import AdviceScreen
 from advisor.app.offload import in_child
 from advisor.app.priority import BACKGROUND_NICE, give_way
 
@@ -38,30 +37,23 @@ async def _decided_watched(make_app, onboard, catalog: Path, monkeypatch) -> dic
     app's process, of the deciding child and of the worker that child forked (the child is
     still deciding then: a report comes after its first chunk of rows)."""
     seen: list[dict] = []
-    make = AdviceScreen._reporter
 
-    def reporter(self, run, doing):
-        report = make(self, run, doing)
+    def heard(screen, doing: str, done: int) -> None:
+        if doing == "Deciding" and not seen:
+            children = [p.pid for p in mp.active_children() if p.name == "trackright-decide"]
+            seen.append(
+                {
+                    "app": os.getpriority(os.PRIO_PROCESS, 0),
+                    "children": [os.getpriority(os.PRIO_PROCESS, c) for c in children],
+                    "workers": [
+                        os.getpriority(os.PRIO_PROCESS, w)
+                        for c in children
+                        for w in _children_of(c)
+                    ],
+                }
+            )
 
-        def first(done: int) -> None:
-            if doing == "Deciding" and not seen:
-                children = [p.pid for p in mp.active_children() if p.name == "trackright-decide"]
-                seen.append(
-                    {
-                        "app": os.getpriority(os.PRIO_PROCESS, 0),
-                        "children": [os.getpriority(os.PRIO_PROCESS, c) for c in children],
-                        "workers": [
-                            os.getpriority(os.PRIO_PROCESS, w)
-                            for c in children
-                            for w in _children_of(c)
-                        ],
-                    }
-                )
-            report(done)
-
-        return first
-
-    monkeypatch.setattr(AdviceScreen, "_reporter", reporter)
+    hear_progress(monkeypatch, heard)
     onboard(catalog)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

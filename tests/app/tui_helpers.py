@@ -87,3 +87,22 @@ def shown_text(screen, width: int) -> str:
     for part in screen.parts:
         console.print(part)
     return console.export_text()
+
+
+def hear_progress(monkeypatch, heard: Callable[[object, str, int], None]) -> None:
+    """Call `heard(screen, doing, done)` in the recommendation's worker at each progress report
+    of deciding or reading a catalog, before the report is posted (the child is still at work)."""
+    from advisor.app.advice_screen import AdviceScreen
+
+    make = AdviceScreen._reporter
+
+    def reporter(self, run, doing):
+        report = make(self, run, doing)
+
+        def hear(done: int) -> None:
+            heard(self, doing, done)
+            report(done)
+
+        return hear
+
+    monkeypatch.setattr(AdviceScreen, "_reporter", reporter)
