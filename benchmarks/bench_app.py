@@ -8,6 +8,9 @@ loop takes it is recorded. Prints, per catalog size:
 
   result    seconds from Enter to the recommendation's table showing its rows
   key gap   the longest wait of a key sent during that time (and how many keys were sent)
+  deciding  the longest wait of those sent once the screen showed deciding's progress: the
+            switch to the recommendation (the catalog checked, the screen built and first
+            drawn) is over, the deciding processes have the cores
   turn      the UI thread's longest turn of its event loop meanwhile, in CPU ms: a key sent
             during it waits for all of it, so on an idle machine the gap is at least this; the
             gaps grow with the machine's load and other threads' hold on the GIL, this does not
@@ -103,6 +106,7 @@ async def _drive(store: Path, catalog: Path) -> dict:
 
     sent: dict[int, float] = {}
     waits: list[float] = []
+    sent_at: list[float] = []  # when each key of `waits` was sent
     turns = _metered_turns()
     frames: list[float] = []
 
@@ -119,7 +123,9 @@ async def _drive(store: Path, catalog: Path) -> dict:
 
         async def on_event(self, event: events.Event) -> None:
             if isinstance(event, events.Key) and event.key == "f12" and id(event) in sent:
-                waits.append(time.perf_counter() - sent.pop(id(event)))
+                t = sent.pop(id(event))
+                waits.append(time.perf_counter() - t)
+                sent_at.append(t)
             await super().on_event(event)
 
     def shown(app) -> bool:
@@ -132,19 +138,26 @@ async def _drive(store: Path, catalog: Path) -> dict:
             and table.first().row_count > 0
         )
 
+    def deciding(app) -> bool:
+        """The recommendation screen is up and says how far deciding has come."""
+        costs = app.screen.query("#costs")
+        return bool(costs) and str(costs.first().render()).startswith("Deciding:")
+
     out: dict = {}
     app = Measured(Workspace(store), blink=False, watch_rules=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause(0.2)
         longest = [0.0]
+        later: list[float] = []
         box = app.screen.query_one("#answer")
         box.value = str(catalog)
         driver = app._driver
 
-        async def pinging(done, limit: float = 300) -> tuple[float, list[float]]:
+        async def pinging(done, limit: float = 300, phase=None) -> tuple[float, list[float]]:
             """Seconds until `done()`, while an unbound key is sent every 50 ms (from a thread,
             as a terminal driver reads keys: a blocked UI cannot delay sending); the waits of
-            those keys. The longest turn of the UI thread meanwhile goes to `longest[0]`."""
+            those keys. The longest turn of the UI thread meanwhile goes to `longest[0]`; with
+            `phase`, the waits of the keys sent once `phase()` first held go to `later`."""
             stop = threading.Event()
             before = len(waits)
             first_turn = len(turns)
@@ -158,22 +171,33 @@ async def _drive(store: Path, catalog: Path) -> dict:
             presser = threading.Thread(target=press_keys, daemon=True)
             t0 = time.perf_counter()
             presser.start()
+            since = None
             while not done():
                 await asyncio.sleep(0.01)
+                if phase is not None and since is None and phase():
+                    since = time.perf_counter()
                 if time.perf_counter() - t0 > limit:
                     raise SystemExit(f"not done after {limit} s")
             took = time.perf_counter() - t0
             stop.set()
             presser.join()
             await asyncio.sleep(0.3)
-            waits.extend(time.perf_counter() - t for t in sent.values())  # never taken
+            now = time.perf_counter()
+            waits.extend(now - t for t in sent.values())  # never taken
+            sent_at.extend(sent.values())
             sent.clear()
             longest[0] = max(turns[first_turn:], default=0.0)
+            later[:] = [
+                w
+                for w, t in zip(waits[before:], sent_at[before:], strict=True)
+                if since is not None and t >= since
+            ]
             return took, waits[before:]
 
         driver.send_message(events.Key("enter", "\r"))  # as a terminal would: no waiting
-        out["result_s"], during = await pinging(lambda: shown(app))
+        out["result_s"], during = await pinging(lambda: shown(app), phase=lambda: deciding(app))
         out["keys"] = len(during)
+        out["deciding_gap_ms"] = 1000 * max(later, default=0.0)
         out["key_gap_ms"] = 1000 * max(during, default=0.0)
         out["key_turn_ms"] = 1000 * longest[0]
         ordered = sorted(during)
@@ -306,7 +330,8 @@ def main() -> None:
     workdir = args.keep or tempfile.mkdtemp(prefix="bench-app-")
     print(f"catalogs in {workdir}")
     head = (
-        f"{'rows':>8}  {'result s':>8}  {'CLI s':>6}  {'key gap ms':>10}  {'turn':>4}  "
+        f"{'rows':>8}  {'result s':>8}  {'CLI s':>6}  {'key gap ms':>10}  {'deciding':>8}  "
+        f"{'turn':>4}  "
         f"{'p95 ms':>6}  {'keys':>5}  {'pgdn ms':>7}  {'end ms':>6}  {'relaunch s':>10}  "
         f"{'reused':>6}  {'what-if s':>9}  {'gap ms':>6}  {'turn':>4}  {'export s':>8}  "
         f"{'gap ms':>6}  {'turn':>4}  {'accept s':>8}  {'gap ms':>6}  {'turn':>4}  "
@@ -326,6 +351,7 @@ def main() -> None:
         r["cli_s"] = _cli_seconds(Path(workdir) / f"rows-{rows}" / "catalog.csv")
         print(
             f"{r['rows']:>8,}  {r['result_s']:>8.2f}  {r['cli_s']:>6.2f}  {r['key_gap_ms']:>10.0f}  "
+            f"{r['deciding_gap_ms']:>8.0f}  "
             f"{r['key_turn_ms']:>4.0f}  {r['key_p95_ms']:>6.0f}  {r['keys']:>5}  "
             f"{r['pagedown_ms']:>7.0f}  {r['end_ms']:>6.0f}  {r['relaunch_s']:>10.2f}  "
             f"{str(r['relaunch_reused']):>6}  {r['whatif_s']:>9.2f}  {r['whatif_gap_ms']:>6.0f}  "

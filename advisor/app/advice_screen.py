@@ -235,14 +235,20 @@ class AdviceScreen(RecommendationActions, ModeScreen):
         )
         if saved is not None:
             return saved, True
-        self._expected = expected_rows(catalog)
+        report = self._reporter(run, "Deciding")
+
+        def progress(done: int) -> None:
+            if not self._expected:  # counted once the child decides, not before it starts
+                self._expected = expected_rows(catalog)
+            report(done)
+
         decided = decide(
             book,
             profile,
             catalog,
             key,
             save_to=ws.recommendation_file,
-            progress=self._reporter(run, "Deciding"),
+            progress=progress,
             cancelled=lambda: worker.is_cancelled,
             lock=ws.engine_lock,
         )

@@ -43,6 +43,7 @@ from advisor.advice.profile import BrandProfile
 from advisor.advice.recommend import Recommendation, recommend_from_catalog
 from advisor.advice.rowpickle import RowEncoder, decode
 from advisor.app.advice_text import DecisionWidths
+from advisor.app.priority import give_way
 from advisor.app.rowtable import Column
 from advisor.app.sealed import Seal, unsealed, user_key
 from advisor.rulebook.load import Rulebook
@@ -156,8 +157,10 @@ def read_saved(path: Path, key: str, progress: Progress | None = None) -> Decide
 
 
 def _child(conn, book: Rulebook, profile: BrandProfile, catalog: str, key: str, save_to: Path):
-    """Decide and stream; never print (a forked child shares the app's terminal)."""
+    """Decide and stream, nicer than the app (`advisor.app.priority`); never print (a forked
+    child shares the app's terminal)."""
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the child
+    give_way()  # keys first: the UI process preempts this one, and the worker it may fork
     gc.disable()  # a collection would touch, and so copy, every page shared with the app
     tmp = _partial(save_to, os.getpid())
     secret = user_key()

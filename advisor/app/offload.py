@@ -19,6 +19,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from typing import Any, TypeVar
 
+from advisor.app.priority import give_way
 from tracker.errors import TrackrightError, as_error
 
 T = TypeVar("T")
@@ -57,8 +58,10 @@ def in_child(job: Callable[[], T], *, locks: tuple[AbstractContextManager[Any], 
 
 
 def _run(conn, job: Callable[[], Any]) -> None:
-    """The child: run the job and say how it went; never print (it shares the app's terminal)."""
+    """The child: run the job, nicer than the app (`advisor.app.priority`), and say how it
+    went; never print (it shares the app's terminal)."""
     sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the child
+    give_way()
     try:
         result = ("ok", job())
     except BaseException as exc:  # noqa: BLE001 - every failure is said to the app, as a message

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from advisor.advice.amounts import format_money
 from advisor.advice.classify.classifier import prepare
 from advisor.advice.onboarding import Conversation, OnboardingError, OnboardingFlow, load_onboarding
 from advisor.advice.returns import ReturnRules
@@ -100,10 +101,15 @@ class Workspace:
     def prepare_rules(self) -> None:
         """Compile the running rulebook's words now (a worker calls it at start and after a
         reload), so the first catalog decided — in a process forked with them — does not wait.
-        Under the engine lock: a fork for deciding waits for it rather than copying half."""
+        Under the engine lock: a fork for deciding waits for it rather than copying half.
+
+        Also writes one amount in the base currency: the first one loads that locale's money
+        format (about 40 ms), which would otherwise be paid between the last row decided and
+        the recommendation drawn."""
         with self.engine_lock:
             if self.rulebook is not None:
                 prepare(self.rulebook)
+                format_money(1234.5, self.rulebook.classification.base_currency)
 
     def in_rules(self, file: str | os.PathLike[str]) -> str:
         """A rules file as written from the rules folder (`policy.yaml`), so the useful end is

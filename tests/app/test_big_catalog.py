@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
-
 import pytest
-from tui_helpers import SAMPLES, settle
+from tui_helpers import SAMPLES, hear_progress, phone_catalog, settle
 
 import advisor.app.deciding as deciding
 from advisor.app.rowtable import Column, fit_widths, shorten
@@ -15,21 +13,7 @@ ROWS = 3000
 
 @pytest.fixture
 def big_catalog(tmp_path):
-    path = tmp_path / "big.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["sku", "title", "category", "price", "currency"])
-        for i in range(ROWS):
-            w.writerow(
-                [
-                    f"SKU-{i:05d}",
-                    f"Redmi Note {i} 5G Smartphone 8GB/128GB - Blue",
-                    "Electronics > Communications > Telephony > Mobile Phones",
-                    f"{9000 + i}.00",
-                    "INR",
-                ]
-            )
-    return path
+    return phone_catalog(tmp_path / "big.csv", ROWS)
 
 
 async def shown(app, pilot):
@@ -54,6 +38,21 @@ async def test_every_row_is_there_and_the_last_is_reachable(make_app, onboard, b
         await pilot.pause()
         page = table.scrollable_content_region.height - 1  # the heading takes a line
         assert ROWS - 1 - table.cursor_row == page > 3
+
+
+async def test_the_progress_says_how_many_rows_come_from_the_first_report(
+    make_app, onboard, big_catalog, monkeypatch
+):
+    """The catalog's lines are counted while the child decides (not before it starts), and
+    every progress report, the first too, knows about how many rows come."""
+    reports: list[tuple[int, int]] = []
+    hear_progress(monkeypatch, lambda screen, doing, done: reports.append((done, screen._expected)))
+    onboard(big_catalog)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(app, pilot)
+    assert reports and reports[0][0] < ROWS
+    assert {expected for _, expected in reports} == {ROWS}
 
 
 async def test_a_relaunch_reuses_the_saved_recommendation(

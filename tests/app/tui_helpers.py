@@ -6,6 +6,7 @@ message queues running dry (`pilot.pause()`), round after round until nothing is
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,25 @@ from textual.worker import WorkerState
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "sample_catalogs"
 NOW = datetime(2026, 1, 15, 10, 30, tzinfo=UTC)
+
+
+def phone_catalog(path: Path, rows: int) -> Path:
+    """A catalog of `rows` phones, each its own SKU, title and price: big enough to watch the
+    app decide it."""
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sku", "title", "category", "price", "currency"])
+        for i in range(rows):
+            w.writerow(
+                [
+                    f"SKU-{i:05d}",
+                    f"Redmi Note {i} 5G Smartphone 8GB/128GB - Blue",
+                    "Electronics > Communications > Telephony > Mobile Phones",
+                    f"{9000 + i}.00",
+                    "INR",
+                ]
+            )
+    return path
 
 
 async def settle(pilot, condition: Callable[[], bool] | None = None, rounds: int = 500) -> None:
@@ -67,3 +87,22 @@ def shown_text(screen, width: int) -> str:
     for part in screen.parts:
         console.print(part)
     return console.export_text()
+
+
+def hear_progress(monkeypatch, heard: Callable[[object, str, int], None]) -> None:
+    """Call `heard(screen, doing, done)` in the recommendation's worker at each progress report
+    of deciding or reading a catalog, before the report is posted (the child is still at work)."""
+    from advisor.app.advice_screen import AdviceScreen
+
+    make = AdviceScreen._reporter
+
+    def reporter(self, run, doing):
+        report = make(self, run, doing)
+
+        def hear(done: int) -> None:
+            heard(self, doing, done)
+            report(done)
+
+        return hear
+
+    monkeypatch.setattr(AdviceScreen, "_reporter", reporter)
