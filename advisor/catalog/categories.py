@@ -6,6 +6,8 @@
     'Men > Tops\\nCollections > New'
     >>> woocommerce("Pantry > Ghee & Oils, Bestsellers")
     'Pantry > Ghee & Oils\\nBestsellers'
+    >>> bigcommerce("Dog/Food;Shop All/Sale")
+    'Dog > Food\\nShop All > Sale'
     >>> vendure_facets("category:Electronics|category:Computers|brand:Apple")
     ('Electronics > Computers', 'Apple', ())
 
@@ -19,6 +21,7 @@ import json
 import re
 
 __all__ = [
+    "bigcommerce",
     "flipkart",
     "generic",
     "join_levels",
@@ -69,6 +72,11 @@ def magento(text: str) -> str:
             parts = parts[1:]
         paths.append(_path(parts))
     return _dedupe(paths)
+
+
+def bigcommerce(text: str) -> str:
+    """BigCommerce ``Category``: ``Dog/Food`` paths, ``;``-separated."""
+    return _dedupe([_path(raw.split("/")) for raw in text.split(";")])
 
 
 def vendure_facets(text: str) -> tuple[str, str, tuple[str, ...]]:

@@ -158,6 +158,23 @@ PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
         "hsn",
         "currency",
     ),
+    "bigcommerce": (
+        "item_type",
+        "product_id",
+        "title",
+        "type",
+        "sku",
+        "brand",
+        "price",
+        "regular",
+        "list_price",
+        "categories",
+        "product_category",
+        "tags",
+        "gtin",
+        "hsn",
+        "currency",
+    ),
 }
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")

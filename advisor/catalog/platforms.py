@@ -2,8 +2,8 @@
 
 Each platform writes products its own way — Shopify a row per variant under a Handle,
 WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
-children *after* them, Vendure variant rows with a blank name — so each has a reader
-(`shopify`, `woocommerce`, `magento`, `vendure`) built on `PlatformReader`, which finds the
+children *after* them, Vendure variant rows with a blank name, BigCommerce ``SKU`` rows under their ``Product`` row — so each has a reader
+(`shopify`, `woocommerce`, `magento`, `vendure`, `bigcommerce`) built on `PlatformReader`, which finds the
 platform's columns by name — the rulebook's ``columns.yaml`` lists them by role, with the roles
 that mark each export (``--column FIELD=HEADER`` still overrides any of them) — walks the
 rows with the generic reader's error recovery, and can pre-read the whole file once when
@@ -64,14 +64,20 @@ def open_platform(
     table: ColumnTable,
 ) -> PlatformReader:
     """The reader for a `kind` export; `CatalogError` when the header is not that platform's."""
-    from advisor.catalog import magento, shopify, vendure, woocommerce
+    from advisor.catalog import bigcommerce, magento, shopify, vendure, woocommerce
 
     cls: type[PlatformReader] = {
         "shopify": shopify.ShopifyReader,
         "woocommerce": woocommerce.WooCommerceReader,
         "magento": magento.MagentoReader,
         "vendure": vendure.VendureReader,
+        "bigcommerce": bigcommerce.BigCommerceReader,
     }[kind]
+    if kind not in table.platforms:
+        raise CatalogError(
+            f"{path}: the rulebook's columns.yaml lists no {cls.label} columns "
+            f"(platforms.{kind}); read the file as a plain CSV or add them"
+        )
     if detect(header, table) != kind:
         platform = table.platforms[kind]
         need = ", ".join(sorted(platform.labels.get(role, role) for role in platform.marks[0]))

@@ -55,7 +55,17 @@ COLUMN_OPTION = click.option(
 INPUT_FORMAT_OPTION = click.option(
     "--input-format",
     type=click.Choice(
-        ["auto", "csv", "shopify", "woocommerce", "magento", "vendure", "json", "jsonl"]
+        [
+            "auto",
+            "csv",
+            "shopify",
+            "woocommerce",
+            "magento",
+            "vendure",
+            "bigcommerce",
+            "json",
+            "jsonl",
+        ]
     ),
     default="auto",
     show_default=True,

@@ -139,7 +139,11 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
         for vid, items in tax["paths"].items():
             for path in items:
                 paths.setdefault(taxonomy_key(path), vid)
+        either_ids: dict[int, tuple[str, ...]] = {}
         for path, candidates in (tax.get("either") or {}).items():
+            if str(path).strip().isdigit():  # a Google id, as its path would be listed
+                either_ids[int(path)] = tuple(candidates)
+                continue
             k = taxonomy_key(path)
             if k in paths:
                 problems.append(
@@ -153,7 +157,19 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
             paths[k] = tuple(candidates)
         for vid, items in (tax.get("google_ids") or {}).items():
             for gid in items:
+                if int(gid) in either_ids:
+                    problems.append(
+                        Problem(
+                            names["taxonomies.yaml"],
+                            items.line_of(list(items).index(gid))
+                            if hasattr(items, "line_of")
+                            else 1,
+                            f"google_ids.{vid}: id {gid} is also listed under either; list it "
+                            f"in one place only",
+                        )
+                    )
                 ids.setdefault(int(gid), vid)
+        ids.update(either_ids)
     if money is None:  # currencies.yaml reports its own problems
         return None
     return Classification(

@@ -253,6 +253,19 @@ def test_a_taxonomy_path_under_two_verticals_is_an_error(rules_copy):
     assert "'Media > DVDs & Videos' is also listed under" in str(err.value)
 
 
+def test_a_google_id_under_either_lets_the_row_choose_and_is_listed_once(rules_copy):
+    """Google id 518 (Medicine & Drugs) counts for Rx or OTC as the row says; listed twice, an error."""
+    book = load_rulebook(rules_copy.root)
+    rx = sku(title="Finasteride 1 mg Tablets", product_category="518", price=900.0)
+    otc = sku(title="Ibuprofen 200 mg Caplets", product_category="518", price=300.0)
+    assert Classifier(book).vertical_of(rx)[0] == "prescription_medicines"
+    assert Classifier(book).vertical_of(otc)[0] == "otc_medicines"
+    rules_copy.edit("taxonomies.yaml", "    5086, 6248,", "    518, 5086, 6248,")
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules_copy.root)
+    assert "google_ids.otc_medicines: id 518 is also listed under either" in str(err.value)
+
+
 def test_none_is_only_for_verticals_that_are_not_stock(rules_copy):
     """`method: none` for a stock vertical is refused at its line, with the fix."""
     row = rules_copy.row("policy.yaml", "books")

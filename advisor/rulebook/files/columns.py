@@ -46,7 +46,8 @@ COLUMNS_SHAPE = Obj(
                                 ),
                             }
                         ),
-                        True,
+                        False,
+                        f"{kind}'s export; a rulebook without it reads that export as a plain CSV",
                     )
                     for kind, roles in PLATFORM_ROLES.items()
                 }

@@ -1,0 +1,101 @@
+"""BigCommerce's product export: ``Product`` rows, each followed by its ``SKU`` (variant) rows.
+
+Recognised by ``Item Type``, ``Product ID``, ``Product Name`` and ``Product Code/SKU``
+(``columns.yaml``, ``platforms.bigcommerce``). The SKU is ``Product Code/SKU`` — ``Product
+ID`` is the product's number, which every variant row repeats. A ``SKU`` row is a variant of
+the ``Product`` row above it with the same ``Product ID``: its ``Product Name`` holds only its
+options (``[S]Size=2.5kg``, ``[RB]Colour=Red,[S]Size=Large``), so it inherits the product's
+name, category, brand, type and taxonomy, and its title is the product's name with the option
+values (``Dog Food - 2.5kg``). A variant without a price of its own is valued at its product's.
+``Rule`` rows (price and image rules of older exports) are not items. ``Sale Price`` (when set)
+is the price, ``Price`` the regular price and ``Retail Price`` (RRP) the list price.
+``Category`` holds ``;``-separated ``A/B`` paths. ``Product Type`` ``D`` (digital: nothing is
+shipped) goes into the record's nature as ``no_shipping``. BigCommerce exports carry no
+currency: the evaluation resolves it and says so.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from advisor.catalog import categories
+from advisor.catalog.platforms import PlatformReader, join_raw
+from advisor.catalog.readers import Item
+
+__all__ = ["BigCommerceReader", "option_values"]
+
+_INHERITED = ("title", "categories", "brand", "type", "product_category", "tags")
+_PRICES = ("price", "regular", "list_price")
+
+
+def option_values(name: str) -> list[str]:
+    """The option values of a variant row's name: ``[RB]Colour=Red,[S]Size=L`` → Red, L."""
+    out = []
+    for part in name.split(","):
+        part = part.strip()
+        if part.startswith("[") and "]" in part:
+            part = part[part.index("]") + 1 :]
+        _, sep, value = part.partition("=")
+        value = (value if sep else part).strip()
+        if value:
+            out.append(value)
+    return out
+
+
+class BigCommerceReader(PlatformReader):
+    """Streams a BigCommerce export, variant rows completed from their product row."""
+
+    format = "bigcommerce"
+    label = "BigCommerce product"
+
+    ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories", "price": "regular"}
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self._product: dict[str, str] = {}
+
+    def _row(self, row: int, fields: list[str]) -> Item | None:
+        cell = self.cell
+        kind = cell(fields, "item_type").lower()
+        if kind == "rule":
+            return None
+        variant = kind == "sku" and self._product.get("product_id") == cell(fields, "product_id")
+        if not variant:
+            self._product = {key: cell(fields, key) for key in (*_INHERITED, *_PRICES)}
+            self._product["product_id"] = cell(fields, "product_id")
+        product = self._product
+        own = {key: cell(fields, key) or product.get(key, "") for key in _INHERITED}
+        prices = {key: cell(fields, key) for key in _PRICES}
+        sku = cell(fields, "sku")
+        if variant:
+            values = option_values(cell(fields, "title"))
+            base = product.get("title", "")
+            own["title"] = f"{base} - {' / '.join(values)}" if values and base else base
+            if not any(prices.values()):
+                prices = {key: product.get(key, "") for key in _PRICES}
+            if not sku and values:
+                sku = "-".join([product.get("product_id", ""), *values])
+        elif not sku:
+            sku = cell(fields, "product_id")  # a product without a code: its BigCommerce ID
+        regular = prices["regular"]
+        nature = ("no_shipping",) if own["type"].strip().upper() == "D" else ()
+        extra = [("item type", cell(fields, "item_type")), ("product id", product["product_id"])]
+        return self._builder.build(
+            row,
+            {
+                "sku": sku,
+                "title": own["title"],
+                "category": categories.bigcommerce(own["categories"]),
+                "brand": own["brand"],
+                "tags": own["tags"],
+                "product_category": own["product_category"],
+                "price": prices["price"] or regular,
+                "list_price": prices["list_price"] or regular,
+                "currency": cell(fields, "currency"),
+                "gtin": cell(fields, "gtin"),
+                "hsn": cell(fields, "hsn"),
+                "nature": nature,
+            },
+            tuple(extra),
+            join_raw(fields, self.delimiter),
+        )
