@@ -157,6 +157,8 @@ WOO_HEADERS = {
     "it_IT": ("ID", "Tipo", "SKU", "Nome", "Prezzo in offerta", "Prezzo di listino", "Categorie", "Genitore", "Valore(i) dell'attributo 1"),
     "nl_NL": ("ID", "Type", "SKU", "Naam", "Actieprijs", "Reguliere prijs", "Categorieën", "Hoofdproduct", "Attribuut 1 waarde(n)"),
     "pl_PL": ("ID", "Typ", "SKU", "Nazwa", "Cena promocyjna", "Cena regularna", "Kategorie", "Nadrzędny", "Wartość(ci) atrybutu 1"),
+    "cs_CZ": ("ID", "Typ", "Katalogové číslo", "Název", "Akční cena", "Běžná cena", "Kategorie", "Nadřazený", "Hodnota(y) vlastnosti 1"),
+    "sk_SK": ("ID", "Typ", "Katalógové číslo", "Názov", "Akciová cena", "Bežná cena", "Kategórie", "Nadradený", "Hodnota(y) vlastnosti 1"),
 }  # fmt: skip
 
 

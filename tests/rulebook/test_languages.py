@@ -16,7 +16,7 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert {"es", "pt", "fr", "de", "it", "nl", "pl", "id", "ms", "vi", "tr", "sv"} <= set(langs)
+    assert set("es pt fr de it nl pl id ms vi tr sv cs sk".split()) <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -34,6 +34,8 @@ def test_language_words_join_their_verticals(book):
         norm("hörlurar") in v["electronics"].keywords
         and norm("presentkort") in v["gift_cards"].strong
     )
+    assert norm("sluchátka") in v["electronics"].keywords
+    assert norm("krmivo pre psov") in v["pet_food"].keywords
 
 
 def test_a_word_already_listed_keeps_its_list(book):
@@ -115,6 +117,10 @@ FUNCTION_WORDS = {
     "tr": "ve ile için bir iki bu şu en çok adet",
     "sv": "och eller med utan för till av på i om från som den det en ett är har inte st styck ny "
     "nya stor liten dam herr barn",
+    "cs": "a i nebo s se z ze na do pro od po v ve k ke u o je jsou ks kus nový nová nové velký "
+    "malý dámský pánský dětský",
+    "sk": "a i alebo s so z zo na do pre od po v vo k ku u o je sú ks kus nový nová nové veľký "
+    "malý dámsky pánsky detský",
 }
 
 
