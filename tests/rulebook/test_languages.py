@@ -16,7 +16,7 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert {"es", "pt", "fr", "de", "it", "nl", "pl", "id", "ms", "vi", "tr", "sv"} <= set(langs)
+    assert set("es pt fr de it nl pl id ms vi tr sv da nb".split()) <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -115,6 +115,10 @@ FUNCTION_WORDS = {
     "tr": "ve ile için bir iki bu şu en çok adet",
     "sv": "och eller med utan för till av på i om från som den det en ett är har inte st styck ny "
     "nya stor liten dam herr barn",
+    "da": "og eller med uden for til af på i om fra som den det en et er har ikke stk styk ny "
+    "nye stor lille dame herre børn",
+    "nb": "og eller med uten for til av på i om fra som den det en et er har ikke stk stykk ny "
+    "nye stor liten dame herre barn",
 }
 
 
