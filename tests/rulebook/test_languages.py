@@ -16,7 +16,7 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert set("es pt fr de it nl pl id ms vi tr sv cs sk".split()) <= set(langs)
+    assert set("es pt fr de it nl pl id ms vi tr sv cs sk da nb".split()) <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -121,6 +121,10 @@ FUNCTION_WORDS = {
     "malý dámský pánský dětský",
     "sk": "a i alebo s so z zo na do pre od po v vo k ku u o je sú ks kus nový nová nové veľký "
     "malý dámsky pánsky detský",
+    "da": "og eller med uden for til af på i om fra som den det en et er har ikke stk styk ny "
+    "nye stor lille dame herre børn",
+    "nb": "og eller med uten for til av på i om fra som den det en et er har ikke stk stykk ny "
+    "nye stor liten dame herre barn",
 }
 
 
