@@ -16,7 +16,22 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert {"es", "pt", "fr", "de", "it", "nl", "pl", "id", "ms", "vi", "tr", "sv"} <= set(langs)
+    assert {
+        "es",
+        "pt",
+        "fr",
+        "de",
+        "it",
+        "nl",
+        "pl",
+        "id",
+        "ms",
+        "vi",
+        "tr",
+        "sv",
+        "hu",
+        "ro",
+    } <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -115,6 +130,9 @@ FUNCTION_WORDS = {
     "tr": "ve ile için bir iki bu şu en çok adet",
     "sv": "och eller med utan för till av på i om från som den det en ett är har inte st styck ny "
     "nya stor liten dam herr barn",
+    "hu": "a az egy és vagy is nem van meg ha mint ez db darab új nagy kis női férfi gyerek",
+    "ro": "și sau cu fără pentru de la din în pe un o al este sunt buc bucată nou nouă mare "
+    "mic femei bărbați copii",
 }
 
 
