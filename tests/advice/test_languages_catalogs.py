@@ -1,4 +1,4 @@
-"""Catalogs in twelve languages, titles only, decided as an expert would: one file per language.
+"""Catalogs in fourteen languages, titles only, decided as an expert would: one file per language.
 
 Each `tests/data/languages/<code>.csv` is a store's export as its merchants write it — no
 category, no HSN, prices in the store's currency — with the vertical an expert gives each row
