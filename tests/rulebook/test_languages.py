@@ -16,7 +16,7 @@ def test_every_language_block_names_its_language_and_known_verticals():
     doc = yaml.safe_load((RULES / "languages.yaml").read_text(encoding="utf-8"))
     cls = yaml.safe_load((RULES / "classification.yaml").read_text(encoding="utf-8"))
     langs = doc["languages"]
-    assert set("es pt fr de it nl pl id ms vi tr sv cs sk da nb".split()) <= set(langs)
+    assert set("es pt fr de it nl pl id ms vi tr sv cs sk da nb hu ro".split()) <= set(langs)
     for code, lang in langs.items():
         assert lang["name"], code
         assert set(lang["verticals"]) <= set(cls["verticals"]), code
@@ -125,6 +125,9 @@ FUNCTION_WORDS = {
     "nye stor lille dame herre børn",
     "nb": "og eller med uten for til av på i om fra som den det en et er har ikke stk stykk ny "
     "nye stor liten dame herre barn",
+    "hu": "a az egy és vagy is nem van meg ha mint ez db darab új nagy kis női férfi gyerek",
+    "ro": "și sau cu fără pentru de la din în pe un o al este sunt buc bucată nou nouă mare "
+    "mic femei bărbați copii",
 }
 
 
