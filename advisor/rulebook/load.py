@@ -173,7 +173,7 @@ def _load_files(root: Path) -> Rulebook:
     regulations = _regulations(docs, names, problems, scope_facts(plain))
     reg_ids = tuple(r.id for r in regulations)
     facts = policy_facts(enums.get("verticals", ()), enums.get("value_bands", ()), reg_ids)
-    not_stock = classification.not_stock if classification else frozenset()
+    not_stock = classification.not_stock if classification else None  # unknown: not checked
     policy = _ruleset(
         "policy",
         docs.get("policy.yaml"),

@@ -66,7 +66,11 @@ def _regulations(docs, names, problems, scope_facts=None) -> list[Regulation]:
 
 
 def _none_allowed(cond, not_stock, file, line, rid, outcome, problems, column=0) -> bool:
-    """`method: none` only for SKUs every branch pins to verticals that are not stock."""
+    """`method: none` only for SKUs every branch pins to verticals that are not stock.
+
+    `not_stock` is None when classification.yaml could not be read: its own problems are
+    reported, and which verticals are stock is unknown, so that part is not checked.
+    """
     where = f"{file}:{line}"
     if outcome.get("capture") or outcome.get("return_qc"):
         problems.append(
@@ -80,6 +84,8 @@ def _none_allowed(cond, not_stock, file, line, rid, outcome, problems, column=0)
             )
         )
         return False
+    if not_stock is None:
+        return True
     for branch in cond.branches():
         pinned: set[str] | None = None
         for t in branch:

@@ -276,6 +276,19 @@ def test_none_is_only_for_verticals_that_are_not_stock(rules_copy):
     assert f"policy.yaml:{line}:" in text and "only for verticals marked `stock: false`" in text
 
 
+def test_a_broken_classification_file_is_the_only_problem_reported(rules_copy):
+    """Which verticals are stock is unknown while classification.yaml is broken: policy.yaml's
+    `none` rules are not reported as wrong on top of the real problem."""
+    line = rules_copy.edit(
+        "classification.yaml", "    label: Mobile phones", "    label: [Mobile phones"
+    )
+    with pytest.raises(RulebookError) as err:
+        load_rulebook(rules_copy.root)
+    text = str(err.value)
+    assert f"classification.yaml:{line}" in text
+    assert "policy.yaml" not in text and "stock: false" not in text
+
+
 def test_evidence_weights_are_rule_data(rules_copy):
     """Raising the title's weight above the category's lets the title decide."""
     rec = sku(title="Coffee mug", category="Kitchen Appliances", price=300.0)
