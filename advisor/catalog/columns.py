@@ -10,7 +10,11 @@ header is compared and chosen.
 
 Names are compared after lower-casing, folding accents and dropping everything but letters and
 digits (`normalise`), so ``Item Code``, ``item_code`` and ``ITEM-CODE`` are the same column, and
-``Categorías`` is ``categorias``. A header no name matches as written is tried without its
+``Categorías`` is ``categorias``. A header that ends with a tax qualifier (``Verkoopprijs incl.
+btw``, ``Prix HT``, ``Preis inkl. MwSt.``: ``tax_qualifiers`` in ``columns.yaml``) is the column
+its name without the ending names, ranked as that name; a price net of tax just after one
+with tax, so a file with both reads what the customer pays. A header no name matches as written
+is tried without its
 parenthesised or bracketed parts and a trailing ``*`` (``Harga (Rp)*`` → ``harga``), ranked
 after every header matched as written. When several columns can feed one field, the file's
 data decides: the best-ranked column that holds data in the first rows wins (an empty
@@ -221,6 +225,8 @@ class ColumnTable:
     id_rank: int
     platforms: Mapping[str, PlatformColumns]
     rank: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    #: normalised tax endings, longest first, each with the rank it adds (0 with tax, 0.5 net)
+    qualifiers: tuple[tuple[str, float], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.rank:
@@ -230,14 +236,26 @@ class ColumnTable:
                     rank.setdefault(normalise(alias), (fld, i))
             object.__setattr__(self, "rank", rank)
 
-    def lookup(self, name: str) -> tuple[str, int, bool] | None:
+    def lookup(self, name: str) -> tuple[str, float, bool] | None:
         """(field, rank, matched without its parts) for a header, or None."""
-        hit = self.rank.get(normalise(name))
+        key = normalise(name)
+        hit = self.rank.get(key)
         if hit is not None:
             return hit[0], hit[1], False
         bare = without_parts(name)
-        hit = self.rank.get(bare) if bare else None
-        return None if hit is None else (hit[0], hit[1], True)
+        if not bare:  # a tax ending written in parentheses is a part: `Fiyat (KDV Hariç)`
+            for ending, extra in self.qualifiers:
+                if key.endswith(ending) and len(key) > len(ending):
+                    hit = self.rank.get(key[: -len(ending)])
+                    if hit is not None:
+                        return hit[0], hit[1] + extra, False
+            return None
+        hit = self.rank.get(bare)
+        if hit is None:
+            return None
+        dropped = key[len(bare) :] if key.startswith(bare) else ""
+        net = next((x for q, x in self.qualifiers if q == dropped), 0.0)
+        return hit[0], hit[1] + net, True
 
 
 def _candidates(names: Sequence[str], table: ColumnTable) -> dict[str, list[tuple[bool, int, int]]]:

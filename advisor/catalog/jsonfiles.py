@@ -175,16 +175,16 @@ def _fixture_rows(reader: JsonReader, broken: list[RejectedRow]) -> Iterator[tup
             return
 
 
-KeyMatch = Callable[[Any], "tuple[str, int, bool] | None"]
+KeyMatch = Callable[[Any], "tuple[str, float, bool] | None"]
 _MEMO_KEYS = 4096  # distinct keys remembered per file (objects repeat theirs)
 
 
 def key_matcher(table: ColumnTable) -> KeyMatch:
     """`ColumnTable.lookup` for JSON keys, remembering each key's answer: a file's objects
     repeat the same few keys, and matching one is most of the cost of reading it."""
-    memo: dict[Any, tuple[str, int, bool] | None] = {}
+    memo: dict[Any, tuple[str, float, bool] | None] = {}
 
-    def match(key: Any) -> tuple[str, int, bool] | None:
+    def match(key: Any) -> tuple[str, float, bool] | None:
         try:
             return memo[key]
         except KeyError:

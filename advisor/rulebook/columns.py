@@ -96,7 +96,19 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
                 )
         platforms[kind] = PlatformColumns(columns, tuple(frozenset(m) for m in marks), labels)
     problems.extend(found)
-    return None if found else ColumnTable(aliases, id_rank, platforms)
+    if found:
+        return None
+    return ColumnTable(aliases, id_rank, platforms, qualifiers=_qualifiers(doc))
+
+
+def _qualifiers(doc: Any) -> tuple[tuple[str, float], ...]:
+    """The tax endings, normalised, longest first: `incl btw` is tried before `btw`."""
+    spec = doc.get("tax_qualifiers") or {}
+    out: dict[str, float] = {}
+    for kind, extra in (("inclusive", 0.0), ("exclusive", 0.5)):
+        for q in spec.get(kind) or ():
+            out.setdefault(normalise(str(q)), extra)
+    return tuple(sorted(((q, x) for q, x in out.items() if q), key=lambda e: -len(e[0])))
 
 
 def bundled_columns(root: str | Path | None = None) -> ColumnTable:

@@ -224,6 +224,42 @@ def test_a_header_written_with_its_part_beats_one_matched_without(tmp_path):
     assert rec["A-1"].price == 120.0
 
 
+def test_a_price_header_with_a_tax_ending_is_the_price_and_tax_included_wins(tmp_path):
+    """`Verkoopprijs excl. btw` and `… incl. btw` are both the selling price: the price with tax
+    is read wherever it stands; `Prix HT` alone, `Preis inkl. MwSt.` and `Price inc GST` are read."""
+    nl = tmp_path / "artikelen.csv"
+    nl.write_text(
+        "Artikelcode;Omschrijving;Verkoopprijs excl. btw;Verkoopprijs incl. btw;Valuta\n"
+        "A-1;Paracetamol 500 mg 20 tabletten;3,30;4,00;EUR\n",
+        encoding="utf-8",
+    )
+    _, rec = read(nl)
+    assert rec["A-1"].price == 4.0 and rec["A-1"].currency == "EUR"
+    for header, cell in (
+        ("Prix HT", "12,50"),
+        ("Preis inkl. MwSt.", "12,50"),
+        ("Price inc GST", "12.50"),
+    ):
+        path = tmp_path / "one.csv"
+        path.write_text(
+            f"SKU;Titre;{header}\nB-1;Tisane camomille 20 sachets;{cell}\n", encoding="utf-8"
+        )
+        _, rec = read(path)
+        assert rec["B-1"].price == 12.5, header
+    # in parentheses the ending is a part: `Prijs (excl. btw)` loses to `Prijs (incl. btw)` too
+    path = tmp_path / "paren.csv"
+    path.write_text(
+        "SKU;Naam;Prijs (excl. btw);Prijs (incl. btw)\nD-1;Thee;10,00;12,10\n", encoding="utf-8"
+    )
+    _, rec = read(path)
+    assert rec["D-1"].price == 12.1
+    # the ending is only dropped where what is left is a name: `Weight` is not `Weig` + `ht`
+    path = tmp_path / "w.csv"
+    path.write_text("SKU,Title,Price,Weight\nC-1,Mug,300,0.4\n", encoding="utf-8")
+    reader, rec = read(path)
+    assert rec["C-1"].price == 300.0 and "Weight" in dict(reader.columns.extra).values()
+
+
 def test_vietnamese_marketplace_sheet_prefers_the_sku_to_shopee_ids(tmp_path):
     """A Shopee VN sheet: `SKU` over `Mã sản phẩm` (the listing id shared by its variations)."""
     path = tmp_path / "shopee_vn.csv"

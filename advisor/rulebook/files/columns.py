@@ -19,6 +19,24 @@ COLUMNS_SHAPE = Obj(
             False,
             "ID columns read as the SKU when no `fields.sku` column is there, best first",
         ),
+        "tax_qualifiers": Field(
+            Obj(
+                {
+                    "inclusive": Field(
+                        ListOf(Str(), unique=True),
+                        False,
+                        "endings that say a price includes tax (incl. VAT, TTC, inkl. MwSt.)",
+                    ),
+                    "exclusive": Field(
+                        ListOf(Str(), unique=True),
+                        False,
+                        "endings that say a price is net of tax (excl. VAT, HT, netto)",
+                    ),
+                }
+            ),
+            False,
+            "tax endings of a header that still names the column (`Verkoopprijs incl. btw`)",
+        ),
         "platforms": Field(
             Obj(
                 {
