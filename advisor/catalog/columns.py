@@ -45,6 +45,7 @@ gift_card          yes / no: a gift card
 requires_shipping  yes / no: false for services and digital goods
 virtual            yes / no: a virtual product
 downloadable       yes / no: a downloadable product
+prescription       yes / no: sold on prescription only (a pharmacy item list's Rx column)
 =================  ================================================================================
 """
 
@@ -92,6 +93,7 @@ FIELDS: tuple[str, ...] = (
     "requires_shipping",
     "virtual",
     "downloadable",
+    "prescription",
 )
 #: Fields that take every matching column, in file order, rather than one.
 MULTI = frozenset({"title_detail"})

@@ -224,6 +224,7 @@ _SLOW_FIELDS = frozenset(
         "requires_shipping",
         "virtual",
         "downloadable",
+        "prescription",
     }
 )
 

@@ -217,6 +217,8 @@ def nature_of(values: Mapping[str, Any]) -> tuple[str, ...]:
         words.append("virtual")
     if truth(values.get("downloadable")):
         words.append("downloadable")
+    if truth(values.get("prescription")):  # a pharmacy's "Rx only" / "Voorschrift: Ja" column
+        words.append("prescription")
     kind = NATURE_WORDS.get(_text(values.get("product_type")).lower())
     if kind:
         words.append(kind)

@@ -373,3 +373,19 @@ def test_a_file_whose_product_columns_are_all_unknown_is_one_header_error(tmp_pa
     bare = tmp_path / "bare.csv"
     bare.write_text("sku,price\nS1,100\n", encoding="utf-8")
     assert run_cli("evaluate", str(bare), "--format", "csv").returncode == 0
+
+
+def test_a_prescription_column_says_the_item_is_sold_on_prescription(tmp_path):
+    """A Belgian pharmacy's `Voorschrift` (Ja / Nee): Ja proves a prescription medicine over a
+    generic `Geneesmiddelen` group; Nee proves nothing, the row's own words decide."""
+    path = tmp_path / "artikelen.csv"
+    path.write_text(
+        "Artikelcode;Omschrijving;Artikelgroep;Verkoopprijs incl. btw;Voorschrift\n"
+        "X-1;Zolpidem 10 mg 20 tabletten;Geneesmiddelen;8,50;Ja\n"
+        "X-2;Paracetamol 500 mg 20 tabletten;Geneesmiddelen;3,20;Nee\n",
+        encoding="utf-8",
+    )
+    rows = evaluated(path, "--currency", "EUR")
+    assert rows["X-1"]["vertical"] == "prescription_medicines"
+    assert rows["X-2"]["vertical"] == "otc_medicines"
+    assert rows["X-1"]["unit_value"] and rows["X-2"]["unit_value"]
