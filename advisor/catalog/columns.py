@@ -10,7 +10,7 @@ header is compared and chosen.
 
 Names are compared after lower-casing, folding accents and dropping everything but letters and
 digits (`normalise`), so ``Item Code``, ``item_code`` and ``ITEM-CODE`` are the same column, and
-``Categorías`` is ``categorias``. A header that ends with a tax qualifier (``Verkoopprijs incl.
+``Categorías`` is ``categorias``; ``#`` reads as "no" (``Item #`` is ``Item No.``). A header that ends with a tax qualifier (``Verkoopprijs incl.
 btw``, ``Prix HT``, ``Preis inkl. MwSt.``: ``tax_qualifiers`` in ``columns.yaml``) is the column
 its name without the ending names, ranked as that name; a price net of tax just after one
 with tax, so a file with both reads what the customer pays. A header no name matches as written
@@ -191,7 +191,7 @@ _PARTS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\*+\s*$")
 
 def normalise(name: str) -> str:
     """The comparable form of a column name: lower case, accents folded, letters and digits only."""
-    low = name.lstrip("\ufeff").lower()
+    low = name.lstrip("\ufeff").lower().replace("#", "no")  # `Item #` is `Item No.`
     if not low.isascii():
         low = unicodedata.normalize("NFKD", low.translate(_LETTERS))
         low = "".join(ch for ch in low if not unicodedata.combining(ch)).translate(_LETTERS)

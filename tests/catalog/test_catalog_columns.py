@@ -325,3 +325,22 @@ def test_every_platforms_category_spelling_becomes_the_same_paths(paths):
     assert categories.woocommerce(woo) == want
     assert categories.magento(mag) == want
     assert categories.flipkart(flip) == want
+
+
+def test_a_point_of_sale_stock_list_is_read_whole(tmp_path):
+    """`Item #` is the item number, Dept > Class the category path, Retail the regular price
+    before Promo, Curr the currency: a hardware store's POS export loses no row to its names."""
+    path = write(
+        tmp_path,
+        "stock.csv",
+        "Item #,Description,Dept,Class,Vendor,UOM,Retail,Promo,Curr,Qty On Hand\n"
+        'HW-1,CLAW HAMMER 16OZ,HARDWARE,HAND TOOLS,Stanley,EA,"2,650.00",,JMD,12\n'
+        'HW-2,CORDLESS DRILL 20V,HARDWARE,POWER TOOLS,DeWalt,EA,"32,500.00","28,900.00",JMD,3\n',
+    )
+    with open_catalog(path) as reader:
+        items = list(reader)
+    assert [i.sku for i in items] == ["HW-1", "HW-2"] and not reader.columns.sku_is_id
+    drill = items[1]
+    assert (drill.title, drill.category) == ("CORDLESS DRILL 20V", "HARDWARE > POWER TOOLS")
+    assert (drill.list_price, drill.price, drill.currency) == (32500.0, 28900.0, "JMD")
+    assert normalise("Item #") == normalise("Item No.") == "itemno"
