@@ -389,3 +389,41 @@ def test_a_prescription_column_says_the_item_is_sold_on_prescription(tmp_path):
     assert rows["X-1"]["vertical"] == "prescription_medicines"
     assert rows["X-2"]["vertical"] == "otc_medicines"
     assert rows["X-1"]["unit_value"] and rows["X-2"]["unit_value"]
+
+
+def test_scandinavian_item_lists_and_a_promo_column_are_read(tmp_path):
+    """A Danish shop system's list (Varenummer, Varenavn, Mærke, Vejl. udsalgspris before
+    Tilbudspris) and a Swedish one are read whole; a sheet's `Promo Price`, blank on most rows,
+    does not take the place of its `Sell Price`."""
+    da = tmp_path / "varer.csv"
+    da.write_text(
+        "Varenummer;Varenavn;Kategori;Underkategori;Mærke;Vejl. udsalgspris;Tilbudspris;Valuta\n"
+        "V-1;Rugbrød 1 kg;Mad & drikke;Brød;Bageriet;24,95;19,95;DKK\n"
+        "V-2;Remoulade 375 g;Mad & drikke;Kolonial;Beauvais;19,95;;DKK\n",
+        encoding="utf-8",
+    )
+    _, rec = read(da)
+    assert rec["V-1"].title == "Rugbrød 1 kg" and rec["V-1"].brand == "Bageriet"
+    assert (rec["V-1"].list_price, rec["V-1"].price) == (24.95, 19.95)
+    assert rec["V-2"].category == "Mad & drikke > Kolonial" and rec["V-2"].list_price == 19.95
+    sv = tmp_path / "artiklar.csv"
+    sv.write_text(
+        "Artikelnr;Benämning;Varugrupp;Märke;Pris;Valuta\nS-1;Knäckebröd 520 g;Skafferi;Wasa;32,90;SEK\n",
+        encoding="utf-8",
+    )
+    _, rec = read(sv)
+    assert (rec["S-1"].title, rec["S-1"].category, rec["S-1"].price) == (
+        "Knäckebröd 520 g",
+        "Skafferi",
+        32.9,
+    )
+    kh = tmp_path / "stock.csv"
+    kh.write_text(
+        "No.,Item Code,Item Name,Category,Sell Price,Promo Price,Currency\n"
+        '1,T-1,Claw Hammer 16oz,TOOLS,"28,000",,KHR\n'
+        "2,T-2,Cordless Drill 18V,TOOLS,89.00,75.00,USD\n"
+        '3,T-3,Tape Measure 5m,TOOLS,"12,000",,KHR\n',
+        encoding="utf-8",
+    )
+    _, rec = read(kh)
+    assert [rec[s].price for s in ("T-1", "T-2", "T-3")] == [28000.0, 89.0, 12000.0]
