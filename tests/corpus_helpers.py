@@ -100,7 +100,12 @@ def measure(split: Path, rules_dir: str | Path | None = None, tally: Tally | Non
         profile = BrandProfile(markets=markets, currency=currency)
         decided: dict[int, object] = {}
         try:
-            reader = open_catalog(path, default_currency=currency)
+            reader = open_catalog(
+                path,
+                default_currency=currency,
+                decimals={code: r.decimals for code, r in book.currencies.rates.items()},
+                table=book.columns,
+            )
             ev = Evaluator(book, profile, None, currency)
             for item in ev.run(reader, Summary()):
                 decided[getattr(item, "row", None) or item.record.row] = item

@@ -360,7 +360,7 @@ def evaluate_in_two(
                 w1,
                 {
                     **common,
-                    "builder": RowBuilder(expected_rows=rows_guess * 2 // 3),
+                    "builder": _builder(book, currency, rows_guess * 2 // 3),
                     "start": p.header_end,
                     "end": p.split,
                     "first_row": 0,
@@ -373,7 +373,7 @@ def evaluate_in_two(
         )
         first.start()
         w1.close()
-        builder = RowBuilder(expected_rows=rows_guess)
+        builder = _builder(book, currency, rows_guess)
         rows_before = _first_half_claims(path, p, builder)
         if rows_before is None:
             first.kill()
@@ -518,6 +518,13 @@ def _chunks(fh: IO[bytes]) -> Iterator[list]:
         yield decode(data, shared)
 
 
+def _builder(book: Any, currency: str, rows: int) -> RowBuilder:
+    """A half's row builder, reading amounts as the one-process reader does (`Opened.reader`):
+    the rulebook's minor units per currency and the run's currency for unlabelled prices."""
+    decimals = {code: r.decimals for code, r in book.currencies.rates.items()}
+    return RowBuilder(decimals=decimals, expected_rows=rows, assumed=currency)
+
+
 def stream_in_two(
     path: Path,
     p: Plan,
@@ -539,7 +546,7 @@ def stream_in_two(
     prepare(book)  # before the fork: the worker inherits the compiled words
     with open(path, "rb") as fh:
         rows_guess = expected_rows(path, fh.read(1 << 16))
-    builder = RowBuilder(expected_rows=rows_guess)
+    builder = _builder(book, currency, rows_guess)
     rows_before = _first_half_claims(path, p, builder)
     if rows_before is None:
         return None
@@ -578,7 +585,7 @@ def stream_in_two(
         first = Summary()
         try:
             reader = _open_half(
-                path, p, RowBuilder(expected_rows=rows_guess * 2 // 3), p.header_end, p.split, 0
+                path, p, _builder(book, currency, rows_guess * 2 // 3), p.header_end, p.split, 0
             )
             write, n = sink.write, 0
             with reader:

@@ -124,6 +124,7 @@ class Opened:
             columns=dict(self.columns),
             decimals=dict(self.decimals),
             table=self.table,
+            assumed=self.currency.choice.code,
         )
 
 
@@ -159,7 +160,7 @@ def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice, table) -> 
     labelled = 0
     looked = 0
     with open_catalog(
-        p, fmt, columns=dict(mapping), decimals=dict(decimals), table=table
+        p, fmt, columns=dict(mapping), decimals=dict(decimals), table=table, assumed=choice.code
     ) as reader:
         for item in reader:  # the first priced rows, labelled or not (a few unpriced skipped)
             looked += 1

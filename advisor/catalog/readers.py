@@ -141,6 +141,9 @@ class CsvReader(CatalogReader):
         seen = builder.seen.first_row
         new_tuple, record_cls = tuple.__new__, SkuRecord
         currencies = {"": builder.default_currency}
+        # in a currency without minor units "29.990" is 29,990: such cells go to `_slow`
+        whole = frozenset(c for c, d in builder.decimals.items() if d == 0)
+        whole_blank = (builder.default_currency or builder.assumed) in whole
         extra_values = self._extra_values if self._extra else None
         slow = self._slow
         reader = self._reader
@@ -163,6 +166,10 @@ class CsvReader(CatalogReader):
                             and price > 0
                             and price - price == 0
                             and currency is not None
+                            and not (
+                                "." in fields[i_price]  # type: ignore[index]
+                                and (currency in whole if currency else whole_blank)
+                            )
                             and (hsn.isdigit() or not hsn)
                             and (gtin.isdigit() or not gtin)
                             and gtin[:2] != "97"  # an ISBN / ISSN says what the item is (`_slow`)
@@ -297,6 +304,7 @@ def open_catalog(
     columns: dict[str, str] | None = None,
     decimals: dict[str, int] | None = None,
     table: ColumnTable | None = None,
+    assumed: str = "",
 ) -> CatalogReader:
     """Open `path` as a catalog and return a reader that streams its rows.
 
@@ -305,7 +313,9 @@ def open_catalog(
     ``--column sku=ItemKey``), overriding the alias table. Prices the file gives no currency for
     get `default_currency`, which is "" by default: the evaluation resolves it (see
     `advisor.advice.money`), so a reader never guesses one. `decimals` gives ISO minor-unit
-    digits per currency, for formats that write amounts in minor units (Medusa). `table` is the
+    digits per currency, for formats that write amounts in minor units (Medusa) and for the
+    currencies that have none ("29.990" ISK is 29,990; `assumed` is the currency the run reads
+    unlabelled prices in, for that reading only). `table` is the
     rulebook's column table (`Rulebook.columns`); None reads ``columns.yaml`` from the rules
     folder ``$TRACKRIGHT_RULES`` names, else the bundled one.
     """
@@ -323,7 +333,14 @@ def open_catalog(
 
         table = bundled_columns()
     try:
-        reader = _open(p, raw, format, RowBuilder(default_currency, decimals), columns or {}, table)
+        reader = _open(
+            p,
+            raw,
+            format,
+            RowBuilder(default_currency, decimals, assumed=assumed),
+            columns or {},
+            table,
+        )
     except BaseException:
         raw.close()
         raise

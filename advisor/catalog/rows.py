@@ -233,9 +233,13 @@ class RowBuilder:
         default_currency: str = "",
         decimals: Mapping[str, int] | None = None,
         expected_rows: int = 0,
+        assumed: str = "",
     ) -> None:
         self.default_currency = default_currency.strip().upper()
         self.decimals: Mapping[str, int] = decimals or {}  # ISO minor units, for minor amounts
+        # the currency the run reads unlabelled prices in (records still carry ""): its minor
+        # units say how "29.990" is read
+        self.assumed = assumed.strip().upper()
         self.seen = SeenSkus(expected_rows)  # sized for the file: it need not grow as it fills
 
     def build(
@@ -314,17 +318,34 @@ class RowBuilder:
         if sym1 and sym2 and sym1 != sym2:
             raise ValueError(f"price is written in {sym1} but the list price in {sym2}")
         symbol = sym1 or sym2
-        if price is None:
-            price = list_price
         cell = _text(raw_currency)
         if not cell:
-            return price, list_price, symbol or self.default_currency
-        code = cell.upper()
-        if len(code) != 3 or not code.isascii() or not code.isalpha():
-            raise ValueError(f'currency "{cell}" is not a 3-letter code such as INR or USD')
-        if symbol and symbol != code:
-            raise ValueError(f"price is written in {symbol} but the currency column says {code}")
+            code = symbol or self.default_currency
+        else:
+            code = cell.upper()
+            if len(code) != 3 or not code.isascii() or not code.isalpha():
+                raise ValueError(f'currency "{cell}" is not a 3-letter code such as INR or USD')
+            if symbol and symbol != code:
+                raise ValueError(
+                    f"price is written in {symbol} but the currency column says {code}"
+                )
+        if self.decimals.get(code or self.assumed) == 0:  # ISK, JPY, VND: "29.990" is 29,990
+            price, list_price = _whole(raw_price, price), _whole(raw_list, list_price)
+        if price is None:
+            price = list_price
         return price, list_price, code
+
+
+#: A plain amount written with dots between groups of three digits ("29.990", "1.250.000").
+_DOT_GROUPS = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _whole(raw: Any, value: float | None) -> float | None:
+    """`value` of a cell in a currency without minor units: dots between groups of three
+    digits are thousands separators there ("29.990 ISK"), whatever float() makes of them."""
+    if isinstance(raw, str) and _DOT_GROUPS.fullmatch(raw.strip()):
+        return float(raw.strip().replace(".", ""))
+    return value
 
 
 def _amount(raw: Any, what: str) -> tuple[float | None, str | None]:

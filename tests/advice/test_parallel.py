@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import random
 from pathlib import Path
@@ -131,3 +132,29 @@ def test_small_or_non_csv_files_stay_sequential(tmp_path):
     src = tmp_path / "c.csv"
     src.write_text("sku,title,price\nA,t,1\n", encoding="utf-8")
     assert parallel.plan(src) is None
+
+
+@pytest.mark.parametrize("labelled", [True, False])
+def test_dot_thousands_in_a_currency_without_minor_units(cli, tmp_path, labelled):
+    """ "29.990" ISK is 29,990 krónur (ISK has no minor units), whether the row says ISK or the
+    run is told --currency ISK, and both halves of a two-process run read it so too."""
+    src = tmp_path / "isk.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["sku", "title", "price"] + (["currency"] if labelled else []))
+        for i in range(3000):
+            price = f"{10 + i % 90}.{(i * 7) % 1000:03d}" if i % 3 else f"{1000 + i}"
+            w.writerow([f"K-{i}", f"Wool sweater no {i}", price] + (["ISK"] if labelled else []))
+    env = {"TRACKRIGHT_PARALLEL_MIN_BYTES": "1000"}
+    extra = [] if labelled else ["--currency", "ISK"]
+    outs = []
+    for jobs in (["--jobs", "1"], []):
+        out = tmp_path / f"out{len(outs)}.csv"
+        r = cli("evaluate", str(src), "--format", "csv", "-o", str(out), *extra, *jobs, env=env)
+        assert r.returncode == 0, r.stderr
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    rows = {r["sku"]: r for r in csv.DictReader(io.StringIO(outs[0].decode()))}
+    rate = 0.780029  # rules/currencies.yaml: 1 ISK in INR
+    assert float(rows["K-1"]["unit_value"]) == pytest.approx(11_007 * rate, abs=0.01)
+    assert float(rows["K-2999"]["unit_value"]) == pytest.approx(39_993 * rate, abs=0.01)
