@@ -56,6 +56,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from functools import cache
 
 from advisor.errors import CatalogError
 
@@ -198,6 +199,29 @@ def normalise(name: str) -> str:
     return _NOT_ALNUM.sub("", low)
 
 
+_TAIL = re.compile(r"^(?P<name>.*?\S)\s*[(\[]?\s*(?:in\s+)?(?P<code>[A-Za-z]{3})\s*[)\]]?$")
+
+
+@cache
+def _iso_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def currency_tail(name: str) -> tuple[str, str] | None:
+    """(the header without it, the ISO code) for a header that ends with its currency:
+    ``List Price EUR``, ``Price (USD)``, ``Preis in CHF``; None otherwise. Written bare, the code
+    must be in capitals, so a word that happens to spell one (``Retail Fee``) is left alone."""
+    m = _TAIL.match(name.strip())
+    if m is None:
+        return None
+    code = m["code"]
+    if not (code.isupper() or "(" in name or "[" in name or " in " in name.lower()):
+        return None
+    return (m["name"], code.upper()) if code.upper() in _iso_codes() else None
+
+
 def without_parts(name: str) -> str:
     """`normalise` of `name` without its ``(…)`` / ``[…]`` parts and trailing ``*`` ("" if none)."""
     if "(" not in name and "[" not in name and "*" not in name:
@@ -244,6 +268,11 @@ class ColumnTable:
         hit = self.rank.get(key)
         if hit is not None:
             return hit[0], hit[1], False
+        tail = currency_tail(name)
+        if tail is not None:  # `List Price EUR` is `List Price`, in euros (`ColumnMap.currency`)
+            got = self.lookup(tail[0])
+            if got is not None:
+                return got
         bare = without_parts(name)
         if not bare:  # a tax ending written in parentheses is a part: `Fiyat (KDV Hariç)`
             for ending, extra in self.qualifiers:
@@ -298,6 +327,7 @@ class ColumnMap:
     type_in_path: bool = False  # `type` is the third level of the category path (BigBasket)
     sku_is_id: bool = False  # the SKU column is an ID column (no real SKU column)
     odd_categories: bool = False  # the first rows' categories need normalising (Flipkart lists)
+    currency: str = ""  # the ISO code the price headers name ("List Price EUR"), if they agree
 
     def get(self, fld: str, default: int | None = None) -> int | None:
         return self.positions.get(fld, default)
@@ -423,4 +453,10 @@ def map_columns(
     odd = i_cat is not None and any(
         v.startswith("[") or ">>" in v for v in (r[i_cat] for r in sample if i_cat < len(r))
     )
-    return ColumnMap(tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd)
+    named = {
+        tail[1]
+        for fld in ("price", "list_price")
+        if fld in positions and (tail := currency_tail(names[positions[fld]])) is not None
+    }
+    currency = next(iter(named)) if len(named) == 1 else ""
+    return ColumnMap(tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd, currency)

@@ -95,6 +95,9 @@ class CsvReader(CatalogReader):
         self._reader = csv.reader(stream, delimiter=delimiter)
         self.header = _read_header(self._reader, path)
         self.columns = columns
+        if columns.currency and "currency" not in columns and not builder.default_currency:
+            if columns.currency in builder.decimals or not builder.decimals:
+                builder.default_currency = columns.currency  # the price headers name it
         self._columns = dict(columns.positions)
         self._multi = dict(columns.multi)
         if columns.type_in_path:

@@ -232,8 +232,8 @@ def test_a_word_under_two_verticals_is_an_error_naming_both_places(rules_copy):
     """`sunglasses` added to mobile phones: refused, with both file:line places and the fix."""
     line = rules_copy.edit(
         "classification.yaml",
-        "    keywords: [mobile phone, feature phone,",
-        "    keywords: [sunglasses, mobile phone, feature phone,",
+        "    keywords: [mobile phone, android phone,",
+        "    keywords: [sunglasses, mobile phone, android phone,",
     )
     with pytest.raises(RulebookError) as err:
         load_rulebook(rules_copy.root)

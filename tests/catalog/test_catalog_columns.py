@@ -344,3 +344,28 @@ def test_a_point_of_sale_stock_list_is_read_whole(tmp_path):
     assert (drill.title, drill.category) == ("CORDLESS DRILL 20V", "HARDWARE > POWER TOOLS")
     assert (drill.list_price, drill.price, drill.currency) == (32500.0, 28900.0, "JMD")
     assert normalise("Item #") == normalise("Item No.") == "itemno"
+
+
+def test_a_price_header_that_names_its_currency(tmp_path):
+    """`List Price EUR` / `Special Price EUR`: the list and sale prices, in euros (the file
+    names its currency, so none is assumed); a word that only spells a code is left alone."""
+    path = write(
+        tmp_path,
+        "sheet.csv",
+        "Item No,Description,List Price EUR,Special Price EUR,Retail Fee\n"
+        '10021,Cordless drill-driver 18V,"189,00","159,00",5\n'
+        '10022,Angle grinder 125mm,"79,90",,5\n',
+    )
+    with open_catalog(path) as reader:
+        items = list(reader)
+    assert reader.columns.currency == "EUR" and "Retail Fee" in dict(reader.columns.extra).values()
+    assert [(i.list_price, i.price, i.currency) for i in items] == [
+        (189.0, 159.0, "EUR"),
+        (79.9, 79.9, "EUR"),
+    ]
+    runner = CliRunner()
+    r = runner.invoke(cli, ["evaluate", str(path), "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    assert "assumed" not in r.stderr if hasattr(r, "stderr") else True
+    row = next(csv.DictReader(io.StringIO(r.stdout)))
+    assert row["sku"] == "10021" and float(row["unit_value"]) > 189  # euros, converted to INR
