@@ -195,7 +195,12 @@ class TrackrightApp(App[None]):
         from advisor.app.widgets import HelpScreen
 
         text = getattr(self.screen, "HELP", "# trackright")
-        self.push_screen(HelpScreen(text + GLOBAL_HELP))
+        # built once per screen type and kept (installed): composing the help's Markdown, a
+        # widget per paragraph and table cell, held the key back for about 100 ms each time
+        name = f"help:{type(self.screen).__name__}"
+        if not self.is_screen_installed(name):
+            self.install_screen(HelpScreen(text + GLOBAL_HELP), name)
+        self.push_screen(name)
 
     def _check_rules(self) -> None:
         if not self.workspace.rules_changed():
