@@ -77,6 +77,7 @@ class OnboardingScreen(ModeScreen):
         self.attempts: list[tuple[str, str]] = []  # refused answers to the current question
         self._stale = False  # left for the recommendation without drawing the last answer
         self._checking: str | None = None  # a catalog answer being read in a thread
+        self._go_on = False  # that answer was taken under a modal: on to the recommendation
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · onboarding", id="title")
@@ -98,6 +99,10 @@ class OnboardingScreen(ModeScreen):
         """Answers may have changed elsewhere (a catalog picked on the recommendation); not
         while a catalog answer is being read (its end draws, or leaves for the recommendation)."""
         if self._checking is not None:
+            return
+        if self._go_on:  # the catalog answer was taken while help was open over this screen
+            self._go_on = False
+            self.app.show_recommendation()
             return
         if self.conv is not None and (self._stale or self.conv._reopened is None):
             self.conv = self.app.workspace.load_conversation()
@@ -264,8 +269,10 @@ class OnboardingScreen(ModeScreen):
             self.app.workspace.save_conversation(conv)
         if conv.current() is None:  # leaving: drawn again when it is shown again
             self._stale = True
-            if self.app.screen is self:  # not when a key pressed meanwhile opened another
+            if self.app.screen is self:
                 self.app.show_recommendation()
+            elif self in self.app.screen_stack:  # a key pressed meanwhile opened help: after it
+                self._go_on = True
             return
         self.redraw()
 

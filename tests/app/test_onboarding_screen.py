@@ -256,3 +256,39 @@ async def test_a_file_that_is_no_catalog_is_refused_in_the_chat(make_app, onboar
         said, reply = screen.attempts[-1]
         assert said == str(readme) and "README.md isn't a catalog I can read" in reply
         assert "isn't a catalog I can read" in str(screen.query(".error").last().render())
+
+
+async def test_help_opened_while_the_catalog_is_read_leads_on_to_the_recommendation(
+    make_app, onboard, monkeypatch
+):
+    """F1 pressed while the catalog answer is read opens help at once; the answer is taken
+    meanwhile, and closing help goes on to the recommendation, as if F1 had come after."""
+    import threading
+
+    import advisor.advice.answers as answers
+
+    onboard(stop_at="catalog")
+    release, checking = threading.Event(), threading.Event()
+    real_check = answers.check_catalog
+
+    def slow_check(*args, **kwargs):
+        checking.set()
+        assert release.wait(10), "the test never let the check finish"
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(answers, "check_catalog", slow_check)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.screen
+        await say(pilot, str(SAMPLES / "electronics_brand.csv"))
+        while not checking.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "HelpScreen"
+        release.set()
+        await settle(pilot, lambda: chat._checking is None)
+        assert chat.conv.current() is None
+        assert type(app.screen).__name__ == "HelpScreen" and app.current_mode == "onboarding"
+        await pilot.press("escape")
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert app.current_mode == "advice"
