@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from advisor.advice.questions import Option, Question
+    from advisor.catalog.columns import ColumnTable
 
 _ANSWERS_NO = {"yes_no", "choice", "multi_choice", "text"}
 _SKIP_WORDS = {"skip", "later", "not sure", "don't know", "dont know"}
@@ -31,8 +32,11 @@ def parse_value(q: Question, text: str) -> Any:
     return _PARSERS[q.kind](replace(q, default=None), _clean(text))
 
 
-def parse_answer(q: Question, text: str) -> Any:
-    """The JSON-able value `text` stands for as an answer to `q`, or `InvalidAnswer`."""
+def parse_answer(q: Question, text: str, *, columns: ColumnTable | None = None) -> Any:
+    """The JSON-able value `text` stands for as an answer to `q`, or `InvalidAnswer`.
+
+    `columns` is the rulebook's column table a catalog answer is read with (`check_catalog`);
+    None reads `columns.yaml` again."""
     raw = _clean(text)
     if raw == "" and q.default is not None:
         raw = _clean(q.default)
@@ -42,6 +46,8 @@ def parse_answer(q: Question, text: str) -> Any:
         return None
     if raw == "":
         raise InvalidAnswer(_expectation(q))
+    if q.kind == "path":
+        return _parse_path(q, raw, columns)
     return _PARSERS[q.kind](q, raw)
 
 
@@ -247,7 +253,7 @@ def _parse_range(q: Question, raw: str) -> list[float]:
     return [low, high]
 
 
-def _parse_path(q: Question, raw: str) -> str:
+def _parse_path(q: Question, raw: str, columns: ColumnTable | None = None) -> str:
     p = Path(raw.strip("'\"")).expanduser()
     if p.is_dir():
         raise InvalidAnswer(f"{p} is a folder; give the catalog file inside it")
@@ -257,21 +263,25 @@ def _parse_path(q: Question, raw: str) -> str:
     from advisor.advice.questions import CATALOG_PATH
 
     if q.profile_field == CATALOG_PATH:
-        _check_catalog(q, p)
+        check_catalog(p, columns, optional=q.optional)
     return str(p.resolve())
 
 
-def _check_catalog(q: Question, p: Path) -> None:
+def check_catalog(p: Path, columns: ColumnTable | None = None, *, optional: bool = False) -> None:
     """Refuse a file the catalog readers cannot read (a README, a spreadsheet, a photo) now,
-    not after the questions, on an empty recommendation: open it and read its first rows."""
+    not after the questions, on an empty recommendation: open it and read its first rows.
+
+    `columns` is the column table the catalog will be decided with (`Rulebook.columns`): given,
+    the check reads what deciding reads, and does not parse `columns.yaml` again (half of the
+    check's time). `optional` says the question may be skipped, and the refusal says so."""
     from advisor.catalog import open_catalog
     from advisor.catalog.records import SkuRecord
     from advisor.errors import CatalogError
 
-    skip = " (or say skip to add it later)" if q.optional else ""
+    skip = " (or say skip to add it later)" if optional else ""
     expected = "a CSV, a Shopify or WooCommerce export, JSON or JSON Lines with a SKU column"
     try:
-        with open_catalog(p) as reader:
+        with open_catalog(p, table=columns) as reader:
             for n, item in enumerate(reader):
                 if isinstance(item, SkuRecord):
                     return
@@ -304,4 +314,4 @@ def _money(amount: float) -> str:
     return f"{amount:,.0f}" if amount == int(amount) else f"{amount:,.2f}"
 
 
-__all__ = ["InvalidAnswer", "parse_answer", "parse_value"]
+__all__ = ["InvalidAnswer", "check_catalog", "parse_answer", "parse_value"]

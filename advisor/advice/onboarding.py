@@ -119,7 +119,7 @@ class Conversation:
         if q is None:
             return AnswerResult(False, "That's everything. Edit an earlier answer to change it.")
         try:
-            value = q.parse(text)
+            value = q.parse(text, self.flow.columns)
             self._check_against_answers(q, value)
         except InvalidAnswer as exc:
             return AnswerResult(False, str(exc))

@@ -7,12 +7,15 @@ Loaded from `rules/onboarding.yaml` by `advisor.advice.onboarding_file`; asked o
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from advisor.advice.answers import InvalidAnswer, parse_answer
 from advisor.errors import Problem, TrackrightError
 from advisor.rulebook.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from advisor.catalog.columns import ColumnTable
 
 KINDS = (
     "text",
@@ -138,9 +141,10 @@ class Question:
     item: str = ""
     line: int = 0
 
-    def parse(self, text: str) -> Any:
-        """The JSON-able value `text` stands for, or `InvalidAnswer` saying what would be valid."""
-        return parse_answer(self, text)
+    def parse(self, text: str, columns: ColumnTable | None = None) -> Any:
+        """The JSON-able value `text` stands for, or `InvalidAnswer` saying what would be valid;
+        a catalog is checked with `columns` (the rulebook's column table, see `OnboardingFlow`)."""
+        return parse_answer(self, text, columns=columns)
 
     def display(self, value: Any) -> str:
         """How an answer reads back in the transcript."""
@@ -205,6 +209,9 @@ class OnboardingFlow:
 
     questions: tuple[Question, ...]
     source: str = "<onboarding>"
+    # the rulebook's column table, which a catalog answer is checked with: the columns it will be
+    # decided with, already loaded (None reads columns.yaml again, for each check)
+    columns: ColumnTable | None = field(default=None, compare=False, repr=False)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:

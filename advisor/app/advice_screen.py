@@ -141,6 +141,7 @@ class AdviceScreen(RecommendationActions, ModeScreen):
         self._fitted: tuple = ()  # the columns and lines the costs were laid out for
         self._run = 0  # which refresh the worker is (or was last) deciding for
         self._running = False  # that run's result is not on screen yet
+        self._on_top = False  # resumed, and not suspended since
 
     @property
     def what_if_result(self):
@@ -159,11 +160,23 @@ class AdviceScreen(RecommendationActions, ModeScreen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        """Nothing to show below the table until there is a result: the first frame (drawn
+        while the catalog is decided, keys waiting for it) lays out and draws less."""
         self.query_one("#progress").display = False
-        self.refresh_advice()
+        self.query_one("#verticals").display = False
 
     def on_screen_resume(self) -> None:
+        """Decide, or decide again if the answers changed. A mode's screen is resumed as soon
+        as it is mounted, so this is also the first time (deciding from `on_mount` as well read
+        the answers from the store again in the turn that draws the first frame), and Textual
+        resumes a mode's new screen twice: only the first resume after a suspension reads."""
+        if self._on_top:
+            return
+        self._on_top = True
         self.refresh_advice()
+
+    def on_screen_suspend(self) -> None:
+        self._on_top = False
 
     # -- computing -------------------------------------------------------------------------------
 

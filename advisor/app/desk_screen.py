@@ -47,7 +47,7 @@ HELP = """\
 **Desk (f2)** — type a command, or scan a barcode into the line (a scanner types and presses
 enter). The same verbs as `trackright track`:
 
-```
+```text
 receive SKU --serial IMEI-1 --serial IMEI-2   (serial)
 receive SKU --generate 10              (LPN: labels made)
 receive SKU --lot L1 --qty 50 --expiry 2027-01-31 (batch)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -18,7 +18,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
-from advisor.advice.onboarding import Conversation, Question
+from advisor.advice.onboarding import AnswerResult, Conversation, Question
+from advisor.advice.questions import CATALOG_PATH
 from advisor.app.mode_screen import ModeScreen
 from advisor.app.rowtable import shorten
 from advisor.app.widgets import ChoiceList, Field, KeyFooter, SingleChoiceList, TitleBar
@@ -75,6 +76,8 @@ class OnboardingScreen(ModeScreen):
         self.conv: Conversation | None = None
         self.attempts: list[tuple[str, str]] = []  # refused answers to the current question
         self._stale = False  # left for the recommendation without drawing the last answer
+        self._checking: str | None = None  # a catalog answer being read in a thread
+        self._go_on = False  # that answer was taken under a modal: on to the recommendation
 
     def compose(self) -> ComposeResult:
         yield TitleBar("trackright · onboarding", id="title")
@@ -93,7 +96,14 @@ class OnboardingScreen(ModeScreen):
         self.redraw()
 
     def on_screen_resume(self) -> None:
-        """Answers may have changed elsewhere (a catalog picked on the recommendation)."""
+        """Answers may have changed elsewhere (a catalog picked on the recommendation); not
+        while a catalog answer is being read (its end draws, or leaves for the recommendation)."""
+        if self._checking is not None:
+            return
+        if self._go_on:  # the catalog answer was taken while help was open over this screen
+            self._go_on = False
+            self.app.show_recommendation()
+            return
         if self.conv is not None and (self._stale or self.conv._reopened is None):
             self.conv = self.app.workspace.load_conversation()
             self.redraw()
@@ -207,10 +217,47 @@ class OnboardingScreen(ModeScreen):
         """Give `text` as the answer to the current question (or, at the end, move on)."""
         conv = self.conv
         assert conv is not None
-        if conv.current() is None:
+        if self._checking is not None:
+            self._still_checking()
+            return
+        q = conv.current()
+        if q is None:
             self.app.show_recommendation()
             return
+        if q.kind == "path" and q.profile_field == CATALOG_PATH:
+            self._checking = text
+            self.query_one("#hint", Static).update("Reading the catalog's first rows…")
+            self._answer_catalog(conv, text, shown)
+            return
+        self._answered(text, shown, conv.answer(text))
+
+    @work(thread=True, exclusive=True, group="catalog-check", description="checking the catalog")
+    def _answer_catalog(self, conv: Conversation, text: str, shown: str | None) -> None:
+        """The catalog answer, read in a thread: the check opens the file and reads its first
+        rows (tens of milliseconds, more on a slow disk), and saving the answers writes the
+        store; on the UI thread both held back every key, at the switch to the recommendation.
+        Meanwhile nothing else may change the answers (`_still_checking`)."""
         result = conv.answer(text)
+        if result.ok:
+            self.app.workspace.save_conversation(conv)
+        self.app.call_from_thread(self._checked, text, shown, result)
+
+    def _checked(self, text: str, shown: str | None, result: AnswerResult) -> None:
+        self._checking = None
+        self._answered(text, shown, result, saved=True)
+
+    def _still_checking(self) -> bool:
+        """True (and the hint says so) while a catalog answer is being read."""
+        if self._checking is None:
+            return False
+        self.query_one("#hint", Static).update("Still reading the catalog's first rows; a moment…")
+        return True
+
+    def _answered(
+        self, text: str, shown: str | None, result: AnswerResult, saved: bool = False
+    ) -> None:
+        conv = self.conv
+        assert conv is not None
         if not result.ok:
             self.attempts.append(
                 (shown if shown is not None else text or "(empty)", result.message)
@@ -218,10 +265,14 @@ class OnboardingScreen(ModeScreen):
             self.redraw()
             return
         self.attempts = []
-        self.app.workspace.save_conversation(conv)
+        if not saved:
+            self.app.workspace.save_conversation(conv)
         if conv.current() is None:  # leaving: drawn again when it is shown again
             self._stale = True
-            self.app.show_recommendation()
+            if self.app.screen is self:
+                self.app.show_recommendation()
+            elif self in self.app.screen_stack:  # a key pressed meanwhile opened help: after it
+                self._go_on = True
             return
         self.redraw()
 
@@ -252,12 +303,16 @@ class OnboardingScreen(ModeScreen):
 
     def edit(self, question_id: str) -> None:
         assert self.conv is not None
+        if self._still_checking():
+            return
         self.conv.edit(question_id)
         self.attempts = []
         self.redraw()
 
     def action_back(self) -> None:
         assert self.conv is not None
+        if self._still_checking():
+            return
         if self.conv.back() is None:
             self.notify("This is the first question.")
             return
@@ -266,6 +321,8 @@ class OnboardingScreen(ModeScreen):
 
     def action_cancel_edit(self) -> None:
         assert self.conv is not None
+        if self._still_checking():
+            return
         if self.conv._reopened:
             self.conv.cancel_edit()
             self.attempts = []
@@ -273,6 +330,8 @@ class OnboardingScreen(ModeScreen):
 
     def action_pick_edit(self) -> None:
         assert self.conv is not None
+        if self._still_checking():
+            return
         answered = self.conv.answered()
         if not answered:
             self.notify("Nothing answered yet.")

@@ -172,6 +172,10 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Markdown(self.text)
 
+    def on_screen_resume(self) -> None:
+        """Kept between openings (`TrackrightApp.action_help`): each opens at the top."""
+        self.query_one(VerticalScroll).scroll_home(animate=False)
+
 
 class RenderScreen(ModalScreen[None]):
     """A modal showing rich renderables (the matched rules of a decision, a help text)."""

@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -162,7 +162,8 @@ class Workspace:
             book = self.require_rulebook()
             verticals = [(v.id, v.label) for v in book.classification.verticals.values()]
             own = self.rules_dir / "onboarding.yaml"
-            self._flow = load_onboarding(own if own.is_file() else None, verticals=verticals)
+            flow = load_onboarding(own if own.is_file() else None, verticals=verticals)
+            self._flow = replace(flow, columns=book.columns)  # a catalog answer reads these
         return self._flow
 
     def load_conversation(self) -> Conversation:

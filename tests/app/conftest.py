@@ -61,10 +61,11 @@ ANSWERS = {
 def onboard(store) -> Callable[..., None]:
     """Save a finished onboarding (optionally with a catalog) in the store, as the chat would."""
 
-    def seed(catalog: str | Path | None = None) -> None:
+    def seed(catalog: str | Path | None = None, stop_at: str | None = None) -> None:
+        """Answer every question; with `stop_at`, every one before that question."""
         ws = Workspace(store, clock=lambda: NOW)
         conv = ws.load_conversation()
-        while (q := conv.current()) is not None:
+        while (q := conv.current()) is not None and q.id != stop_at:
             text = str(catalog) if q.id == "catalog" and catalog else ANSWERS.get(q.id, "skip")
             result = conv.answer(text)
             assert result.ok, (q.id, result.message)

@@ -326,3 +326,43 @@ async def test_at_60x20_the_decisions_keep_the_screen(make_app, onboard):
         await settle(pilot)
         assert screen.query_one("#verticals").display
         assert "g compares" not in str(screen.query_one("#costs").render())
+
+
+async def test_opening_reads_the_answers_once_and_draws_nothing_below_the_table_yet(
+    make_app, onboard, monkeypatch
+):
+    """Opened while a catalog is decided, the screen read the answers from the store once (not
+    at mount and again at resume) and shows no vertical costs until there is a result; then it
+    does, and keys are answered throughout."""
+    import threading
+
+    import advisor.app.advice_screen as advice_screen
+    from advisor.app.workspace import Workspace
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    reads: list[int] = []
+    real_load = Workspace.load_conversation
+    monkeypatch.setattr(Workspace, "load_conversation", lambda ws: reads.append(1) or real_load(ws))
+    release = threading.Event()
+    real_decide = advice_screen.decide
+
+    def held_decide(*args, **kwargs):
+        assert release.wait(10), "the test never let deciding finish"
+        return real_decide(*args, **kwargs)
+
+    monkeypatch.setattr(advice_screen, "decide", held_decide)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert app.current_mode == "advice" and screen.rec is None
+        mounted = len(reads)
+        assert not screen.query_one("#verticals").display
+        await pilot.press("f1")  # a key while deciding: answered at once
+        assert app.screen is not screen
+        await pilot.press("escape")
+        release.set()
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert screen.query_one("#verticals").display
+        assert screen.query_one("#verticals").row_count > 0
+    assert mounted == 1 + 1  # the app's start (which mode to open), then the screen once

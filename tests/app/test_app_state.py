@@ -74,3 +74,22 @@ async def test_the_rulebooks_words_are_compiled_in_the_background_once_the_app_i
         await pilot.pause()
         await app.workers.wait_for_complete()
         assert "lexicon" in app.workspace.rulebook.compiled
+
+
+async def test_what_lives_as_long_as_the_app_is_out_of_the_collectors_sight(make_app):
+    """Once the rulebook's words are compiled, the rulebook and its words are frozen (no full
+    collection traces them again, holding keys back), while what the app makes later is still
+    collected."""
+    import gc
+
+    gc.unfreeze()  # what earlier tests froze: this one sees only its own app's freeze
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        book = app.workspace.rulebook
+        watched = {id(o) for o in gc.get_objects()}
+        assert gc.get_freeze_count() > 0
+        assert id(book) not in watched and id(book.compiled["lexicon"]) not in watched
+        later = [[]]  # made after the freeze: the collector still sees it
+        assert id(later) in {id(o) for o in gc.get_objects()}

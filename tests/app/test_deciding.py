@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from tui_helpers import SAMPLES
 
+from advisor.advice.evaluate import EvaluatedRow
 from advisor.advice.profile import BrandProfile
 from advisor.advice.recommend import recommend_from_catalog
 from advisor.app import deciding
@@ -119,6 +120,25 @@ def test_decision_widths_are_the_widths_measured_over_every_cell(book):
         widths.add(item)
     cells = decision_cells(rec, {})
     assert widths.columns() == measure_columns(DECISION_COLUMNS, rec.items, cells, right=(1,))
+
+
+def test_decision_widths_measure_the_widest_value_however_it_rounds(book):
+    """The value column is as wide as its widest value written out: negative ones and ones
+    that round up to another digit ("999.6" is "1,000") included, as when every row was
+    measured."""
+    rec = recommend_from_catalog(book, PROFILE, CATALOG)
+    first = next(item for item in rec.items if isinstance(item, EvaluatedRow))
+    for values, width in (
+        ((5.0, 99_999.6, 12.0), len("100,000")),
+        ((5.0, -10_000.4, 3.0), len("-10,000")),
+        ((-123_456.5, 99_999.4), len("-123,456")),
+        ((-1_234_567.0, 10.0), len("-1,234,567")),
+        ((None, float("nan"), 123_456.0), len("123,456")),
+    ):
+        widths = DecisionWidths()
+        for value in values:
+            widths.add(first._replace(unit_value=value))
+        assert widths.columns()[1].width == max(width, len(DECISION_COLUMNS[1]))
 
 
 def _mixed_catalog(path, rows: int) -> None:

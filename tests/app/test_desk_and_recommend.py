@@ -129,6 +129,10 @@ def test_catalog_recommendation_reports_progress_and_snapshots(ws):
     snaps = policy_snapshots(rec)
     assert len(snaps) == len(rec.decided) == 7  # the blank-price row is decided, flagged
     assert all(s.rulebook_version == ws.rulebook.tag for s in snaps)
+    assert [(s.sku, s.vertical, s.method, s.rule, s.gtin) for s in snaps] == [
+        (r.record.sku, r.facts.vertical, r.decision.method, r.decision.rule, r.record.gtin)
+        for r in rec.decided
+    ]
 
 
 def test_workspace_saves_and_resumes_the_conversation(ws, store):

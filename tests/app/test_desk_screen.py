@@ -264,6 +264,14 @@ async def test_log_lines_written_on_another_tab_use_the_logs_width(make_app, onb
         assert max(len(line.rstrip()) for line in lines) > 60
 
 
+async def desk_help(app, pilot):
+    """F1 pressed on the desk after accepting, and the help it opened."""
+    await accepted_desk(app, pilot)
+    await pilot.press("f1")
+    await settle(pilot)
+    return app.screen
+
+
 async def test_f1_help_fits_80_columns(make_app, onboard):
     """F1 on the desk at 80×24 shows every example line whole, none cut at the box's edge."""
     from advisor.app.desk_screen import HELP
@@ -271,13 +279,41 @@ async def test_f1_help_fits_80_columns(make_app, onboard):
     onboard(SAMPLES / "electronics_brand.csv")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await accepted_desk(app, pilot)
-        await pilot.press("f1")
-        await settle(pilot)
+        await desk_help(app, pilot)
         shown = "\n".join(screen_lines(app))
-        block = HELP.split("```")[1].strip().splitlines()
+        block = HELP.split("```")[1].removeprefix("text").strip().splitlines()
         for example in block:
             assert example.strip() in shown, example
+
+
+async def test_f1_help_is_built_once_and_guesses_no_language(make_app, onboard, monkeypatch):
+    """The desk's help is composed the first time only (its Markdown made the key wait about
+    100 ms each time), opens at its top again, and its code block names its language: guessing
+    one ran every Pygments lexer (300 ms the first time) and coloured the verbs as a Tera Term
+    macro."""
+    import textual.highlight
+
+    from advisor.app.widgets import HelpScreen
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a language was guessed")
+
+    monkeypatch.setattr(textual.highlight, "guess_language", refuse)
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await desk_help(app, pilot)
+        assert isinstance(first, HelpScreen)
+        first.query_one("VerticalScroll").scroll_end(animate=False)
+        await pilot.pause()
+        assert first.query_one("VerticalScroll").scroll_y > 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await settle(pilot)
+        assert app.screen is first
+        assert first.query_one("VerticalScroll").scroll_y == 0
 
 
 async def dashboard_after_a_return(app, pilot):

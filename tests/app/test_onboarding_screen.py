@@ -187,3 +187,108 @@ async def test_ticked_and_unticked_options_differ_without_colour(make_app):
         ticked = "".join(seg.text for seg in multi.render_line(0))
         unticked = "".join(seg.text for seg in multi.render_line(1))
         assert ticked.lstrip().startswith("▐X▌") and unticked.lstrip().startswith("▐ ▌")
+
+
+async def test_the_catalog_is_read_off_the_ui_thread_with_the_rulebooks_columns(
+    make_app, onboard, monkeypatch
+):
+    """The catalog answer is checked in a thread with the column table already loaded (no
+    columns.yaml read again); keys typed meanwhile are handled at once, a second Enter does not
+    answer twice, and the recommendation follows once the check is done."""
+    import threading
+
+    import advisor.advice.answers as answers
+    import advisor.rulebook.columns as columns
+
+    onboard(stop_at="catalog")
+    reads: list[str] = []
+    real_bundled = columns.bundled_columns
+    monkeypatch.setattr(
+        columns, "bundled_columns", lambda *a, **k: reads.append("yaml") or real_bundled(*a, **k)
+    )
+    release, checking = threading.Event(), threading.Event()
+    threads: list[threading.Thread] = []
+    tables: list[object] = []
+    real_check = answers.check_catalog
+
+    def slow_check(path, table=None, **kwargs):
+        threads.append(threading.current_thread())
+        tables.append(table)
+        checking.set()
+        assert release.wait(10), "the test never let the check finish"
+        return real_check(path, table, **kwargs)
+
+    monkeypatch.setattr(answers, "check_catalog", slow_check)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert screen.conv.current().id == "catalog"
+        path = str(SAMPLES / "electronics_brand.csv")
+        await say(pilot, path)
+        while not checking.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("x")  # the UI thread is free: the key lands in the box at once
+        box = screen.query_one("#answer", Input)
+        assert box.value == path + "x"
+        await pilot.press("enter")  # answered once only
+        assert "Still reading the catalog" in str(screen.query_one("#hint").render())
+        assert app.current_mode == "onboarding"
+        release.set()
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert app.current_mode == "advice" and app.screen.rec.catalog == path
+    assert len(threads) == 1 and threads[0] is not threading.main_thread()
+    assert tables == [app.workspace.rulebook.columns] and tables[0] is not None
+    assert reads == []
+
+
+async def test_a_file_that_is_no_catalog_is_refused_in_the_chat(make_app, onboard, tmp_path):
+    """A README given as the catalog is refused in the chat, as before the check moved to a
+    thread: the reason shows, and the question is asked again."""
+    onboard(stop_at="catalog")
+    readme = tmp_path / "README.md"
+    readme.write_text("# My shop\n\nWe sell kurtas.\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await say(pilot, str(readme))
+        await settle(pilot, lambda: screen._checking is None)
+        assert app.current_mode == "onboarding" and screen.conv.current().id == "catalog"
+        said, reply = screen.attempts[-1]
+        assert said == str(readme) and "README.md isn't a catalog I can read" in reply
+        assert "isn't a catalog I can read" in str(screen.query(".error").last().render())
+
+
+async def test_help_opened_while_the_catalog_is_read_leads_on_to_the_recommendation(
+    make_app, onboard, monkeypatch
+):
+    """F1 pressed while the catalog answer is read opens help at once; the answer is taken
+    meanwhile, and closing help goes on to the recommendation, as if F1 had come after."""
+    import threading
+
+    import advisor.advice.answers as answers
+
+    onboard(stop_at="catalog")
+    release, checking = threading.Event(), threading.Event()
+    real_check = answers.check_catalog
+
+    def slow_check(*args, **kwargs):
+        checking.set()
+        assert release.wait(10), "the test never let the check finish"
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(answers, "check_catalog", slow_check)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        chat = app.screen
+        await say(pilot, str(SAMPLES / "electronics_brand.csv"))
+        while not checking.is_set():
+            await pilot.pause(0.01)
+        await pilot.press("f1")
+        assert type(app.screen).__name__ == "HelpScreen"
+        release.set()
+        await settle(pilot, lambda: chat._checking is None)
+        assert chat.conv.current() is None
+        assert type(app.screen).__name__ == "HelpScreen" and app.current_mode == "onboarding"
+        await pilot.press("escape")
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert app.current_mode == "advice"
