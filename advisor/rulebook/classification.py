@@ -213,6 +213,7 @@ def _evidence(doc) -> Evidence:
         tuple(doc["customised"].get("keep", ())),
         tuple(norm(n) for n in doc.get("neutral", ())),
         frozenset(norm(n) for n in doc.get("vague_segments", ())),
+        frozenset(norm(n) for n in doc.get("qualifier_segments", ())),
     )
 
 

@@ -101,6 +101,9 @@ class Evidence:
     customised_keep: tuple[str, ...]
     neutral: tuple[str, ...]
     vague_segments: frozenset[str] = frozenset()  # whole segments that say nothing ("Sale")
+    # segments that qualify the one above ("Watches > Sport", "Furniture > Garden"): the segment
+    # above is read as the deepest
+    qualifier_segments: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

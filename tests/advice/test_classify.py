@@ -364,3 +364,18 @@ def test_a_typical_band_the_vertical_does_not_have_is_an_error(rules_copy):
     msg = str(err.value)
     assert "verticals.fashion_jewellery.typical_band: 'premium' is not one of" in msg
     assert f"classification.yaml:{line + 1}:" in msg
+
+
+def test_a_segment_that_qualifies_the_one_above_leaves_it_the_deepest(rules_copy):
+    """ "Watches > Sport" is a sport watch, "Furniture > Garden" garden furniture, "Jewellery >
+    Fashion" fashion jewellery: the segment above decides, and the list is rulebook data."""
+    book = load_rulebook(rules_copy.root)
+    watch = sku(title="G-Shock GA-2100", category="WATCHES > SPORT", price=9000.0)
+    table = sku(title="Outdoor dining set 6 seats", category="FURNITURE > GARDEN", price=60000.0)
+    sport = sku(title="Training cones set of 20", category="Outdoor > Sport", price=900.0)
+    assert Classifier(book).vertical_of(watch)[0] == "watches"
+    assert Classifier(book).vertical_of(table)[0] == "furniture"
+    assert Classifier(book).vertical_of(sport)[0] == "sports_fitness"  # the qualifier is its own
+    rules_copy.edit("evidence.yaml", "qualifier_segments: [sport, sports,", "qualifier_segments: [")
+    book = load_rulebook(rules_copy.root)
+    assert Classifier(book).vertical_of(watch)[0] == "sports_fitness"

@@ -107,6 +107,8 @@ class CategoryReader:
 
         def path_words(segments: list[str]) -> None:
             parts = [s for s in segments if s.strip() and not self._vague(s)]
+            if len(parts) > 1 and self._qualifies(parts[-1]):
+                parts[-2], parts[-1] = parts[-1], parts[-2]  # "Watches > Sport": Watches decides
             for depth, seg in enumerate(reversed(parts)):
                 label = f'category "{seg.strip()}"'
                 if depth == 0:
@@ -160,6 +162,19 @@ class CategoryReader:
             if len(self._norms) < 100_000:
                 self._norms[segment] = n
         return n in vague
+
+    def _qualifies(self, segment: str) -> bool:
+        """A whole segment that qualifies the one above it ("Sport" under "Watches", "Garden"
+        under "Furniture"): what kind of item it is, the segment above says."""
+        qualifiers = self._lex.qualifiers
+        if not qualifiers:
+            return False
+        n = self._norms.get(segment)
+        if n is None:
+            n = norm(segment)
+            if len(self._norms) < 100_000:
+                self._norms[segment] = n
+        return n in qualifiers
 
     def _taxonomy(
         self, pcat: str, segments: list[str], min_depth: int = 1

@@ -94,6 +94,7 @@ class Lexicon:
         )
         self.hsn = {p: v.id for v in cls.verticals.values() for p in v.hsn}
         self.vague = ev.vague_segments  # whole category segments that say nothing ("Sale")
+        self.qualifiers = ev.qualifier_segments  # "Watches > Sport": Watches is the deepest
         self.requires = frozenset(v.id for v in cls.verticals.values() if v.requires)
         self.context = {v.id: tuple(t for _, t in v.context) for v in cls.verticals.values()}
         self.paths = dict(cls.taxonomy_paths)

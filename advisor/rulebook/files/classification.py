@@ -179,6 +179,12 @@ EVIDENCE_SHAPE = Obj(
         ),
         "neutral": Field(ListOf(Str(), unique=True), False, "phrases that point at no vertical"),
         "vague_segments": _VAGUE,
+        "qualifier_segments": Field(
+            ListOf(Str(), unique=True),
+            False,
+            "whole category segments that qualify the segment above them (Sport, Garden, Kitchen "
+            "under Watches, Furniture, Appliances): the segment above counts as the deepest",
+        ),
     }
 )
 
