@@ -371,25 +371,28 @@ def test_a_price_header_that_names_its_currency(tmp_path):
     assert row["sku"] == "10021" and float(row["unit_value"]) > 189  # euros, converted to INR
 
 
+def _one_record(tmp_path: Path, name: str, text: str):
+    """The one record of a one-row file."""
+    with open_catalog(write(tmp_path, name, text)) as reader:
+        (item,) = list(reader)
+    return item
+
+
 def test_a_pharmacy_stock_master_and_a_hardware_sheet_are_read_whole(tmp_path):
     """`STOCK_CODE` is the SKU and `SELLING_PRICE_USD` the price in dollars; a Latin American
     sheet's `Línea` is its category and `P.V.P.` its regular price before `Precio Oferta`."""
-    zm = write(
+    item = _one_record(
         tmp_path,
         "stock.csv",
         "STOCK_CODE,DESCRIPTION,DEPT,SUB_DEPT,SELLING_PRICE_USD,PROMO_PRICE_USD\n"
         "RX1,AMOXICILLIN 500MG CAPS X 21,PHARMACY,PRESCRIPTION,3.80,\n",
     )
-    with open_catalog(zm) as reader:
-        (item,) = list(reader)
     assert (item.sku, item.price, item.currency) == ("RX1", 3.8, "USD")
     assert item.category == "PHARMACY > PRESCRIPTION"
-    ec = write(
+    item = _one_record(
         tmp_path,
         "hoja.csv",
         "Código,Descripción,Línea,Marca,P.V.P.,Precio Oferta\n"
         "FE-1,TALADRO PERCUTOR 1/2 710W,HERRAMIENTA ELECTRICA,DEWALT,89.90,79.90\n",
     )
-    with open_catalog(ec) as reader:
-        (item,) = list(reader)
     assert (item.category, item.list_price, item.price) == ("HERRAMIENTA ELECTRICA", 89.9, 79.9)
