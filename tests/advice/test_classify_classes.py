@@ -447,5 +447,7 @@ def test_a_vague_segment_promotes_its_parent_to_the_deepest_weight(classifier):
     """
     rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Sale")
     assert classifier.vertical(rec)[0] == "appliances"
-    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Party")
-    assert classifier.vertical(rec)[0] == "food"  # a segment that is not vague stays deepest
+    rec = SkuRecord(1, "X", title="Chocolate Fountain", category="Kitchen Appliances > Fondue")
+    assert (
+        classifier.vertical(rec)[0] == "food"
+    )  # a segment neither vague nor a qualifier stays deepest
