@@ -153,28 +153,21 @@ class CategoryReader:
     def _vague(self, segment: str) -> bool:
         """A whole segment that is a merchandising bucket ("New Arrivals", "Ofertas"): it says
         nothing of the product, so the segment above it is read as the deepest one."""
-        vague = self._lex.vague
-        if not vague:
-            return False
-        n = self._norms.get(segment)
-        if n is None:
-            n = norm(segment)
-            if len(self._norms) < 100_000:
-                self._norms[segment] = n
-        return n in vague
+        return bool(self._lex.vague) and self._norm(segment) in self._lex.vague
 
     def _qualifies(self, segment: str) -> bool:
         """A whole segment that qualifies the one above it ("Sport" under "Watches", "Garden"
         under "Furniture"): what kind of item it is, the segment above says."""
-        qualifiers = self._lex.qualifiers
-        if not qualifiers:
-            return False
+        return bool(self._lex.qualifiers) and self._norm(segment) in self._lex.qualifiers
+
+    def _norm(self, segment: str) -> str:
+        """`norm` of a category segment, remembered (a store's paths repeat their segments)."""
         n = self._norms.get(segment)
         if n is None:
             n = norm(segment)
             if len(self._norms) < 100_000:
                 self._norms[segment] = n
-        return n in qualifiers
+        return n
 
     def _taxonomy(
         self, pcat: str, segments: list[str], min_depth: int = 1
@@ -185,17 +178,8 @@ class CategoryReader:
         if pcat.isdigit():
             v = lex.google_ids.get(int(pcat))
             return v, f"Google category {pcat}"
-        norms = self._norms
-        key = []
-        for seg in segments:  # `taxonomy_key(pcat)`, each segment's normal form remembered
-            n = norms.get(seg)
-            if n is None:
-                n = norm(seg)
-                if len(norms) < 100_000:
-                    norms[seg] = n
-            if n:
-                key.append(n)
-        key = tuple(key)
+        # `taxonomy_key(pcat)`, each segment's normal form remembered
+        key = tuple(n for n in map(self._norm, segments) if n)
         for n in range(len(key), min_depth - 1, -1):
             v = lex.paths.get(key[:n])
             if v is not None:
