@@ -95,7 +95,8 @@ class PolicyTitle:
             return
         today = self.app.workspace.clock().date()
         made, expires = today.isoformat(), (today + timedelta(days=365)).isoformat()
-        examples, follow = [], []
+        examples: list[str] = []
+        follow: list[list[str]] = []  # per method, the commands that go on from its receipt
         for method in ("serial", "lpn", "batch"):
             p = next((p for p in digest.firsts if p.method == method), None)
             if p is None:
@@ -104,7 +105,11 @@ class PolicyTitle:
             if method == "serial":
                 args += ["--serial", "SN-0001", "--serial", "SN-0002"]
                 follow.append(
-                    "ship SO-1 --scan SN-0001 · return SO-1 SN-0001 --reason fit · trace SN-0001"
+                    [
+                        "ship SO-1 --scan SN-0001",
+                        "return SO-1 SN-0001 --reason fit",
+                        "trace SN-0001",
+                    ]
                 )
             elif method == "lpn":
                 args += ["--generate", "3"]
@@ -116,14 +121,36 @@ class PolicyTitle:
                 args += ["--expiry", expires]
             if method == "batch":
                 follow.append(
-                    f"ship SO-2 --line {p.sku}:2 · return SO-2 {p.sku}:L1 --reason damaged"
-                    f" · trace --lot {p.sku}:L1"
+                    [
+                        f"ship SO-2 --line {p.sku}:2",
+                        f"return SO-2 {p.sku}:L1 --reason damaged",
+                        f"trace --lot {p.sku}:L1",
+                    ]
                 )
             examples.append(f"  {shlex.join(args)}   ({method})")
         log.write(
             Text("Try receiving stock:\n" + "\n".join(examples), style=self._style("text-muted"))
         )
-        log.write(Text("then: " + "\n      ".join(follow[:2]), style=self._style("text-muted")))
+        width = max(40, (log.size.width or self.app.size.width) - 8)  # type: ignore[attr-defined]
+        log.write(
+            Text(
+                "then: "
+                + "\n      ".join(line for cmds in follow for line in _packed(cmds, width)),
+                style=self._style("text-muted"),
+            )
+        )
+
+
+def _packed(commands: list[str], width: int) -> list[str]:
+    """Commands joined by ` · ` into lines of at most `width`: a line breaks between two
+    commands, never inside one, so each stays whole to copy at any terminal width."""
+    lines: list[str] = []
+    for command in commands:
+        if lines and len(lines[-1]) + 3 + len(command) <= width:
+            lines[-1] += " · " + command
+        else:
+            lines.append(command)
+    return lines
 
 
 __all__ = ["PolicyTitle"]

@@ -6,6 +6,8 @@ CSV/JSON writers are a contract other tools read.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -293,6 +295,10 @@ def vertical_cells(v: Any, cur: str, labels: Mapping[str, str] | None = None) ->
     )
 
 
+#: A share read from the rulebook's costs.yaml rather than from the brand.
+_RULEBOOK_SOURCE = re.compile(r"costs\.yaml(:\d+)?$")
+
+
 def break_even_lines(c: CostReport, labels: Mapping[str, str] | None = None) -> list[str]:
     """Per vertical: where serialising (and an LPN) pays, beside the share the brand has."""
     cur = c.currency
@@ -311,7 +317,14 @@ def break_even_lines(c: CostReport, labels: Mapping[str, str] | None = None) -> 
         line += f" (avg value {money(v.avg_unit_value, cur)}, returns {v.return_rate:.0%})"
         out.append(line)
     if out:
-        out.append(f"You: {yours} are fakes or swaps ({c.bad_share_source}).")
+        if _RULEBOOK_SOURCE.search(c.bad_share_source):
+            # Not the brand's figure (it said it has seen none, or gave none): say whose it is.
+            out.append(
+                f"Assumed: {yours} are fakes or swaps ({c.bad_share_source}, the rulebook's "
+                "typical share)."
+            )
+        else:
+            out.append(f"You: {yours} are fakes or swaps ({c.bad_share_source}).")
     return out
 
 

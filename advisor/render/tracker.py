@@ -243,6 +243,60 @@ def _text(body: str, lines: int = 40) -> Text:
     return Text("\n".join(shown[:lines]) + more)
 
 
+#: Columns of the returns tables whose cells are read whole (an id, a status), not folded.
+_WHOLE_COLUMNS = frozenset({"SKU", "unit", "status", "returned", "channel", "order"})
+#: What a narrow screen leaves out first, so the ids, counts and verdicts keep their width.
+_DROP_FIRST = ("repeat returns", "units back 2+", "returned on", "method", "channel", "rate")
+
+
+class _FittedTable:
+    """One returns table drawn to the width it is given: ids and statuses whole, flag words
+    wrapped between words, and where even that does not fit, the least needed columns left
+    out with a line that says which (a table wider than its pane would lose its last columns
+    without a word)."""
+
+    def __init__(self, title: str, columns: tuple[str, ...], rows) -> None:
+        spaced = [c in {"flags", "kind"} for c in columns]  # not_shipped_suspect wraps
+        self.title, self.columns = title, columns
+        self.rows = [
+            tuple(c.replace("_", " ") if sp else c for c, sp in zip(row, spaced, strict=True))
+            for row in rows
+        ]
+
+    def _min(self, i: int) -> int:
+        header = self.columns[i]
+        widest = max(len(w) for w in header.split())
+        if header in _WHOLE_COLUMNS:
+            widest = max(widest, min(16, max(len(row[i]) for row in self.rows)))
+        return widest
+
+    def __rich_console__(self, console, options):
+        keep = list(range(len(self.columns)))
+        left_out = []
+        for name in _DROP_FIRST:
+            if sum(self._min(i) + 2 for i in keep) <= options.max_width:
+                break
+            if name in self.columns and len(keep) > 3:
+                keep.remove(self.columns.index(name))
+                left_out.append(name)
+        table = _table(self.title, *(self.columns[i] for i in keep))
+        table.collapse_padding = True
+        natural = sum(
+            max(len(self.columns[i]), *(len(row[i]) for row in self.rows)) + 2 for i in keep
+        )
+        for column, i in zip(table.columns, keep, strict=True):
+            column.min_width = self._min(i)
+            if natural > options.max_width:
+                # No wider than its widest cell or header word: a long header wraps over a
+                # narrow column of counts instead of taking the room the ids need.
+                column.max_width = max(self._min(i), max(len(row[i]) for row in self.rows))
+        for row in self.rows:
+            table.add_row(*(_t(row[i]) for i in keep))
+        yield table
+        if left_out:
+            yield Text(f"  (not shown at this width: {', '.join(left_out)})", style="dim")
+
+
 def returns_analytics(a: Any, limit: int | None = None) -> RenderableType:
     """`track stats --returns`: per SKU, units that keep coming back, fakes and swaps per
     channel, each suspect return — the same tables on the CLI and on the desk's dashboard."""
@@ -251,13 +305,7 @@ def returns_analytics(a: Any, limit: int | None = None) -> RenderableType:
         if not section.rows:
             parts.append(Text(f"{section.title}: none"))
             continue
-        table = _table(section.title, *section.columns)
-        table.collapse_padding = True  # nine columns must fit 80 columns
-        for column in table.columns[1:]:  # a header whole; the first column (an id) folds
-            column.min_width = max(len(w) for w in str(column.header).split())
-        for row in section.rows:
-            table.add_row(*(_t(c) for c in row))
-        parts.append(table)
+        parts.append(_FittedTable(section.title, tuple(map(str, section.columns)), section.rows))
         if section.more:
             parts.append(Text(f"  … and {section.more:,} more (give --csv DIR for all)"))
     return Group(*parts)

@@ -295,6 +295,19 @@ def test_bad_return_share_beats_counterfeit_incidents_and_moves_the_benefit(book
     assert high.plans["serial"].benefit > low.plans["serial"].benefit
 
 
+def test_the_break_even_lines_say_whose_share_of_fakes_they_used(book):
+    """With no figure of the brand's (it said it has seen none) the share is the rulebook's
+    assumption and the line says so; the brand's own share is "You:"."""
+    from advisor.render.report import break_even_lines
+
+    _, assumed = _run(book, replace(BASE, counterfeit_incidents=0))
+    _, own = _run(book, replace(BASE, bad_return_share=0.10))
+    assumed_line, own_line = break_even_lines(assumed)[-1], break_even_lines(own)[-1]
+    assert assumed_line.startswith("Assumed: 1 in 50 returns are fakes or swaps (costs.yaml")
+    assert "the rulebook's typical share" in assumed_line
+    assert own_line.startswith("You: 1 in 10 returns") and "bad_return_share" in own_line
+
+
 def test_return_rate_moves_every_benefit(book):
     """More returns: more fakes caught and more repeat loops broken, at the same label cost."""
     _, few = _run(book, replace(BASE, return_rate=0.05))

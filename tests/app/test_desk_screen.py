@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from textual.widgets import DataTable, RichLog, Static
 from tui_helpers import SAMPLES, say, settle
 
@@ -344,12 +346,34 @@ async def test_the_dashboard_shows_the_returns_analytics_and_the_advice(make_app
         assert dash.max_scroll_y > 0 and dash.scroll_y == dash.max_scroll_y
 
 
-def _plain(renderable) -> str:
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_returns_tables_keep_ids_and_statuses_whole_at_the_panes_width(
+    make_app, onboard, size
+):
+    """Drawn at the dashboard's own width, an id or a status is never folded mid-word
+    (`VLT-PH-A15-/128`, `QUARANTI/NED`); where nine columns cannot fit, the least needed are
+    left out with a line naming them, and none is cut off silently."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        desk = await dashboard_after_a_return(app, pilot)
+        pane = desk.query_one("#dash-returns")
+        text = _plain(pane.content, width=pane.content_region.width)
+        assert all(len(line.rstrip()) <= pane.content_region.width for line in text.splitlines())
+        assert "VLT-PH-A15-128" in text and "QUARANTINED" in text, text
+        first = text.split("Units that keep coming back")[0]
+        for header in ("swaps", "fakes", "shipped", "SKU"):
+            assert header in first, first
+        left_out = "not shown at this width" in first
+        assert left_out == (size[0] < 100), first
+
+
+def _plain(renderable, width: int = 100) -> str:
     import io
 
     from rich.console import Console
 
-    console = Console(width=100, record=True, file=io.StringIO())
+    console = Console(width=width, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
 
@@ -369,6 +393,26 @@ async def test_the_desk_builds_its_hidden_tabs_after_it_opens(make_app, onboard)
         assert "30 SKUs with a tracking method" in str(desk.query_one("#title").render())
         assert "Policy accepted: 30 SKU decisions stored" in log_text(app)
         assert "Try receiving stock:" in log_text(app)
+
+
+async def test_the_first_hints_break_between_commands_never_inside_one(make_app, onboard):
+    """At 80 columns the "then:" examples run over several lines; each line holds whole
+    commands (a user copies one as it is), and every command the hint names is there."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await accepted_desk(app, pilot)
+        lines = log_text(app).splitlines()
+        start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("then: "))
+        hinted = []
+        for line in lines[start:]:
+            text = line.strip().removeprefix("then: ")
+            if not text.startswith(("ship ", "return ", "trace ")):
+                break
+            hinted += text.split(" · ")
+        assert len(lines[start]) <= 80 and len(hinted) == 6
+        assert all(cmd.split()[0] in {"ship", "return", "trace"} for cmd in hinted), hinted
+        assert "return SO-2 VLT-CB-BRD2M:L1 --reason damaged" in hinted
 
 
 async def test_a_tab_wanted_before_it_is_built_is_built_on_the_spot(make_app, onboard, monkeypatch):
