@@ -7,7 +7,6 @@ CSV/JSON writers are a contract other tools read.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping
 from typing import Any
 

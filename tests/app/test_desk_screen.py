@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from textual.widgets import DataTable, RichLog, Static
 from tui_helpers import SAMPLES, say, settle
 
