@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.catalog.records import SkuRecord
-from advisor.catalog.rows import barcode_nature
+from advisor.catalog.rows import barcode_nature, sku_nature
 from advisor.errors import TrackrightError
 
 SKU_FIELDS = (
@@ -87,7 +87,8 @@ def sku_from_fields(fields: Mapping[str, Any], option_prefix: str = "") -> SkuRe
     if isinstance(nature, str):
         nature = tuple(w.strip() for w in nature.split(",") if w.strip())
     nature = tuple(str(w).strip().lower().replace(" ", "_") for w in nature)
-    nature += tuple(w for w in barcode_nature(canon.get("gtin")) if w not in nature)
+    shown = barcode_nature(canon.get("gtin")) or sku_nature(canon.get("sku"))
+    nature += tuple(w for w in shown if w not in nature)
     tags = canon.get("tags") or ()
     if isinstance(tags, str):
         tags = tuple(t.strip().lower() for t in tags.split(",") if t.strip())

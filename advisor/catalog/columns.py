@@ -367,6 +367,14 @@ def _choose(fld: str, ranked: list[int], sample: Sequence[Sequence[str]]) -> int
             if len(set(vals)) >= 0.9 * len(vals):
                 return pos
         return max(filled, key=lambda pv: len(set(pv[1])))[0]
+    if fld == "title":
+        # An item master's GENERIC_NAME is filled for its medicines only and DESCRIPTION on
+        # every row: a title filled on far fewer rows than a short-celled lower-ranked one loses
+        # to it (a store's long description never wins this way).
+        most = max(len(vals) for _, vals in filled)
+        for pos, vals in filled:
+            if len(vals) >= 0.8 * most and sorted(map(len, vals))[len(vals) // 2] <= 80:
+                return pos
     return filled[0][0]
 
 

@@ -176,6 +176,7 @@ class CsvReader(CatalogReader):
                             and (hsn.isdigit() or not hsn)
                             and (gtin.isdigit() or not gtin)
                             and gtin[:2] != "97"  # an ISBN / ISSN says what the item is (`_slow`)
+                            and sku[:2] != "97"  # so does a bookshop's SKU that is the ISBN
                             and sku[0] != "'"
                             and (plain or (cat[:1] != "[" and ">>" not in cat))
                             and not seen(sku, row)

@@ -205,10 +205,18 @@ def barcode_nature(gtin: Any) -> tuple[str, ...]:
     return ("isbn_barcode",) if len(digits) == 13 and digits.startswith(_BOOKLAND) else ()
 
 
+def sku_nature(sku: Any) -> tuple[str, ...]:
+    """A bookshop's SKU is often the book's ISBN itself (`9781473635302`, `978-1-4736-3530-2`):
+    a SKU that is, hyphens and spaces aside, an ISBN-13 says what a barcode column would."""
+    if not isinstance(sku, str) or not sku or not sku.replace("-", "").replace(" ", "").isdigit():
+        return ()
+    return barcode_nature(sku)
+
+
 def nature_of(values: Mapping[str, Any]) -> tuple[str, ...]:
     """The nature words a row's cells say, in a fixed order, no repeats."""
     words: list[str] = list(values.get("nature") or ())
-    words.extend(barcode_nature(values.get("gtin")))
+    words.extend(barcode_nature(values.get("gtin")) or sku_nature(values.get("sku")))
     if truth(values.get("gift_card")):
         words.append("gift_card")
     if truth(values.get("requires_shipping")) is False:

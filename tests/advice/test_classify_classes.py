@@ -401,6 +401,23 @@ def test_an_isbn_barcode_makes_a_book_unless_the_row_says_e_book(book, tmp_path)
     assert got["B-5"][:2] == ("digital_goods", "none")
 
 
+ISBN_SKUS = """sku,title,price,currency
+9781473635302,Born a Crime - Trevor Noah,299,ZAR
+978-0-06-088328-7,Cien años de soledad - Gabriel García Márquez,18,USD
+9780000000001X,Steel water bottle 1 l,12,USD
+97812,Ceramic mug,5,USD
+"""
+
+
+def test_a_sku_that_is_the_isbn_makes_a_book(book, tmp_path):
+    """A bookshop's SKU is often the ISBN itself (hyphens allowed): a printed book, as an ISBN
+    barcode column would say; a SKU that only starts with 97 says nothing."""
+    got = decide_file(book, write(tmp_path, "books.csv", ISBN_SKUS), "USD", ("IN",))
+    assert got["9781473635302"][:2] == ("books", "batch")
+    assert got["978-0-06-088328-7"][:2] == ("books", "batch")
+    assert got["9780000000001X"][0] != "books" and got["97812"][0] != "books"
+
+
 def test_decide_reads_an_isbn_given_as_the_gtin(cli):
     """`trackright decide --gtin 978…` weighs the barcode as a file row does."""
     ran = cli(

@@ -397,3 +397,19 @@ def test_a_pharmacy_stock_master_and_a_hardware_sheet_are_read_whole(tmp_path):
         "FE-1,TALADRO PERCUTOR 1/2 710W,HERRAMIENTA ELECTRICA,DEWALT,89.90,79.90\n",
     )
     assert (item.category, item.list_price, item.price) == ("HERRAMIENTA ELECTRICA", 89.9, 79.9)
+
+
+def test_a_title_filled_on_few_rows_loses_to_a_short_description_filled_on_all():
+    """An item master's GENERIC_NAME names its medicines only; DESCRIPTION names every item.
+    A store's long description never takes the title's place that way."""
+    header = ["ITEM_NO", "DESCRIPTION", "GENERIC_NAME", "RETAIL"]
+    rows = [[f"I{i}", f"ITEM {i} 500MG TABS", "PARACETAMOL" if i < 3 else "", "2.00"]
+            for i in range(10)]  # fmt: skip
+    cols = map_columns(header, TABLE, rows)
+    assert header[cols.get("title")] == "DESCRIPTION"
+    store = [["S1", "<p>" + "A long description of the product. " * 5 + "</p>", "Mug", "5"]]
+    store_header = ["sku", "description", "title", "price"]
+    assert store_header[map_columns(store_header, TABLE, store * 10).get("title")] == "title"
+    partial = [[f"S{i}", "<p>" + "Long text. " * 12 + "</p>", "Mug" if i < 2 else "", "5"]
+               for i in range(10)]  # fmt: skip
+    assert store_header[map_columns(store_header, TABLE, partial).get("title")] == "title"

@@ -120,7 +120,15 @@ class CategoryReader:
         if pcat:
             segments = _SEGMENTS.split(pcat)
             vertical, text = self._taxonomy(pcat, segments)
-            if vertical is not None:
+            deeper = [s for s in segments if s.strip()][1:]
+            if vertical is not None and deeper and self._taxonomy(pcat, segments, 2)[0] is None:
+                # Only the root of a longer path is listed ("Electronics > Electronics
+                # Components > Sensors"): the root counts, and the segments below it are read
+                # as any category path's, so a part filed under a broad root can outweigh it.
+                hit("taxonomy", vertical, w["taxonomy"], text)
+                seen.update(self._words(pcat)[1])
+                path_words(deeper)
+            elif vertical is not None:
                 hit("taxonomy", vertical, w["taxonomy"], text)
                 seen.update(self._words(pcat)[1])
             elif not pcat.isdigit():
