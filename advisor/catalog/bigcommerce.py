@@ -28,6 +28,15 @@ _INHERITED = ("title", "categories", "brand", "type", "product_category", "tags"
 _PRICES = ("price", "regular", "list_price")
 
 
+def _set(amount: str) -> str:
+    """A price cell as given, or "" where BigCommerce wrote 0.00 for a price that is not set
+    (an unset Sale or Retail Price must not take the place of the Price)."""
+    try:
+        return "" if float(amount.replace(",", "")) == 0 else amount
+    except ValueError:
+        return amount
+
+
 def option_values(name: str) -> list[str]:
     """The option values of a variant row's name: ``[RB]Colour=Red,[S]Size=L`` → Red, L."""
     out = []
@@ -65,7 +74,7 @@ class BigCommerceReader(PlatformReader):
             self._product["product_id"] = cell(fields, "product_id")
         product = self._product
         own = {key: cell(fields, key) or product.get(key, "") for key in _INHERITED}
-        prices = {key: cell(fields, key) for key in _PRICES}
+        prices = {key: _set(cell(fields, key)) for key in _PRICES}
         sku = cell(fields, "sku")
         if variant:
             values = option_values(cell(fields, "title"))

@@ -73,3 +73,16 @@ def test_option_names_and_category_paths_as_bigcommerce_writes_them():
     assert option_values("[RB]Colour=Red,[S]Size=Large") == ["Red", "Large"]
     assert option_values("[S]Size=S/M") == ["S/M"]
     assert bigcommerce("Coffee/Beans;Best Sellers") == "Coffee > Beans\nBest Sellers"
+
+
+def test_a_sale_or_retail_price_of_zero_is_not_set(cli):
+    """BigCommerce writes 0.00 in Sale Price and Retail Price when they are not set: the row
+    is valued at its Price, not decided as a row with no price."""
+    zero = EXPORT.with_name("bigcommerce_zero_prices_cn.csv")
+    ran = cli("evaluate", str(zero), "--format", "csv", "--no-summary")
+    assert ran.returncode == 0, ran.stderr
+    rows = {r["row"]: r for r in csv.DictReader(io.StringIO(ran.stdout))}
+    assert all(r["price_status"] == "ok" for r in rows.values())
+    assert round(float(rows["1"]["unit_value"])) == round(3200 * 14.2728)  # Seiko: Price
+    assert round(float(rows["5"]["unit_value"])) == round(3490 * 14.2728)  # Retail Price set
+    assert round(float(rows["6"]["unit_value"])) == round(1099 * 14.2728)  # Price before Sale

@@ -413,3 +413,12 @@ def test_a_title_filled_on_few_rows_loses_to_a_short_description_filled_on_all()
     partial = [[f"S{i}", "<p>" + "Long text. " * 12 + "</p>", "Mug" if i < 2 else "", "5"]
                for i in range(10)]  # fmt: skip
     assert store_header[map_columns(store_header, TABLE, partial).get("title")] == "title"
+
+
+def test_a_pos_list_s_precio_venta_is_its_price_and_an_offer_ranks_after_it():
+    """`PRECIO_VENTA` (written without "de") is the selling price; `PRECIO_OFERTA`, filled on
+    a few rows, does not take its place."""
+    header = ["CODIGO", "DESCRIPCION", "PRECIO_VENTA", "PRECIO_OFERTA"]
+    rows = [["A1", "ROTOMARTILLO", "189.00", ""], ["A2", "TALADRO", "54.95", "49.95"]]
+    cols = map_columns(header, TABLE, rows)
+    assert header[cols.get("price")] == "PRECIO_VENTA"
