@@ -46,7 +46,41 @@ async def open_desk(pilot):
     return app
 
 
-def test_returns_desk_counterfeit_verdict(snap_compare, make_app, onboard):
+# -- the tracker desk's screens at both sizes (issue 13: desk, verdict, trace, dashboard) -----
+
+DESK_SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+async def _desk_with_history(pilot):
+    """The desk after a phone was received, shipped, returned for fit and a fake came back."""
+    app = await open_desk(pilot)
+    for line in (
+        "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
+        "ship SO-1 --scan IMEI-1",
+        "return SO-1 IMEI-1 --reason fit",
+        "ship SO-2 --scan IMEI-2",
+        "return SO-2 FAKE-9",
+    ):
+        await say(pilot, line)
+        await settle(pilot, lambda: app.screen.pending == 0)
+    return app
+
+
+@DESK_SIZES
+def test_desk(snap_compare, make_app, onboard, size):
+    """The desk's command line just after accepting: the title, the first hints, the keys."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    async def run_before(pilot) -> None:
+        await open_desk(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@DESK_SIZES
+def test_returns_desk_counterfeit_verdict(snap_compare, make_app, onboard, size):
     """The returns desk after an unknown serial comes back: a big COUNTERFEIT SUSPECT."""
     onboard(SAMPLES / "electronics_brand.csv")
 
@@ -60,11 +94,12 @@ def test_returns_desk_counterfeit_verdict(snap_compare, make_app, onboard):
         await say(pilot, "FAKE-9")
         await settle(pilot, lambda: app.screen.pending == 0)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=(80, 24))
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
-    """The desk at 120x40 after receive, ship, a fit return and a trace drawn as a timeline."""
+@DESK_SIZES
+def test_desk_trace_timeline(snap_compare, make_app, onboard, size):
+    """The desk after receive, ship, a fit return and a trace drawn as a timeline."""
     onboard(SAMPLES / "electronics_brand.csv")
 
     async def run_before(pilot) -> None:
@@ -78,7 +113,38 @@ def test_desk_trace_timeline_wide(snap_compare, make_app, onboard):
             await say(pilot, line)
             await settle(pilot, lambda: app.screen.pending == 0)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=(120, 40))
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@DESK_SIZES
+def test_dashboard(snap_compare, make_app, onboard, size):
+    """F4 after a fit return and a fake: stock by status, suspects, the tables that fit."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    async def run_before(pilot) -> None:
+        app = await _desk_with_history(pilot)
+        await pilot.press("f4")
+        await settle(pilot, lambda: app.screen.pending == 0)
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+@DESK_SIZES
+def test_dashboard_scrolled_to_the_returns_tables(snap_compare, make_app, onboard, size):
+    """The dashboard paged down to the returns analytics: ids and statuses whole."""
+    onboard(SAMPLES / "electronics_brand.csv")
+
+    async def run_before(pilot) -> None:
+        app = await _desk_with_history(pilot)
+        await pilot.press("f4")
+        await settle(pilot, lambda: app.screen.pending == 0)
+        await pilot.press("pagedown")
+        await pilot.pause(0.3)
+        await settle(pilot)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
 # -- the screens of the advisor at both sizes (issue 13.8) -------------------------------------
