@@ -280,13 +280,22 @@ class ColumnTable:
                     hit = self.rank.get(key[: -len(ending)])
                     if hit is not None:
                         return hit[0], hit[1] + extra, False
-            return None
+            return self._either(name)
         hit = self.rank.get(bare)
         if hit is None:
-            return None
+            return self._either(name)
         dropped = key[len(bare) :] if key.startswith(bare) else ""
         net = next((x for q, x in self.qualifiers if q == dropped), 0.0)
         return hit[0], hit[1] + net, True
+
+    def _either(self, name: str) -> tuple[str, float, bool] | None:
+        """A header that names two alternatives (`Product ID / Style ID`, `Code/EAN`) is the
+        best-ranked of the names it joins, as if matched without a part."""
+        if "/" not in name:
+            return None
+        hits = [self.rank.get(normalise(part)) for part in name.split("/")]
+        best = min((h for h in hits if h is not None), key=lambda h: h[1], default=None)
+        return None if best is None else (best[0], best[1], True)
 
 
 def _candidates(names: Sequence[str], table: ColumnTable) -> dict[str, list[tuple[bool, int, int]]]:

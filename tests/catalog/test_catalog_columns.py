@@ -422,3 +422,28 @@ def test_a_pos_list_s_precio_venta_is_its_price_and_an_offer_ranks_after_it():
     rows = [["A1", "ROTOMARTILLO", "189.00", ""], ["A2", "TALADRO", "54.95", "49.95"]]
     cols = map_columns(header, TABLE, rows)
     assert header[cols.get("price")] == "PRECIO_VENTA"
+
+
+@pytest.mark.parametrize(
+    ("header", "want"),
+    [
+        # Meesho's supplier sheet: a header that names two alternatives
+        (["Sr. No.", "Catalog Name", "Product Name", "Meesho Price", "MRP", "Product ID / Style ID"],
+         {"sku": "Product ID / Style ID", "title": "Product Name", "price": "Meesho Price",
+          "list_price": "MRP"}),
+        # Tally / Busy stock summary: the item's alias is its code
+        (["Item Name", "Alias", "Group", "Unit", "Rate", "MRP", "HSN/SAC", "GST %"],
+         {"sku": "Alias", "title": "Item Name", "category": "Group", "price": "Rate",
+          "list_price": "MRP", "hsn": "HSN/SAC"}),
+        # Myntra's style list
+        (["styleId", "vendorSkuCode", "brand", "productDisplayName", "masterCategory",
+          "subCategory", "articleType", "mrp", "discountedPrice"],
+         {"sku": "vendorSkuCode", "title": "productDisplayName", "category": "masterCategory",
+          "sub_category": "subCategory", "product_type": "articleType", "list_price": "mrp",
+          "price": "discountedPrice"}),
+    ],
+)  # fmt: skip
+def test_indian_marketplace_and_accounting_sheets_are_read_by_their_own_headers(header, want):
+    """Three Indian exports that were refused whole for their SKU header (holdout18)."""
+    cols = map_columns(header, TABLE, [])
+    assert {f: header[cols.get(f)] for f in want if cols.get(f) is not None} == want
