@@ -222,6 +222,17 @@ def currency_tail(name: str) -> tuple[str, str] | None:
     return (m["name"], code.upper()) if code.upper() in _iso_codes() else None
 
 
+#: Words that only join the words of a header name ("prix *de* vente", "price *of* unit").
+_CONNECTORS = frozenset("de del della dello di da do dos das du des d van von der of the".split())
+_WORDS = re.compile(r"[\s_\-./]+")
+
+
+def _without_connectors(name: str) -> str:
+    """`normalise` of a header name without its connecting words; "" when it has none."""
+    kept = [w for w in _WORDS.split(name.strip().lower()) if w and w not in _CONNECTORS]
+    return normalise(" ".join(kept)) if kept else ""
+
+
 def without_parts(name: str) -> str:
     """`normalise` of `name` without its ``(…)`` / ``[…]`` parts and trailing ``*`` ("" if none)."""
     if "(" not in name and "[" not in name and "*" not in name:
@@ -254,6 +265,9 @@ class ColumnTable:
     #: normalised tax endings, longest first, each with the rank it adds (0 with tax, 0.5 net)
     qualifiers: tuple[tuple[str, float], ...] = ()
 
+    #: each name without its connecting words (`prix de vente` → `prixvente`)
+    loose: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         if not self.rank:
             rank: dict[str, tuple[str, int]] = {}
@@ -261,6 +275,14 @@ class ColumnTable:
                 for i, alias in enumerate(names):
                     rank.setdefault(normalise(alias), (fld, i))
             object.__setattr__(self, "rank", rank)
+        if not self.loose:
+            loose: dict[str, tuple[str, int]] = {}
+            for fld, names in self.aliases.items():
+                for i, alias in enumerate(names):
+                    key = _without_connectors(alias)
+                    if key and key not in self.rank:
+                        loose.setdefault(key, (fld, i))
+            object.__setattr__(self, "loose", loose)
 
     def lookup(self, name: str) -> tuple[str, float, bool] | None:
         """(field, rank, matched without its parts) for a header, or None."""
@@ -290,7 +312,13 @@ class ColumnTable:
 
     def _either(self, name: str) -> tuple[str, float, bool] | None:
         """A header that names two alternatives (`Product ID / Style ID`, `Code/EAN`) is the
-        best-ranked of the names it joins, as if matched without a part."""
+        best-ranked of the names it joins, as if matched without a part; a header written
+        without the connecting words of a listed name (`PRIX_VENTE`, `PRECIO_VENTA` for
+        `prix de vente`, `precio de venta`) is that name."""
+        bare = _without_connectors(name)
+        hit = self.loose.get(bare) if bare else None
+        if hit is not None:  # the same words as the listed name: ranked as written
+            return hit[0], hit[1], False
         if "/" not in name:
             return None
         hits = [self.rank.get(normalise(part)) for part in name.split("/")]

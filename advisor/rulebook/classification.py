@@ -251,7 +251,7 @@ def _ambiguous_words(words: list[Listing]) -> list[Problem]:
         first = seen.get(slot)
         if first is None:
             seen[slot] = (vid, key, file, line)
-        elif first[0] == vid and first[1] != key and first[2] == file and kind == "keyword":
+        elif first[0] == vid and first[1] != key and kind == "keyword":
             problems.append(
                 Problem(
                     file,

@@ -67,6 +67,19 @@ def test_a_word_under_two_verticals_across_files_is_one_error_naming_both(rules_
     assert "is also listed under footwear.keywords" in text and "classification.yaml:" in text
 
 
+def test_one_word_given_two_weights_across_files_is_an_error_naming_both(rules_copy):
+    """classification.yaml's strong "multivitamin" listed again as a plain Spanish keyword of
+    supplements: one of the two weights would win silently, so the check names both places."""
+    line, text = refused(
+        rules_copy,
+        "keywords: [suplemento, suplemento alimenticio,",
+        "keywords: [multivitamin, suplemento, suplemento alimenticio,",
+    )
+    assert f"languages.yaml:{line}: languages.es.verticals.supplements.keywords" in text
+    assert "'multivitamin' is also listed under supplements.strong (" in text
+    assert "classification.yaml:" in text and "a title word has one weight" in text
+
+
 def test_two_languages_giving_one_folded_word_two_verticals_is_an_error(rules_copy):
     """Spanish "panela" (sugar) and a Portuguese "panela" (pot) fold alike: the check says so."""
     _, text = refused(
