@@ -15,7 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.screen import Screen
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 
 from advisor.app.workspace import Workspace
 
@@ -66,6 +66,13 @@ class TrackrightApp(App[None]):
         self.workspace = workspace or Workspace(store or Path(".trackright"), rules)
         self.blink = blink
         self.watch_rules = watch_rules
+        #: the screen the rules screen was opened from: its Esc goes back there
+        self.mode_before_rules: str | None = None
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        if mode == "rules" and self.current_mode not in ("rules", "_default", None):
+            self.mode_before_rules = self.current_mode
+        return super().switch_mode(mode)
 
     def on_mount(self) -> None:
         from advisor.app.advice_screen import AdviceScreen

@@ -117,7 +117,13 @@ class RulesScreen(ModeScreen):
         if ws.rulebook is None:
             self.notify("Fix the rules first: nothing can be decided without them.")
             return
-        self.app.switch_mode("desk" if ws.accepted else "onboarding")
+        back = getattr(self.app, "mode_before_rules", None)
+        if back is None:
+            back = "desk" if ws.accepted else "onboarding"
+        if back == "advice":
+            self.app.show_recommendation()  # decided again if the reload changed the rules
+        else:
+            self.app.switch_mode(back)
 
 
 __all__ = ["RulesScreen"]

@@ -121,3 +121,27 @@ async def test_a_rules_reload_refreshes_an_open_recommendation(make_app, onboard
         await settle(pilot, lambda: screen.rec is not first)
         assert screen.rec.rulebook_version != first.rulebook_version
         assert app.screen is screen
+
+
+async def test_escape_on_the_rules_goes_back_to_the_screen_they_were_opened_from(make_app, onboard):
+    """F5 from the recommendation, then Esc ("Back"): the recommendation again, not the
+    onboarding transcript; from the desk, the desk."""
+    from tui_helpers import SAMPLES
+
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, lambda: getattr(app.screen, "rec", None) is not None)
+        assert app.current_mode == "advice"
+        await pilot.press("f5")
+        await settle(pilot, lambda: app.current_mode == "rules")
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.current_mode != "rules")
+        assert app.current_mode == "advice"
+        await pilot.press("a")
+        await settle(pilot, lambda: app.current_mode == "desk" and app.screen.pending == 0)
+        await pilot.press("f5")
+        await settle(pilot, lambda: app.current_mode == "rules")
+        await pilot.press("escape")
+        await settle(pilot, lambda: app.current_mode != "rules")
+        assert app.current_mode == "desk"
