@@ -69,7 +69,14 @@ class TitleBar(Static):
         from advisor.app.rowtable import shorten
 
         room = self.size.width - 2  # its padding
-        return shorten(self._full, room) if room > 0 else self._full
+        if room <= 0:
+            return self._full
+        # Whole leading parts go first ("trackright · "), so a narrow screen keeps where you
+        # are and the count ("tracker desk · 30 SKUs …") rather than losing the middle.
+        parts = self._full.split(" · ")
+        while len(parts) > 2 and len(" · ".join(parts)) > room:
+            parts.pop(0)
+        return shorten(" · ".join(parts), room)
 
     def on_resize(self) -> None:
         super().update(self._fitted())

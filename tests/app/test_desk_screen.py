@@ -458,3 +458,14 @@ async def test_a_theme_changed_while_the_desk_is_hidden_shows_on_it(make_app, on
         assert app.screen is desk
         light = desk.query_one("#log").styles.background
         assert light != dark and light == app.screen.query_one("#command").styles.background
+
+
+async def test_a_narrow_title_drops_its_leading_parts_before_the_count(make_app, onboard):
+    """At 60 columns the desk's title loses "trackright · ", not the number of SKUs."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        desk = await accepted_desk(app, pilot)
+        await settle(pilot, lambda: "30 SKUs" in str(desk.query_one("#title").render()))
+        shown = str(desk.query_one("#title").render())
+        assert shown.strip() == "tracker desk · 30 SKUs with a tracking method"
