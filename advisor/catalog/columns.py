@@ -165,6 +165,35 @@ PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
         "hsn",
         "currency",
     ),
+    "tiendanube": (
+        "handle",
+        "title",
+        "categories",
+        "price",
+        "regular",
+        "sku",
+        "gtin",
+        "brand",
+        "tags",
+        "physical",
+        "hsn",
+        "currency",
+    ),
+    "ecwid": (
+        "type",
+        "product_id",
+        "sku",
+        "title",
+        "price",
+        "list_price",
+        "brand",
+        "gtin",
+        "requires_shipping",
+        "variation_sku",
+        "variation_price",
+        "hsn",
+        "currency",
+    ),
     "bigcommerce": (
         "item_type",
         "product_id",
@@ -311,14 +340,23 @@ class ColumnTable:
         return hit[0], hit[1] + net, True
 
     def _either(self, name: str) -> tuple[str, float, bool] | None:
-        """A header that names two alternatives (`Product ID / Style ID`, `Code/EAN`) is the
-        best-ranked of the names it joins, as if matched without a part; a header written
-        without the connecting words of a listed name (`PRIX_VENTE`, `PRECIO_VENTA` for
-        `prix de vente`, `precio de venta`) is that name."""
+        """A header no name matches as written, read as stores write them: without the
+        connecting words of a listed name (`PRIX_VENTE` for `prix de vente`), a name and its
+        explanation after a colon (`Título: incluye producto, marca, …`), a Zoho custom field
+        (`CF.MRP`), or two alternatives (`Product ID / Style ID`: the best-ranked of them)."""
         bare = _without_connectors(name)
         hit = self.loose.get(bare) if bare else None
         if hit is not None:  # the same words as the listed name: ranked as written
             return hit[0], hit[1], False
+        head, colon, _ = name.partition(":")
+        if colon and head.strip():  # Mercado Libre's "Título: incluye producto, marca, …"
+            hit = self.rank.get(normalise(head))
+            if hit is not None:
+                return hit[0], hit[1], True
+        if name[:3].lower() == "cf." and len(name) > 3:  # Zoho's custom fields: `CF.MRP`
+            hit = self.rank.get(normalise(name[3:]))
+            if hit is not None:
+                return hit[0], hit[1], True
         if "/" not in name:
             return None
         hits = [self.rank.get(normalise(part)) for part in name.split("/")]

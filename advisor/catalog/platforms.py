@@ -2,8 +2,9 @@
 
 Each platform writes products its own way — Shopify a row per variant under a Handle,
 WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
-children *after* them, Vendure variant rows with a blank name, BigCommerce ``SKU`` rows under their ``Product`` row — so each has a reader
-(`shopify`, `woocommerce`, `magento`, `vendure`, `bigcommerce`) built on `PlatformReader`, which finds the
+children *after* them, Vendure variant rows with a blank name, BigCommerce ``SKU`` rows under their ``Product`` row, Ecwid ``product_variation`` rows under
+theirs, Tiendanube variants under their URL identifier — so each has a reader (`shopify`,
+`woocommerce`, `magento`, `vendure`, `bigcommerce`, `ecwid`, `tiendanube`) built on `PlatformReader`, which finds the
 platform's columns by name — the rulebook's ``columns.yaml`` lists them by role, with the roles
 that mark each export (``--column FIELD=HEADER`` still overrides any of them) — walks the
 rows with the generic reader's error recovery, and can pre-read the whole file once when
@@ -64,7 +65,15 @@ def open_platform(
     table: ColumnTable,
 ) -> PlatformReader:
     """The reader for a `kind` export; `CatalogError` when the header is not that platform's."""
-    from advisor.catalog import bigcommerce, magento, shopify, vendure, woocommerce
+    from advisor.catalog import (
+        bigcommerce,
+        ecwid,
+        magento,
+        shopify,
+        tiendanube,
+        vendure,
+        woocommerce,
+    )
 
     cls: type[PlatformReader] = {
         "shopify": shopify.ShopifyReader,
@@ -72,6 +81,8 @@ def open_platform(
         "magento": magento.MagentoReader,
         "vendure": vendure.VendureReader,
         "bigcommerce": bigcommerce.BigCommerceReader,
+        "ecwid": ecwid.EcwidReader,
+        "tiendanube": tiendanube.TiendanubeReader,
     }[kind]
     if kind not in table.platforms:
         raise CatalogError(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PriceError", "parse_price"]
+__all__ = ["DOLLAR_SIGN", "PriceError", "currency_of_symbol", "dollar_currency", "parse_price"]
 
 
 class PriceError(ValueError):
@@ -30,7 +30,7 @@ _SYMBOLS = {
     "rs.": "INR",
     "inr": "INR",
     "रु": "INR",
-    "$": "USD",
+    "$": "$",  # a dollar or peso: which one, the run's currency says (`dollar_currency`)
     "us$": "USD",
     "€": "EUR",
     "£": "GBP",
@@ -57,6 +57,26 @@ _SYMBOLS = {
     "đ": "VND",
     "vnđ": "VND",
 }
+#: Currencies written with a bare "$": the US dollar and the dollars and pesos of other markets.
+DOLLAR_SIGN = frozenset(
+    "USD MXN CAD AUD NZD SGD HKD ARS CLP COP UYU TWD DOP CUP FJD JMD TTD BSD BZD LRD BND XCD "
+    "SBD KYD BMD GYD SRD BBD".split()
+)
+
+
+def dollar_currency(run_currency: str) -> str:
+    """The currency a bare "$" means in a run that reads prices in `run_currency`: that
+    currency where it is written with "$" (a Mexican shop's $3,499 is pesos), else USD."""
+    code = (run_currency or "").upper()
+    return code if code in DOLLAR_SIGN else "USD"
+
+
+def currency_of_symbol(text: str) -> str | None:
+    """The ISO code a currency cell names by its symbol (`€`, `£`, `₹`, `R$`), "$" for a bare
+    dollar sign, or None when the text is no known symbol."""
+    return _SYMBOLS.get(text.strip().lower())
+
+
 _CURRENCY = r"₹|रु|hk\$|nz\$|us\$|[rsac]\$|rs\.?|rm|rp|zł|tl|vnđ|đ|[$€£₫₱฿₩₦৳₺₴₽₪]|[a-z]{3}"
 _PRICE = re.compile(
     rf"""^\s*(?P<sign1>[-+−])?\s*(?P<pre>{_CURRENCY})?\s*(?P<sign2>[-+−])?\s*

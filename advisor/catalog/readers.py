@@ -24,7 +24,18 @@ from advisor.errors import CatalogError
 
 __all__ = ["FORMATS", "CatalogReader", "open_catalog"]
 
-FORMATS = ("csv", "shopify", "woocommerce", "magento", "vendure", "bigcommerce", "json", "jsonl")
+FORMATS = (
+    "csv",
+    "shopify",
+    "woocommerce",
+    "magento",
+    "vendure",
+    "bigcommerce",
+    "ecwid",
+    "tiendanube",
+    "json",
+    "jsonl",
+)
 _SAMPLE_ROWS = 200
 _SAMPLE = 64 * 1024
 _DELIMITERS = (",", ";", "\t", "|")

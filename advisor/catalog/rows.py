@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from advisor.catalog import categories
-from advisor.catalog.prices import PriceError, parse_price
+from advisor.catalog.prices import PriceError, currency_of_symbol, dollar_currency, parse_price
 from advisor.catalog.records import RejectedRow, SkuRecord
 
 __all__ = ["NATURE_WORDS", "RowBuilder", "SeenSkus", "new_record", "strip_excel", "truth"]
@@ -326,13 +326,22 @@ class RowBuilder:
         if sym1 and sym2 and sym1 != sym2:
             raise ValueError(f"price is written in {sym1} but the list price in {sym2}")
         symbol = sym1 or sym2
+        if symbol == "$":  # a dollar or a peso: the run's currency says which
+            symbol = dollar_currency(self.default_currency or self.assumed)
         cell = _text(raw_currency)
         if not cell:
             code = symbol or self.default_currency
         else:
             code = cell.upper()
             if len(code) != 3 or not code.isascii() or not code.isalpha():
-                raise ValueError(f'currency "{cell}" is not a 3-letter code such as INR or USD')
+                named = currency_of_symbol(cell)  # Mercado Libre's `Moneda` column says "$"
+                if named is None:
+                    raise ValueError(f'currency "{cell}" is not a 3-letter code such as INR or USD')
+                code = (
+                    dollar_currency(self.default_currency or self.assumed)
+                    if named == "$"
+                    else named
+                )
             if symbol and symbol != code:
                 raise ValueError(
                     f"price is written in {symbol} but the currency column says {code}"

@@ -57,7 +57,7 @@ def test_all_is_complete_and_sorted() -> None:
         ("INR 1,299", 1299.0, "INR"),
         ("1.299,00", 1299.0, None),
         ("1 299,50", 1299.5, None),
-        ("$12.50", 12.5, "USD"),
+        ("$12.50", 12.5, "$"),
         ("€1.299,00", 1299.0, "EUR"),
         ("£8", 8.0, "GBP"),
         ("1,23,456.00", 123456.0, None),
@@ -499,3 +499,20 @@ def test_seen_skus_names_first_rows_across_growth():
     assert len(seen) == n
     assert [seen.first_row(f"SKU-{i}", n + 1) for i in (0, 4242, n - 1)] == [1, 4243, n]
     assert len(seen) == n
+
+
+def test_a_bare_dollar_sign_is_the_run_s_dollar_or_peso(tmp_path):
+    """ "$" is written by the US and by Mexico, Canada, Argentina… alike: in a run told MXN a
+    `$3,499` price or a `Moneda` column saying `$` is pesos; told nothing, US dollars; `€` in a
+    currency column is the euro."""
+    from advisor.catalog import open_catalog
+
+    src = tmp_path / "ml.csv"
+    src.write_text(
+        "SKU,Título,Precio,Moneda\nA1,Galaxy A16,3499,$\nA2,Funda,$199,\nA3,Cable,9,€\n",
+        encoding="utf-8",
+    )
+    pesos = {r.sku: r.currency for r in open_catalog(src, default_currency="MXN")}
+    assert pesos == {"A1": "MXN", "A2": "MXN", "A3": "EUR"}
+    told_nothing = {r.sku: r.currency for r in open_catalog(src)}
+    assert told_nothing["A1"] == "USD" and told_nothing["A2"] == "USD"

@@ -278,8 +278,9 @@ def test_vietnamese_marketplace_sheet_prefers_the_sku_to_shopee_ids(tmp_path):
 
 
 def test_brazilian_store_sheet_reads_prices_barcodes_and_digital_products(tmp_path):
-    """A Nuvemshop export: `Preço` is the price, `Código de barras` the GTIN, `Produto Físico: Não`
-    is not stock."""
+    """A Nuvemshop export (read by the Tiendanube reader): `Preço` is the regular price and
+    `Preço promocional` the price it sells for, `Código de barras` the GTIN, `Produto Físico:
+    Não` is not stock."""
     path = tmp_path / "nuvemshop.csv"
     path.write_text(
         "Identificador URL;Nome;Categorias;Preço;Preço promocional;SKU;Código de barras;Marca;Produto Físico\n"
@@ -289,8 +290,9 @@ def test_brazilian_store_sheet_reads_prices_barcodes_and_digital_products(tmp_pa
     )
     _, rec = read(path)
     coffee = rec["CAF-500"]
-    assert (coffee.title, coffee.price, coffee.gtin) == (
+    assert (coffee.title, coffee.price, coffee.list_price, coffee.gtin) == (
         "Café especial torrado 500 g",
+        44.9,
         49.9,
         "7891234567895",
     )
