@@ -68,6 +68,7 @@ def open_platform(
     from advisor.catalog import (
         bigcommerce,
         ecwid,
+        grouped,
         magento,
         shopify,
         tiendanube,
@@ -83,6 +84,8 @@ def open_platform(
         "bigcommerce": bigcommerce.BigCommerceReader,
         "ecwid": ecwid.EcwidReader,
         "tiendanube": tiendanube.TiendanubeReader,
+        "wix": grouped.WixReader,
+        "squarespace": grouped.SquarespaceReader,
     }[kind]
     if kind not in table.platforms:
         raise CatalogError(

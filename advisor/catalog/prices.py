@@ -87,11 +87,20 @@ _PRICE = re.compile(
 _GROUP_SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
+#: Words a price cell holds where the item has no fixed price (decided as a row with no price).
+NO_PRICE_WORDS = frozenset(
+    "variable|open price|market price|price on request|on request|poa|p.o.a.|tbc|"
+    "precio variable|a consultar|consultar|sur demande|auf anfrage|preço variável".split("|")
+)
+
+
 def parse_price(text: str) -> tuple[float, str | None]:
     """Return ``(value, currency_or_None)`` for a price cell, or raise `PriceError`.
 
     A blank cell raises ``no price``; a negative price raises too: a catalog lists what a unit
-    sells for, and a negative number is always a typing or export mistake.
+    sells for, and a negative number is always a typing or export mistake. A word that says the
+    price is not fixed (`NO_PRICE_WORDS`: Square's "Variable", "price on request") is 0: the
+    row is decided as one with no price, and flagged so.
     """
     raw = text.strip()
     if not raw:
@@ -99,6 +108,8 @@ def parse_price(text: str) -> tuple[float, str | None]:
     try:
         value = float(raw)
     except ValueError:
+        if raw.lower() in NO_PRICE_WORDS:  # Square's "Variable": priced at the till
+            return 0.0, None
         value, currency = _parse_decorated(raw)
     else:
         currency = None

@@ -33,6 +33,8 @@ FORMATS = (
     "bigcommerce",
     "ecwid",
     "tiendanube",
+    "wix",
+    "squarespace",
     "json",
     "jsonl",
 )

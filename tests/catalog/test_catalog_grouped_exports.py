@@ -1,0 +1,53 @@
+"""Wix Stores and Squarespace exports (variant rows under their product key), Square's
+"Variable" price, eBay's seller SKU beside its listing number."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from advisor.catalog import open_catalog
+from advisor.catalog.grouped import SquarespaceReader, WixReader
+from advisor.catalog.records import RejectedRow
+
+CATALOGS = Path(__file__).parents[1] / "data" / "catalogs"
+
+
+def test_wix_variants_are_their_product_priced_with_their_surcharge():
+    reader = open_catalog(CATALOGS / "wix_store_ca.csv")
+    assert isinstance(reader, WixReader)
+    got = {r.row: r for r in reader}
+    assert got[2].title == "Merino Crew Sweater - Unisex - S" and got[2].price == 129.0
+    assert got[3].price == 139.0 and got[3].category == got[1].category == "Apparel\nFall Edit"
+    assert got[6].price == 25.0 and got[6].title.endswith("- $25")
+
+
+def test_squarespace_variants_and_product_types():
+    """DIGITAL, SERVICE and GIFT_CARD say what is not stock; On Sale picks the sale price."""
+    reader = open_catalog(CATALOGS / "squarespace_shop_ie.csv")
+    assert isinstance(reader, SquarespaceReader)
+    got = {r.row: r for r in reader}
+    assert (got[2].price, got[2].list_price) == (12.0, 14.0)
+    assert got[3].title == "House Espresso Blend - Whole Bean - 1kg" and got[3].price == 44.0
+    assert "gift_card" in got[5].nature and "downloadable" in got[6].nature
+    assert "service" in got[7].nature
+
+
+def test_square_variable_price_is_no_price_and_ebay_s_custom_label_is_the_sku(tmp_path):
+    square = tmp_path / "square.csv"
+    square.write_text(
+        "Token,Item Name,Variation Name,SKU,Categories,Price\n"
+        "T1,Flat White,Regular,FW-R,Coffee,5.20\nT2,Birthday Cake,Custom,CAKE-C,Cakes,Variable\n",
+        encoding="utf-8",
+    )
+    rows = {r.sku: r for r in open_catalog(square) if not isinstance(r, RejectedRow)}
+    assert rows["CAKE-C"].price is None and rows["FW-R"].price == 5.2
+    ebay = tmp_path / "ebay.csv"
+    ebay.write_text(
+        "Item number,Title,Variation details,Custom label (SKU),Currency,Start price\n"
+        "2769,Apple iPhone 13 128GB,,SR-IP13,GBP,399.00\n"
+        "2770,Barbour Jacket,Size=M,SR-BAR-M,GBP,289.00\n"
+        "2770,Barbour Jacket,Size=L,SR-BAR-L,GBP,289.00\n",
+        encoding="utf-8",
+    )
+    skus = [r.sku for r in open_catalog(ebay)]
+    assert skus == ["SR-IP13", "SR-BAR-M", "SR-BAR-L"]
