@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import os
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -265,14 +266,68 @@ def write_csv(analytics: ReturnsAnalytics, folder: str | os.PathLike[str]) -> li
         raise InputError(f"{err.filename or out}: {err.strerror or err}") from None
 
 
+#: Events in a row older than the window that end the trend's scan of the ledger.
+_OLDER_RUN = 1000
+
+
+class DayReturns(NamedTuple):
+    """One day of the returns trend: units received back, and those held as suspects."""
+
+    day: str  # ISO date
+    returns: int
+    suspects: int
+
+
+def returns_by_day(store: Store, until: date, days: int = 28) -> tuple[DayReturns, ...]:
+    """Returns and suspect returns a day over the `days` days ending `until`, oldest first.
+
+    Read from the ledger's newest events back to the window's first day, so a store with
+    months of history reads only the last weeks. The ledger is appended mostly in time order;
+    an import of returns dated earlier (`track import returns`) appends older events later, so
+    the scan ends only after `_OLDER_RUN` events in a row older than the window. A return counts its units (or lot quantities) once, on
+    its `return` event; a suspect is a return whose verdict flagged it (`*_suspect`) or an
+    identifier the store never had (a fake, held as a suspect: one each).
+    """
+    first = (until - timedelta(days=days - 1)).isoformat()
+    last = until.isoformat()
+    counts: dict[str, list[int]] = {}
+    older = 0
+    with store.reader() as r:
+        for e in r.events(newest_first=True):
+            day = e.time[:10]
+            if day < first:
+                older += 1
+                if older >= _OLDER_RUN:
+                    break
+                continue
+            older = 0
+            if day > last or e.op not in ("return", "return-verdict"):
+                continue
+            # a held identifier we never had (a fake) is no unit of ours: it counts as one
+            n = len(e.ids) + sum(m.qty for m in e.moves) or (1 if e.suspect else 0)
+            slot = counts.setdefault(day, [0, 0])
+            if e.op == "return":
+                slot[0] += n
+            elif e.suspect or any(flag.endswith("_suspect") for flag in e.persistent_set):
+                slot[1] += n
+    out = []
+    for i in range(days):
+        day = (until - timedelta(days=days - 1 - i)).isoformat()
+        returns, suspects = counts.get(day, (0, 0))
+        out.append(DayReturns(day, returns, suspects))
+    return tuple(out)
+
+
 __all__ = [
     "NO_CHANNEL",
     "ChannelRow",
+    "DayReturns",
     "ReturnsAnalytics",
     "Section",
     "SkuReturnRow",
     "SuspectReturn",
     "UnitReturnRow",
     "returns_analytics",
+    "returns_by_day",
     "write_csv",
 ]

@@ -9,7 +9,8 @@
 
 Formats: a generic CSV (any of ``,`` ``;`` tab ``|``; column names from the rulebook's
 ``columns.yaml``, matched by `advisor.catalog.columns`, overridable per field), the product exports of Shopify,
-WooCommerce, Magento / Adobe Commerce, Vendure and BigCommerce (`advisor.catalog.platforms`), a JSON list
+WooCommerce, Magento / Adobe Commerce, Vendure, BigCommerce, Ecwid, Tiendanube / Nuvemshop, Wix
+Stores and Squarespace (`advisor.catalog.platforms`), a JSON list
 of objects, JSON Lines (nested Saleor / Medusa products read per variant). Readers never guess a
 currency: a record's ``currency`` is "" where the file names none.
 `open_catalog` raises `advisor.errors.CatalogError` when the file as a whole cannot be read;

@@ -112,8 +112,9 @@ def evaluate(
     jobs,
     progress,
 ) -> None:
-    """Decide serial / batch / LPN for every row of a catalog (CSV, Shopify, WooCommerce,
-    Magento or Vendure export, JSON, JSON Lines).
+    """Decide serial / batch / LPN for every row of a catalog (CSV; a Shopify, WooCommerce,
+    Magento, Vendure, BigCommerce, Ecwid, Tiendanube, Wix or Squarespace export; JSON, JSON
+    Lines).
 
     Every row ends up decided or rejected with its row number and reason; the summary shows the
     counts per method and vertical, the rules that decided most SKUs, and the monthly cost of the

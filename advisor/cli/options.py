@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from advisor.catalog.readers import FORMATS
 from advisor.commands.options import AS_OF_OPTION, RULES_OPTION, SESSION_OPTIONS, profile_option
 from advisor.errors import TrackrightError
 
@@ -54,19 +55,7 @@ COLUMN_OPTION = click.option(
 
 INPUT_FORMAT_OPTION = click.option(
     "--input-format",
-    type=click.Choice(
-        [
-            "auto",
-            "csv",
-            "shopify",
-            "woocommerce",
-            "magento",
-            "vendure",
-            "bigcommerce",
-            "json",
-            "jsonl",
-        ]
-    ),
+    type=click.Choice(["auto", *FORMATS]),
     default="auto",
     show_default=True,
     help="Force the catalog format instead of detecting it.",

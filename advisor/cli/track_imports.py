@@ -72,10 +72,11 @@ def draw_import(o: Any) -> None:
 
 def draw_returns(o: Any) -> None:
     """The returns analytics: per SKU, units that keep coming back, suspects per channel."""
-    from advisor.render.tracker import returns_analytics
+    from advisor.render.tracker import returns_analytics, returns_trend
 
     click.echo(o.summary)
     con = _console()
+    con.print(returns_trend(o.trend))
     con.print(returns_analytics(o.result, o.limit))
     for path in o.written:
         con.print(f"Written {path}")

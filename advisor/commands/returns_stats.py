@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING, ClassVar
 from advisor.commands.base import Outcome, Session
 
 if TYPE_CHECKING:
-    from tracker.analytics import ReturnsAnalytics
+    from tracker.analytics import DayReturns, ReturnsAnalytics
 
 __all__ = ["ReturnsShown", "returns_shown"]
 
 #: Rows of each table shown on screen (the CSV files hold them all).
 SHOWN_ROWS = 50
+#: Days the returns trend covers, ending today (a column each).
+TREND_DAYS = 28
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class ReturnsShown(Outcome):
     result: ReturnsAnalytics
     written: tuple[Path, ...] = ()
     limit: int | None = SHOWN_ROWS
+    #: returns and suspect returns a day over the last `TREND_DAYS` days, oldest first
+    trend: tuple[DayReturns, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -46,8 +50,10 @@ class ReturnsShown(Outcome):
 
 def returns_shown(session: Session, csv_dir: Path | None) -> ReturnsShown:
     """Read the analytics from the session's store (read only); write the CSV files if asked."""
-    from tracker.analytics import returns_analytics, write_csv
+    from tracker.analytics import returns_analytics, returns_by_day, write_csv
 
-    result = returns_analytics(session.tracker(readonly=True).store)
+    tracker = session.tracker(readonly=True)
+    result = returns_analytics(tracker.store)
+    trend = returns_by_day(tracker.store, tracker.clock().date(), TREND_DAYS)
     written = tuple(write_csv(result, csv_dir)) if csv_dir is not None else ()
-    return ReturnsShown(result, written)
+    return ReturnsShown(result, written, trend=trend)

@@ -311,6 +311,45 @@ def returns_analytics(a: Any, limit: int | None = None) -> RenderableType:
     return Group(*parts)
 
 
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def _spark(values: list[int]) -> str:
+    """One column a day: blank for none, ▁ … █ by the day's share of the busiest day."""
+    top = max(values, default=0)
+    if not top:
+        return "·" * len(values)
+    return "".join(
+        "·" if v == 0 else _SPARKS[min(len(_SPARKS) - 1, (v * len(_SPARKS) - 1) // top)]
+        for v in values
+    )
+
+
+def returns_trend(days: Any) -> RenderableType:
+    """Returns and suspect returns a day as two sparklines, a column per day, oldest first:
+    a week of fakes stands out at a glance where a table of figures would have to be read."""
+    if not days:
+        return Text("")
+    returns = [d.returns for d in days]
+    suspects = [d.suspects for d in days]
+    first, last = days[0].day, days[-1].day
+    busiest = max(days, key=lambda d: (d.returns, d.day))
+    head = f"Returns a day, {_short(first)} – {_short(last)} ({len(days)} days, · none)"
+    lines = [
+        Text(head, style="bold"),
+        Text(f"  returns   {_spark(returns)}  {sum(returns):,} in all"
+             + (f", most {busiest.returns:,} on {_short(busiest.day)}" if busiest.returns else "")),
+        Text(f"  suspects  {_spark(suspects)}  {sum(suspects):,} in all"),
+    ]  # fmt: skip
+    return Group(*lines)
+
+
+def _short(iso: str) -> str:
+    from datetime import date
+
+    return date.fromisoformat(iso).strftime("%d %b")
+
+
 def _import_notes(o: Any, style: Style) -> RenderableType | None:
     lines = ([o.note] if o.note else []) + o.problem_lines()
     return Text("\n".join(lines), style=style("text-warning")) if lines else None
@@ -329,7 +368,9 @@ _BODY: dict[str, Callable[[Any, Style], RenderableType | None]] = {
     "labels": lambda o, style: _text(o.data.decode("utf-8")) if o.data and o.fmt == "zpl" else None,
     "export epcis": lambda o, style: _text(o.text) if o.text else None,
     "advise": lambda o, style: _text(o.json()) if o.as_json else advice_panel(o.result, o.show_all),
-    "stats --returns": lambda o, style: returns_analytics(o.result, o.limit),
+    "stats --returns": lambda o, style: Group(
+        returns_trend(o.trend), returns_analytics(o.result, o.limit)
+    ),
 }
 
 
@@ -345,6 +386,7 @@ __all__ = [
     "returns_analytics",
     "status_text",
     "timeline",
+    "returns_trend",
     "verdict_tone",
     "warehouses",
 ]

@@ -338,6 +338,9 @@ async def test_the_dashboard_shows_the_returns_analytics_and_the_advice(make_app
         returns = _plain(desk.query_one("#dash-returns").content)
         advice = _plain(desk.query_one("#dash-advice").content)
         assert "Return rate per SKU" in returns and "VLT-PH-A15-128" in returns
+        # the returns and suspects a day, a column each, today's fake at the right end
+        trend = [line for line in returns.splitlines() if line.strip().startswith("suspects")]
+        assert "Returns a day" in returns and trend and trend[0].split()[1].endswith("█")
         assert "Advice from what the tracker saw" in advice
         dash = desk.query_one("#dash")
         dash.scroll_end(animate=False)

@@ -82,3 +82,49 @@ def test_the_tables_are_written_as_csv_files(history, tmp_path):
     rows = list(csv.reader(paths[1].open(encoding="utf-8")))
     assert rows[0][:4] == ["unit", "SKU", "shipped", "returned"]
     assert rows[1][1:5] == ["DRESS", "3", "3", "100%"]
+
+
+def test_returns_and_suspects_are_counted_a_day_and_only_the_window_is_read(
+    store_path, monkeypatch
+):
+    """Three days of returns: a fit return and a fake one day, two fit returns two days later;
+    the trend counts each day's units and suspects, and reads the ledger only back to the
+    window's first day."""
+    from datetime import UTC, datetime, timedelta
+
+    from tracker_helpers import POLICIES, simple_verdict
+
+    from tracker import open_tracker
+    from tracker.analytics import returns_by_day
+
+    now = [datetime(2026, 11, 1, 10, tzinfo=UTC)]
+    t = open_tracker(store_path, verdict=simple_verdict, clock=lambda: now[0])
+    t.set_policies(POLICIES)
+    ids = t.receive("DRESS", generate=4).ids
+    for i, unit in enumerate(ids):
+        t.ship(f"SO-{i}", scans=[unit], channel="web")
+    now[0] += timedelta(days=20)  # 21 Nov
+    t.process_return("SO-0", ids[0], reason="fit")
+    t.process_return("SO-1", "FAKE-1", reason="damaged")
+    now[0] += timedelta(days=2)  # 23 Nov
+    t.process_return("SO-2", ids[2], reason="fit")
+    t.process_return("SO-3", ids[3], reason="fit")
+    days = returns_by_day(t.store, now[0].date(), days=7)
+    assert [d.day for d in days][0] == "2026-11-17" and days[-1].day == "2026-11-23"
+    by_day = {d.day: (d.returns, d.suspects) for d in days}
+    assert by_day["2026-11-21"] == (2, 1) and by_day["2026-11-23"] == (2, 0)
+    assert sum(d.returns for d in days) == 4
+    seen = []
+    real = records.Reader.events
+
+    def counting(self, **kw):
+        for e in real(self, **kw):
+            seen.append(e.time[:10])
+            yield e
+
+    monkeypatch.setattr(records.Reader, "events", counting)
+    monkeypatch.setattr("tracker.analytics._OLDER_RUN", 2)
+    returns_by_day(t.store, now[0].date(), days=3)  # 21 – 23 Nov: stops in the 1 Nov events
+    assert min(seen) == "2026-11-01" and seen.count("2026-11-01") == 2
+    assert len(seen) < len(list(real(t.store.reader().__enter__())))
+    t.store.close()

@@ -104,6 +104,12 @@ def test_stats_returns_shows_the_tables_and_writes_them_as_csv(run, tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 fake(s) and 1 swap(s) caught" in result.output
     assert "Fake and swap suspects per channel" in result.output
+    # the last 28 days up to today as a column a day (the counts: test_returns_analytics.py,
+    # with a fixed clock; the list's own dates fall out of the window as the calendar moves)
+    trend = {line.split()[0]: line.split()[1] for line in result.output.splitlines()
+             if line.strip().startswith(("returns ", "suspects "))}  # fmt: skip
+    assert "Returns a day" in result.output
+    assert len(trend["returns"]) == len(trend["suspects"]) == 28
     names = sorted(p.name for p in out_dir.iterdir())
     assert names == [
         "repeat_returners.csv",
