@@ -37,6 +37,26 @@ def _set(amount: str) -> str:
         return amount
 
 
+def _rule(amount: str, base: str) -> str:
+    """A SKU row's price as older exports write it: `[FIXED]64.99` is 64.99, `[ADD]5` the
+    product's price plus 5, `[REMOVE]2` (or `[SUBTRACT]`) minus 2; a plain amount as it is."""
+    if not amount.startswith("["):
+        return amount
+    kind, _, value = amount[1:].partition("]")
+    kind = kind.strip().upper()
+    if kind == "FIXED":
+        return _set(value.strip())
+    try:
+        delta, start = float(value.replace(",", "")), float(base.replace(",", ""))
+    except ValueError:
+        return amount  # read as written: the row is rejected with the cell quoted
+    if kind == "ADD":
+        return f"{start + delta:.2f}"
+    if kind in ("REMOVE", "SUBTRACT"):
+        return f"{max(start - delta, 0):.2f}"
+    return amount
+
+
 def option_values(name: str) -> list[str]:
     """The option values of a variant row's name: ``[RB]Colour=Red,[S]Size=L`` → Red, L."""
     out = []
@@ -68,13 +88,23 @@ class BigCommerceReader(PlatformReader):
         kind = cell(fields, "item_type").lower()
         if kind == "rule":
             return None
-        variant = kind == "sku" and self._product.get("product_id") == cell(fields, "product_id")
+        own_id = cell(fields, "product_id")
+        # a SKU row repeats its product's ID, or (older exports) leaves it blank under its product
+        variant = (
+            kind == "sku"
+            and bool(self._product)
+            and own_id in ("", self._product.get("product_id"))
+        )
         if not variant:
-            self._product = {key: cell(fields, key) for key in (*_INHERITED, *_PRICES)}
+            self._product = {key: cell(fields, key) for key in _INHERITED}
+            self._product.update({key: _set(cell(fields, key)) for key in _PRICES})
             self._product["product_id"] = cell(fields, "product_id")
         product = self._product
         own = {key: cell(fields, key) or product.get(key, "") for key in _INHERITED}
         prices = {key: _set(cell(fields, key)) for key in _PRICES}
+        if variant:  # an older export's price rule: [FIXED]64.99, [ADD]5.00, [REMOVE]2.00
+            base = product.get("regular", "")
+            prices = {key: _rule(value, base) for key, value in prices.items()}
         sku = cell(fields, "sku")
         if variant:
             values = option_values(cell(fields, "title"))

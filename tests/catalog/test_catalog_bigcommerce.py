@@ -86,3 +86,37 @@ def test_a_sale_or_retail_price_of_zero_is_not_set(cli):
     assert round(float(rows["1"]["unit_value"])) == round(3200 * 14.2728)  # Seiko: Price
     assert round(float(rows["5"]["unit_value"])) == round(3490 * 14.2728)  # Retail Price set
     assert round(float(rows["6"]["unit_value"])) == round(1099 * 14.2728)  # Price before Sale
+
+
+def test_an_older_export_s_sku_rows_and_price_rules(tmp_path):
+    """Older exports leave a SKU row's Product ID blank under its product and price it by a
+    rule: `[FIXED]64.99` is that price, `[ADD]5.00` the product's plus 5; no price of its own
+    is the product's."""
+    header = EXPORT.read_text(encoding="utf-8").splitlines()[0].split(",")
+    at = {name: i for i, name in enumerate(header)}
+
+    def line(**cells: str) -> str:
+        row = [""] * len(header)
+        for name, value in cells.items():
+            row[at[name]] = value
+        return ",".join(row)
+
+    rows = [
+        line(**{"Item Type": "Product", "Product ID": "104", "Product Name": "Grain Free Dog Food",
+                "Product Code/SKU": "GF", "Price": "29.9900", "Retail Price": "0.0000",
+                "Sale Price": "0.0000", "Category": "Dogs/Food"}),
+        line(**{"Item Type": "SKU", "Product Name": "[RB]Bag Size=12 lb",
+                "Product Code/SKU": "GF-12", "Price": "[FIXED]64.99"}),
+        line(**{"Item Type": "SKU", "Product Name": "[RB]Bag Size=24 lb",
+                "Product Code/SKU": "GF-24", "Price": "[ADD]50.00"}),
+        line(**{"Item Type": "SKU", "Product Name": "[RB]Bag Size=4 lb",
+                "Product Code/SKU": "GF-4"}),
+    ]  # fmt: skip
+    path = tmp_path / "older.csv"
+    path.write_text("\n".join([",".join(header), *rows]) + "\n", encoding="utf-8")
+    from advisor.catalog import open_catalog
+
+    got = {r.sku: r for r in open_catalog(path)}
+    assert got["GF-12"].title == "Grain Free Dog Food - 12 lb" and got["GF-12"].price == 64.99
+    assert got["GF-24"].price == 79.99 and got["GF-4"].price == 29.99
+    assert got["GF-4"].category == got["GF"].category == "Dogs > Food"
