@@ -428,6 +428,9 @@ class ColumnMap:
     sku_is_id: bool = False  # the SKU column is an ID column (no real SKU column)
     odd_categories: bool = False  # the first rows' categories need normalising (Flipkart lists)
     currency: str = ""  # the ISO code the price headers name ("List Price EUR"), if they agree
+    #: where the SKU column is blank on a row, the other SKU / ID columns to read it from, in
+    #: rank order (Shopee's `SKU` is blank for a product without variations: its `Parent SKU`)
+    sku_fallbacks: tuple[int, ...] = ()
 
     def get(self, fld: str, default: int | None = None) -> int | None:
         return self.positions.get(fld, default)
@@ -567,4 +570,13 @@ def map_columns(
         if fld in positions and (tail := currency_tail(names[positions[fld]])) is not None
     }
     currency = next(iter(named)) if len(named) == 1 else ""
-    return ColumnMap(tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd, currency)
+    fallbacks: tuple[int, ...] = ()
+    if "sku" in positions and "sku" not in (overrides or {}):
+        fallbacks = tuple(
+            pos
+            for _, _, pos in found.get("sku", ())
+            if pos != positions["sku"] and _values(sample, pos)
+        )
+    return ColumnMap(
+        tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd, currency, fallbacks
+    )

@@ -132,6 +132,11 @@ class CsvReader(CatalogReader):
         }
         for field, positions in self._multi.items():
             values[field] = [fields[pos] for pos in positions if pos < n]
+        if self.columns.sku_fallbacks and not str(values.get("sku", "")).strip():
+            for pos in self.columns.sku_fallbacks:
+                if pos < n and fields[pos].strip():
+                    values["sku"] = fields[pos]
+                    break
         return self._builder.build(
             row, values, self._extra_values(fields), self.delimiter.join(fields)
         )

@@ -408,6 +408,24 @@ _MONTH_UNITS |= {"mese": 1, "mesi": 1, "anno": 12, "anni": 12, "maand": 1, "maan
 _MONTH_UNITS |= {"jaar": 12, "miesiąc": 1, "miesiące": 1, "miesięcy": 1, "rok": 12, "lata": 12}
 _MONTH_UNITS |= {"lat": 12, "ay": 1, "yıl": 12, "bulan": 1, "tahun": 12, "tháng": 1, "năm": 12}
 _WARRANTY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(\w*)\.?")
+#: a number and its unit (not a bare number) followed by words: the warranty's kind or part
+_WARRANTY_LEAD = re.compile(r"(\d+(?:[.,]\d+)?)\s*([^\W\d_]+)\.?\s+\S.*")
+_NO_WARRANTY = frozenset(
+    {
+        "no warranty",
+        "none",
+        "no",
+        "n/a",
+        "-",
+        "sin garantía",
+        "sin garantia",
+        "sem garantia",
+        "pas de garantie",
+        "keine garantie",
+        "tiada waranti",
+        "no brand warranty",
+    }
+)
 
 
 def _months(value: Any) -> int | None:
@@ -418,7 +436,11 @@ def _months(value: Any) -> int | None:
     text = _text(value).lower()
     if not text:
         return None
+    if text in _NO_WARRANTY:
+        return 0
     m = _WARRANTY.fullmatch(text)
+    if m is None:  # "12 Years Compressor", "1 year manufacturer warranty": the leading term
+        m = _WARRANTY_LEAD.match(text)
     amount = float(m[1].replace(",", ".")) if m else -1.0
     unit = m[2] if m else ""
     if amount < 0 or unit not in _MONTH_UNITS or not (amount * _MONTH_UNITS[unit]).is_integer():

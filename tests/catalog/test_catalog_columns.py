@@ -447,3 +447,20 @@ def test_indian_marketplace_and_accounting_sheets_are_read_by_their_own_headers(
     """Three Indian exports that were refused whole for their SKU header (holdout18)."""
     cols = map_columns(header, TABLE, [])
     assert {f: header[cols.get(f)] for f in want if cols.get(f) is not None} == want
+
+
+def test_a_blank_sku_is_read_from_the_row_s_other_sku_column(tmp_path):
+    """Shopee writes a product without variations with a blank `SKU` and its code in
+    `Parent SKU`: that row's SKU is the parent's, else its product ID (an ID column is a SKU
+    where nothing better is there); a variation keeps its own."""
+    path = tmp_path / "shopee.csv"
+    path.write_text(
+        "Product ID,Parent SKU,Product Name,SKU,Original Price\n"
+        "248,ZF11U,ASUS Zenfone 11 Ultra,ZF11U-BK,25990\n"
+        "248,ZF11U,ASUS Zenfone 11 Ultra,ZF11U-BL,25990\n"
+        "249,SM-A166P,Samsung Galaxy A16 5G,,6490\n"
+        "250,,Xiaomi Redmi Buds 6,,790\n",
+        encoding="utf-8",
+    )
+    got = list(open_catalog(path))
+    assert [r.sku for r in got] == ["ZF11U-BK", "ZF11U-BL", "SM-A166P", "250"]  # then its ID
