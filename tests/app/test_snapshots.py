@@ -116,35 +116,33 @@ def test_desk_trace_timeline(snap_compare, make_app, onboard, size):
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 
 
-@DESK_SIZES
-def test_dashboard(snap_compare, make_app, onboard, size):
-    """F4 after a fit return and a fake: stock by status, suspects, the tables that fit."""
-    onboard(SAMPLES / "electronics_brand.csv")
+def _dashboard(*keys: str):
+    """The dashboard (F4) after a fit return and a fake, then `keys` pressed."""
 
     async def run_before(pilot) -> None:
         app = await _desk_with_history(pilot)
         await pilot.press("f4")
         await settle(pilot, lambda: app.screen.pending == 0)
+        for key in keys:
+            await pilot.press(key)
         await pilot.pause(0.3)
         await settle(pilot)
 
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+    return run_before
+
+
+@DESK_SIZES
+def test_dashboard(snap_compare, make_app, onboard, size):
+    """F4 after a fit return and a fake: stock by status, suspects, the tables that fit."""
+    onboard(SAMPLES / "electronics_brand.csv")
+    assert snap_compare(make_app(), run_before=_dashboard(), terminal_size=size)
 
 
 @DESK_SIZES
 def test_dashboard_scrolled_to_the_returns_tables(snap_compare, make_app, onboard, size):
     """The dashboard paged down to the returns analytics: ids and statuses whole."""
     onboard(SAMPLES / "electronics_brand.csv")
-
-    async def run_before(pilot) -> None:
-        app = await _desk_with_history(pilot)
-        await pilot.press("f4")
-        await settle(pilot, lambda: app.screen.pending == 0)
-        await pilot.press("pagedown")
-        await pilot.pause(0.3)
-        await settle(pilot)
-
-    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+    assert snap_compare(make_app(), run_before=_dashboard("pagedown"), terminal_size=size)
 
 
 # -- the screens of the advisor at both sizes (issue 13.8) -------------------------------------
