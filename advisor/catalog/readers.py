@@ -196,6 +196,9 @@ class CsvReader(CatalogReader):
                             and gtin[:2] != "97"  # an ISBN / ISSN says what the item is (`_slow`)
                             and sku[:2] != "97"  # so does a bookshop's SKU that is the ISBN
                             and sku[0] != "'"
+                            # HTML entities (`3&#x27;lü`, `&amp;`): read by `_slow`, unescaped
+                            and not ("&" in fields[i_title] and ";" in fields[i_title])
+                            and not ("&" in cat and ";" in cat)
                             and (plain or (cat[:1] != "[" and ">>" not in cat))
                             and not seen(sku, row)
                         ):

@@ -7,6 +7,7 @@ lean path for clean rows (`readers.py`); anything unusual there falls back to `R
 
 from __future__ import annotations
 
+import html
 import re
 from array import array
 from collections.abc import Mapping
@@ -284,12 +285,12 @@ class RowBuilder:
             warranty = _months(values.get("warranty_months"))
         except ValueError as exc:
             return RejectedRow(row, str(exc), sku, raw)
-        category = categories.generic(_text(values.get("category")))
+        category = categories.generic(_unescaped(_text(values.get("category"))))
         sub = _text(values.get("sub_category"))
         level3 = _text(values.get("category_type"))
         if sub or level3:
             category = categories.join_levels(category, sub, level3)
-        title = _text(values.get("title"))
+        title = _unescaped(_text(values.get("title")))
         detail = values.get("title_detail")
         if detail:
             low = title.lower()
@@ -446,6 +447,12 @@ def _months(value: Any) -> int | None:
     if amount < 0 or unit not in _MONTH_UNITS or not (amount * _MONTH_UNITS[unit]).is_integer():
         raise ValueError(f"warranty {_json_repr(value)} is not a number of months")
     return int(amount * _MONTH_UNITS[unit])
+
+
+def _unescaped(text: str) -> str:
+    """Text as a person reads it where an export wrote HTML entities (OpenCart: `3&#x27;lü`,
+    `Kitchen &amp; Dining`); other text as it is."""
+    return html.unescape(text) if "&" in text and ";" in text else text
 
 
 def _tags(value: Any) -> tuple[str, ...]:

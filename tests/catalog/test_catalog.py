@@ -516,3 +516,18 @@ def test_a_bare_dollar_sign_is_the_run_s_dollar_or_peso(tmp_path):
     assert pesos == {"A1": "MXN", "A2": "MXN", "A3": "EUR"}
     told_nothing = {r.sku: r.currency for r in open_catalog(src)}
     assert told_nothing["A1"] == "USD" and told_nothing["A2"] == "USD"
+
+
+def test_html_entities_in_titles_and_categories_are_read_as_text(tmp_path):
+    """OpenCart escapes its text: `3&#x27;lü Kadife Koltuk` is `3'lü Kadife Koltuk`."""
+    from advisor.catalog import open_catalog
+
+    src = tmp_path / "opencart.csv"
+    src.write_text(
+        "sku,title,category,price\nK1,3&#x27;lü Kadife Koltuk,Ev &amp; Yaşam,15000\n"
+        "K2,Black & Decker Drill,Tools,4000\n",
+        encoding="utf-8",
+    )
+    got = {r.sku: r for r in open_catalog(src)}
+    assert got["K1"].title == "3'lü Kadife Koltuk" and got["K1"].category == "Ev & Yaşam"
+    assert got["K2"].title == "Black & Decker Drill"
