@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from advisor.app.mode_screen import ModeScreen
+from advisor.app.rowtable import shorten
 from advisor.app.widgets import KeyFooter, TitleBar, tone
 from advisor.app.workspace import Workspace
 from advisor.errors import Problem
@@ -74,6 +75,9 @@ class RulesScreen(ModeScreen):
     def on_screen_resume(self) -> None:
         self.show_status()
 
+    def on_resize(self) -> None:
+        self.show_status()
+
     def show_status(self) -> None:
         ws = self.app.workspace
         status = ws.status
@@ -98,6 +102,9 @@ class RulesScreen(ModeScreen):
         book = ws.rulebook
         if book is None:
             return
+        # Below 80 columns a long rule name gives way (shortened in the middle), so what the
+        # rule decides stays on screen beside where it is written.
+        width = 24 if 0 < self.size.width < 80 else 1_000
         for set_name, ruleset in (("policy", book.policy), ("returns", book.returns)):
             for r in ruleset.rules:
                 outcome = dict(r.outcome)
@@ -107,7 +114,7 @@ class RulesScreen(ModeScreen):
                 if outcome.get("flag"):
                     what += f" ({outcome['flag']})"
                 where = f"{ws.in_rules(r.file)}:{r.line}"
-                table.add_row(r.id, where, what, str(r.priority), r.kind, set_name)
+                table.add_row(shorten(r.id, width), where, what, str(r.priority), r.kind, set_name)
 
     def action_reload(self) -> None:
         self.app._reload()

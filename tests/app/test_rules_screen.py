@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 
+import pytest
 from textual.widgets import DataTable
 from tui_helpers import ROOT, settle
 
@@ -145,3 +146,23 @@ async def test_escape_on_the_rules_goes_back_to_the_screen_they_were_opened_from
         await pilot.press("escape")
         await settle(pilot, lambda: app.current_mode != "rules")
         assert app.current_mode == "desk"
+
+
+@pytest.mark.parametrize(("size", "whole"), [((60, 20), False), ((100, 30), True)])
+async def test_below_80_columns_long_rule_names_give_way_to_what_the_rule_decides(
+    make_app, size, whole
+):
+    """At 60 columns "electronics-accessories-low" is shortened in the middle so the Outcome
+    column stays on screen; at 100 columns every name is whole."""
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f5")
+        await settle(pilot, lambda: app.current_mode == "rules")
+        table = app.screen.query_one("#rules", DataTable)
+        await settle(pilot, lambda: table.row_count > 0)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert ("electronics-accessories-low" in names) == whole, names[:3]
+        if not whole:
+            assert any(n.startswith("electronics…") for n in names)
+            outcome_x = sum(c.get_render_width(table) for c in list(table.columns.values())[:2])
+            assert outcome_x < size[0] - 4  # the Outcome column starts on screen
