@@ -1,6 +1,7 @@
 """Exports that write a product's row, then its variants' rows under the same product key with
-the product's columns left blank: Wix Stores (``handleId``, ``fieldType`` Product / Variant) and
-Squarespace Commerce (``Product ID [Non Editable]``).
+the product's columns left blank: Wix Stores (``handleId``, ``fieldType`` Product / Variant),
+Squarespace Commerce (``Product ID [Non Editable]``) and Tiendanube / Nuvemshop (``Identificador
+de URL``).
 
 A variant row inherits its product's name, categories, brand and tags, and its title is the
 product's name with its option values (``Merino Crew Sweater - M``). Wix prices a variant as the
@@ -20,7 +21,7 @@ from advisor.catalog.platforms import PlatformReader, join_raw
 from advisor.catalog.readers import Item
 from advisor.catalog.rows import truth
 
-__all__ = ["SquarespaceReader", "WixReader"]
+__all__ = ["SquarespaceReader", "TiendanubeReader", "WixReader"]
 
 _INHERITED = ("title", "categories", "brand", "tags", "kind", "price", "list_price")
 
@@ -28,8 +29,8 @@ _INHERITED = ("title", "categories", "brand", "tags", "kind", "price", "list_pri
 class _GroupedReader(PlatformReader):
     """A product row, then variant rows of the same `group` key with a blank title."""
 
-    #: normalised prefix of the columns that hold a variant's option values
-    OPTION_PREFIX: ClassVar[str] = ""
+    #: normalised prefixes of the columns that hold a variant's option values
+    OPTION_PREFIXES: ClassVar[tuple[str, ...]] = ()
     #: how the export separates several category paths in one cell
     CATEGORY_SEP: ClassVar[str] = ","
 
@@ -37,7 +38,7 @@ class _GroupedReader(PlatformReader):
         super().__init__(*args, **kwargs)
         self._product: dict[str, str] = {}
         self._options = [
-            i for i, n in enumerate(self.header) if normalise(n).startswith(self.OPTION_PREFIX)
+            i for i, n in enumerate(self.header) if normalise(n).startswith(self.OPTION_PREFIXES)
         ]
 
     def _prices(self, fields: list[str], variant: bool) -> tuple[str, str]:
@@ -86,7 +87,7 @@ class WixReader(_GroupedReader):
 
     format = "wix"
     label = "Wix Stores product"
-    OPTION_PREFIX = normalise("productOptionDescription")
+    OPTION_PREFIXES = (normalise("productOptionDescription"),)
     CATEGORY_SEP = ";"
 
     def _row(self, row: int, fields: list[str]) -> Item | None:
@@ -110,7 +111,7 @@ class SquarespaceReader(_GroupedReader):
 
     format = "squarespace"
     label = "Squarespace product"
-    OPTION_PREFIX = normalise("Option Value")
+    OPTION_PREFIXES = (normalise("Option Value"),)
     _NATURE: ClassVar[dict[str, tuple[str, ...]]] = {
         "digital": ("downloadable",),
         "service": ("service",),
@@ -126,3 +127,25 @@ class SquarespaceReader(_GroupedReader):
 
     def _nature(self, kind: str) -> tuple[str, ...]:
         return self._NATURE.get(kind.strip().lower(), ())
+
+
+class TiendanubeReader(_GroupedReader):
+    """Tiendanube's (Nuvemshop's) export, in Spanish or Portuguese, often `;`-separated.
+
+    ``Precio promocional`` / ``Preço promocional`` (when set) is the price and ``Precio`` /
+    ``Preço`` the regular price; ``Categorías`` holds comma-separated ``A > B`` paths;
+    ``Producto Físico`` / ``Produto Físico`` = NO (a workshop, a delivery, a gift card) says
+    nothing is shipped.
+    """
+
+    format = "tiendanube"
+    label = "Tiendanube / Nuvemshop product"
+    ROLE_OF: ClassVar[dict[str, str]] = {"category": "categories", "price": "list_price"}
+    OPTION_PREFIXES = tuple(normalise(p) for p in ("valor de propiedad", "valor da variacao"))
+
+    def _prices(self, fields: list[str], variant: bool) -> tuple[str, str]:
+        regular = self.cell(fields, "list_price")
+        return (self.cell(fields, "price") or regular), regular
+
+    def _nature(self, kind: str) -> tuple[str, ...]:
+        return ("no_shipping",) if truth(kind) is False else ()

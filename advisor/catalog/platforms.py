@@ -71,7 +71,6 @@ def open_platform(
         grouped,
         magento,
         shopify,
-        tiendanube,
         vendure,
         woocommerce,
     )
@@ -83,7 +82,7 @@ def open_platform(
         "vendure": vendure.VendureReader,
         "bigcommerce": bigcommerce.BigCommerceReader,
         "ecwid": ecwid.EcwidReader,
-        "tiendanube": tiendanube.TiendanubeReader,
+        "tiendanube": grouped.TiendanubeReader,
         "wix": grouped.WixReader,
         "squarespace": grouped.SquarespaceReader,
     }[kind]

@@ -51,19 +51,25 @@ async def open_desk(pilot):
 DESK_SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-async def _desk_with_history(pilot):
-    """The desk after a phone was received, shipped, returned for fit and a fake came back."""
+async def _desk_after(pilot, *lines: str):
+    """The desk after accepting, with each of `lines` typed on its command line in turn."""
     app = await open_desk(pilot)
-    for line in (
-        "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
-        "ship SO-1 --scan IMEI-1",
-        "return SO-1 IMEI-1 --reason fit",
-        "ship SO-2 --scan IMEI-2",
-        "return SO-2 FAKE-9",
-    ):
+    for line in lines:
         await say(pilot, line)
         await settle(pilot, lambda: app.screen.pending == 0)
     return app
+
+
+_HISTORY = (
+    "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
+    "ship SO-1 --scan IMEI-1",
+    "return SO-1 IMEI-1 --reason fit",
+)
+
+
+async def _desk_with_history(pilot):
+    """The desk after a phone was received, shipped, returned for fit and a fake came back."""
+    return await _desk_after(pilot, *_HISTORY, "ship SO-2 --scan IMEI-2", "return SO-2 FAKE-9")
 
 
 @DESK_SIZES
@@ -103,15 +109,7 @@ def test_desk_trace_timeline(snap_compare, make_app, onboard, size):
     onboard(SAMPLES / "electronics_brand.csv")
 
     async def run_before(pilot) -> None:
-        app = await open_desk(pilot)
-        for line in (
-            "receive VLT-PH-A15-128 --serial IMEI-1 --serial IMEI-2",
-            "ship SO-1 --scan IMEI-1",
-            "return SO-1 IMEI-1 --reason fit",
-            "IMEI-1",
-        ):
-            await say(pilot, line)
-            await settle(pilot, lambda: app.screen.pending == 0)
+        await _desk_after(pilot, *_HISTORY, "IMEI-1")
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from advisor.catalog import open_catalog
 from advisor.catalog.ecwid import EcwidReader
-from advisor.catalog.tiendanube import TiendanubeReader
+from advisor.catalog.grouped import TiendanubeReader
 
 CATALOGS = Path(__file__).parents[1] / "data" / "catalogs"
 
