@@ -262,9 +262,8 @@ class Evaluator:
     ) -> Iterator[EvaluatedRow | RejectedRow]:
         """Evaluate a stream in order; `summary` is complete once the stream is exhausted."""
         s = summary if summary is not None else Summary()
-        s.markets, s.markets_assumed = tuple(self.profile.markets), self.markets_assumed
-        evaluate = self.evaluate
-        reasons = s.rejection_reasons
+        self.start(s)
+        one = self.one
         # The loop below inlines `evaluate`'s memo hit (the case for nearly every row of a big
         # catalog); anything else goes through `evaluate` itself, so both give the same answer.
         memo_get = self._memo.get
@@ -337,20 +336,34 @@ class Evaluator:
                         template = said
                     yield new_tuple(row_cls, (item, value, shared, template))
                     continue
-                out = evaluate(item)
-            else:
-                out, missing = item, False
-            if out.__class__ is row_cls:
-                if missing:
-                    s.price_missing += 1
-                sh = out.shared
-                sh.count += 1
-                if out.unit_value is not None:
-                    sh.value_sum += out.unit_value
-            else:
-                s.rejected += 1
-                reasons[_reason_kind(out.reason)] += 1
-            yield out
+            yield one(item, s)
+        self._tally(s)
+
+    def one(self, item: SkuRecord | RejectedRow, s: Summary) -> EvaluatedRow | RejectedRow:
+        """One item evaluated and counted into `s` as `run` counts it; `finish` ends the run."""
+        if item.__class__ is SkuRecord:
+            missing = item.price is None or item.price_from  # type: ignore[union-attr]
+            out = self.evaluate(item)  # type: ignore[arg-type]
+        else:
+            out, missing = item, False
+        if out.__class__ is EvaluatedRow:
+            if missing:
+                s.price_missing += 1
+            sh = out.shared  # type: ignore[union-attr]
+            sh.count += 1
+            if out.unit_value is not None:  # type: ignore[union-attr]
+                sh.value_sum += out.unit_value  # type: ignore[union-attr]
+        else:
+            s.rejected += 1
+            s.rejection_reasons[_reason_kind(out.reason)] += 1  # type: ignore[union-attr]
+        return out
+
+    def start(self, s: Summary) -> None:
+        """What `run` notes before its first row (the fast lane runs rows itself)."""
+        s.markets, s.markets_assumed = tuple(self.profile.markets), self.markets_assumed
+
+    def finish(self, s: Summary) -> None:
+        """What `run` does after its last row: the summary's counts and the cost tallies."""
         self._tally(s)
 
     def _tally(self, s: Summary) -> None:

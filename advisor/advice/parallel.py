@@ -290,9 +290,25 @@ def _worker(conn: Any, args: dict[str, Any]) -> None:
                 )  # noqa: SIM115
             write = writer.write
             done = args["done"]
+            from advisor.advice.lane.drive import run_csv
+
+            def tick(k: int) -> None:
+                with done.get_lock():
+                    done.value += k
+
             with reader:
                 n = 0
-                for item in ev.run(reader, summary):
+                laned = run_csv(
+                    ev,
+                    reader,
+                    writer,
+                    summary,
+                    args["start"],
+                    args["end"],
+                    errors=errors,
+                    tick=tick,
+                )
+                for item in () if laned is not None else ev.run(reader, summary):
                     write(item)
                     if errors is not None and item.__class__.__name__ == "RejectedRow":
                         errors.write(item)

@@ -103,6 +103,7 @@ class Evaluation:
     format: str
     workers: int = 1
     durable_evaluations: int = 0
+    lane_rows: int = 0  # rows decided in the compiled fast lane (`advisor.advice.lane`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,14 +328,22 @@ def _in_one(opened, rulebook, profile, as_of, outputs, progress, monthly_units) 
                 else:
                     sinks.append(o)
             reader = stack.enter_context(opened.reader())
-            stream: Iterator[Item] = evaluator.run(reader, summary)
-            if progress is not None:
-                stream = _ticking(stream, progress)
+            laned = None
             if len(sinks) == 1 and not rejected_only:
+                laned = _in_lane(evaluator, reader, sinks[0], summary, progress)
+            if laned is not None:
+                pass
+            elif len(sinks) == 1 and not rejected_only:
+                stream: Iterator[Item] = evaluator.run(reader, summary)
+                if progress is not None:
+                    stream = _ticking(stream, progress)
                 write = sinks[0].write
                 for item in stream:  # the hot loop of a big catalog: nothing else per row
                     write(item)
             else:
+                stream = evaluator.run(reader, summary)
+                if progress is not None:
+                    stream = _ticking(stream, progress)
                 for item in stream:
                     for s in sinks:
                         s.write(item)
@@ -353,9 +362,30 @@ def _in_one(opened, rulebook, profile, as_of, outputs, progress, monthly_units) 
             reader.format,
             1,
             evaluator.engine.evaluations,
+            laned or 0,
         )
     finally:
         evaluator.close()
+
+
+def _in_lane(evaluator, reader, sink, summary, progress) -> int | None:
+    """The whole file through the fast lane (`advisor.advice.lane`), when it can take it: the
+    rows the lane decided itself, or None (nothing read: the Python path runs)."""
+    from advisor.advice.lane.drive import available, header_end, run_csv
+
+    if not available() or getattr(reader, "format", "") != "csv":
+        return None
+    start = header_end(reader.path)
+    if start is None:
+        return None
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if progress is not None:
+            progress(done[0])
+
+    return run_csv(evaluator, reader, sink, summary, start, reader.path.stat().st_size, tick=tick)
 
 
 def _ticking(stream: Iterator[Item], progress: Progress) -> Iterator[Item]:

@@ -222,8 +222,15 @@ class CsvWriter(Writer):
 
     def write(self, item: EvaluatedRow | RejectedRow) -> None:
         lines = self._lines
+        lines.append(self.line(item))
+        if len(lines) >= self._BLOCK:
+            self.out.write("".join(lines))
+            lines.clear()
+
+    def line(self, item: EvaluatedRow | RejectedRow) -> str:
+        """The item's line, newline included (what `write` writes; the fast lane's host too)."""
         if item.__class__ is not EvaluatedRow:
-            lines.append(
+            return (
                 _csv_line((item.row, "rejected", item.sku, *[""] * (len(COLUMNS) - 4), item.reason))
                 + "\n"
             )
@@ -249,13 +256,10 @@ class CsvWriter(Writer):
                 price = "ok,,\n"
             else:
                 price = f"missing,{';'.join(price_status(r)[1])},\n"
-            lines.append(
+            return (
                 f"{r.row},decided,{sku},{r.gtin},{title}{parts[0]}"
                 f"{'' if v is None else f'{v:.2f}'}{parts[1]}{cell}{parts[2]}{price}"
             )
-        if len(lines) >= self._BLOCK:
-            self.out.write("".join(lines))
-            lines.clear()
 
     def close(self) -> None:
         self.out.write("".join(self._lines))

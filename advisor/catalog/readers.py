@@ -13,9 +13,9 @@ import codecs
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 
 from advisor.catalog.columns import ColumnMap, ColumnTable, map_columns, match_columns
 from advisor.catalog.records import RejectedRow, SkuRecord
@@ -142,7 +142,25 @@ class CsvReader(CatalogReader):
         )
 
     def _items(self) -> Iterator[Item]:
-        """The hot loop of a big import: clean rows are built here, anything else by `_slow`."""
+        read = self.reading().read
+        reader = self._reader
+        row = self.first_row
+        while True:
+            try:
+                for fields in reader:
+                    row += 1
+                    item = read(row, fields)
+                    if item is not None:
+                        yield item
+                return
+            except csv.Error as exc:  # the csv module gives up on one record, then goes on
+                row += 1
+                self.rows_read += 1
+                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+
+    def reading(self) -> RowReading:
+        """How this file's records are read, one at a time: clean rows built at once, the rest
+        by `_slow`. The fast lane (`advisor.advice.lane`) reads the same conditions from it."""
         cols = self._columns
         ncols = len(self.header)
         absent = ncols  # a missing column reads the "" appended to each clean row
@@ -167,80 +185,113 @@ class CsvReader(CatalogReader):
         whole_blank = (builder.default_currency or builder.assumed) in whole
         extra_values = self._extra_values if self._extra else None
         slow = self._slow
-        reader = self._reader
-        row = self.first_row
-        while True:
-            try:
-                for fields in reader:
-                    row += 1
-                    if fast and len(fields) == ncols:
-                        fields.append("")
-                        sku = fields[i_sku].strip()  # type: ignore[index]
-                        try:
-                            price = float(fields[i_price])  # type: ignore[index]
-                        except ValueError:
-                            price = -1.0
-                        currency = currencies.get(fields[i_cur])
-                        hsn, gtin, cat = fields[i_hsn], fields[i_gtin], fields[i_cat]
-                        if (
-                            sku
-                            and price > 0
-                            and price - price == 0
-                            and currency is not None
-                            and not (
-                                "." in fields[i_price]  # type: ignore[index]
-                                and (currency in whole if currency else whole_blank)
-                            )
-                            and (hsn.isdigit() or not hsn)
-                            and (gtin.isdigit() or not gtin)
-                            and gtin[:2] != "97"  # an ISBN / ISSN says what the item is (`_slow`)
-                            and sku[:2] != "97"  # so does a bookshop's SKU that is the ISBN
-                            and sku[0] != "'"
-                            # HTML entities (`3&#x27;lü`, `&amp;`): read by `_slow`, unescaped
-                            and not ("&" in fields[i_title] and ";" in fields[i_title])
-                            and not ("&" in cat and ";" in cat)
-                            and (plain or (cat[:1] != "[" and ">>" not in cat))
-                            and not seen(sku, row)
-                        ):
-                            self.rows_read += 1
-                            yield new_tuple(
-                                record_cls,
-                                (
-                                    row,
-                                    sku,
-                                    fields[i_title].strip(),
-                                    cat.strip(),
-                                    fields[i_brand].strip(),
-                                    price,
-                                    currency,
-                                    hsn,
-                                    gtin,
-                                    fields[i_pcat].strip(),
-                                    "",
-                                    (),
-                                    None,
-                                    None,
-                                    extra_values(fields) if extra_values else (),
-                                    None,
-                                    (),
-                                    "",
-                                ),
-                            )
-                            continue
-                        fields.pop()
-                    item = slow(row, fields)
-                    if item is None:
-                        self.skipped_rows += 1
-                        continue
-                    if isinstance(item, SkuRecord) and i_cur != absent and item.currency:
-                        currencies.setdefault(fields[i_cur], item.currency)
+
+        def record(row: int, fields: list[str]) -> SkuRecord:
+            """A clean row's record (`fields` with the "" of absent columns appended)."""
+            return new_tuple(
+                record_cls,
+                (
+                    row,
+                    fields[i_sku].strip(),  # type: ignore[index]
+                    fields[i_title].strip(),
+                    fields[i_cat].strip(),
+                    fields[i_brand].strip(),
+                    float(fields[i_price]),  # type: ignore[index]
+                    currencies[fields[i_cur]],
+                    fields[i_hsn],
+                    fields[i_gtin],
+                    fields[i_pcat].strip(),
+                    "",
+                    (),
+                    None,
+                    None,
+                    extra_values(fields) if extra_values else (),
+                    None,
+                    (),
+                    "",
+                ),
+            )
+
+        def read(row: int, fields: list[str]) -> Item | None:
+            if fast and len(fields) == ncols:
+                fields.append("")
+                sku = fields[i_sku].strip()  # type: ignore[index]
+                try:
+                    price = float(fields[i_price])  # type: ignore[index]
+                except ValueError:
+                    price = -1.0
+                currency = currencies.get(fields[i_cur])
+                hsn, gtin, cat = fields[i_hsn], fields[i_gtin], fields[i_cat]
+                if (
+                    sku
+                    and price > 0
+                    and price - price == 0
+                    and currency is not None
+                    and not (
+                        "." in fields[i_price]  # type: ignore[index]
+                        and (currency in whole if currency else whole_blank)
+                    )
+                    and (hsn.isdigit() or not hsn)
+                    and (gtin.isdigit() or not gtin)
+                    and gtin[:2] != "97"  # an ISBN / ISSN says what the item is (`_slow`)
+                    and sku[:2] != "97"  # so does a bookshop's SKU that is the ISBN
+                    and sku[0] != "'"
+                    # HTML entities (`3&#x27;lü`, `&amp;`): read by `_slow`, unescaped
+                    and not ("&" in fields[i_title] and ";" in fields[i_title])
+                    and not ("&" in cat and ";" in cat)
+                    and (plain or (cat[:1] != "[" and ">>" not in cat))
+                    and not seen(sku, row)
+                ):
                     self.rows_read += 1
-                    yield item
-                return
-            except csv.Error as exc:  # the csv module gives up on one record, then goes on
-                row += 1
-                self.rows_read += 1
-                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+                    return record(row, fields)
+                fields.pop()
+            item = slow(row, fields)
+            if item is None:
+                self.skipped_rows += 1
+                return None
+            if isinstance(item, SkuRecord) and i_cur != absent and item.currency:
+                currencies.setdefault(fields[i_cur], item.currency)
+            self.rows_read += 1
+            return item
+
+        return RowReading(
+            read,
+            record,
+            seen,
+            currencies,
+            whole,
+            whole_blank,
+            fast,
+            plain,
+            ncols,
+            {
+                "sku": i_sku,
+                "title": i_title,
+                "cat": i_cat,
+                "brand": i_brand,
+                "price": i_price,
+                "cur": i_cur,
+                "hsn": i_hsn,
+                "gtin": i_gtin,
+                "pcat": i_pcat,
+            },
+        )
+
+
+class RowReading(NamedTuple):
+    """A CSV file's way of reading one record (`CsvReader.reading`), and the conditions under
+    which a record is clean: what the fast lane must agree with row for row."""
+
+    read: Callable[[int, list[str]], Item | None]
+    record: Callable[[int, list[str]], SkuRecord]
+    seen: Callable[[str, int], int]
+    currencies: dict[str, str | None]
+    whole: frozenset[str]
+    whole_blank: bool
+    fast: bool
+    plain: bool
+    ncols: int
+    columns: dict[str, int | None]
 
 
 _SLOW_FIELDS = frozenset(

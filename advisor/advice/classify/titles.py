@@ -47,6 +47,11 @@ class TitleReader:
             surfaces = ()
         if surfaces == words:
             surfaces = ()
+        return (words, context, self.patterns(text, title, same_place), surfaces)
+
+    def patterns(self, text: str, title: str, same_place: bool = True) -> tuple:
+        """The rulebook's patterns found in `text` (the title as matched): (name, as written)."""
+        lex = self._lex
         pats: tuple = ()
         if lex.patterns and (lex.pattern_gate is None or lex.pattern_gate(text)):
             contains = text.__contains__
@@ -57,7 +62,7 @@ class TitleReader:
                     (name, title[m.start() : m.end()] if same_place else m.group())
                     for m in finditer(text)
                 )
-        return (words, context, pats, surfaces)
+        return pats
 
     def _layout(self, raw: list[tuple], e0: int) -> tuple[tuple, tuple, tuple]:
         """(words chosen, context words, their spans from the first match's end) of a scan.

@@ -1,0 +1,909 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# distutils: language = c++
+"""The compiled half of the fast lane: a clean CSV's rows read, matched, decided and written in C.
+
+Every row this loop cannot prove it handles exactly as the Python path does goes to the host
+(`advisor.advice.lane.drive.Host`), which runs that path and hands back the line it writes. What
+the loop keeps are caches of answers the host gave — a category's evidence shape, a title's word
+layout, a verdict with slots for the row's own words, a decision's pre-rendered columns — each
+asked of the host once, on the first row that needs it, and checked against that row's own exact
+answer before it is trusted.
+"""
+
+from cpython cimport array
+from cpython.object cimport PyObject_Hash
+from cpython.bytes cimport PyBytes_AS_STRING, PyBytes_GET_SIZE, PyBytes_FromStringAndSize
+from libc.stdlib cimport strtod
+from libc.stdio cimport snprintf
+from libc.string cimport memchr, memcmp
+from libcpp.string cimport string
+from libcpp.vector cimport vector
+from libcpp.unordered_map cimport unordered_map
+from libcpp.pair cimport pair
+from libcpp.algorithm cimport sort
+from cython.operator cimport dereference as deref
+
+ctypedef unsigned char uchar
+ctypedef pair[uchar, int] Kid
+ctypedef vector[Kid] Kids
+
+
+cdef struct Node:
+    int fail
+    int term      # term id ending here, or -1
+    int link      # nearest node on the fail chain with a term, or 0
+    int first     # children: kids[first : first + count] (sorted by byte after build)
+    int count
+
+
+cdef class Automaton:
+    """Aho-Corasick over bytes with sparse children: all occurrences of every key, by end."""
+
+    cdef vector[Node] nodes
+    cdef Kids kids
+    cdef int root_next[256]
+    cdef vector[int] lengths
+    cdef unsigned char amap[256]   # byte -> symbol (0: a byte no key holds)
+    cdef int nsym
+    cdef vector[int] dense         # full transitions of the first `ndense` nodes (by breadth)
+    cdef int ndense
+    cdef vector[int] rank          # node -> its dense row, or -1
+
+    def __init__(self, keys):
+        cdef vector[Kids] tmp
+        cdef Node n
+        cdef int i, j, state, child, c
+        cdef bytes k
+        n.fail = 0
+        n.term = -1
+        n.link = 0
+        n.first = 0
+        n.count = 0
+        self.nodes.push_back(n)
+        tmp.push_back(Kids())
+        for i, key in enumerate(keys):
+            k = key
+            self.lengths.push_back(len(k))
+            if not k:
+                continue
+            state = 0
+            for j in range(len(k)):
+                c = k[j]
+                child = -1
+                for p in tmp[state]:
+                    if p.first == c:
+                        child = p.second
+                        break
+                if child < 0:
+                    child = self.nodes.size()
+                    self.nodes.push_back(n)
+                    tmp.push_back(Kids())
+                    tmp[state].push_back(Kid(<uchar>c, child))
+                state = child
+            if self.nodes[state].term < 0:
+                self.nodes[state].term = i
+        for i in range(<int>self.nodes.size()):
+            sort(tmp[i].begin(), tmp[i].end())
+            self.nodes[i].first = self.kids.size()
+            self.nodes[i].count = tmp[i].size()
+            for p in tmp[i]:
+                self.kids.push_back(p)
+        for c in range(256):
+            self.root_next[c] = 0
+        for j in range(self.nodes[0].count):
+            self.root_next[self.kids[j].first] = self.kids[j].second
+        # breadth first: fail links and output links
+        cdef vector[int] queue
+        cdef size_t head = 0
+        cdef int f, u, v
+        for j in range(self.nodes[0].count):
+            queue.push_back(self.kids[j].second)
+        while head < queue.size():
+            u = queue[head]
+            head += 1
+            for j in range(self.nodes[u].first, self.nodes[u].first + self.nodes[u].count):
+                c = self.kids[j].first
+                v = self.kids[j].second
+                f = self.nodes[u].fail
+                while True:
+                    child = self._child(f, c)
+                    if child >= 0 and child != v:
+                        self.nodes[v].fail = child
+                        break
+                    if f == 0:
+                        self.nodes[v].fail = 0
+                        break
+                    f = self.nodes[f].fail
+                f = self.nodes[v].fail
+                self.nodes[v].link = f if self.nodes[f].term >= 0 else self.nodes[f].link
+                queue.push_back(v)
+        # Most steps of a scan are near the root: those nodes (in breadth order, so a node's
+        # fail target comes before it) get a full row of transitions over the keys' alphabet.
+        cdef int b, sym
+        for b in range(256):
+            self.amap[b] = 0
+        self.nsym = 1
+        for k in keys:
+            for b in <bytes>k:
+                if self.amap[b] == 0:
+                    self.amap[b] = self.nsym
+                    self.nsym += 1
+        cdef vector[int] order
+        order.push_back(0)
+        for u in queue:
+            if order.size() >= 4096:
+                break
+            order.push_back(u)
+        self.ndense = order.size()
+        cdef vector[int] rank = vector[int](self.nodes.size(), -1)
+        for i in range(self.ndense):
+            rank[order[i]] = i
+        self.dense.resize(self.ndense * self.nsym, 0)
+        cdef int[256] sym_byte
+        for b in range(256):
+            if self.amap[b]:
+                sym_byte[self.amap[b]] = b
+        for i in range(self.ndense):
+            u = order[i]
+            for sym in range(1, self.nsym):
+                c = sym_byte[sym]
+                child = self._child(u, c)
+                if child >= 0:
+                    self.dense[i * self.nsym + sym] = child
+                elif u == 0:
+                    self.dense[i * self.nsym + sym] = 0
+                else:
+                    f = self.nodes[u].fail
+                    self.dense[i * self.nsym + sym] = self.dense[rank[f] * self.nsym + sym]
+        self.rank = rank
+
+    cdef inline int _child(self, int state, int c) noexcept nogil:
+        cdef int lo, hi, mid
+        if state == 0:
+            return self.root_next[c] if self.root_next[c] else -1
+        lo = self.nodes[state].first
+        hi = lo + self.nodes[state].count
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.kids[mid].first < c:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < self.nodes[state].first + self.nodes[state].count and self.kids[lo].first == c:
+            return self.kids[lo].second
+        return -1
+
+    cdef inline int _step(self, int state, int c) noexcept nogil:
+        cdef int child, r
+        cdef int sym = self.amap[c]
+        if sym == 0:
+            return 0  # no key holds this byte: every match is broken
+        while True:
+            r = self.rank[state]
+            if r >= 0:
+                return self.dense[r * self.nsym + sym]
+            child = self._child(state, c)
+            if child >= 0:
+                return child
+            if state == 0:
+                return 0
+            state = self.nodes[state].fail
+
+    cdef void scan(self, const char* text, int size, vector[int]& out) noexcept nogil:
+        """(end, term) pairs appended to `out`, by end position, longest first at one end."""
+        cdef int i, state = 0, t
+        for i in range(size):
+            state = self._step(state, <unsigned char>text[i])
+            t = state if self.nodes[state].term >= 0 else self.nodes[state].link
+            while t:
+                out.push_back(i)
+                out.push_back(self.nodes[t].term)
+                t = self.nodes[t].link
+
+    cdef bint any(self, const char* text, int size) noexcept nogil:
+        cdef int i, state = 0
+        for i in range(size):
+            state = self._step(state, <unsigned char>text[i])
+            if self.nodes[state].term >= 0 or self.nodes[state].link:
+                return True
+        return False
+
+    def find(self, bytes text):
+        """Every (end, term) in `text` (for tests: the scan the lane keys titles on)."""
+        cdef vector[int] out
+        self.scan(PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text), out)
+        return [(out[i], out[i + 1]) for i in range(0, out.size(), 2)]
+
+
+cdef struct Span:
+    int a
+    int b
+
+
+cdef struct Layout:
+    int words       # the host's id of (words, context), or -1: this layout goes to the host
+    int first       # spans[first : first + count]
+    int count
+
+
+cdef struct Seg:
+    int kind        # 0 literal, 1 category text, 2 the row's word
+    int index       # text or word index; for a literal, its offset in `lits`
+    int size
+
+
+cdef struct Verdict:
+    int klass       # -1: rows with this verdict go to the host
+    int first       # segs[first : first + count]
+    int count
+
+
+cdef struct Decision:
+    int shared
+    string head
+    string tail
+    string end
+
+
+cdef inline bint _space(unsigned char c) noexcept nogil:
+    # str.strip()'s ASCII whitespace, and any byte of a multi-byte character (\xa0, \u3000 ...)
+    return c == 32 or (9 <= c <= 13) or (28 <= c <= 31) or c >= 128
+
+
+cdef inline bint _digits(const char* p, int n) noexcept nogil:
+    cdef int i
+    for i in range(n):
+        if not (48 <= <unsigned char>p[i] <= 57):
+            return False
+    return True
+
+
+cdef inline bint _needs_quote(const char* p, int n) noexcept nogil:
+    cdef int i
+    cdef char c
+    for i in range(n):
+        c = p[i]
+        if c == 34 or c == 44 or c == 13 or c == 10:
+            return True
+    return False
+
+
+cdef inline void _cell(string& out, const char* p, int n) noexcept nogil:
+    """`p` as a CSV cell (quoted only when it must be, as csv.writer and the writers do)."""
+    cdef int i
+    if not _needs_quote(p, n):
+        out.append(p, n)
+        return
+    out.push_back(34)
+    for i in range(n):
+        if p[i] == 34:
+            out.push_back(34)
+        out.push_back(p[i])
+    out.push_back(34)
+
+
+cdef inline bint _valid_utf8(const unsigned char* p, int n) noexcept nogil:
+    cdef int i = 0, extra, j
+    cdef unsigned int c, cp
+    while i < n:
+        c = p[i]
+        if c < 0x80:
+            i += 1
+            continue
+        if 0xC2 <= c <= 0xDF:
+            extra = 1
+            cp = c & 0x1F
+        elif 0xE0 <= c <= 0xEF:
+            extra = 2
+            cp = c & 0x0F
+        elif 0xF0 <= c <= 0xF4:
+            extra = 3
+            cp = c & 0x07
+        else:
+            return False
+        for j in range(1, extra + 1):
+            if i + j >= n or (p[i + j] & 0xC0) != 0x80:
+                return False
+            cp = (cp << 6) | (p[i + j] & 0x3F)
+        if (extra == 2 and (cp < 0x800 or 0xD800 <= cp <= 0xDFFF)) or (extra == 3 and (cp < 0x10000 or cp > 0x10FFFF)):
+            return False
+        i += extra + 1
+    return True
+
+
+cdef class Lane:
+    """One file range's clean rows, end to end; the host answers everything else."""
+
+    cdef object host
+    cdef object shared
+    cdef Automaton words_ac
+    cdef Automaton gate_ac
+    cdef bint has_patterns, gate_all
+    cdef char delim
+    cdef int ncols, i_sku, i_title, i_cat, i_brand, i_price, i_cur, i_hsn, i_gtin, i_pcat
+    cdef bint plain
+    cdef unsigned char table[256]
+    cdef vector[double] bounds
+    cdef unordered_map[string, int] cats
+    cdef vector[int] cat_shape
+    cdef vector[vector[string]] cat_texts
+    cdef unordered_map[string, int] layouts
+    cdef vector[Layout] layout_info
+    cdef vector[Span] spans
+    cdef unordered_map[string, int] verdicts
+    cdef vector[Verdict] verdict_info
+    cdef vector[Seg] segs
+    cdef string lits
+    cdef unordered_map[string, int] decisions
+    cdef vector[Decision] decision_info
+    cdef unordered_map[string, pair[double, int]] currencies
+    cdef const char* cur_base
+    cdef int cur_nf
+    cdef vector[int]* cur_starts
+    cdef vector[int]* cur_ends
+    cdef vector[char]* cur_quoted
+    cdef list seen_state
+    cdef object grow
+    cdef list searches
+    cdef vector[vector[int]] literal_patterns
+    cdef vector[char] candidate
+    cdef public long rows_read
+    cdef public long owned
+    cdef public long handed
+
+    def __init__(self, host, dict p):
+        cdef int c
+        self.host = host
+        self.shared = []
+        self.words_ac = Automaton(p["terms"])
+        self.gate_ac = Automaton(p["gate"])
+        self.has_patterns = p["has_patterns"]
+        self.gate_all = p["gate_all"]
+        self.delim = ord(p["delimiter"])
+        self.ncols = p["ncols"]
+        self.i_sku, self.i_title, self.i_cat, self.i_brand = p["sku"], p["title"], p["cat"], p["brand"]
+        self.i_price, self.i_cur, self.i_hsn = p["price"], p["cur"], p["hsn"]
+        self.i_gtin, self.i_pcat = p["gtin"], p["pcat"]
+        self.plain = p["plain"]
+        table = p["table"]
+        for c in range(256):
+            self.table[c] = table[c]
+        for b in p["bounds"]:
+            self.bounds.push_back(b)
+        self.rows_read = self.owned = self.handed = 0
+        self.seen_state = p["seen_state"]
+        self.grow = p["grow"]
+        self.searches = list(p["searches"])
+        for pats in p["literal_patterns"]:
+            self.literal_patterns.push_back(vector[int]())
+            for j in pats:
+                self.literal_patterns.back().push_back(j)
+        self.candidate.resize(len(self.searches), 0)
+
+    cdef long _seen(self, str sku, long row) except -1:
+        """`SeenSkus.first_row` on its own table: the row `sku` was first read on, or 0."""
+        cdef list state = self.seen_state
+        cdef array.array hashes = state[0]
+        cdef array.array rows = state[1]
+        cdef long long slots = state[2]
+        cdef long long h = <long long>((<unsigned long long>PyObject_Hash(sku)) & 0x0FFFFFFFFFFFFFFFULL)
+        if h == 0:
+            h = 1
+        cdef long long i = h & slots
+        cdef long long v
+        while True:
+            v = hashes.data.as_longlongs[i]
+            if v == h:
+                return rows.data.as_ints[i]
+            if v == 0:
+                break
+            i = (i + 1) & slots
+        hashes.data.as_longlongs[i] = h
+        rows.data.as_ints[i] = row
+        used = state[3] + 1
+        state[3] = used
+        if used * 10 > slots * 7:
+            self.grow(state)
+        return 0
+
+    def run(self, fh, long long size, long row, object write, object tick):
+        """Read `size` bytes of records from `fh`; returns (bytes left unread, last row number).
+
+        Stops early, at a record's first byte, on anything the csv module might read otherwise
+        than this loop (a lone carriage return, a NUL, an odd quote, a field past its limit):
+        the caller reads the rest with the csv module. Reads a megabyte at a time into one
+        buffer, so memory stays flat whatever the file's size.
+        """
+        cdef bytes chunk
+        cdef string buf, out
+        cdef long long left = size
+        cdef Py_ssize_t used
+        cdef long next_tick = 8192
+        cdef long start_row = row
+        out.reserve(1 << 21)
+        while True:
+            if left > 0:
+                chunk = fh.read(min(left, 1 << 20))
+                if not chunk:
+                    left = 0
+                else:
+                    left -= len(chunk)
+                    buf.append(PyBytes_AS_STRING(chunk), PyBytes_GET_SIZE(chunk))
+                chunk = None
+            if buf.size() == 0:
+                break
+            used = self._block(buf.data(), buf.size(), left <= 0, &row, out)
+            if out.size() > (1 << 20):
+                write(PyBytes_FromStringAndSize(out.data(), out.size()))
+                out.clear()
+            if row - start_row >= next_tick:
+                tick(row - start_row)
+                next_tick = ((row - start_row) // 8192 + 1) * 8192
+            if used < 0:  # stopped at a record it will not read
+                if out.size():
+                    write(PyBytes_FromStringAndSize(out.data(), out.size()))
+                tick(row - start_row)
+                return (<long long>buf.size() - (-used - 1)) + left, row
+            buf.erase(0, used)
+            if left <= 0:
+                break
+        if out.size():
+            write(PyBytes_FromStringAndSize(out.data(), out.size()))
+        tick(row - start_row)
+        return 0, row
+
+    cdef Py_ssize_t _block(self, const char* base, Py_ssize_t size, bint last, long* row,
+                           string& out) except -2:
+        """Records of base[:size] done; returns bytes used, or -(offset + 1) of a record not read."""
+        cdef Py_ssize_t pos = 0, rec_start, i
+        cdef vector[int] starts, ends
+        cdef vector[char] quoted
+        cdef string scratch
+        cdef char c, delim = self.delim
+        cdef bint in_quotes, any_quote, complete
+        cdef int nf
+        while pos < size:
+            rec_start = pos
+            starts.clear()
+            ends.clear()
+            quoted.clear()
+            complete = False
+            # one record: fields as spans; quoted fields as spans of their raw text
+            i = pos
+            while True:
+                if i >= size:
+                    if not last:
+                        return rec_start
+                    # the last record without a newline
+                    break
+                if base[i] == 34:  # a quoted field
+                    starts.push_back(i + 1)
+                    quoted.push_back(1)
+                    i += 1
+                    while True:
+                        if i >= size:
+                            if not last:
+                                return rec_start
+                            return -(rec_start + 1)  # end of data inside quotes
+                        c = base[i]
+                        if c == 34:
+                            if i + 1 < size and base[i + 1] == 34:
+                                i += 2
+                                continue
+                            if i + 1 >= size and not last:
+                                return rec_start
+                            break
+                        if c == 0 or c == 13:
+                            return -(rec_start + 1)
+                        i += 1
+                    ends.push_back(i)
+                    i += 1  # past the closing quote
+                    if i >= size:
+                        complete = True
+                        break
+                    c = base[i]
+                    if c == delim:
+                        i += 1
+                        continue
+                    if c == 10:
+                        i += 1
+                        complete = True
+                        break
+                    if c == 13 and i + 1 < size and base[i + 1] == 10:
+                        i += 2
+                        complete = True
+                        break
+                    if c == 13 and i + 1 >= size and not last:
+                        return rec_start
+                    return -(rec_start + 1)  # text after a closing quote, or a lone \r
+                starts.push_back(i)
+                quoted.push_back(0)
+                while i < size:
+                    c = base[i]
+                    if c == delim or c == 10 or c == 13 or c == 0:
+                        break
+                    i += 1
+                if i >= size:
+                    if not last:
+                        return rec_start
+                    ends.push_back(i)
+                    complete = True
+                    break
+                ends.push_back(i)
+                if c == delim:
+                    i += 1
+                    if i >= size:
+                        if not last:
+                            return rec_start
+                        starts.push_back(i)
+                        ends.push_back(i)
+                        quoted.push_back(0)
+                        complete = True
+                        break
+                    continue
+                if c == 10:
+                    i += 1
+                    complete = True
+                    break
+                if c == 13 and i + 1 < size and base[i + 1] == 10:
+                    i += 2
+                    complete = True
+                    break
+                if c == 13 and i + 1 >= size and not last:
+                    return rec_start
+                return -(rec_start + 1)  # a lone \r or a NUL: the csv module's reading decides
+            pos = i
+            row[0] += 1
+            nf = starts.size()
+            if nf == 1 and ends[0] == starts[0] and not quoted[0]:
+                nf = 0  # an empty line: the csv module gives []
+            for j in range(nf):
+                if ends[j] - starts[j] > 131072:
+                    return -(rec_start + 1)
+            self._row(base, row[0], nf, starts, ends, quoted, out, scratch)
+        return pos
+
+    cdef object _fields(self, const char* base, int nf, vector[int]& starts, vector[int]& ends, vector[char]& quoted):
+        cdef list fields = []
+        cdef bytes raw
+        for j in range(nf):
+            raw = PyBytes_FromStringAndSize(base + starts[j], ends[j] - starts[j])
+            if quoted[j]:
+                raw = raw.replace(b'""', b'"')
+            fields.append(raw.decode("utf-8", "replace"))
+        return fields
+
+    cdef void _hand(self, object line, string& out) except *:
+        cdef bytes b
+        if line is not None:
+            b = line
+            out.append(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
+
+    cdef int _row(self, const char* base, long row, int nf, vector[int]& starts, vector[int]& ends,
+                  vector[char]& quoted, string& out, string& scratch) except -1:
+        cdef int j, n
+        cdef const char* p
+        if nf != self.ncols:
+            self.handed += 1
+            self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+            return 0
+        # the clean row's own cells (quoted cells hold their text with doubled quotes undone)
+        cdef string cell[12]
+        cdef int idx[9]
+        idx[0] = self.i_sku; idx[1] = self.i_title; idx[2] = self.i_cat; idx[3] = self.i_brand
+        idx[4] = self.i_price; idx[5] = self.i_cur; idx[6] = self.i_hsn; idx[7] = self.i_gtin
+        idx[8] = self.i_pcat
+        for j in range(9):
+            cell[j].clear()
+            if idx[j] >= nf:
+                continue
+            p = base + starts[idx[j]]
+            n = ends[idx[j]] - starts[idx[j]]
+            if quoted[idx[j]] and memchr(p, 34, n) != NULL:
+                cell[j] = self._unquote(p, n)
+            else:
+                cell[j].assign(p, n)
+        if not self._clean(cell, base, nf, starts, ends):
+            self.handed += 1
+            self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+            return 0
+        # the currency: the reader's table of currency cells, then the rate
+        cdef unordered_map[string, pair[double, int]].iterator cur = self.currencies.find(cell[5])
+        cdef double rate
+        cdef int whole
+        if cur == self.currencies.end():
+            got = self.host.currency(cell[5].decode("utf-8"))
+            if got is None:
+                self.handed += 1
+                self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+                return 0
+            rate, whole = got
+            self.currencies[cell[5]] = pair[double, int](rate, whole)
+        else:
+            rate = deref(cur).second.first
+            whole = deref(cur).second.second
+        if whole and memchr(cell[4].data(), 46, cell[4].size()) != NULL:
+            self.handed += 1
+            self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+            return 0
+        cdef double price = strtod(cell[4].c_str(), NULL)
+        if not price > 0:  # a price of 0 is no price: the reader's own reading
+            self.handed += 1
+            self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+            return 0
+        sku = cell[0].decode("utf-8")
+        if self._seen(sku, row):
+            self.handed += 1  # a duplicate: the reader rejects it (the look-up records nothing)
+            self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
+            return 0
+        # from here the row is the lane's: the host may answer it, but never re-reads it
+        self.rows_read += 1
+        self.cur_base, self.cur_nf = base, nf
+        self.cur_starts, self.cur_ends, self.cur_quoted = &starts, &ends, &quoted
+        cdef double value = price * rate
+        if not self._decide(row, cell, value, out, scratch):
+            self._hand(self.host.record(row, self._fields(base, nf, starts, ends, quoted)), out)
+        return 0
+
+    cdef string _unquote(self, const char* p, int n):
+        cdef string s
+        cdef int k = 0
+        while k < n:
+            s.push_back(p[k])
+            if p[k] == 34:
+                k += 1  # the second of a doubled quote
+            k += 1
+        return s
+
+    cdef bint _clean(self, string* cell, const char* base, int nf, vector[int]& starts, vector[int]& ends):
+        """The reader's fast conditions, and the lane's own: ASCII titles, valid UTF-8, no odd ends."""
+        cdef string* s
+        cdef int j, k, dots
+        cdef const char* p
+        cdef int n
+        # every used cell: no whitespace (or non-ASCII byte) at either end, so strip() is a no-op
+        for j in range(9):
+            s = &cell[j]
+            if s.size() and (_space(s[0][0]) or _space(s[0][s.size() - 1])):
+                return False
+        # the whole record valid UTF-8 (the reader would replace invalid bytes)
+        p = base + starts[0]
+        n = ends[nf - 1] - starts[0]
+        if not _valid_utf8(<const unsigned char*>p, n):
+            return False
+        if cell[0].size() == 0 or cell[0][0] == 39:  # no SKU, or an Excel-quoted one
+            return False
+        if cell[0].size() >= 2 and cell[0][0] == 57 and cell[0][1] == 55:
+            return False  # a SKU that is an ISBN ("97...")
+        # the price: digits with at most one dot between digits (float() reads more: the reader)
+        s = &cell[4]
+        if s.size() == 0 or s.size() > 30:
+            return False
+        dots = 0
+        for k in range(<int>s.size()):
+            if s[0][k] == 46:
+                dots += 1
+                if k == 0 or k == <int>s.size() - 1:
+                    return False
+            elif not (48 <= <unsigned char>s[0][k] <= 57):
+                return False
+        if dots > 1:
+            return False
+        if not _digits(cell[6].data(), cell[6].size()) or not _digits(cell[7].data(), cell[7].size()):
+            return False
+        if cell[7].size() >= 2 and cell[7][0] == 57 and cell[7][1] == 55:
+            return False  # an ISBN / ISSN
+        # the title: ASCII (its words are found byte by byte), no HTML entity, no brace
+        s = &cell[1]
+        for k in range(<int>s.size()):
+            if <unsigned char>s[0][k] >= 128 or s[0][k] == 123 or s[0][k] == 125:
+                return False
+        if memchr(s.data(), 38, s.size()) != NULL and memchr(s.data(), 59, s.size()) != NULL:
+            return False
+        s = &cell[2]
+        if memchr(s.data(), 38, s.size()) != NULL and memchr(s.data(), 59, s.size()) != NULL:
+            return False
+        if not self.plain and s.size() and (s[0][0] == 91 or s.find(b">>") != <size_t>-1):
+            return False
+        return True
+
+    cdef bint _decide(self, long row, string* cell, double value, string& out, string& scratch) except *:
+        """The row written from the caches, asking the host what they lack; False: the host writes it."""
+        cdef string key
+        cdef int ci, li, vi, di, j, k, a, b
+        cdef unordered_map[string, int].iterator it
+        # 1. the category's evidence shape and texts
+        key.assign(cell[8])
+        key.push_back(0)
+        key.append(cell[2])
+        key.push_back(0)
+        key.append(cell[6])
+        it = self.cats.find(key)
+        if it == self.cats.end():
+            shape, texts = self.host.cat(
+                cell[8].decode("utf-8"), cell[2].decode("utf-8"), cell[6].decode("utf-8")
+            )
+            ci = self.cat_shape.size()
+            self.cat_shape.push_back(shape)
+            self.cat_texts.push_back(vector[string]())
+            for t in texts:
+                self.cat_texts.back().push_back(<string>(<bytes>t))
+            self.cats[key] = ci
+        else:
+            ci = deref(it).second
+        # 2. the title's words: normalised as fast_norm does, scanned padded by spaces
+        scratch.clear()
+        scratch.push_back(32)
+        cdef unsigned char ch
+        for k in range(<int>cell[1].size()):
+            ch = cell[1][k]
+            if 65 <= ch <= 90:
+                ch += 32
+            scratch.push_back(self.table[ch])
+        scratch.push_back(32)
+        cdef vector[int] found
+        self.words_ac.scan(scratch.data(), scratch.size(), found)
+        cdef int e0 = found[0] if found.size() else 0
+        key.clear()
+        for k in range(0, <int>found.size(), 2):
+            a = found[k] - e0
+            b = found[k + 1]
+            key.append(<char*>&a, sizeof(int))
+            key.append(<char*>&b, sizeof(int))
+        it = self.layouts.find(key)
+        if it == self.layouts.end():
+            got = self.host.layout(
+                cell[1].decode("ascii"), [(found[k], found[k + 1]) for k in range(0, found.size(), 2)]
+            )
+            li = self.layout_info.size()
+            self.layout_info.push_back(Layout(-1, self.spans.size(), 0))
+            if got is not None:
+                words, row_spans = got
+                self.layout_info[li].words = words
+                for sa, sb in row_spans:
+                    self.spans.push_back(Span(sa, sb))
+                self.layout_info[li].count = len(row_spans)
+            self.layouts[key] = li
+        else:
+            li = deref(it).second
+        cdef Layout lay = self.layout_info[li]
+        if lay.words < 0:
+            return False
+        # the row's own words, as written: cut from the title where the words lie
+        cdef int nspan = lay.count
+        for k in range(nspan):
+            a = self.spans[lay.first + k].a + e0
+            b = self.spans[lay.first + k].b + e0
+            if a < 0 or b > <int>cell[1].size() or a > b:
+                return False
+        # 3. the patterns (the host runs them: regular expressions) where a literal is there
+        cdef int pats = 0
+        if self.has_patterns and self.gate_all:
+            pats = self.host.pats(cell[1].decode("ascii"))
+        elif self.has_patterns and self.gate_ac.any(scratch.data() + 1, scratch.size() - 2):
+            # the patterns whose literals are there; the host reads them only if one matches
+            found.clear()
+            self.gate_ac.scan(scratch.data() + 1, scratch.size() - 2, found)
+            for k in range(1, <int>found.size(), 2):
+                for j in self.literal_patterns[found[k]]:
+                    self.candidate[j] = 1
+            text = PyBytes_FromStringAndSize(scratch.data() + 1, scratch.size() - 2).decode("ascii")
+            hit = False
+            for j in range(<int>self.candidate.size()):
+                if self.candidate[j]:
+                    self.candidate[j] = 0
+                    if not hit and self.searches[j](text) is not None:
+                        hit = True
+            if hit:
+                pats = self.host.pats(cell[1].decode("ascii"))
+        # 4. the verdict for (shape, words, patterns), with slots for category texts and words
+        key.clear()
+        key.append(<char*>&self.cat_shape[ci], sizeof(int))
+        key.append(<char*>&lay.words, sizeof(int))
+        key.append(<char*>&pats, sizeof(int))
+        it = self.verdicts.find(key)
+        if it == self.verdicts.end():
+            surfaces = [
+                cell[1].substr(self.spans[lay.first + k].a + e0,
+                               self.spans[lay.first + k].b - self.spans[lay.first + k].a).decode("ascii")
+                for k in range(nspan)
+            ]
+            got = self.host.verdict(ci, lay.words, pats, surfaces)
+            vi = self.verdict_info.size()
+            self.verdict_info.push_back(Verdict(-1, self.segs.size(), 0))
+            if got is not None:
+                klass, pieces = got
+                self.verdict_info[vi].klass = klass
+                for kind, piece in pieces:
+                    if kind == 0:
+                        self.segs.push_back(Seg(0, self.lits.size(), len(piece)))
+                        self.lits.append(<string>(<bytes>piece))
+                    else:
+                        self.segs.push_back(Seg(kind, piece, 0))
+                self.verdict_info[vi].count = len(pieces)
+            self.verdicts[key] = vi
+        else:
+            vi = deref(it).second
+        cdef Verdict v = self.verdict_info[vi]
+        if v.klass < 0:
+            return False
+        # 5. the decision: the verdict's class, HSN, where the value lies between bounds, GTIN
+        cdef int lo = 0, hi = self.bounds.size(), mid
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if self.bounds[mid] < value:
+                lo = mid + 1
+            else:
+                hi = mid
+        cdef int on_bound = 1 if lo < <int>self.bounds.size() and self.bounds[lo] == value else 0
+        cdef int no_gtin = 1 if cell[7].size() == 0 else 0
+        key.clear()
+        key.append(<char*>&v.klass, sizeof(int))
+        key.append(<char*>&lo, sizeof(int))
+        key.append(<char*>&on_bound, sizeof(int))
+        key.append(<char*>&no_gtin, sizeof(int))
+        key.append(cell[6])
+        it = self.decisions.find(key)
+        if it == self.decisions.end():
+            got = self.host.decision(
+                v.klass, lo, bool(on_bound), bool(no_gtin), row,
+                self._fields(self.cur_base, self.cur_nf, self.cur_starts[0], self.cur_ends[0], self.cur_quoted[0]),
+            )
+            di = self.decision_info.size()
+            self.decision_info.push_back(Decision())
+            if got is None:
+                self.decision_info[di].shared = -1
+            else:
+                sh, head, tail, end = got
+                self.decision_info[di].shared = len(self.shared)
+                self.shared.append(sh)
+                self.decision_info[di].head = <bytes>head
+                self.decision_info[di].tail = <bytes>tail
+                self.decision_info[di].end = <bytes>end
+            self.decisions[key] = di
+        else:
+            di = deref(it).second
+        if self.decision_info[di].shared < 0:
+            return False
+        # 6. the explanation: the verdict's pieces with this row's category texts and words
+        scratch.clear()
+        cdef Seg sg
+        cdef vector[string]* ctexts = &self.cat_texts[ci]
+        for k in range(v.count):
+            sg = self.segs[v.first + k]
+            if sg.kind == 0:
+                scratch.append(self.lits, sg.index, sg.size)
+            elif sg.kind == 1:
+                if sg.index >= <int>ctexts.size():
+                    return False
+                scratch.append(ctexts[0][sg.index])
+            else:
+                if sg.index >= nspan:
+                    return False
+                a = self.spans[lay.first + sg.index].a + e0
+                b = self.spans[lay.first + sg.index].b + e0
+                scratch.append(cell[1], a, b - a)
+        if scratch.size() == 0:
+            return False  # no evidence text: the writer shows the shared one (the host's path)
+        # 7. the line, as CsvWriter writes it; the tallies, in row order, on the shared object
+        sh = self.shared[self.decision_info[di].shared]
+        sh.count += 1
+        sh.value_sum += value
+        self.owned += 1
+        cdef char num[64]
+        n = snprintf(num, 64, "%ld", row)
+        out.append(num, n)
+        out.append(b",decided,")
+        _cell(out, cell[0].data(), cell[0].size())
+        out.push_back(44)
+        out.append(cell[7])
+        out.push_back(44)
+        _cell(out, cell[1].data(), cell[1].size())
+        out.append(self.decision_info[di].head)
+        n = snprintf(num, 64, "%.2f", value)
+        out.append(num, n)
+        out.append(self.decision_info[di].tail)
+        _cell(out, scratch.data(), scratch.size())
+        out.append(self.decision_info[di].end)
+        out.append(b"ok,,\n")
+        return True
