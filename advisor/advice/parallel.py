@@ -390,7 +390,11 @@ def evaluate_in_two(
         first.start()
         w1.close()
         builder = _builder(book, currency, rows_guess)
-        rows_before = _first_half_claims(path, p, builder)
+        from advisor.advice.lane.drive import claim_first_half
+
+        rows_before = claim_first_half(path, p, builder)
+        if rows_before is None:
+            rows_before = _first_half_claims(path, p, builder)
         if rows_before is None:
             first.kill()
             first.join()

@@ -282,3 +282,27 @@ def test_summary_json_is_unchanged_by_the_lane(script, tmp_path):
             json.loads((tmp_path / f"{lane}.json").read_text()),
         )
     assert outs["0"] == outs["1"]
+
+
+@needs_kernel
+@pytest.mark.parametrize("stray_quotes", [False, True])
+def test_first_half_claims_in_the_kernel_are_the_csv_modules(tmp_path, book, stray_quotes):
+    """Two-process runs claim the first half's SKUs before the second starts: the kernel's
+    claims fill the duplicate index exactly as the csv module's scan does."""
+    from test_parallel import messy_big
+
+    from advisor.advice import parallel
+
+    src = tmp_path / "big.csv"
+    messy_big(src, 3000, seed=11, stray_quotes=stray_quotes)
+    plan = parallel.plan(src, minimum=1000)
+    assert plan is not None
+    a = parallel._builder(book, "INR", 3000)
+    b = parallel._builder(book, "INR", 3000)
+    got = drive.claim_first_half(src, plan, a)
+    want = parallel._first_half_claims(src, plan, b)
+    if got is None:  # the kernel would not read it: the caller runs the scan (idempotent)
+        got = parallel._first_half_claims(src, plan, a)
+    assert got == want
+    assert a.seen._state[0] == b.seen._state[0] and a.seen._state[1] == b.seen._state[1]
+    assert len(a.seen) == len(b.seen) > 1000

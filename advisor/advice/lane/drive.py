@@ -152,6 +152,56 @@ def _emit(item: Any, writer: Any, errors: Any) -> None:
         errors.write(item)
 
 
+def claim_first_half(path: Path, plan: Any, builder: Any) -> int | None:
+    """The first half's SKUs claimed in the kernel (`parallel._first_half_claims`' answer), or
+    None where it cannot read them so: then the Python scan runs."""
+    i_sku = plan.columns.get("sku")
+    if not available() or i_sku is None or len(plan.delimiter) != 1 or plan.delimiter in '"\r\n':
+        return None
+    lane = kernel.Lane(_Claims(builder.seen.first_row), _claim_params(plan, i_sku, builder))
+    with open(path, "rb") as fh:
+        fh.seek(plan.header_end)
+        return lane.claim(fh, plan.split - plan.header_end)
+
+
+class _Claims:
+    """The one answer a claiming lane asks for: a SKU cell the reader would strip first."""
+
+    def __init__(self, first_row: Callable[[str, int], int]) -> None:
+        self.first_row = first_row
+
+    def claim(self, cell: str, row: int) -> None:
+        from advisor.catalog.rows import strip_excel
+
+        sku = cell.strip()
+        if sku:
+            if sku[0] == "'":
+                sku = strip_excel(sku)
+            self.first_row(sku, row)
+
+
+def _claim_params(plan: Any, i_sku: int, builder: Any) -> dict[str, Any]:
+    n = len(plan.header)
+    cols = dict.fromkeys(("title", "cat", "brand", "price", "cur", "hsn", "gtin", "pcat"), n)
+    return {
+        "terms": [],
+        "gate": [],
+        "has_patterns": False,
+        "gate_all": False,
+        "delimiter": plan.delimiter,
+        "ncols": n,
+        "sku": i_sku,
+        **cols,
+        "plain": True,
+        "table": _BYTES,
+        "bounds": [],
+        "seen_state": builder.seen._state,
+        "grow": _grow,
+        "searches": [],
+        "literal_patterns": [],
+    }
+
+
 class Host:
     """Answers the kernel from the Python path; numbers what it hands out as the kernel keeps it."""
 

@@ -28,6 +28,10 @@ ctypedef pair[uchar, int] Kid
 ctypedef vector[Kid] Kids
 
 
+def _ignore(*_):
+    return None
+
+
 cdef struct Node:
     int fail
     int term      # term id ending here, or -1
@@ -347,6 +351,7 @@ cdef class Lane:
     cdef list searches
     cdef vector[vector[int]] literal_patterns
     cdef vector[char] candidate
+    cdef bint claiming
     cdef public long rows_read
     cdef public long owned
     cdef public long handed
@@ -560,8 +565,43 @@ cdef class Lane:
             for j in range(nf):
                 if ends[j] - starts[j] > 131072:
                     return -(rec_start + 1)
-            self._row(base, row[0], nf, starts, ends, quoted, out, scratch)
+            if self.claiming:
+                self._claim(base, row[0], nf, starts, ends, quoted)
+            else:
+                self._row(base, row[0], nf, starts, ends, quoted, out, scratch)
         return pos
+
+    def claim(self, fh, long long size):
+        """Claim the SKU of every record of `size` bytes as the reader would read it (the first
+        half of a two-process run); the number of records, or None where the csv module must
+        read them (the caller then claims them itself: claiming a SKU twice changes nothing)."""
+        self.claiming = True
+        try:
+            left, row = self.run(fh, size, 0, _ignore, _ignore)
+        finally:
+            self.claiming = False
+        return None if left else row
+
+    cdef int _claim(self, const char* base, long row, int nf, vector[int]& starts,
+                    vector[int]& ends, vector[char]& quoted) except -1:
+        cdef int i = self.i_sku
+        cdef string cell
+        if i >= nf:
+            return 0
+        cdef const char* p = base + starts[i]
+        cdef int n = ends[i] - starts[i]
+        if quoted[i] and memchr(p, 34, n) != NULL:
+            cell = self._unquote(p, n)
+        else:
+            cell.assign(p, n)
+        if cell.size() == 0:
+            return 0
+        if (_space(cell[0]) or _space(cell[cell.size() - 1]) or cell[0] == 39
+                or not _valid_utf8(<const unsigned char*>cell.data(), cell.size())):
+            self.host.claim(cell.decode("utf-8", "replace"), row)  # strip() and Excel quotes
+            return 0
+        self._seen(cell.decode("utf-8"), row)
+        return 0
 
     cdef object _fields(self, const char* base, int nf, vector[int]& starts, vector[int]& ends, vector[char]& quoted):
         cdef list fields = []
