@@ -228,6 +228,7 @@ class Host:
         self.klasses: list[tuple] = []
         self._klass: dict[tuple, int] = {}
         self._terms: list[str] = list(self.lex.entries)
+        self._shared: dict[int, int] = {}
 
     def params(self) -> dict[str, Any]:
         lex = self.lex
@@ -359,7 +360,9 @@ class Host:
             sig = self.titles.signature(rec.title)
             shared = ev._by_facts[k2] = ev.decide(rec, sig).shared
         parts = shared.render.get("csv") or self.writer._parts(shared)
-        return shared, parts[0].encode(), parts[1].encode(), parts[2].encode()
+        # rows of several decision keys can share one object: the kernel tallies it once
+        ix = self._shared.setdefault(id(shared), len(self._shared))
+        return ix, shared, parts[0].encode(), parts[1].encode(), parts[2].encode()
 
 
 def _pieces(template: str) -> list[tuple[int, Any]] | None:

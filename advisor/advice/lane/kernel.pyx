@@ -51,23 +51,23 @@ cdef class Automaton:
     cdef int nsym
     cdef vector[int] dense         # full transitions of the first `ndense` nodes (by breadth)
     cdef int ndense
-    cdef vector[int] rank          # node -> its dense row, or -1
 
     def __init__(self, keys):
         cdef vector[Kids] tmp
+        cdef vector[int] terms
         cdef Node n
-        cdef int i, j, state, child, c
+        cdef int i, j, state, child, c, u, v, f, b, sym
         cdef bytes k
         n.fail = 0
         n.term = -1
         n.link = 0
         n.first = 0
         n.count = 0
-        self.nodes.push_back(n)
+        # 1. the trie, in insertion order
         tmp.push_back(Kids())
+        terms.push_back(-1)
         for i, key in enumerate(keys):
             k = key
-            self.lengths.push_back(len(k))
             if not k:
                 continue
             state = 0
@@ -79,87 +79,83 @@ cdef class Automaton:
                         child = p.second
                         break
                 if child < 0:
-                    child = self.nodes.size()
-                    self.nodes.push_back(n)
+                    child = tmp.size()
                     tmp.push_back(Kids())
+                    terms.push_back(-1)
                     tmp[state].push_back(Kid(<uchar>c, child))
                 state = child
-            if self.nodes[state].term < 0:
-                self.nodes[state].term = i
-        for i in range(<int>self.nodes.size()):
-            sort(tmp[i].begin(), tmp[i].end())
-            self.nodes[i].first = self.kids.size()
-            self.nodes[i].count = tmp[i].size()
-            for p in tmp[i]:
-                self.kids.push_back(p)
+            if terms[state] < 0:
+                terms[state] = i
+        # 2. renumbered breadth first, so the shallow nodes a scan mostly sits in come first
+        #    (and get full rows of transitions) and every node's fail target precedes it
+        cdef vector[int] order, new_id
+        new_id.resize(tmp.size(), -1)
+        order.push_back(0)
+        new_id[0] = 0
+        cdef size_t head = 0
+        while head < order.size():
+            u = order[head]
+            head += 1
+            sort(tmp[u].begin(), tmp[u].end())
+            for p in tmp[u]:
+                new_id[p.second] = order.size()
+                order.push_back(p.second)
+        for i in range(<int>order.size()):
+            u = order[i]
+            n.term = terms[u]
+            n.first = self.kids.size()
+            n.count = tmp[u].size()
+            self.nodes.push_back(n)
+            for p in tmp[u]:
+                self.kids.push_back(Kid(p.first, new_id[p.second]))
+        tmp.clear()
+        tmp.shrink_to_fit()
         for c in range(256):
             self.root_next[c] = 0
         for j in range(self.nodes[0].count):
             self.root_next[self.kids[j].first] = self.kids[j].second
-        # breadth first: fail links and output links
-        cdef vector[int] queue
-        cdef size_t head = 0
-        cdef int f, u, v
-        for j in range(self.nodes[0].count):
-            queue.push_back(self.kids[j].second)
-        while head < queue.size():
-            u = queue[head]
-            head += 1
+        # 3. fail and output links, in id (= breadth) order
+        for u in range(<int>self.nodes.size()):
             for j in range(self.nodes[u].first, self.nodes[u].first + self.nodes[u].count):
                 c = self.kids[j].first
                 v = self.kids[j].second
-                f = self.nodes[u].fail
-                while True:
-                    child = self._child(f, c)
-                    if child >= 0 and child != v:
-                        self.nodes[v].fail = child
-                        break
-                    if f == 0:
-                        self.nodes[v].fail = 0
-                        break
-                    f = self.nodes[f].fail
+                if u == 0:
+                    self.nodes[v].fail = 0
+                else:
+                    f = self.nodes[u].fail
+                    while True:
+                        child = self._child(f, c)
+                        if child >= 0:
+                            self.nodes[v].fail = child
+                            break
+                        if f == 0:
+                            self.nodes[v].fail = 0
+                            break
+                        f = self.nodes[f].fail
                 f = self.nodes[v].fail
                 self.nodes[v].link = f if self.nodes[f].term >= 0 else self.nodes[f].link
-                queue.push_back(v)
-        # Most steps of a scan are near the root: those nodes (in breadth order, so a node's
-        # fail target comes before it) get a full row of transitions over the keys' alphabet.
-        cdef int b, sym
+        # 4. full rows of transitions for the first nodes, over the keys' alphabet
         for b in range(256):
             self.amap[b] = 0
         self.nsym = 1
-        for k in keys:
-            for b in <bytes>k:
+        for key in keys:
+            for b in <bytes>key:
                 if self.amap[b] == 0:
                     self.amap[b] = self.nsym
                     self.nsym += 1
-        cdef vector[int] order
-        order.push_back(0)
-        for u in queue:
-            if order.size() >= 4096:
-                break
-            order.push_back(u)
-        self.ndense = order.size()
-        cdef vector[int] rank = vector[int](self.nodes.size(), -1)
-        for i in range(self.ndense):
-            rank[order[i]] = i
-        self.dense.resize(self.ndense * self.nsym, 0)
         cdef int[256] sym_byte
         for b in range(256):
             if self.amap[b]:
                 sym_byte[self.amap[b]] = b
-        for i in range(self.ndense):
-            u = order[i]
+        self.ndense = min(<int>self.nodes.size(), 4096)
+        self.dense.resize(self.ndense * self.nsym, 0)
+        for u in range(self.ndense):
             for sym in range(1, self.nsym):
-                c = sym_byte[sym]
-                child = self._child(u, c)
+                child = self._child(u, sym_byte[sym])
                 if child >= 0:
-                    self.dense[i * self.nsym + sym] = child
-                elif u == 0:
-                    self.dense[i * self.nsym + sym] = 0
-                else:
-                    f = self.nodes[u].fail
-                    self.dense[i * self.nsym + sym] = self.dense[rank[f] * self.nsym + sym]
-        self.rank = rank
+                    self.dense[u * self.nsym + sym] = child
+                elif u:
+                    self.dense[u * self.nsym + sym] = self.dense[self.nodes[u].fail * self.nsym + sym]
 
     cdef inline int _child(self, int state, int c) noexcept nogil:
         cdef int lo, hi, mid
@@ -178,14 +174,13 @@ cdef class Automaton:
         return -1
 
     cdef inline int _step(self, int state, int c) noexcept nogil:
-        cdef int child, r
+        cdef int child
         cdef int sym = self.amap[c]
         if sym == 0:
             return 0  # no key holds this byte: every match is broken
         while True:
-            r = self.rank[state]
-            if r >= 0:
-                return self.dense[r * self.nsym + sym]
+            if state < self.ndense:
+                return self.dense[state * self.nsym + sym]
             child = self._child(state, c)
             if child >= 0:
                 return child
@@ -217,6 +212,79 @@ cdef class Automaton:
         cdef vector[int] out
         self.scan(PyBytes_AS_STRING(text), PyBytes_GET_SIZE(text), out)
         return [(out[i], out[i + 1]) for i in range(0, out.size(), 2)]
+
+
+cdef struct Slot:
+    unsigned long long h   # 0: empty
+    int off
+    int size
+    int val
+
+
+cdef class KeyMap:
+    """Byte-string keys to ints, open addressing over one slot array and one key arena: a
+    look-up touches a slot and its key's bytes, not the three scattered allocations of a
+    node-based map (they were a seventh of a row's time)."""
+
+    cdef vector[Slot] slots
+    cdef string arena
+    cdef size_t used
+    cdef size_t mask
+
+    def __cinit__(self):
+        cdef Slot empty
+        empty.h = 0
+        empty.off = empty.size = empty.val = 0
+        self.slots.assign(1024, empty)
+        self.mask = 1023
+        self.used = 0
+
+    cdef inline unsigned long long _hash(self, const string& key) noexcept nogil:
+        cdef unsigned long long h = 1469598103934665603ULL
+        cdef size_t i
+        for i in range(key.size()):
+            h = (h ^ <unsigned char>key[i]) * 1099511628211ULL
+        h ^= h >> 29
+        return h | 1
+
+    cdef inline int get(self, const string& key) noexcept nogil:
+        cdef unsigned long long h = self._hash(key)
+        cdef size_t i = h & self.mask
+        cdef Slot* s
+        while True:
+            s = &self.slots[i]
+            if s.h == 0:
+                return -1
+            if s.h == h and <size_t>s.size == key.size() and memcmp(self.arena.data() + s.off, key.data(), key.size()) == 0:
+                return s.val
+            i = (i + 1) & self.mask
+
+    cdef void put(self, const string& key, int val) noexcept:
+        cdef unsigned long long h = self._hash(key)
+        cdef size_t i
+        cdef Slot empty
+        cdef vector[Slot] old
+        if (self.used + 1) * 2 > self.slots.size():
+            empty.h = 0
+            empty.off = empty.size = empty.val = 0
+            old.swap(self.slots)
+            self.slots.assign(old.size() * 2, empty)
+            self.mask = self.slots.size() - 1
+            for s in old:
+                if s.h:
+                    i = s.h & self.mask
+                    while self.slots[i].h:
+                        i = (i + 1) & self.mask
+                    self.slots[i] = s
+        i = h & self.mask
+        while self.slots[i].h:
+            i = (i + 1) & self.mask
+        self.slots[i].h = h
+        self.slots[i].off = self.arena.size()
+        self.slots[i].size = key.size()
+        self.slots[i].val = val
+        self.arena.append(key)
+        self.used += 1
 
 
 cdef struct Span:
@@ -328,17 +396,17 @@ cdef class Lane:
     cdef bint plain
     cdef unsigned char table[256]
     cdef vector[double] bounds
-    cdef unordered_map[string, int] cats
+    cdef KeyMap cats
     cdef vector[int] cat_shape
     cdef vector[vector[string]] cat_texts
-    cdef unordered_map[string, int] layouts
+    cdef KeyMap layouts
     cdef vector[Layout] layout_info
     cdef vector[Span] spans
-    cdef unordered_map[string, int] verdicts
+    cdef KeyMap verdicts
     cdef vector[Verdict] verdict_info
     cdef vector[Seg] segs
     cdef string lits
-    cdef unordered_map[string, int] decisions
+    cdef KeyMap decisions
     cdef vector[Decision] decision_info
     cdef unordered_map[string, pair[double, int]] currencies
     cdef const char* cur_base
@@ -352,6 +420,16 @@ cdef class Lane:
     cdef vector[vector[int]] literal_patterns
     cdef vector[char] candidate
     cdef bint claiming
+    cdef vector[double] sh_sum    # per shared decision: its running value sum and new rows,
+    cdef vector[long] sh_cnt      # handed to the Python object before the host evaluates a row
+    cdef vector[int] dirty
+    cdef long long* s_hashes      # the SKU table (`SeenSkus`), read straight from its arrays
+    cdef int* s_rows
+    cdef long long s_slots, s_used
+    cdef bint s_loaded
+    cdef vector[string] cells     # the clean row's cells, kept between rows (no allocation)
+    cdef string key               # a cache key being built
+    cdef vector[int] found        # a scan's (end, term) pairs
     cdef public long rows_read
     cdef public long owned
     cdef public long handed
@@ -359,7 +437,9 @@ cdef class Lane:
     def __init__(self, host, dict p):
         cdef int c
         self.host = host
+        self.cells.resize(9)
         self.shared = []
+        self.cats, self.layouts, self.verdicts, self.decisions = KeyMap(), KeyMap(), KeyMap(), KeyMap()
         self.words_ac = Automaton(p["terms"])
         self.gate_ac = Automaton(p["gate"])
         self.has_patterns = p["has_patterns"]
@@ -388,27 +468,49 @@ cdef class Lane:
     cdef long _seen(self, str sku, long row) except -1:
         """`SeenSkus.first_row` on its own table: the row `sku` was first read on, or 0."""
         cdef list state = self.seen_state
-        cdef array.array hashes = state[0]
-        cdef array.array rows = state[1]
-        cdef long long slots = state[2]
+        cdef array.array arr
+        if not self.s_loaded:
+            arr = state[0]
+            self.s_hashes = arr.data.as_longlongs
+            arr = state[1]
+            self.s_rows = arr.data.as_ints
+            self.s_slots = state[2]
+            self.s_used = state[3]
+            self.s_loaded = True
         cdef long long h = <long long>((<unsigned long long>PyObject_Hash(sku)) & 0x0FFFFFFFFFFFFFFFULL)
         if h == 0:
             h = 1
-        cdef long long i = h & slots
+        cdef long long i = h & self.s_slots
         cdef long long v
         while True:
-            v = hashes.data.as_longlongs[i]
+            v = self.s_hashes[i]
             if v == h:
-                return rows.data.as_ints[i]
+                return self.s_rows[i]
             if v == 0:
                 break
-            i = (i + 1) & slots
-        hashes.data.as_longlongs[i] = h
-        rows.data.as_ints[i] = row
-        used = state[3] + 1
-        state[3] = used
-        if used * 10 > slots * 7:
+            i = (i + 1) & self.s_slots
+        self.s_hashes[i] = h
+        self.s_rows[i] = row
+        self.s_used += 1
+        if self.s_used * 10 > self.s_slots * 7:
+            state[3] = self.s_used
             self.grow(state)
+            self.s_loaded = False
+        return 0
+
+    cdef int _sync(self) except -1:
+        """The tallies and the SKU table handed back as the Python path keeps them (before the
+        host evaluates a row, and at the end): the same sums, added in the same order."""
+        cdef int i
+        for i in self.dirty:
+            sh = self.shared[i]
+            sh.count += self.sh_cnt[i]
+            sh.value_sum = self.sh_sum[i]
+            self.sh_cnt[i] = 0
+        self.dirty.clear()
+        if self.s_loaded:
+            self.seen_state[3] = self.s_used
+            self.s_loaded = False
         return 0
 
     def run(self, fh, long long size, long row, object write, object tick):
@@ -445,6 +547,7 @@ cdef class Lane:
                 tick(row - start_row)
                 next_tick = ((row - start_row) // 8192 + 1) * 8192
             if used < 0:  # stopped at a record it will not read
+                self._sync()
                 if out.size():
                     write(PyBytes_FromStringAndSize(out.data(), out.size()))
                 tick(row - start_row)
@@ -452,6 +555,7 @@ cdef class Lane:
             buf.erase(0, used)
             if left <= 0:
                 break
+        self._sync()
         if out.size():
             write(PyBytes_FromStringAndSize(out.data(), out.size()))
         tick(row - start_row)
@@ -625,10 +729,11 @@ cdef class Lane:
         cdef const char* p
         if nf != self.ncols:
             self.handed += 1
+            self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
         # the clean row's own cells (quoted cells hold their text with doubled quotes undone)
-        cdef string cell[12]
+        cdef string* cell = &self.cells[0]
         cdef int idx[9]
         idx[0] = self.i_sku; idx[1] = self.i_title; idx[2] = self.i_cat; idx[3] = self.i_brand
         idx[4] = self.i_price; idx[5] = self.i_cur; idx[6] = self.i_hsn; idx[7] = self.i_gtin
@@ -645,6 +750,7 @@ cdef class Lane:
                 cell[j].assign(p, n)
         if not self._clean(cell, base, nf, starts, ends):
             self.handed += 1
+            self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
         # the currency: the reader's table of currency cells, then the rate
@@ -655,6 +761,7 @@ cdef class Lane:
             got = self.host.currency(cell[5].decode("utf-8"))
             if got is None:
                 self.handed += 1
+                self._sync()
                 self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
                 return 0
             rate, whole = got
@@ -664,16 +771,19 @@ cdef class Lane:
             whole = deref(cur).second.second
         if whole and memchr(cell[4].data(), 46, cell[4].size()) != NULL:
             self.handed += 1
+            self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
         cdef double price = strtod(cell[4].c_str(), NULL)
         if not price > 0:  # a price of 0 is no price: the reader's own reading
             self.handed += 1
+            self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
         sku = cell[0].decode("utf-8")
         if self._seen(sku, row):
             self.handed += 1  # a duplicate: the reader rejects it (the look-up records nothing)
+            self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
         # from here the row is the lane's: the host may answer it, but never re-reads it
@@ -682,6 +792,7 @@ cdef class Lane:
         self.cur_starts, self.cur_ends, self.cur_quoted = &starts, &ends, &quoted
         cdef double value = price * rate
         if not self._decide(row, cell, value, out, scratch):
+            self._sync()
             self._hand(self.host.record(row, self._fields(base, nf, starts, ends, quoted)), out)
         return 0
 
@@ -749,17 +860,16 @@ cdef class Lane:
 
     cdef bint _decide(self, long row, string* cell, double value, string& out, string& scratch) except *:
         """The row written from the caches, asking the host what they lack; False: the host writes it."""
-        cdef string key
         cdef int ci, li, vi, di, j, k, a, b
-        cdef unordered_map[string, int].iterator it
         # 1. the category's evidence shape and texts
-        key.assign(cell[8])
-        key.push_back(0)
-        key.append(cell[2])
-        key.push_back(0)
-        key.append(cell[6])
-        it = self.cats.find(key)
-        if it == self.cats.end():
+        self.key.clear()
+        self.key.append(cell[8])
+        self.key.push_back(0)
+        self.key.append(cell[2])
+        self.key.push_back(0)
+        self.key.append(cell[6])
+        ci = self.cats.get(self.key)
+        if ci < 0:
             shape, texts = self.host.cat(
                 cell[8].decode("utf-8"), cell[2].decode("utf-8"), cell[6].decode("utf-8")
             )
@@ -768,9 +878,7 @@ cdef class Lane:
             self.cat_texts.push_back(vector[string]())
             for t in texts:
                 self.cat_texts.back().push_back(<string>(<bytes>t))
-            self.cats[key] = ci
-        else:
-            ci = deref(it).second
+            self.cats.put(self.key, ci)
         # 2. the title's words: normalised as fast_norm does, scanned padded by spaces
         scratch.clear()
         scratch.push_back(32)
@@ -781,19 +889,19 @@ cdef class Lane:
                 ch += 32
             scratch.push_back(self.table[ch])
         scratch.push_back(32)
-        cdef vector[int] found
-        self.words_ac.scan(scratch.data(), scratch.size(), found)
-        cdef int e0 = found[0] if found.size() else 0
-        key.clear()
-        for k in range(0, <int>found.size(), 2):
-            a = found[k] - e0
-            b = found[k + 1]
-            key.append(<char*>&a, sizeof(int))
-            key.append(<char*>&b, sizeof(int))
-        it = self.layouts.find(key)
-        if it == self.layouts.end():
+        self.found.clear()
+        self.words_ac.scan(scratch.data(), scratch.size(), self.found)
+        cdef int e0 = self.found[0] if self.found.size() else 0
+        self.key.clear()
+        for k in range(0, <int>self.found.size(), 2):
+            a = self.found[k] - e0
+            b = self.found[k + 1]
+            self.key.append(<char*>&a, sizeof(int))
+            self.key.append(<char*>&b, sizeof(int))
+        li = self.layouts.get(self.key)
+        if li < 0:
             got = self.host.layout(
-                cell[1].decode("ascii"), [(found[k], found[k + 1]) for k in range(0, found.size(), 2)]
+                cell[1].decode("ascii"), [(self.found[k], self.found[k + 1]) for k in range(0, self.found.size(), 2)]
             )
             li = self.layout_info.size()
             self.layout_info.push_back(Layout(-1, self.spans.size(), 0))
@@ -803,9 +911,7 @@ cdef class Lane:
                 for sa, sb in row_spans:
                     self.spans.push_back(Span(sa, sb))
                 self.layout_info[li].count = len(row_spans)
-            self.layouts[key] = li
-        else:
-            li = deref(it).second
+            self.layouts.put(self.key, li)
         cdef Layout lay = self.layout_info[li]
         if lay.words < 0:
             return False
@@ -822,10 +928,10 @@ cdef class Lane:
             pats = self.host.pats(cell[1].decode("ascii"))
         elif self.has_patterns and self.gate_ac.any(scratch.data() + 1, scratch.size() - 2):
             # the patterns whose literals are there; the host reads them only if one matches
-            found.clear()
-            self.gate_ac.scan(scratch.data() + 1, scratch.size() - 2, found)
-            for k in range(1, <int>found.size(), 2):
-                for j in self.literal_patterns[found[k]]:
+            self.found.clear()
+            self.gate_ac.scan(scratch.data() + 1, scratch.size() - 2, self.found)
+            for k in range(1, <int>self.found.size(), 2):
+                for j in self.literal_patterns[self.found[k]]:
                     self.candidate[j] = 1
             text = PyBytes_FromStringAndSize(scratch.data() + 1, scratch.size() - 2).decode("ascii")
             hit = False
@@ -837,12 +943,12 @@ cdef class Lane:
             if hit:
                 pats = self.host.pats(cell[1].decode("ascii"))
         # 4. the verdict for (shape, words, patterns), with slots for category texts and words
-        key.clear()
-        key.append(<char*>&self.cat_shape[ci], sizeof(int))
-        key.append(<char*>&lay.words, sizeof(int))
-        key.append(<char*>&pats, sizeof(int))
-        it = self.verdicts.find(key)
-        if it == self.verdicts.end():
+        self.key.clear()
+        self.key.append(<char*>&self.cat_shape[ci], sizeof(int))
+        self.key.append(<char*>&lay.words, sizeof(int))
+        self.key.append(<char*>&pats, sizeof(int))
+        vi = self.verdicts.get(self.key)
+        if vi < 0:
             surfaces = [
                 cell[1].substr(self.spans[lay.first + k].a + e0,
                                self.spans[lay.first + k].b - self.spans[lay.first + k].a).decode("ascii")
@@ -861,9 +967,7 @@ cdef class Lane:
                     else:
                         self.segs.push_back(Seg(kind, piece, 0))
                 self.verdict_info[vi].count = len(pieces)
-            self.verdicts[key] = vi
-        else:
-            vi = deref(it).second
+            self.verdicts.put(self.key, vi)
         cdef Verdict v = self.verdict_info[vi]
         if v.klass < 0:
             return False
@@ -877,14 +981,14 @@ cdef class Lane:
                 hi = mid
         cdef int on_bound = 1 if lo < <int>self.bounds.size() and self.bounds[lo] == value else 0
         cdef int no_gtin = 1 if cell[7].size() == 0 else 0
-        key.clear()
-        key.append(<char*>&v.klass, sizeof(int))
-        key.append(<char*>&lo, sizeof(int))
-        key.append(<char*>&on_bound, sizeof(int))
-        key.append(<char*>&no_gtin, sizeof(int))
-        key.append(cell[6])
-        it = self.decisions.find(key)
-        if it == self.decisions.end():
+        self.key.clear()
+        self.key.append(<char*>&v.klass, sizeof(int))
+        self.key.append(<char*>&lo, sizeof(int))
+        self.key.append(<char*>&on_bound, sizeof(int))
+        self.key.append(<char*>&no_gtin, sizeof(int))
+        self.key.append(cell[6])
+        di = self.decisions.get(self.key)
+        if di < 0:
             got = self.host.decision(
                 v.klass, lo, bool(on_bound), bool(no_gtin), row,
                 self._fields(self.cur_base, self.cur_nf, self.cur_starts[0], self.cur_ends[0], self.cur_quoted[0]),
@@ -894,15 +998,16 @@ cdef class Lane:
             if got is None:
                 self.decision_info[di].shared = -1
             else:
-                sh, head, tail, end = got
-                self.decision_info[di].shared = len(self.shared)
-                self.shared.append(sh)
+                ix, sh, head, tail, end = got  # ix: the host's number for this shared object
+                self.decision_info[di].shared = ix
+                if ix == len(self.shared):
+                    self.shared.append(sh)
+                    self.sh_sum.push_back(0)
+                    self.sh_cnt.push_back(0)
                 self.decision_info[di].head = <bytes>head
                 self.decision_info[di].tail = <bytes>tail
                 self.decision_info[di].end = <bytes>end
-            self.decisions[key] = di
-        else:
-            di = deref(it).second
+            self.decisions.put(self.key, di)
         if self.decision_info[di].shared < 0:
             return False
         # 6. the explanation: the verdict's pieces with this row's category texts and words
@@ -926,9 +1031,12 @@ cdef class Lane:
         if scratch.size() == 0:
             return False  # no evidence text: the writer shows the shared one (the host's path)
         # 7. the line, as CsvWriter writes it; the tallies, in row order, on the shared object
-        sh = self.shared[self.decision_info[di].shared]
-        sh.count += 1
-        sh.value_sum += value
+        j = self.decision_info[di].shared
+        if self.sh_cnt[j] == 0:
+            self.sh_sum[j] = self.shared[j].value_sum
+            self.dirty.push_back(j)
+        self.sh_sum[j] += value
+        self.sh_cnt[j] += 1
         self.owned += 1
         cdef char num[64]
         n = snprintf(num, 64, "%ld", row)
