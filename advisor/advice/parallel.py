@@ -58,7 +58,9 @@ STREAM_MIN_BYTES = 1024 * 1024
 STREAM_FIRST_SHARE = 0.47  # this process also passes the second half's rows on
 _CHUNK = 2000  # rows a pickled chunk of the second half
 _BLOCK = 8 * 1024 * 1024
-FIRST_SHARE = 0.56
+# The second half starts once this process has claimed the first half's SKUs (in the fast lane's
+# kernel: a few percent of the work), so the first half is made only a little longer.
+FIRST_SHARE = 0.51
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +174,8 @@ def plan(
         header_end = _boundary_after(fh, bom, size, False)
         if header_end is None:
             return None
-        # The second half starts only once this process has scanned the first, so the first
-        # half is made a little longer to finish at about the same time.
+        # The second half starts only once this process has claimed the first half's SKUs, so
+        # the first half is made a little longer to finish at about the same time.
         middle = header_end + int((size - header_end) * first_share)
         odd = _count_quotes(fh, header_end, middle) & 1 == 1
         split = _boundary_after(fh, middle, size, odd)
@@ -453,6 +455,25 @@ def evaluate_in_two(
 def _append(part: Path, target: Path | None, closing: str) -> None:
     import sys
 
+    if target is not None and hasattr(os, "copy_file_range"):
+        # copied by the kernel, never through this process's memory (unbuffered: both files'
+        # own offsets are the ones that move)
+        with open(target, "r+b", buffering=0) as dst, open(part, "rb", buffering=0) as src:
+            dst.seek(0, os.SEEK_END)
+            left = os.fstat(src.fileno()).st_size
+            while left > 0:
+                try:
+                    n = os.copy_file_range(src.fileno(), dst.fileno(), left)
+                except OSError:
+                    n = 0
+                if n <= 0:
+                    break
+                left -= n
+            if left:
+                shutil.copyfileobj(src, dst, 1024 * 1024)  # what the kernel would not copy
+            if closing:
+                dst.write(closing.encode())
+        return
     out = open(target, "ab") if target else sys.stdout.buffer  # noqa: SIM115
     try:
         if target is None:

@@ -323,11 +323,11 @@ class Host:
     def verdict(self, ci: int, wid: int, pid: int, surfaces: list[str]) -> tuple | None:
         cat, (words, context), pats = self.cats[ci], self.words[wid], self.pats_of[pid]
         slots = tuple(_SLOT.format(k) for k in range(len(words)))
-        kept = self.scorer.verdict(cat, (words, context, pats, slots), "", None)
+        # the scorer's own memo is left to the Python path's rows: the kernel keeps this one
+        decide = self.scorer._decide
+        kept = decide(cat, (words, context, pats, slots), "", None)
         own = tuple(surfaces)
-        real = self.scorer.verdict(
-            cat, (words, context, pats, () if own == words else own), "", None
-        )
+        real = decide(cat, (words, context, pats, () if own == words else own), "", None)
         if (kept.vertical, kept.confidence, kept.customised) != (
             real.vertical,
             real.confidence,
