@@ -198,6 +198,9 @@ def _claim_params(plan: Any, i_sku: int, builder: Any) -> dict[str, Any]:
         "seen_state": builder.seen._state,
         "grow": _grow,
         "searches": [],
+        "finditers": [],
+        "pat_names": [],
+        "pat_ids": {},
         "literal_patterns": [],
     }
 
@@ -245,6 +248,9 @@ class Host:
             "seen_state": state,
             "grow": _grow,
             "searches": [finditer.__self__.search for _, _, finditer in lex.patterns],
+            "finditers": [finditer for _, _, finditer in lex.patterns],
+            "pat_names": [name for name, _, _ in lex.patterns],
+            "pat_ids": self._pats,
             "literal_patterns": literal_patterns,
             "terms": terms,
             "gate": [g.encode() if g.isascii() else b"" for g in gate],
@@ -313,7 +319,10 @@ class Host:
         return wid, list(spans)
 
     def pats(self, title: str) -> int:
-        found = self.titles.patterns(fast_norm(title), title, True)
+        return self.pat_id(self.titles.patterns(fast_norm(title), title, True))
+
+    def pat_id(self, found: tuple) -> int:
+        """The number of a tuple of (pattern, text as written) the kernel found or was given."""
         pid = self._pats.get(found)
         if pid is None:
             pid = self._pats[found] = len(self.pats_of)

@@ -458,6 +458,9 @@ cdef class Lane:
     cdef list seen_state
     cdef object grow
     cdef list searches
+    cdef list finditers
+    cdef list pat_names
+    cdef dict pat_ids
     cdef vector[vector[int]] literal_patterns
     cdef vector[char] candidate
     cdef bint claiming
@@ -500,6 +503,9 @@ cdef class Lane:
         self.seen_state = p["seen_state"]
         self.grow = p["grow"]
         self.searches = list(p["searches"])
+        self.finditers = list(p["finditers"])
+        self.pat_names = list(p["pat_names"])
+        self.pat_ids = p["pat_ids"]
         for pats in p["literal_patterns"]:
             self.literal_patterns.push_back(vector[int]())
             for j in pats:
@@ -967,22 +973,30 @@ cdef class Lane:
         cdef int pats = 0
         if self.has_patterns and self.gate_all:
             pats = self.host.pats(cell[1].decode("ascii"))
-        elif self.has_patterns and self.gate_ac.any(scratch.data() + 1, scratch.size() - 2):
-            # the patterns whose literals are there; the host reads them only if one matches
+        elif self.has_patterns:
+            # the patterns whose literals are there, run as TitleReader.patterns runs them
             self.found.clear()
             self.gate_ac.scan(scratch.data() + 1, scratch.size() - 2, self.found)
-            for k in range(1, <int>self.found.size(), 2):
-                for j in self.literal_patterns[self.found[k]]:
-                    self.candidate[j] = 1
-            text = PyBytes_FromStringAndSize(scratch.data() + 1, scratch.size() - 2).decode("ascii")
-            hit = False
-            for j in range(<int>self.candidate.size()):
-                if self.candidate[j]:
-                    self.candidate[j] = 0
-                    if not hit and self.searches[j](text) is not None:
-                        hit = True
-            if hit:
-                pats = self.host.pats(cell[1].decode("ascii"))
+            if self.found.size():
+                for k in range(1, <int>self.found.size(), 2):
+                    for j in self.literal_patterns[self.found[k]]:
+                        self.candidate[j] = 1
+                text = PyBytes_FromStringAndSize(scratch.data() + 1, scratch.size() - 2).decode("ascii")
+                pieces = None
+                for j in range(<int>self.candidate.size()):
+                    if self.candidate[j]:
+                        self.candidate[j] = 0
+                        if self.searches[j](text) is not None:
+                            if pieces is None:
+                                pieces = []
+                                title = cell[1].decode("ascii")
+                            name = self.pat_names[j]
+                            for m in self.finditers[j](text):
+                                pieces.append((name, title[m.start():m.end()]))
+                if pieces:
+                    found_pats = tuple(pieces)
+                    got = self.pat_ids.get(found_pats)
+                    pats = self.host.pat_id(found_pats) if got is None else got
         # 4. the verdict for (shape, words, patterns), with slots for category texts and words
         self.key.clear()
         self.key.append(<char*>&self.cat_shape[ci], sizeof(int))
