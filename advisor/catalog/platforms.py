@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import IO, ClassVar
 
 from advisor.catalog.columns import ColumnTable, normalise, without_parts
-from advisor.catalog.readers import CatalogReader, Item, _read_header
-from advisor.catalog.records import RejectedRow
+from advisor.catalog.readers import CatalogReader, Item, _read_header, read_records
 from advisor.catalog.rows import RowBuilder
 from advisor.errors import CatalogError
 
@@ -163,22 +162,15 @@ class PlatformReader(CatalogReader):
         raise NotImplementedError  # each platform defines how a row becomes a record
 
     def _items(self) -> Iterator[Item]:
-        row = 0
-        while True:
-            try:
-                for fields in self._reader:
-                    row += 1
-                    item = self._row(row, fields) if any(f.strip() for f in fields) else None
-                    if item is None:
-                        self.skipped_rows += 1
-                    else:
-                        self.rows_read += 1
-                        yield item
-                return
-            except csv.Error as exc:  # the csv module gives up on one record, then goes on
-                row += 1
+        def read(row: int, fields: list[str]) -> Item | None:
+            item = self._row(row, fields) if any(f.strip() for f in fields) else None
+            if item is None:
+                self.skipped_rows += 1
+            else:
                 self.rows_read += 1
-                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+            return item
+
+        return read_records(self, self._reader, 0, read)
 
 
 def join_raw(fields: Sequence[str], delimiter: str) -> str:

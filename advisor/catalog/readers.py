@@ -142,21 +142,7 @@ class CsvReader(CatalogReader):
         )
 
     def _items(self) -> Iterator[Item]:
-        read = self.reading().read
-        reader = self._reader
-        row = self.first_row
-        while True:
-            try:
-                for fields in reader:
-                    row += 1
-                    item = read(row, fields)
-                    if item is not None:
-                        yield item
-                return
-            except csv.Error as exc:  # the csv module gives up on one record, then goes on
-                row += 1
-                self.rows_read += 1
-                yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
+        return read_records(self, self._reader, self.first_row, self.reading().read)
 
     def reading(self) -> RowReading:
         """How this file's records are read, one at a time: clean rows built at once, the rest
@@ -276,6 +262,31 @@ class CsvReader(CatalogReader):
                 "pcat": i_pcat,
             },
         )
+
+
+def read_records(
+    reader: CatalogReader,
+    records: Iterator[list[str]],
+    row: int,
+    read: Callable[[int, list[str]], Item | None],
+) -> Iterator[Item]:
+    """Each record of a csv module reader as `read` reads it, numbered on from `row`.
+
+    A record the csv module gives up on is a RejectedRow with its row number, counted as read;
+    the module then goes on with the next record.
+    """
+    while True:
+        try:
+            for fields in records:
+                row += 1
+                item = read(row, fields)
+                if item is not None:
+                    yield item
+            return
+        except csv.Error as exc:
+            row += 1
+            reader.rows_read += 1
+            yield RejectedRow(row, f"row cannot be read as CSV ({exc})")
 
 
 class RowReading(NamedTuple):

@@ -116,6 +116,7 @@ def _python_rest(ev, reader, reading, writer, summary, start, end, row, errors, 
     import csv
 
     from advisor.advice.parallel import _Limited
+    from advisor.catalog.readers import read_records
 
     with open(reader.path, "rb") as fh:
         fh.seek(start)
@@ -123,27 +124,11 @@ def _python_rest(ev, reader, reading, writer, summary, start, end, row, errors, 
             _Limited(fh, end - start), encoding="utf-8", errors="replace", newline=""
         )
         records = csv.reader(text, delimiter=reader.delimiter)
-        read = reading.read
-        n = 0
-        while True:
-            try:
-                for fields in records:
-                    row += 1
-                    item = read(row, fields)
-                    if item is not None:
-                        _emit(ev.one(item, summary), writer, errors)
-                    n += 1
-                break
-            except csv.Error as exc:
-                row += 1
-                reader.rows_read += 1
-                _emit(
-                    ev.one(RejectedRow(row, f"row cannot be read as CSV ({exc})"), summary),
-                    writer,
-                    errors,
-                )
+        before = reader.rows_read + reader.skipped_rows
+        for item in read_records(reader, records, row, reading.read):
+            _emit(ev.one(item, summary), writer, errors)
         if tick is not None:
-            tick(n)
+            tick(reader.rows_read + reader.skipped_rows - before)
 
 
 def _emit(item: Any, writer: Any, errors: Any) -> None:

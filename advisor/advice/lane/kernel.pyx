@@ -380,6 +380,21 @@ cdef inline void _cell(string& out, const char* p, int n) noexcept nogil:
     out.push_back(34)
 
 
+cdef inline Py_ssize_t _record_end(const char* base, Py_ssize_t i, Py_ssize_t size,
+                                   bint last) noexcept nogil:
+    """Where the next record starts when this one ends at base[i] (a newline, or a carriage
+    return and a newline); -1: the next block must say; -2: anything else (a lone carriage
+    return, a NUL, text after a closing quote)."""
+    cdef char c = base[i]
+    if c == 10:
+        return i + 1
+    if c == 13 and i + 1 < size and base[i + 1] == 10:
+        return i + 2
+    if c == 13 and i + 1 >= size and not last:
+        return -1
+    return -2
+
+
 cdef inline void _itoa(string& out, long v) noexcept nogil:
     cdef char buf[24]
     cdef int n = 0
@@ -617,6 +632,7 @@ cdef class Lane:
         cdef string scratch
         cdef char c, delim = self.delim
         cdef bint in_quotes, any_quote, complete
+        cdef Py_ssize_t e
         cdef int nf
         while pos < size:
             rec_start = pos
@@ -657,19 +673,15 @@ cdef class Lane:
                     if i >= size:
                         complete = True
                         break
-                    c = base[i]
-                    if c == delim:
+                    if base[i] == delim:
                         i += 1
                         continue
-                    if c == 10:
-                        i += 1
+                    e = _record_end(base, i, size, last)
+                    if e >= 0:
+                        i = e
                         complete = True
                         break
-                    if c == 13 and i + 1 < size and base[i + 1] == 10:
-                        i += 2
-                        complete = True
-                        break
-                    if c == 13 and i + 1 >= size and not last:
+                    if e == -1:
                         return rec_start
                     return -(rec_start + 1)  # text after a closing quote, or a lone \r
                 starts.push_back(i)
@@ -697,15 +709,12 @@ cdef class Lane:
                         complete = True
                         break
                     continue
-                if c == 10:
-                    i += 1
+                e = _record_end(base, i, size, last)
+                if e >= 0:
+                    i = e
                     complete = True
                     break
-                if c == 13 and i + 1 < size and base[i + 1] == 10:
-                    i += 2
-                    complete = True
-                    break
-                if c == 13 and i + 1 >= size and not last:
+                if e == -1:
                     return rec_start
                 return -(rec_start + 1)  # a lone \r or a NUL: the csv module's reading decides
             pos = i
