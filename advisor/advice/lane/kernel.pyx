@@ -46,7 +46,6 @@ cdef class Automaton:
     cdef vector[Node] nodes
     cdef Kids kids
     cdef int root_next[256]
-    cdef vector[int] lengths
     cdef unsigned char amap[256]   # byte -> symbol (0: a byte no key holds)
     cdef int nsym
     cdef vector[int] dense         # full transitions of the first `ndense` nodes (by breadth)
@@ -204,22 +203,6 @@ cdef class Automaton:
                 out.push_back(i)
                 out.push_back(self.nodes[t].term)
                 t = self.nodes[t].link
-
-    cdef bint any(self, const char* text, int size) noexcept nogil:
-        cdef int i, state = 0
-        for i in range(size):
-            state = self._step(state, <unsigned char>text[i])
-            if self.outflag[state]:
-                return True
-        return False
-
-    def bench(self, list texts):
-        """Scan every text (a benchmark of the scan alone)."""
-        cdef vector[int] out
-        cdef bytes t
-        for t in texts:
-            out.clear()
-            self.scan(PyBytes_AS_STRING(t), PyBytes_GET_SIZE(t), out)
 
     def find(self, bytes text):
         """Every (end, term) in `text` (for tests: the scan the lane keys titles on)."""
@@ -631,7 +614,6 @@ cdef class Lane:
         cdef vector[char] quoted
         cdef string scratch
         cdef char c, delim = self.delim
-        cdef bint in_quotes, any_quote, complete
         cdef Py_ssize_t e
         cdef int nf
         while pos < size:
@@ -639,7 +621,6 @@ cdef class Lane:
             starts.clear()
             ends.clear()
             quoted.clear()
-            complete = False
             # one record: fields as spans; quoted fields as spans of their raw text
             i = pos
             while True:
@@ -671,7 +652,6 @@ cdef class Lane:
                     ends.push_back(i)
                     i += 1  # past the closing quote
                     if i >= size:
-                        complete = True
                         break
                     if base[i] == delim:
                         i += 1
@@ -679,7 +659,6 @@ cdef class Lane:
                     e = _record_end(base, i, size, last)
                     if e >= 0:
                         i = e
-                        complete = True
                         break
                     if e == -1:
                         return rec_start
@@ -695,7 +674,6 @@ cdef class Lane:
                     if not last:
                         return rec_start
                     ends.push_back(i)
-                    complete = True
                     break
                 ends.push_back(i)
                 if c == delim:
@@ -706,13 +684,11 @@ cdef class Lane:
                         starts.push_back(i)
                         ends.push_back(i)
                         quoted.push_back(0)
-                        complete = True
                         break
                     continue
                 e = _record_end(base, i, size, last)
                 if e >= 0:
                     i = e
-                    complete = True
                     break
                 if e == -1:
                     return rec_start
