@@ -139,6 +139,22 @@ def _boundary_after(fh: IO[bytes], pos: int, size: int, odd: bool) -> int | None
     return None
 
 
+def header_end(fh: IO[bytes], size: int, delimiter: str) -> int | None:
+    """Where the header record ends, in bytes, as the reader finds it: after a BOM and any
+    blank records before it (`readers._read_header` skips those). None: no plain line end."""
+    fh.seek(0)
+    pos = 3 if fh.read(3) == codecs.BOM_UTF8 else 0
+    while True:
+        end = _boundary_after(fh, pos, size, False)
+        if end is None:
+            return None
+        fh.seek(pos)
+        line = fh.read(end - pos).decode("utf-8", "replace")
+        if any(f.strip() for row in csv.reader([line], delimiter=delimiter) for f in row):
+            return end
+        pos = end
+
+
 def plan(
     path: Path,
     columns: dict[str, str] | None = None,
@@ -171,17 +187,17 @@ def plan(
         delimiter, header, colmap = reader.delimiter, list(reader.header), reader.columns
     with open(path, "rb") as fh:
         bom = 3 if fh.read(3) == codecs.BOM_UTF8 else 0
-        header_end = _boundary_after(fh, bom, size, False)
-        if header_end is None:
+        head = header_end(fh, size, delimiter)
+        if head is None:
             return None
         # The second half starts only once this process has claimed the first half's SKUs, so
         # the first half is made a little longer to finish at about the same time.
-        middle = header_end + int((size - header_end) * first_share)
-        odd = _count_quotes(fh, header_end, middle) & 1 == 1
+        middle = head + int((size - head) * first_share)
+        odd = _count_quotes(fh, head, middle) & 1 == 1
         split = _boundary_after(fh, middle, size, odd)
         if split is None or split >= size:
             return None
-    return Plan(header_end, split, size, delimiter, header, "utf-8-sig" if bom else "utf-8", colmap)
+    return Plan(head, split, size, delimiter, header, "utf-8-sig" if bom else "utf-8", colmap)
 
 
 def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:

@@ -375,7 +375,7 @@ def _in_lane(evaluator, reader, sink, summary, progress) -> int | None:
 
     if not available() or getattr(reader, "format", "") != "csv":
         return None
-    start = header_end(reader.path)
+    start = header_end(reader.path, reader.delimiter)
     if start is None:
         return None
     done = [0]

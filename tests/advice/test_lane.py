@@ -306,3 +306,16 @@ def test_first_half_claims_in_the_kernel_are_the_csv_modules(tmp_path, book, str
     assert got == want
     assert a.seen._state[0] == b.seen._state[0] and a.seen._state[1] == b.seen._state[1]
     assert len(a.seen) == len(b.seen) > 1000
+
+
+@needs_kernel
+@pytest.mark.parametrize("before", ["\n", "\n\n", ",,,\n", " , \r\n", "\ufeff\n"])
+def test_blank_records_before_the_header(book, tmp_path, monkeypatch, before):
+    """The reader skips blank records before the header; the lane starts where it does."""
+    src = tmp_path / "blank_first.csv"
+    src.write_text(
+        before + "sku,title,category,price\nP1,Redmi Note 13 5G,Mobiles,15999\n"
+        "P2,Basmati Rice 5 kg,Grocery,649\n",
+        encoding="utf-8",
+    )
+    assert _same(src, book, tmp_path, monkeypatch) == 2

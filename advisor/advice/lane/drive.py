@@ -41,14 +41,12 @@ def available() -> bool:
     return kernel is not None and os.environ.get(ENV, "1") != "0"
 
 
-def header_end(path: Path) -> int | None:
-    """Where the header line of a UTF-8 CSV ends, in bytes (None: no plain line end)."""
-    from advisor.advice.parallel import _boundary_after
+def header_end(path: Path, delimiter: str) -> int | None:
+    """Where the header record of a UTF-8 CSV ends, in bytes (None: no plain line end)."""
+    from advisor.advice import parallel
 
-    size = path.stat().st_size
     with open(path, "rb") as fh:
-        bom = 3 if fh.read(3) == b"\xef\xbb\xbf" else 0
-        return _boundary_after(fh, bom, size, False)
+        return parallel.header_end(fh, path.stat().st_size, delimiter)
 
 
 def run_csv(
