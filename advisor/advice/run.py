@@ -328,22 +328,19 @@ def _in_one(opened, rulebook, profile, as_of, outputs, progress, monthly_units) 
                 else:
                     sinks.append(o)
             reader = stack.enter_context(opened.reader())
-            laned = None
-            if len(sinks) == 1 and not rejected_only:
-                laned = _in_lane(evaluator, reader, sinks[0], summary, progress)
-            if laned is not None:
-                pass
-            elif len(sinks) == 1 and not rejected_only:
+            one_sink = len(sinks) == 1 and not rejected_only
+            laned = _in_lane(evaluator, reader, sinks[0], summary, progress) if one_sink else None
+            if laned is None:
                 stream: Iterator[Item] = evaluator.run(reader, summary)
                 if progress is not None:
                     stream = _ticking(stream, progress)
+            if laned is not None:
+                pass  # the lane wrote every row
+            elif one_sink:
                 write = sinks[0].write
                 for item in stream:  # the hot loop of a big catalog: nothing else per row
                     write(item)
             else:
-                stream = evaluator.run(reader, summary)
-                if progress is not None:
-                    stream = _ticking(stream, progress)
                 for item in stream:
                     for s in sinks:
                         s.write(item)

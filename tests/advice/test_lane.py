@@ -319,3 +319,22 @@ def test_blank_records_before_the_header(book, tmp_path, monkeypatch, before):
         encoding="utf-8",
     )
     assert _same(src, book, tmp_path, monkeypatch) == 2
+
+
+@needs_kernel
+@pytest.mark.parametrize(
+    "last",
+    [
+        'P2,Basmati Rice 5 kg,649,"Acme",',
+        'P2,"Basmati Rice 5 kg",649,',
+        'P2,Basmati Rice 5 kg,649,"Acme"',
+    ],
+)
+def test_the_files_last_record_without_a_newline(book, tmp_path, monkeypatch, last):
+    """The file's last record with no line end — a quoted last field, a trailing delimiter —
+    read and written as the Python path does."""
+    src = tmp_path / "no_newline.csv"
+    src.write_text(
+        "sku,title,price,brand\nP1,Redmi Note 13 5G,15999,Xiaomi\n" + last, encoding="utf-8"
+    )
+    _same(src, book, tmp_path, monkeypatch)

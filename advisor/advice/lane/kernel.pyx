@@ -652,36 +652,31 @@ cdef class Lane:
                     ends.push_back(i)
                     i += 1  # past the closing quote
                     if i >= size:
-                        break
-                    if base[i] == delim:
-                        i += 1
-                        continue
-                    e = _record_end(base, i, size, last)
-                    if e >= 0:
-                        i = e
-                        break
-                    if e == -1:
-                        return rec_start
-                    return -(rec_start + 1)  # text after a closing quote, or a lone \r
-                starts.push_back(i)
-                quoted.push_back(0)
-                while i < size:
+                        break  # the file's last record (more data would have been waited for)
                     c = base[i]
-                    if c == delim or c == 10 or c == 13 or c == 0:
+                    if c != delim and c != 10 and c != 13:
+                        return -(rec_start + 1)  # text after a closing quote
+                else:
+                    starts.push_back(i)
+                    quoted.push_back(0)
+                    while i < size:
+                        c = base[i]
+                        if c == delim or c == 10 or c == 13 or c == 0:
+                            break
+                        i += 1
+                    if i >= size:
+                        if not last:
+                            return rec_start
+                        ends.push_back(i)
                         break
-                    i += 1
-                if i >= size:
-                    if not last:
-                        return rec_start
                     ends.push_back(i)
-                    break
-                ends.push_back(i)
+                # c: the byte after the field — the next field, or the record's end
                 if c == delim:
                     i += 1
                     if i >= size:
                         if not last:
                             return rec_start
-                        starts.push_back(i)
+                        starts.push_back(i)  # a trailing delimiter: one more, empty field
                         ends.push_back(i)
                         quoted.push_back(0)
                         break
