@@ -320,6 +320,8 @@ class ColumnTable:
 
     #: each name without its connecting words (`prix de vente` → `prixvente`)
     loose: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    #: normalised names of the columns a product's variant rows share, best first
+    product_keys: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.rank:
@@ -430,6 +432,9 @@ class ColumnMap:
     #: where the SKU column is blank on a row, the other SKU / ID columns to read it from, in
     #: rank order (Shopee's `SKU` is blank for a product without variations: its `Parent SKU`)
     sku_fallbacks: tuple[int, ...] = ()
+    #: the column a product's variant rows share (Shopee's `Parent SKU`): a row whose title is
+    #: blank takes the title, category and brand of the row above it with the same key
+    product_key: int | None = None
 
     def get(self, fld: str, default: int | None = None) -> int | None:
         return self.positions.get(fld, default)
@@ -576,6 +581,17 @@ def map_columns(
             for _, _, pos in found.get("sku", ())
             if pos != positions["sku"] and _values(sample, pos)
         )
+    by_key = {normalise(name): pos for pos, name in reversed(list(enumerate(names)))}
+    product_key = next((by_key[k] for k in table.product_keys if k in by_key), None)
     return ColumnMap(
-        tuple(names), positions, multi, extra, type_in_path, sku_is_id, odd, currency, fallbacks
+        tuple(names),
+        positions,
+        multi,
+        extra,
+        type_in_path,
+        sku_is_id,
+        odd,
+        currency,
+        fallbacks,
+        product_key,
     )

@@ -116,6 +116,20 @@ class CsvReader(CatalogReader):
         if columns.type_in_path:
             self._columns["category_type"] = self._columns.pop("product_type")
         self._extra = columns.extra
+        self._product: tuple[str, dict[str, object]] = ("", {})
+        self._keyed = getattr(columns, "product_key", None) is not None
+
+    def _inherit(self, fields: list[str], values: dict[str, object]) -> None:
+        """A variant row with no title of its own takes its product's (the row above with the
+        same product key): Shopee and marketplace sheets leave them blank after the first."""
+        pos = self.columns.product_key
+        key = fields[pos].strip() if pos is not None and pos < len(fields) else ""
+        if str(values.get("title", "")).strip():
+            self._product = (key, {f: values[f] for f in _INHERITED if f in values})
+        elif key and key == self._product[0]:
+            for fld, value in self._product[1].items():
+                if not str(values.get(fld, "")).strip():
+                    values[fld] = value
 
     def _extra_values(self, fields: list[str]) -> tuple[tuple[str, str], ...]:
         n = len(fields)
@@ -137,6 +151,8 @@ class CsvReader(CatalogReader):
                 if pos < n and fields[pos].strip():
                     values["sku"] = fields[pos]
                     break
+        if self._keyed:
+            self._inherit(fields, values)
         return self._builder.build(
             row, values, self._extra_values(fields), self.delimiter.join(fields)
         )
@@ -159,6 +175,7 @@ class CsvReader(CatalogReader):
             and i_price is not None
             and not self._multi
             and not _SLOW_FIELDS & cols.keys()
+            and not self._keyed  # a variant row may take its product's title
         )
         builder = self._builder
         # Categories that look like the first rows' need no per-row check (see categories.generic)
@@ -305,6 +322,18 @@ class RowReading(NamedTuple):
     columns: dict[str, int | None]
 
 
+#: what a variant row with a blank title takes from its product's row
+_INHERITED = (
+    "title",
+    "category",
+    "sub_category",
+    "category_type",
+    "brand",
+    "product_type",
+    "product_category",
+    "tags",
+    "hsn",
+)
 _SLOW_FIELDS = frozenset(
     {
         "tags",

@@ -71,6 +71,8 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
     ids = _names(doc.get("ids") or (), "ids", file, seen, found)
     id_rank = len(aliases.get("sku", ()))
     aliases["sku"] = (*aliases.get("sku", ()), *ids)
+    # a product key is also a SKU or ID column (a product without variants: its own SKU)
+    keys = _names(doc.get("product_keys") or (), "product_keys", file, {}, found)
     platforms: dict[str, PlatformColumns] = {}
     for kind, block in doc["platforms"].items():
         cols = block["columns"]
@@ -98,7 +100,13 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
     problems.extend(found)
     if found:
         return None
-    return ColumnTable(aliases, id_rank, platforms, qualifiers=_qualifiers(doc))
+    return ColumnTable(
+        aliases,
+        id_rank,
+        platforms,
+        qualifiers=_qualifiers(doc),
+        product_keys=tuple(normalise(k) for k in keys),
+    )
 
 
 def _qualifiers(doc: Any) -> tuple[tuple[str, float], ...]:

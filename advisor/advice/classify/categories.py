@@ -139,6 +139,16 @@ class CategoryReader:
             if not path or path == rec.product_type:
                 continue
             segments = _SEGMENTS.split(path)
+            if len(segments) == 1 and "," in path:
+                # PrestaShop lists a product's categories from the shop's root, comma-separated
+                # ("Accueil,Parapharmacie,Visage"): a list that starts at a vague root is a path
+                items = path.split(",")
+                if self._vague(items[0]):
+                    # it is the set of the product's categories, not a strict path: the most
+                    # specific one that names a vertical is read as the deepest
+                    while len(items) > 1 and not self._words(items[-1])[0]:
+                        items.pop()
+                    segments = items
             vertical, text = self._taxonomy(path, segments, min_depth=2)
             if vertical is not None:  # a standard taxonomy path written in the category column
                 hit("taxonomy", vertical, w["taxonomy"], text)

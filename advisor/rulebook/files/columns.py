@@ -1,4 +1,5 @@
-"""What columns.yaml may hold: header names by field, ID columns, and each platform's columns."""
+"""What columns.yaml may hold: header names by field, ID and product-key columns, and each
+platform's columns."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ COLUMNS_SHAPE = Obj(
             ListOf(Str(), unique=True),
             False,
             "ID columns read as the SKU when no `fields.sku` column is there, best first",
+        ),
+        "product_keys": Field(
+            ListOf(Str(), unique=True),
+            False,
+            "columns a product's variant rows share (Parent SKU): a row with no title of its own "
+            "takes its product's, best first",
         ),
         "tax_qualifiers": Field(
             Obj(
