@@ -206,6 +206,7 @@ def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
     Returns the number of records, or None when the half does not end on a record boundary.
     """
     i_sku = p.columns.get("sku")
+    others = p.columns.sku_fallbacks  # read when the SKU column is blank, as the reader does
     claim = builder.seen.first_row
     with open(path, "rb") as fh:
         fh.seek(p.header_end)
@@ -215,8 +216,12 @@ def _first_half_claims(path: Path, p: Plan, builder: RowBuilder) -> int | None:
         try:
             for fields in csv.reader(text, delimiter=p.delimiter, strict=True):
                 rows += 1
-                if i_sku is not None and i_sku < len(fields):
-                    sku = fields[i_sku].strip()
+                if i_sku is not None:
+                    sku = fields[i_sku].strip() if i_sku < len(fields) else ""
+                    for pos in others if not sku else ():
+                        if pos < len(fields) and fields[pos].strip():
+                            sku = fields[pos].strip()
+                            break
                     if sku:
                         if sku[0] == "'":
                             sku = strip_excel(sku)  # as the reader reads it
@@ -408,10 +413,20 @@ def evaluate_in_two(
         first.start()
         w1.close()
         builder = _builder(book, currency, rows_guess)
-        from advisor.advice.lane.drive import claim_first_half
+        from advisor.advice.lane.drive import claim_first_half, count_dups, key_columns
 
-        rows_before = claim_first_half(path, p, builder)
+        # The second half remembers only the SKUs it may repeat: those it holds twice (counted
+        # first) and those the first half holds too (claimed next, from its Bloom filter), so
+        # its memory does not grow with the file.
+        cols = key_columns(p.columns)
+        dups = count_dups(path, p.split, p.size, p.delimiter, cols, len(p.header), True)
+        if dups is not None:
+            builder.seen.filter(dups)
+        rows_before = claim_first_half(path, p, builder, dups)
+        if dups is not None:
+            dups.drop_bits()
         if rows_before is None:
+            builder = _builder(book, currency, rows_guess)  # every SKU, as the csv module reads
             rows_before = _first_half_claims(path, p, builder)
         if rows_before is None:
             first.kill()

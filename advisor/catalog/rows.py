@@ -64,17 +64,21 @@ class SeenSkus:
     """
 
     def __init__(self, expected: int = 0) -> None:
-        size = 1 << 10
-        while size * 7 < expected * 10:
-            size <<= 1
-        state = [array("q", bytes(8 * size)), array("i", bytes(4 * size)), size - 1, 0]
+        # The arrays are made on the first look-up, at most `_FIRST` slots: a reader that reads
+        # a few rows (a price check's sample) never holds a table sized for the whole file, and
+        # a run that learns first how few SKUs can repeat (the fast lane's counting pass) sizes
+        # it for those (`plan`). Past that first table it grows straight to the planned size.
+        planned = _slots(expected)
+        state: list = [None, None, min(planned, _FIRST - 1), 0, planned]
         mask = 0x0FFFFFFFFFFFFFFF
 
         # A closure rather than a method: local names instead of attribute look-ups are a third
         # of the per-row cost of a million-row import.
         def first_row(sku: str, row: int) -> int:
             h = (hash(sku) & mask) or 1
-            hashes, rows, slots, used = state
+            hashes, rows, slots, used, _ = state
+            if hashes is None:
+                hashes, rows = _alloc(state)
             i = h & slots
             while True:
                 v = hashes[i]
@@ -94,15 +98,64 @@ class SeenSkus:
         self.first_row = first_row
         """Return the row `sku` was first seen on, or 0 after recording it as seen on `row`."""
         self._state = state
+        self._any = first_row
+        self.dups: Any = None
+
+    def filter(self, dups: Any) -> None:
+        """Remember only the SKUs `dups` says may occur twice (`dups.repeats(sku)`): a counting
+        pass over the whole file (the fast lane's `DupFilter`) found every other SKU once, so
+        none of them can be a duplicate. Set before any row is read; the table is sized anew."""
+        look = self._any
+
+        def first_row(sku: str, row: int) -> int:
+            # a cell that was not valid UTF-8 reads as U+FFFD here: its bytes were counted, not
+            # these, so it is always looked up
+            if "\ufffd" in sku or repeats(sku):
+                return look(sku, row)
+            return 0
+
+        repeats = dups.repeats
+        self.dups = dups
+        self.plan(len(dups) + 1024)
+        self.first_row = first_row
 
     def __len__(self) -> int:
         return self._state[3]
 
+    def plan(self, expected: int) -> None:
+        """Size the table for `expected` SKUs instead, while nothing is in it yet."""
+        if self._state[0] is None:
+            planned = _slots(expected)
+            self._state[2], self._state[4] = min(planned, _FIRST - 1), planned
+
+    def ready(self) -> list:
+        """The table's state with its arrays made (the fast lane reads and writes them)."""
+        if self._state[0] is None:
+            _alloc(self._state)
+        return self._state
+
+
+_FIRST = 1 << 16
+
+
+def _slots(expected: int) -> int:
+    size = 1 << 10
+    while size * 7 < expected * 10:
+        size <<= 1
+    return size - 1
+
+
+def _alloc(state: list) -> tuple[array, array]:
+    size = state[2] + 1
+    state[0], state[1] = array("q", bytes(8 * size)), array("i", bytes(4 * size))
+    return state[0], state[1]
+
 
 def _grow(state: list) -> None:
-    """Double the table of a `SeenSkus` (rare: each doubling re-places every hash once)."""
-    old_hashes, old_rows, slots, used = state
-    slots = slots * 2 + 1
+    """Double the table of a `SeenSkus`, or grow it to its planned size (rare: each growth
+    re-places every hash once)."""
+    old_hashes, old_rows, slots, used, planned = state
+    slots = max(slots * 2 + 1, planned)
     hashes, rows = array("q", bytes(8 * (slots + 1))), array("i", bytes(4 * (slots + 1)))
     for h, r in zip(old_hashes, old_rows, strict=True):
         if h:
@@ -111,7 +164,7 @@ def _grow(state: list) -> None:
                 i = (i + 1) & slots
             hashes[i] = h
             rows[i] = r
-    state[:] = [hashes, rows, slots, used]
+    state[:] = [hashes, rows, slots, used, planned]
 
 
 _new_tuple = tuple.__new__

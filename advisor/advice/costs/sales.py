@@ -62,7 +62,7 @@ def lot_lines(
     small = min(min_units, size)
     if long_tail == 0:
         u = monthly_units / skus
-        return skus * u / _lot(u, size, small, cover)
+        return min(skus * u / _lot(u, size, small, cover), monthly_units)
     s, h = long_tail, _harmonic(skus, long_tail)
     scale = monthly_units / h  # the best seller's units
 
@@ -82,7 +82,8 @@ def lot_lines(
     fast = scale * _harmonic(full, s) / size
     middle = (covered - full) / cover
     slow = scale * (h - _harmonic(covered, s)) / small
-    return fast + middle + slow
+    # never more lines than units, also where rounding says otherwise (tiny volumes)
+    return min(fast + middle + slow, monthly_units)
 
 
 __all__ = ["lot_lines", "units_by_rank"]

@@ -68,9 +68,15 @@ def run_csv(
     """
     if not _eligible(ev, reader, writer):
         return None
-    reading = reader.reading()
-    if not reading.fast:
+    if not reader.reading().fast:
         return None
+    seen = reader._builder.seen
+    if seen.dups is None and not len(seen):  # (a second half's were counted for the whole file)
+        cols = key_columns(reader.columns)
+        dups = count_dups(reader.path, start, end, reader.delimiter, cols, len(reader.header))
+        if dups is not None:
+            seen.filter(dups)
+    reading = reader.reading()  # its duplicate look-up is the filtered one
     host = Host(ev, reader, reading, writer, summary, errors)
     lane = kernel.Lane(host, host.params())
     out = writer.out
@@ -135,23 +141,59 @@ def _emit(item: Any, writer: Any, errors: Any) -> None:
         errors.write(item)
 
 
-def claim_first_half(path: Path, plan: Any, builder: Any) -> int | None:
+def key_columns(columns: Any) -> list[int]:
+    """The columns a row's SKU is read from: the SKU column, then those read when it is blank."""
+    return [columns.get("sku"), *columns.sku_fallbacks]
+
+
+def count_dups(
+    path: Path,
+    start: int,
+    end: int,
+    delimiter: str,
+    cols: list[int],
+    ncols: int,
+    keep_bits: bool = False,
+) -> Any:
+    """The counting pass over bytes [start, end): a `kernel.DupFilter` of the SKUs that may
+    occur twice, or None where a record is one the kernel does not read (then every SKU is
+    remembered, as without the lane). `keep_bits` keeps its Bloom filter, for
+    `claim_first_half` to ask which first-half SKUs the counted range holds."""
+    if not available() or None in cols:
+        return None
+    size = end - start
+    dups = kernel.DupFilter(max(size // 64, 1024))  # a catalog row is rarely under 64 bytes
+    params = _claim_params(delimiter, ncols, cols[0], None)
+    params["key_cols"] = cols
+    lane = kernel.Lane(None, params)
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        complete = lane.count(fh, size, dups)
+    if not keep_bits:
+        dups.drop_bits()
+    return dups if complete else None
+
+
+def claim_first_half(path: Path, plan: Any, builder: Any, across: Any = None) -> int | None:
     """The first half's SKUs claimed in the kernel (`parallel._first_half_claims`' answer), or
-    None where it cannot read them so: then the Python scan runs."""
+    None where it cannot read them so: then the Python scan runs. With `across` (the second
+    half's `count_dups`, its Bloom filter kept) only the SKUs the second half may hold."""
     i_sku = plan.columns.get("sku")
     if not available() or i_sku is None or len(plan.delimiter) != 1 or plan.delimiter in '"\r\n':
         return None
-    lane = kernel.Lane(_Claims(builder.seen.first_row), _claim_params(plan, i_sku, builder))
+    params = _claim_params(plan.delimiter, len(plan.header), i_sku, builder)
+    params["key_cols"] = key_columns(plan.columns)
+    lane = kernel.Lane(_Claims(builder.seen.first_row, params["key_cols"]), params)
     with open(path, "rb") as fh:
         fh.seek(plan.header_end)
-        return lane.claim(fh, plan.split - plan.header_end)
+        return lane.claim(fh, plan.split - plan.header_end, across)
 
 
 class _Claims:
     """The one answer a claiming lane asks for: a SKU cell the reader would strip first."""
 
-    def __init__(self, first_row: Callable[[str, int], int]) -> None:
-        self.first_row = first_row
+    def __init__(self, first_row: Callable[[str, int], int], cols: list[int]) -> None:
+        self.first_row, self.cols = first_row, cols
 
     def claim(self, cell: str, row: int) -> None:
         from advisor.catalog.rows import strip_excel
@@ -162,23 +204,31 @@ class _Claims:
                 sku = strip_excel(sku)
             self.first_row(sku, row)
 
+    def claim_fields(self, fields: list[str], row: int) -> None:
+        """A record whose SKU cell is blank: the first other SKU column that is not, as
+        `CsvReader._slow` reads it."""
+        for pos in self.cols:
+            if pos < len(fields) and fields[pos].strip():
+                self.claim(fields[pos], row)
+                return
 
-def _claim_params(plan: Any, i_sku: int, builder: Any) -> dict[str, Any]:
-    n = len(plan.header)
+
+def _claim_params(delimiter: str, n: int, i_sku: int, builder: Any) -> dict[str, Any]:
     cols = dict.fromkeys(("title", "cat", "brand", "price", "cur", "hsn", "gtin", "pcat"), n)
     return {
         "terms": [],
         "gate": [],
         "has_patterns": False,
         "gate_all": False,
-        "delimiter": plan.delimiter,
+        "delimiter": delimiter,
         "ncols": n,
         "sku": i_sku,
         **cols,
         "plain": True,
         "table": _BYTES,
         "bounds": [],
-        "seen_state": builder.seen._state,
+        "seen_state": builder.seen.ready() if builder is not None else None,
+        "dups": builder.seen.dups if builder is not None else None,
         "grow": _grow,
         "searches": [],
         "finditers": [],
@@ -226,9 +276,11 @@ class Host:
         for j, (_, needs, _) in enumerate(lex.patterns):
             for lit in needs:
                 literal_patterns[index[lit]].append(j)
-        state = self.reader._builder.seen._state
+        seen = self.reader._builder.seen
         return {
-            "seen_state": state,
+            "seen_state": seen.ready(),
+            "dups": seen.dups,
+            "key_cols": key_columns(self.reader.columns),
             "grow": _grow,
             "searches": [finditer.__self__.search for _, _, finditer in lex.patterns],
             "finditers": [finditer for _, _, finditer in lex.patterns],

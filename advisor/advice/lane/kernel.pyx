@@ -19,6 +19,7 @@ from libc.string cimport memchr, memcmp, memcpy
 from libcpp.string cimport string
 from libcpp.vector cimport vector
 from libcpp.unordered_map cimport unordered_map
+from libcpp.unordered_set cimport unordered_set
 from libcpp.pair cimport pair
 from libcpp.algorithm cimport sort
 from cython.operator cimport dereference as deref
@@ -236,6 +237,10 @@ cdef class KeyMap:
         self.mask = 1023
         self.used = 0
 
+    def stats(self):
+        """(keys, bytes held): for the benchmark's account of memory."""
+        return self.used, self.slots.size() * sizeof(Slot) + self.arena.capacity()
+
     cdef inline unsigned long long _hash(self, const string& key) noexcept nogil:
         # eight bytes a step, multiply and fold (the keys are compared in full on a hit)
         cdef unsigned long long h = 0x9E3779B97F4A7C15ULL ^ key.size()
@@ -422,6 +427,107 @@ cdef inline bint _valid_utf8(const unsigned char* p, int n) noexcept nogil:
     return True
 
 
+cdef inline unsigned long long _mix(unsigned long long x) noexcept nogil:
+    x ^= x >> 30
+    x *= 0xBF58476D1CE4E5B9ULL
+    x ^= x >> 27
+    x *= 0x94D049BB133111EBULL
+    x ^= x >> 31
+    return x
+
+
+cdef inline bint _loose(unsigned char c) noexcept nogil:
+    """A byte the reader may strip from a SKU's ends: whitespace (ASCII or, as UTF-8, not),
+    and the apostrophe Excel puts before a number kept as text."""
+    return c <= 32 or c >= 128 or c == 39
+
+
+cdef unsigned long long _key_hash(const char* p, Py_ssize_t n) noexcept nogil:
+    """A SKU cell's hash with every `_loose` byte at its ends dropped. Two cells the reader
+    reads as one SKU (`strip()`, then `strip_excel`) have the same such form, so the same hash."""
+    cdef Py_ssize_t a = 0, b = n, i
+    cdef unsigned long long h, w
+    while a < b and _loose(<unsigned char>p[a]):
+        a += 1
+    while b > a and _loose(<unsigned char>p[b - 1]):
+        b -= 1
+    h = 0x9E3779B97F4A7C15ULL ^ <unsigned long long>(b - a)
+    i = a
+    while i + 8 <= b:
+        memcpy(&w, p + i, 8)
+        h = _mix(h ^ w)
+        i += 8
+    w = 0
+    memcpy(&w, p + i, b - i)
+    h = _mix(h ^ w ^ (<unsigned long long>(b - i) << 56))
+    return h if h else 1
+
+
+cdef class DupFilter:
+    """The SKUs that may occur twice in a file, found before it is evaluated, in fixed memory.
+
+    Counting pass: each record's SKU cells (the SKU column and the columns read when it is
+    blank) go through a blocked Bloom filter; a cell already there goes into `dups`. A SKU that
+    is not in `dups` occurs once, so the evaluation need neither remember it nor look it up:
+    the duplicate index then holds only the few that may repeat, whatever the file's size. A
+    false positive only adds a SKU to `dups`: the index still answers exactly.
+    """
+
+    cdef vector[unsigned long long] bits   # 512-bit blocks, three bits per key in one block
+    cdef unsigned long long nblocks
+    cdef unordered_set[unsigned long long] dups
+    cdef public bint complete              # every record was counted (no csv-module rest)
+
+    def __init__(self, long long expected):
+        cdef unsigned long long blocks = 1024
+        # about 16 bits a key, at most 16 MB: past that the false positives grow, not memory
+        while blocks * 512 < <unsigned long long>expected * 16 and blocks < (1 << 18):
+            blocks <<= 1
+        self.nblocks = blocks
+        self.bits.resize(blocks * 8, 0)
+        self.complete = False
+
+    cdef inline void add(self, unsigned long long h) noexcept:
+        cdef unsigned long long* blk = &self.bits[0] + ((((h >> 32) * self.nblocks) >> 32) << 3)
+        cdef unsigned int b1 = h & 511, b2 = (h >> 9) & 511, b3 = (h >> 18) & 511
+        cdef unsigned long long m1 = 1ULL << (b1 & 63), m2 = 1ULL << (b2 & 63), m3 = 1ULL << (b3 & 63)
+        if (blk[b1 >> 6] & m1) and (blk[b2 >> 6] & m2) and (blk[b3 >> 6] & m3):
+            self.dups.insert(h)
+            return
+        blk[b1 >> 6] |= m1
+        blk[b2 >> 6] |= m2
+        blk[b3 >> 6] |= m3
+
+    cdef inline bint may_repeat(self, const char* p, Py_ssize_t n) noexcept:
+        return self.dups.count(_key_hash(p, n)) != 0
+
+    cdef inline bint crosses(self, unsigned long long h) noexcept:
+        if self.bits.size() == 0:  # its Bloom filter was dropped: every SKU may cross
+            self.dups.insert(h)
+            return True
+        """Whether `h` was counted (the second half's filter, asked of a first-half SKU): if so
+        it may repeat across the cut, and from now on it is one of `dups`."""
+        cdef unsigned long long* blk = &self.bits[0] + ((((h >> 32) * self.nblocks) >> 32) << 3)
+        cdef unsigned int b1 = h & 511, b2 = (h >> 9) & 511, b3 = (h >> 18) & 511
+        if ((blk[b1 >> 6] >> (b1 & 63)) & (blk[b2 >> 6] >> (b2 & 63)) & (blk[b3 >> 6] >> (b3 & 63))) & 1:
+            self.dups.insert(h)
+            return True
+        return False
+
+    def __len__(self):
+        return self.dups.size()
+
+    def drop_bits(self):
+        """Free the Bloom filter once counting is done: only `dups` is read from then on."""
+        cdef vector[unsigned long long] empty
+        self.bits.swap(empty)
+
+    def repeats(self, str sku):
+        """Whether `sku` (a Python row's SKU) is one that may occur twice."""
+        cdef bytes b = sku.encode("utf-8", "surrogatepass")
+        return self.may_repeat(PyBytes_AS_STRING(b), PyBytes_GET_SIZE(b))
+
+
 cdef class Lane:
     """One file range's clean rows, end to end; the host answers everything else."""
 
@@ -462,6 +568,10 @@ cdef class Lane:
     cdef vector[vector[int]] literal_patterns
     cdef vector[char] candidate
     cdef bint claiming
+    cdef bint counting
+    cdef bint cross               # claiming only what a counted second half may repeat
+    cdef DupFilter dup            # None: every SKU is remembered (no counting pass)
+    cdef vector[int] key_cols     # the SKU column, then the columns read when it is blank
     cdef vector[double] sh_sum    # per shared decision: its running value sum and new rows,
     cdef vector[long] sh_cnt      # handed to the Python object before the host evaluates a row
     cdef vector[int] dirty
@@ -509,6 +619,9 @@ cdef class Lane:
             for j in pats:
                 self.literal_patterns.back().push_back(j)
         self.candidate.resize(len(self.searches), 0)
+        self.dup = p.get("dups")
+        for c in p.get("key_cols") or (self.i_sku,):
+            self.key_cols.push_back(c)
 
     cdef long _seen(self, str sku, long row) except -1:
         """`SeenSkus.first_row` on its own table: the row `sku` was first read on, or 0."""
@@ -542,6 +655,23 @@ cdef class Lane:
             self.grow(state)
             self.s_loaded = False
         return 0
+
+    def stats(self):
+        """Each cache's (keys, bytes held), and the other tables', for an account of memory."""
+        return {
+            "cats": self.cats.stats(),
+            "layouts": self.layouts.stats(),
+            "verdicts": self.verdicts.stats(),
+            "decisions": self.decisions.stats(),
+            "layout_info": (self.layout_info.size(), self.layout_info.capacity() * sizeof(Layout)),
+            "spans": (self.spans.size(), self.spans.capacity() * sizeof(Span)),
+            "verdict_info": (self.verdict_info.size(), self.verdict_info.capacity() * sizeof(Verdict)),
+            "segs": (self.segs.size(), self.segs.capacity() * sizeof(Seg)),
+            "lits": (self.lits.size(), self.lits.capacity()),
+            "decision_info": (self.decision_info.size(), self.decision_info.capacity() * sizeof(Decision)),
+            "cat_texts": (self.cat_texts.size(), 0),
+            "dups": (self.dup.dups.size() if self.dup is not None else -1, 0),
+        }
 
     cdef int _sync(self) except -1:
         """The tallies and the SKU table handed back as the Python path keeps them (before the
@@ -696,22 +826,69 @@ cdef class Lane:
             for j in range(nf):
                 if ends[j] - starts[j] > 131072:
                     return -(rec_start + 1)
-            if self.claiming:
+            if self.counting:
+                self._count(base, nf, starts, ends, quoted)
+            elif self.claiming:
                 self._claim(base, row[0], nf, starts, ends, quoted)
             else:
                 self._row(base, row[0], nf, starts, ends, quoted, out, scratch)
         return pos
 
-    def claim(self, fh, long long size):
+    def claim(self, fh, long long size, DupFilter across=None):
         """Claim the SKU of every record of `size` bytes as the reader would read it (the first
         half of a two-process run); the number of records, or None where the csv module must
-        read them (the caller then claims them itself: claiming a SKU twice changes nothing)."""
+        read them (the caller then claims them itself: claiming a SKU twice changes nothing).
+
+        With `across` (the second half's counted filter, its Bloom filter kept), only the SKUs
+        it may hold are claimed, and they join its `dups`: the second half can repeat no other.
+        """
         self.claiming = True
+        if across is not None:
+            self.dup = across
+            self.cross = True
         try:
             left, row = self.run(fh, size, 0, _ignore, _ignore)
         finally:
             self.claiming = False
+            self.cross = False
         return None if left else row
+
+    def count(self, fh, long long size, DupFilter into):
+        """Count every record's SKU cells of `size` bytes into `into` (the counting pass); True
+        when all were read, False where the csv module would have to read the rest."""
+        self.dup = into
+        self.counting = True
+        try:
+            left, row = self.run(fh, size, 0, _ignore, _ignore)
+        finally:
+            self.counting = False
+        return not left
+
+    cdef int _count(self, const char* base, int nf, vector[int]& starts, vector[int]& ends,
+                    vector[char]& quoted) except -1:
+        cdef unsigned long long h
+        cdef unsigned long long seen[8]
+        cdef int k = 0, j, c, m
+        cdef string cell
+        for c in self.key_cols:
+            if c >= nf:
+                continue
+            if quoted[c] and memchr(base + starts[c], 34, ends[c] - starts[c]) != NULL:
+                cell = self._unquote(base + starts[c], ends[c] - starts[c])
+                h = _key_hash(cell.data(), cell.size())
+            else:
+                h = _key_hash(base + starts[c], ends[c] - starts[c])
+            m = 0
+            for j in range(k):  # one record counts a SKU once, whichever columns repeat it
+                if seen[j] == h:
+                    m = 1
+                    break
+            if m or k == 8:
+                continue
+            seen[k] = h
+            k += 1
+            self.dup.add(h)
+        return 0
 
     cdef int _claim(self, const char* base, long row, int nf, vector[int]& starts,
                     vector[int]& ends, vector[char]& quoted) except -1:
@@ -725,8 +902,28 @@ cdef class Lane:
             cell = self._unquote(p, n)
         else:
             cell.assign(p, n)
+        cdef unsigned long long h = _key_hash(cell.data(), cell.size())
+        cdef int c
+        cdef bint any_cross = False
+        cdef string other
+        if self.key_cols.size() > 1 and h == _key_hash(p, 0):
+            # a blank SKU: the reader reads the next SKU column; it says which
+            if self.cross:
+                for c in self.key_cols:
+                    if c < nf:
+                        other = self._unquote(base + starts[c], ends[c] - starts[c]) if quoted[c] else string(base + starts[c], ends[c] - starts[c])
+                        any_cross |= self.dup.crosses(_key_hash(other.data(), other.size()))
+                if not any_cross:
+                    return 0
+            self.host.claim_fields(self._fields(base, nf, starts, ends, quoted), row)
+            return 0
         if cell.size() == 0:
             return 0
+        if self.cross:
+            if not self.dup.crosses(h):
+                return 0  # the second half does not hold it: nothing there can repeat it
+        elif self.dup is not None and not self.dup.dups.count(h):
+            return 0  # it occurs once: nothing can duplicate it
         if (_space(cell[0]) or _space(cell[cell.size() - 1]) or cell[0] == 39
                 or not _valid_utf8(<const unsigned char*>cell.data(), cell.size())):
             self.host.claim(cell.decode("utf-8", "replace"), row)  # strip() and Excel quotes
@@ -807,8 +1004,9 @@ cdef class Lane:
             self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
             return 0
-        sku = cell[0].decode("utf-8")
-        if self._seen(sku, row):
+        if self.dup is not None and not self.dup.may_repeat(cell[0].data(), cell[0].size()):
+            pass  # it occurs once in the file: neither remembered nor looked up
+        elif self._seen(cell[0].decode("utf-8"), row):
             self.handed += 1  # a duplicate: the reader rejects it (the look-up records nothing)
             self._sync()
             self._hand(self.host.row(row, self._fields(base, nf, starts, ends, quoted)), out)
