@@ -842,27 +842,26 @@ cdef class Lane:
         With `across` (the second half's counted filter, its Bloom filter kept), only the SKUs
         it may hold are claimed, and they join its `dups`: the second half can repeat no other.
         """
-        self.claiming = True
         if across is not None:
             self.dup = across
             self.cross = True
-        try:
-            left, row = self.run(fh, size, 0, _ignore, _ignore)
-        finally:
-            self.claiming = False
-            self.cross = False
+        left, row = self._skim(fh, size, True)
         return None if left else row
 
     def count(self, fh, long long size, DupFilter into):
         """Count every record's SKU cells of `size` bytes into `into` (the counting pass); True
         when all were read, False where the csv module would have to read the rest."""
         self.dup = into
-        self.counting = True
-        try:
-            left, row = self.run(fh, size, 0, _ignore, _ignore)
-        finally:
-            self.counting = False
+        left, _ = self._skim(fh, size, False)
         return not left
+
+    cdef tuple _skim(self, fh, long long size, bint claim):
+        """A pass that only claims (or only counts) each record's SKU."""
+        self.claiming, self.counting = claim, not claim
+        try:
+            return self.run(fh, size, 0, _ignore, _ignore)
+        finally:
+            self.claiming = self.counting = self.cross = False
 
     cdef int _count(self, const char* base, int nf, vector[int]& starts, vector[int]& ends,
                     vector[char]& quoted) except -1:
