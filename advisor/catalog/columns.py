@@ -115,6 +115,14 @@ PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
         "gift_card",
         "requires_shipping",
         "currency",
+        # the 2025 export's names for the same columns (`URL handle`, `SKU`, `Price` …): their
+        # own roles, so a generic CSV with a `handle` and a `price` is not taken for Shopify's
+        "url_handle",
+        "sku_2025",
+        "price_2025",
+        "list_price_2025",
+        "gtin_2025",
+        "requires_shipping_2025",
     ),
     "woocommerce": (
         "id",
@@ -249,6 +257,8 @@ def normalise(name: str) -> str:
     if not low.isascii():
         low = unicodedata.normalize("NFKD", low.translate(_LETTERS))
         low = "".join(ch for ch in low if not unicodedata.combining(ch)).translate(_LETTERS)
+        # letters of other scripts stay (`商品名`, `ชื่อสินค้า`); punctuation and symbols go
+        return "".join(ch for ch in low if ch.isalnum() and (ch.isascii() or ord(ch) > 0x24F))
     return _NOT_ALNUM.sub("", low)
 
 

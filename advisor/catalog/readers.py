@@ -377,8 +377,12 @@ def _detect_encoding(sample: bytes) -> str:
 
 
 #: Windows code pages Excel saves "CSV" in, by the admin's language: Western European first
-#: (the default, and what English headers read as), then Turkish and Central European.
-_CODE_PAGES = ("cp1252", "cp1254", "cp1250")
+#: (the default, and what English headers read as), then Turkish and Central European, then
+#: the double-byte pages of Japanese (Shift_JIS: Amazon.co.jp and Rakuten reports, Excel in
+#: Japan), Simplified and Traditional Chinese and Korean, tried only where they decode the
+#: sample without an error.
+_CODE_PAGES = ("cp1252", "cp1254", "cp1250", "cp932", "gb18030", "big5", "cp949")
+_STRICT = frozenset({"cp932", "gb18030", "big5", "cp949"})
 
 
 def _best_code_page(sample: bytes, table: ColumnTable) -> str:
@@ -390,7 +394,10 @@ def _best_code_page(sample: bytes, table: ColumnTable) -> str:
 
     def score(code_page: str) -> int:
         try:
-            text = sample.decode(code_page)
+            if code_page in _STRICT:  # the sample may end inside a character
+                text = codecs.getincrementaldecoder(code_page)().decode(sample, final=False)
+            else:
+                text = sample.decode(code_page)
         except UnicodeDecodeError:
             return -1
         first = next((line for line in io.StringIO(text) if line.strip()), "")
@@ -399,7 +406,9 @@ def _best_code_page(sample: bytes, table: ColumnTable) -> str:
 
     scores = {cp: score(cp) for cp in _CODE_PAGES}
     best = max(_CODE_PAGES, key=lambda cp: scores[cp])
-    return best if scores[best] > scores["cp1252"] else "cp1252"
+    if scores[best] > scores["cp1252"] or scores["cp1252"] < 0:
+        return best if scores[best] >= 0 else "latin-1"
+    return "cp1252"
 
 
 def _pick_delimiter(text: str, table: ColumnTable) -> str:
@@ -481,7 +490,7 @@ def _open(
     if not sample.strip(b" \t\r\n\xef\xbb\xbf,;|\t"):
         raise CatalogError(f"{p}: the catalog is empty; expected a header row and product rows")
     encoding = _detect_encoding(sample)
-    if encoding == "cp1252":
+    if encoding in ("cp1252", "latin-1"):
         encoding = _best_code_page(sample, table)
     if encoding != "utf-16" and (b"\x00" in sample or sample.startswith(b"PK\x03\x04")):
         raise CatalogError(

@@ -1,7 +1,8 @@
 """Shopify's product export: one row per variant, product fields only on a product's first row.
 
-Recognised by its ``Handle`` and ``Variant Price`` (or ``Variant SKU``) columns; trimmed exports
-with a dozen columns read the same. A variant row inherits Title, Vendor, Type, Tags, Product
+Recognised by its ``Handle`` and ``Variant Price`` (or ``Variant SKU``) columns, or, in the
+2025 export, ``URL handle`` and ``Price`` (or ``SKU``); trimmed exports with a dozen columns
+read the same. A variant row inherits Title, Vendor, Type, Tags, Product
 Category (``Product Category`` in newer exports, ``Google Shopping / Google Product Category``
 in older ones) and ``Gift Card`` from the first row of its Handle. Rows that only add an image
 to a product (no option value, price or SKU) are not data: they are counted in
@@ -49,9 +50,12 @@ class ShopifyReader(PlatformReader):
         def at(i: int | None) -> str:
             return fields[i].strip() if i is not None and i < n else ""
 
-        handle = cell(fields, "handle")
+        def either(role: str) -> str:  # the classic export's column, else the 2025 one's
+            return cell(fields, role) or cell(fields, f"{role}_2025")
+
+        handle = cell(fields, "handle") or cell(fields, "url_handle")
         options = [(at(name), at(value)) for name, value in self._options]
-        sku, price = cell(fields, "sku"), cell(fields, "price")
+        sku, price = either("sku"), either("price")
         if not options[0][1] and not price and not sku:
             return None  # an image-only row
         if handle != self._handle:
@@ -77,12 +81,12 @@ class ShopifyReader(PlatformReader):
                 "tags": own["tags"],
                 "product_category": own["product_category"],
                 "price": price,
-                "list_price": cell(fields, "list_price"),
+                "list_price": either("list_price"),
                 "currency": cell(fields, "currency"),
-                "gtin": cell(fields, "gtin"),
+                "gtin": either("gtin"),
                 "hsn": cell(fields, "hsn"),
                 "gift_card": own["gift_card"],
-                "requires_shipping": cell(fields, "requires_shipping"),
+                "requires_shipping": either("requires_shipping"),
             },
             tuple(extra),
             join_raw(fields, self.delimiter),

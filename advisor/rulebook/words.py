@@ -38,11 +38,21 @@ def _folding() -> dict[int, str | None]:
 
 _TABLE.update(_folding())
 
+# Chinese and Japanese write words without spaces between them: each ideograph and kana is read
+# as a word of its own, so a listed word ("充電器", charger) matches as the phrase of its
+# characters wherever it stands ("急速充電器"), and Latin words beside them ("SIMフリー") stand
+# apart. Their full-width forms are folded first (NFKC: "ＵＳＢ" is "usb").
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_TABLE.update({ord(c): " " for c in "、。「」『』【】〔〕〈〉《》・〜〃〆"})
+_TABLE.update({cp: f" {chr(cp)} " for cp in (*range(0x3041, 0x3097), *range(0x30A1, 0x30FB))})
+_TABLE.update({cp: f" {chr(cp)} " for cp in (0x30FC, 0x3005)})  # ー (long vowel), 々
+_TABLE.update({cp: f" {chr(cp)} " for cp in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))})
+
 
 def norm(text: str) -> str:
     """`text` as matched: lower case, accents folded, punctuation as spaces, single spaces."""
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFKC" if _CJK.search(text) else "NFC", text)
     return " ".join(text.lower().translate(_TABLE).split())
 
 
@@ -73,7 +83,7 @@ def written_as(title: str, terms: tuple[str, ...]) -> tuple[str, ...]:
     again here, word by word.
     """
     text = unicodedata.normalize("NFC", title)
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    spans = [span for m in _TOKEN.finditer(text) for span in _words_of(text, *m.span())]
     tokens = [norm(text[a:b]) for a, b in spans]
     out: list[str] = []
     at = 0
@@ -88,6 +98,24 @@ def written_as(title: str, terms: tuple[str, ...]) -> tuple[str, ...]:
         else:
             return ()
     return tuple(out)
+
+
+def _words_of(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The spans `norm` reads as words in the written word text[a:b]: itself, or, where it
+    holds kana or kanji, each of those characters and each run of other letters apart."""
+    if _CJK.search(text, a, b) is None:
+        return [(a, b)]
+    out = []
+    i = a
+    while i < b:
+        j = i + 1
+        if not _CJK.match(text, i):
+            while j < b and not _CJK.match(text, j):
+                j += 1
+        if norm(text[i:j]):
+            out.append((i, j))
+        i = j
+    return out
 
 
 def padded(text: str) -> str:
