@@ -25,6 +25,8 @@ from advisor.catalog.readers import Item
 __all__ = ["BigCommerceReader", "option_values"]
 
 _INHERITED = ("title", "categories", "brand", "type", "product_category", "tags")
+#: the v3 export's column for a role the classic export names otherwise
+_V3 = {"item_type": "item_v3", "product_id": "id_v3", "title": "name_v3", "type": "type_v3"}
 _PRICES = ("price", "regular", "list_price")
 
 
@@ -71,6 +73,18 @@ def option_values(name: str) -> list[str]:
     return out
 
 
+def _v3_options(text: str) -> list[str]:
+    """A v3 variant's option values: ``Type=Rectangle|Name=Length|Value=Long`` → Long (several
+    options are ``;``-separated)."""
+    out = []
+    for option in text.split(";"):
+        for part in option.split("|"):
+            key, sep, value = part.partition("=")
+            if sep and key.strip().lower() == "value" and value.strip():
+                out.append(value.strip())
+    return out
+
+
 class BigCommerceReader(PlatformReader):
     """Streams a BigCommerce export, variant rows completed from their product row."""
 
@@ -84,16 +98,23 @@ class BigCommerceReader(PlatformReader):
         self._product: dict[str, str] = {}
 
     def _row(self, row: int, fields: list[str]) -> Item | None:
-        cell = self.cell
+        base_cell = self.cell
+
+        def cell(fields: list[str], role: str) -> str:  # the classic column, else the v3 one's
+            got = base_cell(fields, role)
+            if got or role not in _V3:
+                return got
+            return base_cell(fields, _V3[role])
+
         kind = cell(fields, "item_type").lower()
-        if kind == "rule":
+        if kind in ("rule", "image"):  # a price rule or an image: not an item
             return None
         own_id = cell(fields, "product_id")
-        # a SKU row repeats its product's ID, or (older exports) leaves it blank under its product
-        variant = (
-            kind == "sku"
-            and bool(self._product)
-            and own_id in ("", self._product.get("product_id"))
+        # a SKU row repeats its product's ID, or (older exports) leaves it blank under its
+        # product; a v3 Variant row has an ID of its own and follows its Product row
+        v3 = kind == "variant"
+        variant = bool(self._product) and (
+            v3 or (kind == "sku" and own_id in ("", self._product.get("product_id")))
         )
         if not variant:
             self._product = {key: cell(fields, key) for key in _INHERITED}
@@ -107,7 +128,9 @@ class BigCommerceReader(PlatformReader):
             prices = {key: _rule(value, base) for key, value in prices.items()}
         sku = cell(fields, "sku")
         if variant:
-            values = option_values(cell(fields, "title"))
+            values = option_values(cell(fields, "title")) or _v3_options(
+                base_cell(fields, "options_v3")
+            )
             base = product.get("title", "")
             own["title"] = f"{base} - {' / '.join(values)}" if values and base else base
             if not any(prices.values()):
@@ -117,14 +140,16 @@ class BigCommerceReader(PlatformReader):
         elif not sku:
             sku = cell(fields, "product_id")  # a product without a code: its BigCommerce ID
         regular = prices["regular"]
-        nature = ("no_shipping",) if own["type"].strip().upper() == "D" else ()
+        nature = ("no_shipping",) if own["type"].strip().upper() in ("D", "DIGITAL") else ()
         extra = [("item type", cell(fields, "item_type")), ("product id", product["product_id"])]
         return self._builder.build(
             row,
             {
                 "sku": sku,
                 "title": own["title"],
-                "category": categories.bigcommerce(own["categories"]),
+                "category": categories.bigcommerce(
+                    ";".join(p for p in own["categories"].split(";") if not p.strip().isdigit())
+                ),
                 "brand": own["brand"],
                 "tags": own["tags"],
                 "product_category": own["product_category"],

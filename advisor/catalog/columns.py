@@ -242,6 +242,15 @@ PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
         "gtin",
         "hsn",
         "currency",
+        # the v3 export (Item = Product / Variant / Image, ID, Name, Type, Options, Brand ID):
+        # its own roles, so a plain sheet with an `Item` and an `ID` is not taken for it
+        "item_v3",
+        "id_v3",
+        "name_v3",
+        "type_v3",
+        "options_v3",
+        "brand_id_v3",
+        "inventory_v3",
     ),
 }
 
