@@ -3,10 +3,7 @@ Shopify's 2025 export are read as they come; a plain CSV with `handle` and `pric
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
-import sys
+from advisor_helpers import decided_rows
 
 from advisor.catalog import open_catalog
 from advisor.catalog.shopify import ShopifyReader
@@ -24,17 +21,6 @@ AMAZON_JP = (
 )
 
 
-def _evaluate(path, currency: str) -> dict[str, dict[str, str]]:
-    out = subprocess.run(
-        [sys.executable, "-m", "advisor.cli.entry", "evaluate", str(path), "--currency", currency]
-        + ["--format", "csv", "--no-summary"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {r["sku"]: r for r in csv.DictReader(io.StringIO(out))}
-
-
 def test_a_shift_jis_report_with_japanese_headers_is_read_and_decided(tmp_path):
     path = tmp_path / "listings.txt"
     path.write_bytes(AMAZON_JP.encode("cp932"))
@@ -43,7 +29,7 @@ def test_a_shift_jis_report_with_japanese_headers_is_read_and_decided(tmp_path):
         got = {r.sku: r for r in reader}
     assert got["MZ-K380"].title.startswith("ロジクール K380")
     assert got["MZ-K380"].price == 4980.0
-    rows = _evaluate(path, "JPY")
+    rows = decided_rows(path, "JPY")
     assert rows["MZ-PIX8A"]["vertical"] == "mobile_phones"
     assert rows["MZ-K380"]["vertical"] == "electronics"
     # the explanation quotes the row's own word, not its normalised characters

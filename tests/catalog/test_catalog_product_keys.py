@@ -4,10 +4,7 @@ comma-separated category list from the shop's root."""
 
 from __future__ import annotations
 
-import csv
-import io
-import subprocess
-import sys
+from advisor_helpers import decided_rows
 
 from advisor.catalog import open_catalog
 
@@ -28,14 +25,7 @@ SHOPEE = (
 def _evaluate(tmp_path, name: str, text: str, currency: str = "PHP") -> list[dict[str, str]]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    out = subprocess.run(
-        [sys.executable, "-m", "advisor.cli.entry", "evaluate", str(path), "--currency", currency]
-        + ["--format", "csv", "--no-summary"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return list(csv.DictReader(io.StringIO(out)))
+    return list(decided_rows(path, currency).values())
 
 
 def test_variant_rows_with_a_blank_title_take_their_product_s(tmp_path):
