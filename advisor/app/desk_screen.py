@@ -212,6 +212,15 @@ class DeskScreen(LabelsOffer, PolicyTitle, LazyPanes, ModeScreen):
         else:
             self.app.call_from_thread(self._done, echo, outcome, origin)
 
+    def _advise_line(self) -> str:
+        """`advise`, given the catalog the brand onboarded with: its unit values price the
+        fakes and its policy rows say which methods a SKU may lower to."""
+        try:
+            catalog = self.app.workspace.load_conversation().catalog_path
+        except Exception:  # noqa: BLE001 - no saved onboarding: the advice without a catalog
+            catalog = None
+        return f"advise --catalog {shlex.quote(catalog)}" if catalog else "advise"
+
     def _finished(self) -> None:
         self.pending -= 1
         self._busy = False
@@ -228,7 +237,7 @@ class DeskScreen(LabelsOffer, PolicyTitle, LazyPanes, ModeScreen):
             self._fill_dashboard(outcome.result)
             # the same verbs as `track stats --returns` and `track advise`, drawn the same way
             self.submit("stats --returns", "dash-returns")
-            self.submit("advise", "dash-advice")
+            self.submit(self._advise_line(), "dash-advice")
             return
         if origin in ("dash-returns", "dash-advice"):
             self.ensure_pane("dashboard")

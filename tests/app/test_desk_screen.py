@@ -342,6 +342,8 @@ async def test_the_dashboard_shows_the_returns_analytics_and_the_advice(make_app
         trend = [line for line in returns.splitlines() if line.strip().startswith("suspects")]
         assert "Returns a day" in returns and trend and trend[0].split()[1].endswith("█")
         assert "Advice from what the tracker saw" in advice
+        # onboarded with a catalog: the advice is priced from it (it used to say it had none)
+        assert "no catalog given" not in advice
         dash = desk.query_one("#dash")
         dash.scroll_end(animate=False)
         await pilot.pause()
