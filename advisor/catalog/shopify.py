@@ -5,8 +5,10 @@ Recognised by its ``Handle`` and ``Variant Price`` (or ``Variant SKU``) columns,
 read the same. A variant row inherits Title, Vendor, Type, Tags, Product
 Category (``Product Category`` in newer exports, ``Google Shopping / Google Product Category``
 in older ones) and ``Gift Card`` from the first row of its Handle. Rows that only add an image
-to a product (no option value, price or SKU) are not data: they are counted in
-``skipped_rows``, though they still count towards later rows' numbers so a user can find a row.
+to a product (no option value, price or SKU, and no title of a product of their own) are not
+data: they are counted in ``skipped_rows``, though they still count towards later rows' numbers
+so a user can find a row. A row that starts a new Handle with its Title but no price or SKU is a
+product (a draft, a title-only listing): it is decided on its title and flagged for its price.
 An empty ``Variant SKU`` becomes the Handle plus the option values, joined with ``-``
 (``ocean-blue-shirt-small``; the ``Default Title`` option is ignored). ``Variant Price`` is the
 price and ``Variant Compare At Price`` the list price; ``Gift Card`` = true and
@@ -57,7 +59,9 @@ class ShopifyReader(PlatformReader):
         options = [(at(name), at(value)) for name, value in self._options]
         sku, price = either("sku"), either("price")
         if not options[0][1] and not price and not sku:
-            return None  # an image-only row
+            if handle == self._handle or not cell(fields, "title"):
+                return None  # an image-only row
+            # a product row with a title but nothing else (a draft, a title-only listing): data
         if handle != self._handle:
             self._handle = handle
             self._product = {key: cell(fields, key) for key in _INHERITED}

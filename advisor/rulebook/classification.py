@@ -98,6 +98,7 @@ def _classification(docs, names, checked, problems, money) -> Classification | N
                 for c in v.get("context", ())
             ),
             typical,
+            tuple(norm(k) for k in v.get("stays", ())),
         )
     words = list(_listings(doc, file))
     if checked.get("languages.yaml"):

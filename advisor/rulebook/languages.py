@@ -18,7 +18,7 @@ from advisor.rulebook.model import Vertical
 from advisor.rulebook.words import norm
 
 #: The word lists a language block may give a vertical (their meaning is classification.yaml's).
-WORD_LISTS = ("categories", "keywords", "weak", "strong", "unless", "requires")
+WORD_LISTS = ("categories", "keywords", "weak", "strong", "unless", "requires", "stays")
 
 #: The lists of one kind of title word: a word is in one of them only (as a keyword, weak or strong).
 _TITLE_LISTS = ("keywords", "weak", "strong")

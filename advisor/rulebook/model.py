@@ -49,6 +49,7 @@ class Vertical:
     requires: tuple[str, ...] = ()
     context: tuple[tuple[tuple[str, ...], str], ...] = ()  # (words, vertical they redirect to)
     typical_band: str = ""  # the band of a row with no price: a typical item ("" = the lowest)
+    stays: tuple[str, ...] = ()  # words that keep this vertical's words from moving by context
 
 
 @dataclass(frozen=True, slots=True)

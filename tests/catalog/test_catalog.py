@@ -340,6 +340,22 @@ def test_shopify_inheritance_image_rows_and_sku_fallback(tmp_path: Path) -> None
     assert (tote.row, tote.sku, tote.title, tote.price) == (4, "TOTE-1", "Canvas Tote", 399.0)
 
 
+def test_shopify_title_only_product_is_data_not_an_image_row(tmp_path: Path) -> None:
+    """A new Handle with only its Title (a draft, a title-only listing) is a product: kept, no price."""
+    text = SHOPIFY_HEADER + (
+        "shirt,Shirt,,V,Shirts,,Title,Default Title,,,SH-1,499,,img1.jpg,1,\n"
+        "shirt,,,,,,,,,,,,,img2.jpg,2,\n"
+        "magnesium-powder,Magnesium Glycinate Powder 200g,,,,,,,,,,,,,,\n"
+        ",,,,,,,,,,,,,img9.jpg,3,\n"
+    )
+    records, rejected, reader = read(write(tmp_path, "products_export.csv", text))
+    assert not rejected and reader.skipped_rows == 2
+    assert [(r.row, r.sku, r.title, r.price) for r in records] == [
+        (1, "SH-1", "Shirt", 499.0),
+        (3, "magnesium-powder", "Magnesium Glycinate Powder 200g", None),
+    ]
+
+
 def test_shopify_default_title_fallback_and_duplicates(tmp_path: Path) -> None:
     """A Default Title product's SKU is its handle; a repeated variant SKU is a duplicate."""
     text = SHOPIFY_HEADER + (

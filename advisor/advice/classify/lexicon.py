@@ -15,8 +15,8 @@ from advisor.rulebook.load import Evidence, Rulebook
 from advisor.rulebook.words import plural_forms
 
 # entry kinds held by the automaton (one key may carry several)
-CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX, NOT_CUST = range(8)
-CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX, NOT_CUST})
+CAT, KW, NEG, NEUTRAL, CUST, REQ, CTX, NOT_CUST, STAY = range(9)
+CONTEXT_KINDS = frozenset({NEG, CUST, REQ, CTX, NOT_CUST, STAY})
 
 
 class Lexicon:
@@ -56,6 +56,8 @@ class Lexicon:
                 add(term, (NEG, v.id), plural=False)
             for term in v.requires:
                 add(term, (REQ, v.id))
+            for term in v.stays:
+                add(term, (STAY, v.id))
             for i, (words, _) in enumerate(v.context):
                 for term in words:
                     add(term, (CTX, v.id, i))
@@ -239,6 +241,7 @@ __all__ = [
     "NEG",
     "NEUTRAL",
     "NOT_CUST",
+    "STAY",
     "REQ",
     "outside_neutral",
     "scan",

@@ -16,6 +16,7 @@ from advisor.advice.classify.lexicon import (
     NEG,
     NOT_CUST,
     REQ,
+    STAY,
     Lexicon,
     term_entries,
 )
@@ -79,7 +80,11 @@ class VerticalScorer:
             )
         if negs:
             hits = [h for h in hits if not (h.vertical in negs and h.source in _WORD_SOURCES)]
-        moved = {e[1]: lex.context[e[1]][e[2]] for e in sorted(seen) if e[0] == CTX}
+        moved = {
+            e[1]: lex.context[e[1]][e[2]]
+            for e in sorted(seen)
+            if e[0] == CTX and (STAY, e[1]) not in seen  # "dash cam" beside "car" stays put
+        }
         if moved:  # in this row's context, a vertical's words mean another vertical
             hits = [
                 h._replace(vertical=moved[h.vertical], text=f"{h.text} (in context)")

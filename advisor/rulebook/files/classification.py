@@ -94,6 +94,12 @@ CLASSIFICATION_SHAPE = Obj(
                             "words one of which must be in the row for this vertical's words to count",
                         ),
                         "context": _CONTEXT,
+                        "stays": Field(
+                            ListOf(Str(), unique=True),
+                            False,
+                            "words that, anywhere in the row, keep this vertical's words where "
+                            "they are whatever its context says (a dash cam beside 'car')",
+                        ),
                         "stock": Field(
                             Bool(),
                             False,
@@ -215,6 +221,7 @@ _WORDS_HELP = {
     "strong": "title words that outweigh a category (e-book, gift card)",
     "unless": "words that, anywhere in the row, cancel this vertical's words",
     "requires": "words one of which must be in the row for this vertical's words to count",
+    "stays": "words that keep this vertical's words where they are, whatever its context says",
 }
 
 LANGUAGES_SHAPE = Obj(
