@@ -143,6 +143,8 @@ class PriceCheck:
     low: float
     high: float
     fits: tuple[str, ...] = ()  # currencies whose conversion of the median is plausible
+    #: a generic file with no price column: the columns no field read (None: prices are read)
+    unpriced: tuple[str, ...] | None = None
 
     @property
     def plausible(self) -> bool | None:
@@ -153,11 +155,18 @@ class PriceCheck:
 
     @property
     def needs_saying(self) -> bool:
-        """The run must state its currency: it assumed one for priced rows, or prices look off."""
-        return self.plausible is False or (self.choice.assumed and self.sampled > 0)
+        """The run must state its currency: it assumed one for priced rows, or prices look off;
+        or it found no price at all."""
+        return (
+            self.plausible is False
+            or (self.choice.assumed and self.sampled > 0)
+            or self.unpriced is not None
+        )
 
     def message(self) -> str:
         """One paragraph for stderr and the summary; empty when nothing needs saying."""
+        if self.unpriced is not None:
+            return self._no_price_column()
         if not self.needs_saying:
             return ""
         c = self.choice
@@ -180,6 +189,18 @@ class PriceCheck:
             "--currency CODE, or set `currency:` in the brand profile"
         )
 
+    def _no_price_column(self) -> str:
+        """A file whose prices went unread would have every row decided as a typical item."""
+        cols = self.unpriced or ()
+        shown = ", ".join(cols[:40]) + (f" … ({len(cols)} in all)" if len(cols) > 40 else "")
+        return (
+            "WARNING: no column of this file is a price"
+            + (f" (columns not read: {shown})" if shown else "")
+            + ": every row is decided as a typical item of its vertical, not on its value. Say "
+            "which column holds the price: --column price=<header> (or list_price=<header> for "
+            "the price before a sale), or `columns: {price: <header>}` in the brand profile"
+        )
+
     def describe(self) -> str:
         """A short line for a summary: the currency used and where it came from."""
         if not self.sampled and self.labelled:
@@ -197,6 +218,7 @@ class PriceCheck:
             "median_in_base": None if self.median_base is None else round(self.median_base, 2),
             "plausible": self.plausible,
             "would_fit": list(self.fits),
+            "price_column": self.unpriced is None,
             "message": self.message(),
         }
 

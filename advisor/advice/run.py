@@ -21,7 +21,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,7 +36,7 @@ from advisor.advice.money import (
 )
 from advisor.advice.profile import BrandProfile
 from advisor.catalog import ColumnTable, open_catalog
-from advisor.catalog.readers import CatalogReader
+from advisor.catalog.readers import CatalogReader, CsvReader
 from advisor.catalog.records import RejectedRow, SkuRecord
 from advisor.rulebook.load import Rulebook
 
@@ -176,7 +176,12 @@ def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice, table) -> 
                 labelled += 1
             else:
                 amounts.append(value)
-    return check_prices(money, choice, amounts, labelled)
+        cols = reader.columns if isinstance(reader, CsvReader) and reader.format == "csv" else None
+        unpriced = None
+        if looked and cols is not None and "price" not in cols and "list_price" not in cols:
+            unpriced = tuple(name for _, name in cols.extra)
+    check = check_prices(money, choice, amounts, labelled)
+    return check if unpriced is None else replace(check, unpriced=unpriced)
 
 
 def evaluate_file(

@@ -219,7 +219,7 @@ def _say_currency(check) -> None:
     note = check.message()
     if not note:
         return
-    if check.plausible is False:
+    if check.plausible is False or check.unpriced is not None:
         from advisor.render.report import console
 
         console(stderr=True).print(f"[bold red]{note}[/bold red]", markup=True, highlight=False)

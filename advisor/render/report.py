@@ -121,8 +121,9 @@ def summary_panel(s: Summary, source: str) -> Panel:
     if check is not None:
         note = check.message()
         if note:
-            style = "bold red" if check.plausible is False else "yellow"
-            lines.add_row("Currency", Text(note, style=style))
+            loud = check.plausible is False or check.unpriced is not None
+            label = "Prices" if check.unpriced is not None else "Currency"
+            lines.add_row(label, Text(note, style="bold red" if loud else "yellow"))
         else:
             lines.add_row("Currency", check.describe())
     methods = Text()

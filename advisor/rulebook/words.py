@@ -49,6 +49,30 @@ _TABLE.update({cp: f" {chr(cp)} " for cp in (0x30FC, 0x3005)})  # ー (long vowe
 _TABLE.update({cp: f" {chr(cp)} " for cp in (*range(0x3400, 0x4DC0), *range(0x4E00, 0xA000))})
 
 
+# Arabic as stores type it: the hamza forms of alef (أ إ آ ٱ) as a bare alef, alef maqsura (ى) as
+# ya, ta marbuta (ة) as ha, without its short-vowel marks and the tatweel that stretches a word;
+# its comma, semicolon and question mark as spaces, its digits as digits ("٥٠٠ مل" is "500 مل").
+_TABLE.update({ord(c): "\u0627" for c in "\u0623\u0625\u0622\u0671"})
+_TABLE.update({0x0649: "\u064a", 0x0629: "\u0647"})
+_TABLE.update({cp: None for cp in (*range(0x064B, 0x0653), 0x0670, 0x0640)})
+_TABLE.update({ord(c): " " for c in "\u060c\u061b\u061f\u066a\u066b\u066c\u06d4"})
+_TABLE.update({0x0660 + d: str(d) for d in range(10)})
+_TABLE.update({0x06F0 + d: str(d) for d in range(10)})
+_ARABIC = re.compile("[\u0620-\u064a]")
+# The particles Arabic joins to the front of a word: the article (ال), with "with" (بال), "for"
+# (لل), "and" (وال, و) and "with / for" alone (ب، ل). A listed word matches with each of them.
+_AR_PREFIXES = (
+    "\u0627\u0644",
+    "\u0628\u0627\u0644",
+    "\u0644\u0644",
+    "\u0648\u0627\u0644",
+    "\u0641\u0627\u0644",
+    "\u0648",
+    "\u0628",
+    "\u0644",
+)
+
+
 def norm(text: str) -> str:
     """`text` as matched: lower case, accents folded, punctuation as spaces, single spaces."""
     if not text.isascii():
@@ -124,7 +148,11 @@ def padded(text: str) -> str:
 
 
 def plural_forms(term: str) -> tuple[str, ...]:
-    """The plural forms of a normalised term's last word that also match it."""
+    """The forms of a normalised term that also match it: its last word's plural (an English
+    s/es/ies; an Arabic feminine -ات), and, for an Arabic term, its first word with each joined
+    particle ("ذهب" → "الذهب", "بالذهب")."""
+    if term and _ARABIC.match(term):
+        return _arabic_forms(term)
     if not term or not term[-1].isalpha() or not term.isascii():
         return ()
     if term.endswith(("s", "x", "z", "ch", "sh")):
@@ -132,6 +160,26 @@ def plural_forms(term: str) -> tuple[str, ...]:
     if term.endswith("y") and len(term) > 2 and term[-2] not in "aeiou":
         return (term[:-1] + "ies", term + "s")
     return (term + "s",)
+
+
+def _arabic_forms(term: str) -> tuple[str, ...]:
+    first, _, rest = term.partition(" ")
+    tail = f" {rest}" if rest else ""
+    words = [term]
+    last = term.rsplit(" ", 1)[-1]
+    if last.endswith("\u0647") and len(last) > 3:  # ساعه (ساعة) → ساعات
+        words.append(term[:-1] + "\u0627\u062a")
+    out: list[str] = []
+    for w in words:
+        head, _, more = w.partition(" ")
+        more = f" {more}" if more else ""
+        base = head[2:] if head.startswith("\u0627\u0644") and len(head) > 4 else head
+        if len(base) < 3:
+            continue
+        out.extend(f"{p}{base}{more}" for p in _AR_PREFIXES)
+        out.append(base + more)
+    seen = {term}
+    return tuple(f for f in [*words[1:], *out] if not (f in seen or seen.add(f)))
 
 
 __all__ = ["fast_norm", "norm", "padded", "plural_forms", "written_as"]

@@ -116,6 +116,39 @@ def test_cli_column_option_maps_any_field(tmp_path):
     assert (row["sku"], row["title"], row["unit_value"]) == ("A1", "Kettle", 2500.0)
 
 
+def test_cli_no_price_column_is_said_once_and_the_rows_still_decided(tmp_path):
+    """A generic file with no price column: one loud line on stderr naming the columns and the
+    fix, every row decided as a typical item (none lost, none thought the cheapest)."""
+    path = write(tmp_path, "p.csv", "sku,title,Preis-Spalte X\nA1,Kettle,2500\nA2,Mug,300\n")
+    result = run("evaluate", str(path), "--format", "jsonl", "--currency", "INR")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("no column of this file is a price") == 1
+    assert "Preis-Spalte X" in result.stderr and "--column price=<header>" in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["sku"], r["price_status"]) for r in rows] == [("A1", "missing"), ("A2", "missing")]
+    mapped = run(
+        "evaluate", str(path), "--format", "jsonl", "--currency", "INR",
+        "--column", "price=Preis-Spalte X",
+    )  # fmt: skip
+    assert "no column of this file is a price" not in mapped.stderr
+    assert json.loads(mapped.stdout.splitlines()[0])["unit_value"] == 2500.0
+
+
+@pytest.mark.parametrize(
+    ("header", "other"),
+    [
+        ("Price tax excluded", "Price tax included"),
+        ("Precio sin impuestos", "Precio con impuestos"),
+    ],
+)
+def test_a_price_named_with_its_tax_is_the_price(tmp_path, header, other):
+    """PrestaShop's "Price tax excluded" is the price; beside the taxed one, the taxed one wins."""
+    alone = write(tmp_path, "a.csv", f"sku;name;{header}\nA1;Kettle;2066.12\n")
+    assert records(alone)[0].price == 2066.12
+    both = write(tmp_path, "b.csv", f"sku;name;{header};{other}\nA1;Kettle;2066.12;2500.00\n")
+    assert records(both)[0].price == 2500.0
+
+
 def test_profile_columns_map_too_and_the_option_wins(tmp_path):
     """`columns:` in the brand profile maps a column; --column overrides it."""
     path = write(tmp_path, "n.csv", "Code1,Code2,Name,Price\nX,Y,Kettle,2500\n")
