@@ -163,8 +163,6 @@ def plural_forms(term: str) -> tuple[str, ...]:
 
 
 def _arabic_forms(term: str) -> tuple[str, ...]:
-    first, _, rest = term.partition(" ")
-    tail = f" {rest}" if rest else ""
     words = [term]
     last = term.rsplit(" ", 1)[-1]
     if last.endswith("\u0647") and len(last) > 3:  # ساعه (ساعة) → ساعات

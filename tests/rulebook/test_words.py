@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from advisor.rulebook.words import norm, written_as
+from advisor.rulebook.words import norm, plural_forms, written_as
 
 
 @pytest.mark.parametrize(
@@ -36,10 +36,38 @@ def test_decomposed_accents_fold_like_composed_ones():
 
 
 def test_other_scripts_are_left_as_they_are():
-    """Arabic, Devanagari and the micro sign keep their characters: only Latin letters fold."""
-    assert norm("ساعة يد") == "ساعة يد"
+    """Devanagari and the micro sign keep their characters: Latin letters fold, and Arabic only
+    its spelling variants (below)."""
     assert norm("हिंदी किताब") == "हिंदी किताब"
     assert norm("250 µg") == "250 µg"
+
+
+@pytest.mark.parametrize(
+    ("written", "compared"),
+    [
+        ("أسوارة", "اسواره"),  # hamza on alef, ta marbuta
+        ("إلكترونيات", "الكترونيات"),
+        ("آيفون", "ايفون"),
+        ("مستشفى", "مستشفي"),  # alef maqsura
+        ("عَسَل", "عسل"),  # short-vowel marks
+        ("شـــاي", "شاي"),  # tatweel
+        ("عطر، ٥٠ مل", "عطر 50 مل"),  # Arabic comma and digits
+    ],
+)
+def test_arabic_spelling_variants_compare_alike(written, compared):
+    """Stores type Arabic with or without hamza, ة or ه, ى or ي, vowel marks and tatweel."""
+    assert norm(written) == compared
+
+
+def test_arabic_words_match_with_their_joined_particles():
+    """A listed Arabic word matches with the article and the particles joined to it, and a
+    word in ة as its -ات plural; an article written in the rule matches the bare word too."""
+    forms = set(plural_forms(norm("ذهب")))
+    assert {"الذهب", "بالذهب", "للذهب", "والذهب", "وذهب"} <= forms
+    assert "ذهب" in plural_forms(norm("الذهب"))
+    assert "ساعات" in plural_forms(norm("ساعة"))
+    assert plural_forms(norm("رف")) == ()  # two letters: too short to guess at
+    assert plural_forms("shoe") == ("shoes",)
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
