@@ -185,6 +185,18 @@ PLATFORM_ROLES: dict[str, tuple[str, ...]] = {
         "gtin",
         "currency",
     ),
+    "square": (
+        "token",
+        "title",
+        "variation",
+        "sku",
+        "categories",
+        "reporting",
+        "kind",
+        "price",
+        "gtin",
+        "currency",
+    ),
     "squarespace": (
         "group",
         "kind",

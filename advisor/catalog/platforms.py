@@ -3,7 +3,7 @@
 Each platform writes products its own way — Shopify a row per variant under a Handle,
 WooCommerce variations pointing at a ``Parent``, Magento configurable parents listing their
 children *after* them, Vendure variant rows with a blank name, BigCommerce ``SKU`` rows under their ``Product`` row, Ecwid ``product_variation`` rows under
-theirs, Tiendanube variants under their URL identifier — so each has a reader (`shopify`,
+theirs, Tiendanube variants under their URL identifier, Square variations under their Token — so each has a reader (`shopify`, `square`,
 `woocommerce`, `magento`, `vendure`, `bigcommerce`, `ecwid`, `tiendanube`) built on `PlatformReader`, which finds the
 platform's columns by name — the rulebook's ``columns.yaml`` lists them by role, with the roles
 that mark each export (``--column FIELD=HEADER`` still overrides any of them) — walks the
@@ -70,6 +70,7 @@ def open_platform(
         grouped,
         magento,
         shopify,
+        square,
         vendure,
         woocommerce,
     )
@@ -84,6 +85,7 @@ def open_platform(
         "tiendanube": grouped.TiendanubeReader,
         "wix": grouped.WixReader,
         "squarespace": grouped.SquarespaceReader,
+        "square": square.SquareReader,
     }[kind]
     if kind not in table.platforms:
         raise CatalogError(

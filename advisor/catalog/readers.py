@@ -35,6 +35,7 @@ FORMATS = (
     "tiendanube",
     "wix",
     "squarespace",
+    "square",
     "json",
     "jsonl",
 )

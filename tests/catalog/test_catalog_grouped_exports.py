@@ -51,3 +51,31 @@ def test_square_variable_price_is_no_price_and_ebay_s_custom_label_is_the_sku(tm
     )
     skus = [r.sku for r in open_catalog(ebay)]
     assert skus == ["SR-IP13", "SR-BAR-M", "SR-BAR-L"]
+
+
+def test_square_item_library_keys_made_to_order_items_by_their_token(tmp_path):
+    """A café's blank SKUs are keyed by Token (and variation), not refused; Item Type says what
+    is not stock; several Categories are several paths."""
+    from advisor.catalog.square import SquareReader
+
+    square = tmp_path / "items.csv"
+    square.write_text(
+        "\ufeffToken,Item Name,Variation Name,SKU,Categories,Reporting Category,Item Type,Price\n"
+        "PIX6,Flat White,Regular,,Coffee,Coffee,Prepared food and beverage,5.20\n"
+        "PIX6,Flat White,Large,,Coffee,Coffee,Prepared food and beverage,6.00\n"
+        'M3DA,Free Range Eggs Dozen,Regular,WC-EGG-12,"Pantry,Dairy & Eggs",Pantry,Physical good,9.00\n'
+        "7CAP,Catering - Wait Staff (per hour),Regular,,,Catering,Service,55.00\n"
+        "MD2L,Sourdough at Home - e-book,Regular,CC-EBOOK,Digital,Digital,Digital,19.00\n",
+        encoding="utf-8",
+    )
+    reader = open_catalog(square)
+    assert isinstance(reader, SquareReader)
+    got = list(reader)
+    assert not [r for r in got if isinstance(r, RejectedRow)]
+    assert [(r.sku, r.title) for r in got[:2]] == [
+        ("PIX6", "Flat White"),
+        ("PIX6-large", "Flat White - Large"),
+    ]
+    assert got[2].category == "Pantry\nDairy & Eggs" and got[2].price == 9.0
+    assert got[3].category == "Catering" and "service" in got[3].nature
+    assert "downloadable" in got[4].nature
