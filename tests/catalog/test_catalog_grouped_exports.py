@@ -79,3 +79,22 @@ def test_square_item_library_keys_made_to_order_items_by_their_token(tmp_path):
     assert got[2].category == "Pantry\nDairy & Eggs" and got[2].price == 9.0
     assert got[3].category == "Catering" and "service" in got[3].nature
     assert "downloadable" in got[4].nature
+
+
+def test_ebay_variation_rows_take_their_listing_s_title(tmp_path):
+    """eBay's active-listings report writes a variation row with only its Item number, details,
+    SKU and price: it is its listing's item, not an untitled one."""
+    ebay = tmp_path / "ebay.csv"
+    ebay.write_text(
+        "Item number,Title,Variation details,Custom label (SKU),Currency,Start price,"
+        "eBay category 1 name\n"
+        "2769,Apple iPhone 13 128GB Unlocked,,SR-IP13,GBP,,Mobile & Smart Phones\n"
+        "2769,,Colour=Midnight,SR-IP13-MID,GBP,329.00,\n"
+        "2780,Nike Air Max 90 Trainers,,SR-AM90,GBP,,Trainers\n"
+        "2780,,UK Shoe Size=8,SR-AM90-8,GBP,99.99,\n",
+        encoding="utf-8",
+    )
+    got = {r.sku: r for r in open_catalog(ebay)}
+    assert got["SR-IP13-MID"].title == "Apple iPhone 13 128GB Unlocked"
+    assert got["SR-IP13-MID"].category == got["SR-IP13"].category
+    assert got["SR-AM90-8"].title == "Nike Air Max 90 Trainers" and got["SR-AM90-8"].price == 99.99
