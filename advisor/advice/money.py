@@ -145,6 +145,9 @@ class PriceCheck:
     fits: tuple[str, ...] = ()  # currencies whose conversion of the median is plausible
     #: a generic file with no price column: the columns no field read (None: prices are read)
     unpriced: tuple[str, ...] | None = None
+    #: a generic file whose SKU column was found by a word of its header, not its name: that
+    #: header (None: the SKU column was named as one, or mapped)
+    sku_by_word: str | None = None
 
     @property
     def plausible(self) -> bool | None:
@@ -201,6 +204,17 @@ class PriceCheck:
             "the price before a sale), or `columns: {price: <header>}` in the brand profile"
         )
 
+    def reading_note(self) -> str:
+        """How the SKU column was found, when it was a guess a person should confirm."""
+        if self.sku_by_word is None:
+            return ""
+        return (
+            f"no column is named as a SKU; column {self.sku_by_word!r} is read as the SKU, since its "
+            "name says it identifies the item and its values are all different. If it is not the "
+            "SKU, say which column is: --column sku=<header>, or `columns: {sku: <header>}` in the "
+            "brand profile"
+        )
+
     def describe(self) -> str:
         """A short line for a summary: the currency used and where it came from."""
         if not self.sampled and self.labelled:
@@ -219,6 +233,7 @@ class PriceCheck:
             "plausible": self.plausible,
             "would_fit": list(self.fits),
             "price_column": self.unpriced is None,
+            "sku_column_by_word": self.sku_by_word,
             "message": self.message(),
         }
 

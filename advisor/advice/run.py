@@ -180,8 +180,11 @@ def _sample(p, fmt, mapping, decimals, money, choice: CurrencyChoice, table) -> 
         unpriced = None
         if looked and cols is not None and "price" not in cols and "list_price" not in cols:
             unpriced = tuple(name for _, name in cols.extra)
+        by_word = (
+            cols.header[cols.positions["sku"]] if cols is not None and cols.sku_by_word else None
+        )
     check = check_prices(money, choice, amounts, labelled)
-    return check if unpriced is None else replace(check, unpriced=unpriced)
+    return replace(check, unpriced=unpriced, sku_by_word=by_word)
 
 
 def evaluate_file(

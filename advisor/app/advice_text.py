@@ -127,6 +127,8 @@ def cost_line(rec: Recommendation, tone: Tone, *, short: bool = False) -> Text:
             text.append(f" ({rec.summary.price_typical:,} decided as a typical item)")
     text.append("\n")
     check = rec.currency
+    if check is not None and check.reading_note():
+        text.append(check.reading_note() + "\n", style="italic")
     if check is not None and (check.plausible is False or check.unpriced is not None):
         text.append(check.message() + "\n", style="bold red")
     elif check is not None and check.needs_saying:

@@ -353,6 +353,9 @@ class ColumnTable:
     loose: Mapping[str, tuple[str, int]] = field(default_factory=dict)
     #: normalised names of the columns a product's variant rows share, best first
     product_keys: tuple[str, ...] = ()
+    #: words that, whole in a header no name matches, say it identifies the item
+    #: (`Odnośnik wewnętrzny`): normalised, for `sku_by_word`
+    id_words: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         if not self.rank:
@@ -466,6 +469,9 @@ class ColumnMap:
     #: the column a product's variant rows share (Shopee's `Parent SKU`): a row whose title is
     #: blank takes the title, category and brand of the row above it with the same key
     product_key: int | None = None
+    #: the SKU column was found by a word of its name (`id_words`), not by a listed name: the
+    #: run says so, since the guess may be wrong
+    sku_by_word: bool = False
 
     def get(self, fld: str, default: int | None = None) -> int | None:
         return self.positions.get(fld, default)
@@ -514,6 +520,37 @@ def _choose(fld: str, ranked: list[int], sample: Sequence[Sequence[str]]) -> int
             if len(vals) >= 0.8 * most and sorted(map(len, vals))[len(vals) // 2] <= 80:
                 return pos
     return filled[0][0]
+
+
+def header_words(name: str) -> list[str]:
+    """A header's words, each compared like a name (`Odnośnik wewnętrzny` → odnosnik,
+    wewnetrzny)."""
+    return [w for w in (normalise(part) for part in re.split(r"[\s_\-./:()\[\]#]+", name)) if w]
+
+
+def sku_by_word(
+    names: Sequence[str], taken: set[int], table: ColumnTable, sample: Sequence[Sequence[str]]
+) -> int | None:
+    """The column read as the SKU of a file with no SKU or ID column: the first one no field
+    took whose name holds an identifier word (`id_words`: reference, código, odnośnik …) and
+    whose first rows' values are filled and (nearly) all different, as an item's key is.
+
+    A translated export names its SKU in words no list can hold in full (Odoo's "Internal
+    Reference" in thirty languages); refusing the file for it loses every row, while reading
+    the column, and saying so, loses none.
+    """
+    if not table.id_words or not sample:
+        return None
+    for pos, name in enumerate(names):
+        if pos in taken or not any(w in table.id_words for w in header_words(name)):
+            continue
+        vals = _values(sample, pos)
+        if len(vals) < 0.8 * len(sample) or len(set(vals)) < 0.9 * len(vals):
+            continue
+        if sorted(map(len, vals))[len(vals) // 2] > 40:  # a description, not a code
+            continue
+        return pos
+    return None
 
 
 def parse_column_options(items: Iterable[str], where: str = "--column") -> dict[str, str]:
@@ -594,6 +631,13 @@ def map_columns(
         and (normalise(names[positions["product_type"]]) == "type")
     )
     taken = set(positions.values()) | {p for ps in multi.values() for p in ps}
+    by_word = False
+    if "sku" not in positions:
+        guess = sku_by_word(names, taken, table, sample)
+        if guess is not None:
+            positions["sku"] = guess
+            taken.add(guess)
+            by_word = True
     extra = tuple((pos, name) for pos, name in enumerate(names) if pos not in taken and name)
     i_cat = positions.get("category")
     odd = i_cat is not None and any(
@@ -625,4 +669,5 @@ def map_columns(
         currency,
         fallbacks,
         product_key,
+        by_word,
     )

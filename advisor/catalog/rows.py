@@ -44,6 +44,35 @@ NATURE_WORDS = {
     "gift cards": "gift_card",
     "gift voucher": "gift_card",
     "subscription": "subscription",
+    # "Service" as an ERP (Odoo, Dynamics) or a platform types a line in its translations: es,
+    # pt, it, fr / en, de, nl, pl, tr, id, vi, cs / sk, hu, ro, sv, da, nb, fi, ru, uk, ar, ja
+    **dict.fromkeys(
+        (
+            "servicio",
+            "serviço",
+            "servico",
+            "servizio",
+            "dienstleistung",
+            "dienst",
+            "usługa",
+            "hizmet",
+            "jasa",
+            "layanan",
+            "dịch vụ",
+            "služba",
+            "szolgáltatás",
+            "serviciu",
+            "tjänst",
+            "ydelse",
+            "tjeneste",
+            "palvelu",
+            "услуга",
+            "послуга",
+            "خدمة",
+            "サービス",
+        ),
+        "service",
+    ),
 }
 
 

@@ -215,7 +215,11 @@ def evaluate(
 
 
 def _say_currency(check) -> None:
-    """State the currency the run assumed, first and on stderr; loudly when prices disagree."""
+    """State the currency the run assumed, first and on stderr; loudly when prices disagree;
+    and a SKU column found by a word of its name."""
+    reading = check.reading_note()
+    if reading:
+        click.echo(f"trackright: {reading}", err=True)
     note = check.message()
     if not note:
         return

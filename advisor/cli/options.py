@@ -77,10 +77,11 @@ def column_mapping(values: tuple[str, ...]) -> dict[str, str]:
 
 
 def say_currency_plainly(check) -> None:  # type: ignore[no-untyped-def]
-    """State on stderr the currency a run assumed for prices that name none, if it assumed one."""
-    note = check.message()
-    if note:
-        click.echo(f"trackright: {note}", err=True)
+    """State on stderr the currency a run assumed for prices that name none, if it assumed one,
+    and the SKU column, if it was found by a word of its name."""
+    for note in (check.reading_note(), check.message()):
+        if note:
+            click.echo(f"trackright: {note}", err=True)
 
 
 def open_catalog_rows(catalog: Path, book, profile, currency, columns, profile_path):  # type: ignore[no-untyped-def]

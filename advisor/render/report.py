@@ -118,6 +118,8 @@ def summary_panel(s: Summary, source: str) -> Panel:
             "typical band, never the cheapest): give a price for an exact decision",
         )
     check = s.currency
+    if check is not None and check.reading_note():
+        lines.add_row("SKU column", Text(check.reading_note(), style="yellow"))
     if check is not None:
         note = check.message()
         if note:

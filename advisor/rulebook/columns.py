@@ -97,6 +97,7 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
                     )
                 )
         platforms[kind] = PlatformColumns(columns, tuple(frozenset(m) for m in marks), labels)
+    id_words = _words(doc.get("id_words") or (), file, found)
     problems.extend(found)
     if found:
         return None
@@ -106,7 +107,29 @@ def column_table(doc: Any, file: str, problems: list[Problem]) -> ColumnTable | 
         platforms,
         qualifiers=_qualifiers(doc),
         product_keys=tuple(normalise(k) for k in keys),
+        id_words=frozenset(id_words),
     )
+
+
+def _words(words: Any, file: str, problems: list[Problem]) -> list[str]:
+    """`id_words`, normalised; a word of several words could never match one word of a header."""
+    from advisor.catalog.columns import header_words
+
+    out = []
+    for i, word in enumerate(words):
+        parts = header_words(str(word))
+        if len(parts) != 1:
+            problems.append(
+                Problem(
+                    file,
+                    _line(words, i, getattr(words, "line", 1)),
+                    f"id_words: {word!r} is not one word; list each word alone (a header matches "
+                    "when any one of its words is listed)",
+                )
+            )
+            continue
+        out.append(parts[0])
+    return out
 
 
 def _qualifiers(doc: Any) -> tuple[tuple[str, float], ...]:

@@ -115,3 +115,15 @@ def test_a_rules_copy_without_columns_yaml_is_told_where_to_get_it(minibook):
     assert code != 0 and len(problems) == 1
     assert "missing rules file: the rulebook needs columns.yaml" in problems[0]
     assert "copy it from the bundled rules" in problems[0]
+
+
+def test_an_id_word_of_several_words_names_its_line(minibook):
+    """`id_words` holds single words (a header matches on any one of its words): a phrase is a
+    problem at its own line, with the fix."""
+    line = minibook.edit(
+        "columns.yaml", "platforms:", "id_words: [referencia, código interno]\n\nplatforms:"
+    )
+    code, problems = check(minibook.root)
+    assert code != 0 and len(problems) == 1
+    assert f"columns.yaml:{line}: id_words: 'código interno' is not one word" in problems[0]
+    assert "list each word alone" in problems[0]

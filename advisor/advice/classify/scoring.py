@@ -120,7 +120,15 @@ class VerticalScorer:
             if vertical is None:
                 scored = [v for v in prefer if v in best]
                 if scored:
-                    vertical = max(scored, key=lambda v: _total(best[v]))
+                    # An ERP types every line it does not stock as "Service" (Odoo's "Usługa"):
+                    # that type is what "service" was read from, so the row's other words
+                    # choose among the preferred verticals (an e-book subscription typed
+                    # "Service" is a digital good), the type only breaking a tie.
+                    typed = "type" if word == "service" else ""
+                    vertical = max(
+                        scored,
+                        key=lambda v: (_total(best[v]) - _of(best[v], typed), _total(best[v])),
+                    )
                 else:
                     vertical = otherwise
             if vertical is not None:
@@ -181,6 +189,11 @@ def _braces(text: str) -> str:
 
 def _total(per: dict[str, Hit]) -> float:
     return sum(h.weight for h in per.values())
+
+
+def _of(per: dict[str, Hit], source: str) -> float:
+    hit = per.get(source)
+    return 0.0 if hit is None else hit.weight
 
 
 __all__ = ["VerticalScorer"]

@@ -26,6 +26,12 @@ COLUMNS_SHAPE = Obj(
             "columns a product's variant rows share (Parent SKU): a row with no title of its own "
             "takes its product's, best first",
         ),
+        "id_words": Field(
+            ListOf(Str(), unique=True),
+            False,
+            "words that, whole in a header no name matches, make it the SKU of a file with no "
+            "SKU or ID column (Odoo's `Odnośnik wewnętrzny`); the run says which column it read",
+        ),
         "tax_qualifiers": Field(
             Obj(
                 {
